@@ -1,0 +1,96 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import readline from 'node:readline';
+
+/** Azurite's well-known development account (public, documented, accepted only by the emulator). */
+const devAccount = 'devstoreaccount1';
+const devKey =
+  'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+
+export interface AzuritePorts {
+  blob: number;
+  queue: number;
+  table: number;
+}
+
+export interface Azurite {
+  ports: AzuritePorts;
+  connectionString: string;
+  stop(): Promise<void>;
+}
+
+/** The standard ports; `0` for each gives random free ports (tests). */
+export const defaultAzuritePorts: AzuritePorts = { blob: 10000, queue: 10001, table: 10002 };
+
+export function azuriteConnectionString(ports: AzuritePorts, host = '127.0.0.1'): string {
+  return [
+    'DefaultEndpointsProtocol=http',
+    `AccountName=${devAccount}`,
+    `AccountKey=${devKey}`,
+    `BlobEndpoint=http://${host}:${ports.blob}/${devAccount}`,
+    `QueueEndpoint=http://${host}:${ports.queue}/${devAccount}`,
+    `TableEndpoint=http://${host}:${ports.table}/${devAccount}`,
+  ].join(';');
+}
+
+/**
+ * Starts Azurite from node_modules as a child process: in memory, telemetry off, on loopback.
+ * Resolves once all three services listen, with the ports they actually took.
+ */
+export async function startAzurite(
+  ports: AzuritePorts = defaultAzuritePorts,
+  host = '127.0.0.1',
+): Promise<Azurite> {
+  const script = require.resolve('azurite/dist/src/azurite.js');
+  const args = [
+    script,
+    '--inMemoryPersistence',
+    '--disableTelemetry',
+    ...['blob', 'queue', 'table'].flatMap((service) => [`--${service}Host`, host]),
+    ...Object.entries(ports).flatMap(([service, port]) => [`--${service}Port`, String(port)]),
+  ];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const actual = await waitForListening(child);
+  return {
+    ports: actual,
+    connectionString: azuriteConnectionString(actual, host),
+    stop: () => stopChild(child),
+  };
+}
+
+function waitForListening(child: ChildProcess): Promise<AzuritePorts> {
+  return new Promise((resolve, reject) => {
+    const found: Partial<AzuritePorts> = {};
+    const output: string[] = [];
+    const lines = readline.createInterface({ input: child.stdout! });
+    const onLine = (line: string) => {
+      output.push(line);
+      const match = /Azurite (Blob|Queue|Table) service is successfully listening at .*:(\d+)/.exec(line);
+      if (!match) return;
+      found[match[1]!.toLowerCase() as keyof AzuritePorts] = Number(match[2]);
+      if (found.blob && found.queue && found.table) {
+        lines.off('line', onLine);
+        // Keep draining output so a full pipe never blocks the emulator.
+        child.stdout!.resume();
+        resolve(found as AzuritePorts);
+      }
+    };
+    lines.on('line', onLine);
+    child.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+    child.once('exit', (code) =>
+      reject(new Error(`Azurite exited (code ${code}) before listening:\n${output.join('\n')}`)),
+    );
+    child.once('error', reject);
+  });
+}
+
+export function stopChild(child: ChildProcess, timeoutMs = 5000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}

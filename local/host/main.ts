@@ -1,0 +1,48 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { startFunctionHost } from './function-host';
+
+/**
+ * Runs the local Functions host alone:
+ *   node dist/local/host/main.js [--script-root DIR] [--entry GLOB] [--port N] [--shutdown-grace-ms N]
+ * The script root holds host.json and package.json (default: the current folder); PORT sets the
+ * port when --port is not given (default 7071).
+ */
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      'script-root': { type: 'string' },
+      entry: { type: 'string' },
+      port: { type: 'string' },
+      'shutdown-grace-ms': { type: 'string' },
+    },
+  });
+  const port = Number(values.port ?? process.env.PORT ?? 7071);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`Setting PORT must be a port number, not "${values.port ?? process.env.PORT}"`);
+  }
+  const host = await startFunctionHost({
+    scriptRoot: path.resolve(values['script-root'] ?? '.'),
+    entry: values.entry,
+    port,
+    shutdownGraceMs: values['shutdown-grace-ms'] ? Number(values['shutdown-grace-ms']) : undefined,
+  });
+  process.stdout.write(`Host listening on ${host.url}\n`);
+  const shutdown = (signal: string) => {
+    process.stdout.write(`${signal}: stopping the host\n`);
+    host.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`Stopping failed: ${String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`The host could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

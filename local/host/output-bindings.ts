@@ -1,0 +1,97 @@
+import type { QueueClient, QueueServiceClient } from '@azure/storage-queue';
+import { resolveSettingExpressions } from './app-settings';
+import type { RpcBindingInfo, RpcInvocationResponse, RpcTypedData } from './core-types';
+import type { QueueOptions } from './host-config';
+import { encodeMessage } from './queue-encoding';
+
+type Env = Record<string, string | undefined>;
+
+/** Queue writes run this many at a time, so a function that fans out thousands stays quick. */
+const sendConcurrency = 32;
+
+/**
+ * Writes an invocation's output bindings. Called only after the function succeeded, so a failed
+ * invocation never leaves half its output behind. Supported: storage queue outputs.
+ */
+export class OutputBindingWriter {
+  #created = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly env: Env,
+    private readonly encoding: QueueOptions['messageEncoding'],
+    private readonly queueService: (connection: string | undefined) => QueueServiceClient,
+    private readonly onQueueWrite: (queueName: string) => void,
+  ) {}
+
+  /** Fails at start for an output type the local host cannot write, rather than at first use. */
+  static check(functionName: string, binding: RpcBindingInfo): void {
+    const type = binding.type?.toLowerCase();
+    if (binding.direction !== 'out' || type === 'http' || type === 'queue') return;
+    throw new Error(
+      `Function "${functionName}": output binding type "${binding.type}" is not supported by the local host`,
+    );
+  }
+
+  async write(
+    functionName: string,
+    bindings: Record<string, RpcBindingInfo>,
+    response: RpcInvocationResponse,
+  ): Promise<void> {
+    const values = new Map<string, RpcTypedData | null | undefined>();
+    for (const output of response.outputData ?? []) {
+      if (output.name) values.set(output.name, output.data);
+    }
+    if (bindings.$return) values.set('$return', response.returnValue);
+    for (const [name, binding] of Object.entries(bindings)) {
+      if (binding.direction !== 'out' || binding.type?.toLowerCase() !== 'queue') continue;
+      const messages = toMessages(values.get(name));
+      if (messages.length === 0) continue;
+      const queueName = resolveSettingExpressions(
+        String(binding.queueName),
+        this.env,
+        `Function "${functionName}" output "${name}"`,
+      ).toLowerCase();
+      await this.#send(queueName, binding.connection as string | undefined, messages);
+    }
+  }
+
+  async #send(queueName: string, connection: string | undefined, messages: string[]) {
+    const queue = this.queueService(connection).getQueueClient(queueName);
+    await this.#ensureQueue(queue);
+    let next = 0;
+    const worker = async () => {
+      while (next < messages.length) {
+        const message = messages[next++] as string;
+        await queue.sendMessage(encodeMessage(message, this.encoding));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(sendConcurrency, messages.length) }, worker));
+    this.onQueueWrite(queueName);
+  }
+
+  #ensureQueue(queue: QueueClient): Promise<unknown> {
+    // Like the real binding, an output queue is created on first use.
+    let created = this.#created.get(queue.url);
+    if (!created) {
+      created = queue.createIfNotExists();
+      created.catch(() => this.#created.delete(queue.url));
+      this.#created.set(queue.url, created);
+    }
+    return created;
+  }
+}
+
+/** One queue message per value; an array fans out to one message per element, as in the host. */
+function toMessages(data: RpcTypedData | null | undefined): string[] {
+  if (!data) return [];
+  if (typeof data.string === 'string') return [data.string];
+  if (data.bytes) return [Buffer.from(data.bytes).toString('utf8')];
+  if (typeof data.int === 'number') return [String(data.int)];
+  if (typeof data.double === 'number') return [String(data.double)];
+  if (typeof data.json === 'string') {
+    const value: unknown = JSON.parse(data.json);
+    const items = Array.isArray(value) ? (value as unknown[]) : [value];
+    return items.map((item) => (typeof item === 'string' ? item : JSON.stringify(item)));
+  }
+  return [];
+}

@@ -1,0 +1,121 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Every setting the app reads, parsed once. A missing or malformed setting stops start-up with an
+ * error that names it; nothing else in the code reads `process.env`.
+ */
+
+/** Where a storage account is: a connection string, or service URLs reached with managed identity. */
+export type StorageLocation =
+  | { kind: 'connectionString'; connectionString: string }
+  | { kind: 'identity'; blobUrl: string; queueUrl: string; tableUrl: string; clientId?: string };
+
+export interface Settings {
+  storage: StorageLocation;
+  segmentsStorage: StorageLocation;
+  keyVaultUrl: string;
+  auth?: { issuer: string; audience: string; jwksUrl: string };
+  iterableBaseUrl?: string;
+  appVersion: string;
+}
+
+export class SettingsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SettingsError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const httpUrl = z
+  .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+  .transform((url) => url.replace(/\/+$/, ''));
+const origin = httpUrl.refine((url) => new URL(url).pathname === '/', 'must be an origin (no path)');
+const nonEmpty = z.string().trim().min(1, 'must not be empty');
+
+function parseSetting<T>(env: Env, name: string, schema: z.ZodType<T>): T {
+  const result = schema.safeParse(env[name]);
+  if (result.success) return result.data;
+  const reason = env[name] === undefined ? 'is missing' : (result.error.issues[0]?.message ?? '');
+  throw new SettingsError(`Setting ${name} ${reason}`.trim());
+}
+
+function optionalSetting<T>(env: Env, name: string, schema: z.ZodType<T>): T | undefined {
+  return env[name] === undefined || env[name] === '' ? undefined : parseSetting(env, name, schema);
+}
+
+/**
+ * Reads a storage connection the way the Functions host does: `PREFIX` holds a connection string,
+ * or `PREFIX__accountName` / `PREFIX__blobServiceUri` (+ queue and table URIs) use managed identity.
+ */
+export function readStorageLocation(env: Env, prefix: string): StorageLocation | undefined {
+  const connectionString = env[prefix];
+  if (connectionString) return { kind: 'connectionString', connectionString };
+  const clientId = env[`${prefix}__clientId`] || undefined;
+  const accountName = env[`${prefix}__accountName`];
+  if (accountName) {
+    const account = parseSetting(env, `${prefix}__accountName`, z.string().regex(/^[a-z0-9]{3,24}$/));
+    return {
+      kind: 'identity',
+      blobUrl: `https://${account}.blob.core.windows.net`,
+      queueUrl: `https://${account}.queue.core.windows.net`,
+      tableUrl: `https://${account}.table.core.windows.net`,
+      clientId,
+    };
+  }
+  if (env[`${prefix}__blobServiceUri`] === undefined) return undefined;
+  return {
+    kind: 'identity',
+    blobUrl: parseSetting(env, `${prefix}__blobServiceUri`, httpUrl),
+    queueUrl: parseSetting(env, `${prefix}__queueServiceUri`, httpUrl),
+    tableUrl: parseSetting(env, `${prefix}__tableServiceUri`, httpUrl),
+    clientId,
+  };
+}
+
+function readAuth(env: Env): Settings['auth'] {
+  const names = ['AUTH_ISSUER', 'AUTH_AUDIENCE', 'AUTH_JWKS_URL'] as const;
+  if (names.every((name) => !env[name])) return undefined;
+  return {
+    issuer: parseSetting(env, 'AUTH_ISSUER', nonEmpty),
+    audience: parseSetting(env, 'AUTH_AUDIENCE', nonEmpty),
+    jwksUrl: parseSetting(env, 'AUTH_JWKS_URL', httpUrl),
+  };
+}
+
+export function loadSettings(env: Env = process.env): Settings {
+  const storage = readStorageLocation(env, 'AzureWebJobsStorage');
+  if (!storage) {
+    throw new SettingsError(
+      'Setting AzureWebJobsStorage is missing (a connection string, or AzureWebJobsStorage__accountName)',
+    );
+  }
+  return {
+    storage,
+    segmentsStorage: readStorageLocation(env, 'SEGMENTS_STORAGE') ?? storage,
+    keyVaultUrl: parseSetting(env, 'KEY_VAULT_URL', httpUrl),
+    auth: readAuth(env),
+    iterableBaseUrl: optionalSetting(env, 'ITERABLE_BASE_URL', origin),
+    appVersion: optionalSetting(env, 'APP_VERSION', nonEmpty) ?? packageVersion(),
+  };
+}
+
+/** The app's package.json version, found by walking up from this file (source or compiled). */
+function packageVersion(): string {
+  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const file = path.join(dir, 'package.json');
+    if (existsSync(file)) return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+  }
+  return 'unknown';
+}
+
+let cached: Settings | undefined;
+
+/** The settings of this process, parsed on first use. */
+export function getSettings(): Settings {
+  cached ??= loadSettings();
+  return cached;
+}
