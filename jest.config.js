@@ -1,10 +1,10 @@
-/** Tests are TypeScript run by ts-jest; type checking happens once in `npm run lint`. */
+/** Tests are TypeScript run by ts-jest (isolatedModules: types are checked once, in `npm run lint`). */
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
+  transform: { '^.+\\.ts$': 'ts-jest' },
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 60000,

@@ -64,7 +64,9 @@ function waitForListening(child: ChildProcess): Promise<AzuritePorts> {
     const lines = readline.createInterface({ input: child.stdout! });
     const onLine = (line: string) => {
       output.push(line);
-      const match = /Azurite (Blob|Queue|Table) service is successfully listening at .*:(\d+)/.exec(line);
+      const match = /Azurite (Blob|Queue|Table) service is successfully listening at .*:(\d+)/.exec(
+        line,
+      );
       if (!match) return;
       found[match[1]!.toLowerCase() as keyof AzuritePorts] = Number(match[2]);
       if (found.blob && found.queue && found.table) {

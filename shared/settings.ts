@@ -33,7 +33,10 @@ type Env = Record<string, string | undefined>;
 const httpUrl = z
   .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
   .transform((url) => url.replace(/\/+$/, ''));
-const origin = httpUrl.refine((url) => new URL(url).pathname === '/', 'must be an origin (no path)');
+const origin = httpUrl.refine(
+  (url) => new URL(url).pathname === '/',
+  'must be an origin (no path)',
+);
 const nonEmpty = z.string().trim().min(1, 'must not be empty');
 
 function parseSetting<T>(env: Env, name: string, schema: z.ZodType<T>): T {
@@ -57,7 +60,11 @@ export function readStorageLocation(env: Env, prefix: string): StorageLocation |
   const clientId = env[`${prefix}__clientId`] || undefined;
   const accountName = env[`${prefix}__accountName`];
   if (accountName) {
-    const account = parseSetting(env, `${prefix}__accountName`, z.string().regex(/^[a-z0-9]{3,24}$/));
+    const account = parseSetting(
+      env,
+      `${prefix}__accountName`,
+      z.string().regex(/^[a-z0-9]{3,24}$/),
+    );
     return {
       kind: 'identity',
       blobUrl: `https://${account}.blob.core.windows.net`,
@@ -107,7 +114,8 @@ export function loadSettings(env: Env = process.env): Settings {
 function packageVersion(): string {
   for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
     const file = path.join(dir, 'package.json');
-    if (existsSync(file)) return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+    if (existsSync(file))
+      return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
   }
   return 'unknown';
 }

@@ -42,7 +42,8 @@ export class AdminApi {
         status: 200,
         body: [...this.core.functions.values()].map(({ metadata }) => ({
           name: metadata.name,
-          trigger: Object.values(metadata.bindings).find((b) => /trigger$/i.test(b.type ?? ''))?.type,
+          trigger: Object.values(metadata.bindings).find((b) => /trigger$/i.test(b.type ?? ''))
+            ?.type,
         })),
       };
     }
@@ -63,7 +64,9 @@ export class AdminApi {
       void this.#runQueueFunction(queue.fn, queue.bindingName, parsed.data.input ?? '');
       return { status: 202 };
     }
-    const exists = [...this.core.functions.values()].some((f) => f.metadata.name.toLowerCase() === name);
+    const exists = [...this.core.functions.values()].some(
+      (f) => f.metadata.name.toLowerCase() === name,
+    );
     return exists
       ? { status: 400, body: { error: 'HTTP functions are called through their own route' } }
       : { status: 404 };

@@ -5,13 +5,7 @@
  */
 
 export type RpcLogLevel =
-  | 'trace'
-  | 'debug'
-  | 'information'
-  | 'warning'
-  | 'error'
-  | 'critical'
-  | 'none';
+  'trace' | 'debug' | 'information' | 'warning' | 'error' | 'critical' | 'none';
 export type RpcLogCategory = 'user' | 'system' | 'customMetric';
 
 export interface RpcBindingInfo {
@@ -86,8 +80,12 @@ export interface InvocationModel {
 export interface ProgrammingModel {
   name: string;
   version: string;
-  getInvocationModel(coreContext: CoreInvocationContext): InvocationModel | Promise<InvocationModel>;
-  getCapabilities?(defaults: Record<string, string>): Record<string, string> | Promise<Record<string, string>>;
+  getInvocationModel(
+    coreContext: CoreInvocationContext,
+  ): InvocationModel | Promise<InvocationModel>;
+  getCapabilities?(
+    defaults: Record<string, string>,
+  ): Record<string, string> | Promise<Record<string, string>>;
 }
 
 export type HookName = 'preInvocation' | 'postInvocation' | 'appStart' | 'appTerminate' | 'log';

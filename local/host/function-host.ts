@@ -69,8 +69,12 @@ export async function startFunctionHost(options: FunctionHostOptions): Promise<F
     return client;
   };
   const listeners: QueueListener[] = [];
-  const outputs = new OutputBindingWriter(env, config.queues.messageEncoding, queueService, (name) =>
-    listeners.filter((listener) => listener.queueName === name).forEach((l) => l.notify()),
+  const outputs = new OutputBindingWriter(
+    env,
+    config.queues.messageEncoding,
+    queueService,
+    (name) =>
+      listeners.filter((listener) => listener.queueName === name).forEach((l) => l.notify()),
   );
   const invoker = new Invoker(core, log, outputs);
   // App hooks share one hookData object for the app's lifetime, as in the worker.
@@ -82,14 +86,18 @@ export async function startFunctionHost(options: FunctionHostOptions): Promise<F
   core.lock();
   const timers = new TimerScheduler(invoker, log, env.WEBSITE_TIME_ZONE);
   const admin = new AdminApi(core, invoker, timers);
-  const http = new HttpListener(config.routePrefix, invoker, log, (...args) => admin.handle(...args));
+  const http = new HttpListener(config.routePrefix, invoker, log, (...args) =>
+    admin.handle(...args),
+  );
   const timerFunctions: TimerFunction[] = [];
 
   for (const fn of core.functions.values()) {
     const [bindingName, trigger] = findTrigger(fn);
     const where = `Function "${fn.metadata.name}"`;
     const setting = (value: unknown) => resolveSettingExpressions(String(value), env, where);
-    Object.values(fn.metadata.bindings).forEach((b) => OutputBindingWriter.check(fn.metadata.name, b));
+    Object.values(fn.metadata.bindings).forEach((b) =>
+      OutputBindingWriter.check(fn.metadata.name, b),
+    );
     switch (trigger.type?.toLowerCase()) {
       case 'httptrigger':
         http.add({
@@ -123,7 +131,9 @@ export async function startFunctionHost(options: FunctionHostOptions): Promise<F
         break;
       }
       default:
-        throw new Error(`${where}: trigger type "${trigger.type}" is not supported by the local host`);
+        throw new Error(
+          `${where}: trigger type "${trigger.type}" is not supported by the local host`,
+        );
     }
   }
 
@@ -155,7 +165,9 @@ export async function startFunctionHost(options: FunctionHostOptions): Promise<F
 
 function findTrigger(fn: RegisteredFunction): [string, RpcBindingInfo] {
   // Binding names are generated hashes unless the app names them, so find the trigger by type.
-  const entry = Object.entries(fn.metadata.bindings).find(([, b]) => /trigger$/i.test(b.type ?? ''));
+  const entry = Object.entries(fn.metadata.bindings).find(([, b]) =>
+    /trigger$/i.test(b.type ?? ''),
+  );
   if (!entry) throw new Error(`Function "${fn.metadata.name}" has no trigger binding`);
   return entry;
 }
@@ -191,7 +203,8 @@ function logFunctions(log: HostLog, url: string, http: HttpListener, core: CoreA
   }
   for (const fn of core.functions.values()) {
     const [, trigger] = findTrigger(fn);
-    if (trigger.type?.toLowerCase() !== 'httptrigger') lines.push(`  ${fn.metadata.name}: ${trigger.type}`);
+    if (trigger.type?.toLowerCase() !== 'httptrigger')
+      lines.push(`  ${fn.metadata.name}: ${trigger.type}`);
   }
   log.info(lines.join('\n'));
 }

@@ -35,7 +35,9 @@ export class HttpListener {
   ) {
     this.#server = http.createServer((request, response) => {
       this.#handle(request, response).catch((error: unknown) => {
-        this.log.error(`HTTP ${request.method} ${request.url} failed in the host: ${String(error)}`);
+        this.log.error(
+          `HTTP ${request.method} ${request.url} failed in the host: ${String(error)}`,
+        );
         if (!response.headersSent) response.writeHead(500);
         response.end();
       });
@@ -144,4 +146,3 @@ async function readBody(request: http.IncomingMessage): Promise<Buffer | undefin
   }
   return Buffer.concat(chunks);
 }
-

@@ -13,7 +13,9 @@ export async function loadAppFiles(scriptRoot: string, entry?: string): Promise<
     .map((file) => path.resolve(scriptRoot, file))
     .sort();
   if (files.length === 0) {
-    throw new Error(`The app entry "${pattern}" matches no file under ${scriptRoot} (was it built?)`);
+    throw new Error(
+      `The app entry "${pattern}" matches no file under ${scriptRoot} (was it built?)`,
+    );
   }
   for (const file of files) {
     if (file.endsWith('.mjs')) await import(pathToFileURL(file).href);

@@ -163,7 +163,9 @@ export class QueueListener {
     await this.deps.queue
       .updateMessage(lease.message.messageId, lease.popReceipt, undefined, visibilitySeconds)
       .catch((error: unknown) => {
-        this.deps.log.error(`Releasing message ${lease.message.messageId} failed: ${String(error)}`);
+        this.deps.log.error(
+          `Releasing message ${lease.message.messageId} failed: ${String(error)}`,
+        );
       });
   }
 
@@ -178,7 +180,9 @@ export class QueueListener {
       );
       if (updated.popReceipt) lease.popReceipt = updated.popReceipt;
     } catch (error) {
-      this.deps.log.error(`Renewing the lease of ${lease.message.messageId} failed: ${String(error)}`);
+      this.deps.log.error(
+        `Renewing the lease of ${lease.message.messageId} failed: ${String(error)}`,
+      );
     }
   }
 
@@ -210,7 +214,9 @@ export class QueueListener {
 
 /** The trigger metadata the host's QueueTriggerBinding.CreateBindingData supplies. */
 function triggerMetadata(message: DequeuedMessageItem, text: string): Record<string, RpcTypedData> {
-  const date = (value: Date | undefined) => ({ json: JSON.stringify(value?.toISOString() ?? null) });
+  const date = (value: Date | undefined) => ({
+    json: JSON.stringify(value?.toISOString() ?? null),
+  });
   return {
     QueueTrigger: { string: text },
     DequeueCount: { json: String(message.dequeueCount) },

@@ -118,7 +118,9 @@ export class RouteTable<T> {
         }
         route.methods.forEach((m) => allowed.add(m));
       }
-      return allowed.size ? { kind: 'methodNotAllowed', allowed: [...allowed] } : { kind: 'notFound' };
+      return allowed.size
+        ? { kind: 'methodNotAllowed', allowed: [...allowed] }
+        : { kind: 'notFound' };
     } catch {
       // A malformed percent-encoding cannot match any route.
       return { kind: 'notFound' };

@@ -56,7 +56,8 @@ export class TimerScheduler {
         last = scheduled;
       });
       this.#jobs.push(job);
-      if (timer.runOnStartup) void this.fire(timer, { scheduled: new Date(), next: job.nextRun() ?? undefined });
+      if (timer.runOnStartup)
+        void this.fire(timer, { scheduled: new Date(), next: job.nextRun() ?? undefined });
     }
   }
 

@@ -1,6 +1,10 @@
 import { SecretClient } from '@azure/keyvault-secrets';
 import type { TokenCredential } from '@azure/identity';
-import { createAzureCredential, isLocalHttpUrl, localDevelopmentCredential } from './azure-credential';
+import {
+  createAzureCredential,
+  isLocalHttpUrl,
+  localDevelopmentCredential,
+} from './azure-credential';
 
 /**
  * The one place a SecretClient is built. Against the local Key Vault stand-in (plain http on

@@ -87,9 +87,14 @@ export async function startHostProcess(options: HostProcessOptions): Promise<Hos
     waitForOutput,
     stop: async (signal = 'SIGTERM') => {
       if (child.exitCode !== null) return child.exitCode;
-      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      const exited = new Promise<number | null>((resolve) =>
+        child.once('exit', (code) => resolve(code)),
+      );
       child.kill(signal);
-      const code = await Promise.race([exited, stopChild(child, 15_000).then(() => child.exitCode)]);
+      const code = await Promise.race([
+        exited,
+        stopChild(child, 15_000).then(() => child.exitCode),
+      ]);
       return code;
     },
   };

@@ -8,7 +8,8 @@ export function uniqueQueueName(prefix: string): string {
 
 export function queueClient(name: string): QueueClient {
   const connectionString = process.env.AzureWebJobsStorage;
-  if (!connectionString) throw new Error('AzureWebJobsStorage is not set (jest globalSetup starts Azurite)');
+  if (!connectionString)
+    throw new Error('AzureWebJobsStorage is not set (jest globalSetup starts Azurite)');
   return new QueueClient(connectionString, name);
 }
 
@@ -18,12 +19,15 @@ export function toBase64(text: string): string {
 
 /**
  * Waits until `count` messages have arrived on the queue, removing them as they come, and returns
- * their texts decoded from base64 (as the host writes them).
+ * their texts, decoded from base64 (as the host writes them) unless `encoding` is "none".
  */
 export async function takeMessages(
   queue: QueueClient,
   count: number,
-  timeoutMs = 20_000,
+  {
+    timeoutMs = 20_000,
+    encoding = 'base64',
+  }: { timeoutMs?: number; encoding?: 'base64' | 'none' } = {},
 ): Promise<string[]> {
   const texts: string[] = [];
   const deadline = Date.now() + timeoutMs;
@@ -33,10 +37,12 @@ export async function takeMessages(
     }
     const exists = await queue.exists();
     const received = exists
-      ? (await queue.receiveMessages({ numberOfMessages: 32, visibilityTimeout: 60 })).receivedMessageItems
+      ? (await queue.receiveMessages({ numberOfMessages: 32, visibilityTimeout: 60 }))
+          .receivedMessageItems
       : [];
     for (const message of received) {
-      texts.push(Buffer.from(message.messageText, 'base64').toString('utf8'));
+      const text = message.messageText;
+      texts.push(encoding === 'base64' ? Buffer.from(text, 'base64').toString('utf8') : text);
       await queue.deleteMessage(message.messageId, message.popReceipt);
     }
     if (received.length === 0) await new Promise((resolve) => setTimeout(resolve, 100));

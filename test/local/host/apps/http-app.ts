@@ -2,7 +2,10 @@ import { app, output, type HttpRequest, type InvocationContext } from '@azure/fu
 
 /** A small app whose HTTP functions show the host's routing, methods and output semantics. */
 
-const auditQueue = output.storageQueue({ queueName: '%AUDIT_QUEUE%', connection: 'AzureWebJobsStorage' });
+const auditQueue = output.storageQueue({
+  queueName: '%AUDIT_QUEUE%',
+  connection: 'AzureWebJobsStorage',
+});
 
 async function echo(request: HttpRequest, context: InvocationContext) {
   return {
@@ -17,7 +20,12 @@ async function echo(request: HttpRequest, context: InvocationContext) {
   };
 }
 
-app.http('item', { methods: ['GET', 'PUT'], route: 'items/{id}', authLevel: 'anonymous', handler: echo });
+app.http('item', {
+  methods: ['GET', 'PUT'],
+  route: 'items/{id}',
+  authLevel: 'anonymous',
+  handler: echo,
+});
 app.http('itemSearch', { methods: ['GET'], route: 'items/search', handler: echo });
 app.http('itemDetail', { methods: ['GET'], route: 'orders/{id:int}/detail', handler: echo });
 app.http('files', { methods: ['GET'], route: 'files/{*path}', handler: echo });

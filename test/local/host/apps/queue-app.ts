@@ -5,7 +5,10 @@ import { app, output, type InvocationContext } from '@azure/functions';
  * another process can check the host's queue semantics.
  */
 
-const observe = output.storageQueue({ queueName: '%OBSERVE_QUEUE%', connection: 'AzureWebJobsStorage' });
+const observe = output.storageQueue({
+  queueName: '%OBSERVE_QUEUE%',
+  connection: 'AzureWebJobsStorage',
+});
 let running = 0;
 
 function report(context: InvocationContext, message: unknown, extra: Record<string, unknown> = {}) {

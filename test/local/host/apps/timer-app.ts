@@ -2,7 +2,10 @@ import { app, output } from '@azure/functions';
 
 /** Timer functions that announce each run on the queue named by %OBSERVE_QUEUE%. */
 
-const observe = output.storageQueue({ queueName: '%OBSERVE_QUEUE%', connection: 'AzureWebJobsStorage' });
+const observe = output.storageQueue({
+  queueName: '%OBSERVE_QUEUE%',
+  connection: 'AzureWebJobsStorage',
+});
 let flakyRuns = 0;
 
 app.timer('everySecond', {
