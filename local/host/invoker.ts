@@ -114,7 +114,11 @@ export class Invoker {
     }
     coreContext.state = 'postInvocationHooks';
     await this.core.runHooks('postInvocation', post);
-    if (post.error !== undefined && post.error !== null) throw post.error;
+    if (post.error !== undefined && post.error !== null) {
+      // Rethrown as it came: a function may throw any value, and the worker does the same.
+      // eslint-disable-next-line @typescript-eslint/only-throw-error
+      throw post.error;
+    }
     const response = await model.getResponse(context, post.result);
     await this.outputs.write(fn.metadata.name, fn.metadata.bindings, response);
     return response;
