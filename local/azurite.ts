@@ -45,6 +45,9 @@ export async function startAzurite(
     script,
     '--inMemoryPersistence',
     '--disableTelemetry',
+    // The newest storage SDKs send an x-ms-version newer than Azurite knows (2026-10-06 from
+    // storage-blob 12.34); the operations the app uses are unchanged, so skip the check.
+    '--skipApiVersionCheck',
     ...['blob', 'queue', 'table'].flatMap((service) => [`--${service}Host`, host]),
     ...Object.entries(ports).flatMap(([service, port]) => [`--${service}Port`, String(port)]),
   ];

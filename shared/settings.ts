@@ -40,14 +40,16 @@ const origin = httpUrl.refine(
 const nonEmpty = z.string().trim().min(1, 'must not be empty');
 
 function parseSetting<T>(env: Env, name: string, schema: z.ZodType<T>): T {
-  const result = schema.safeParse(env[name]);
+  // An empty app setting is how App Service shows one that was cleared: treat it as missing.
+  const raw = env[name]?.trim() ? env[name] : undefined;
+  const result = schema.safeParse(raw);
   if (result.success) return result.data;
-  const reason = env[name] === undefined ? 'is missing' : (result.error.issues[0]?.message ?? '');
+  const reason = raw === undefined ? 'is missing' : (result.error.issues[0]?.message ?? '');
   throw new SettingsError(`Setting ${name} ${reason}`.trim());
 }
 
 function optionalSetting<T>(env: Env, name: string, schema: z.ZodType<T>): T | undefined {
-  return env[name] === undefined || env[name] === '' ? undefined : parseSetting(env, name, schema);
+  return env[name]?.trim() ? parseSetting(env, name, schema) : undefined;
 }
 
 /**
