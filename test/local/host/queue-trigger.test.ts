@@ -152,6 +152,31 @@ describe('local host: storage-queue triggers', () => {
     });
   });
 
+  it('poisons a message already dequeued more than maxDequeueCount times without running it', async () => {
+    const names = queues();
+    await createQueues(names);
+    const echo = queueClient(names.ECHO_QUEUE);
+    await echo.sendMessage(toBase64('worn out'));
+    // Another instance received it five times and died each time.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const [message] = (await echo.receiveMessages({ visibilityTimeout: 30 }))
+        .receivedMessageItems;
+      await echo.updateMessage(message!.messageId, message!.popReceipt, undefined, 0);
+    }
+    const host = await startHostProcess({
+      entry: 'dist/test/local/host/apps/queue-app.js',
+      hostJson: { version: '2.0', extensions: { queues: { maxPollingInterval: '00:00:00.500' } } },
+      env: names,
+    });
+    try {
+      const poison = queueClient(`${names.ECHO_QUEUE}-poison`);
+      expect(await takeMessages(poison, 1)).toEqual(['worn out']);
+      expect(host.output()).not.toContain("Executed 'Functions.echo'");
+    } finally {
+      await host.stop();
+    }
+  });
+
   it('waits for a queue that does not exist yet instead of failing', async () => {
     const names = queues();
     const host = await startHostProcess({

@@ -1,0 +1,90 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseTimeSpan, readHostConfig } from '../../../local/host/host-config';
+import { decodeMessage, encodeMessage } from '../../../local/host/queue-encoding';
+import { resolveSettingExpressions } from '../../../local/host/app-settings';
+
+function writeHostJson(content: unknown): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'host-config-'));
+  writeFileSync(path.join(dir, 'host.json'), JSON.stringify(content));
+  return dir;
+}
+
+describe('readHostConfig', () => {
+  it('applies the real host defaults when host.json sets nothing', () => {
+    const config = readHostConfig(writeHostJson({ version: '2.0' }));
+    expect(config.routePrefix).toBe('api');
+    expect(config.queues).toMatchObject({
+      batchSize: 16,
+      newBatchThreshold: 8 * os.cpus().length,
+      visibilityTimeoutMs: 0,
+      maxDequeueCount: 5,
+      messageEncoding: 'base64',
+    });
+  });
+
+  it('reads the route prefix and queue options', () => {
+    const config = readHostConfig(
+      writeHostJson({
+        version: '2.0',
+        extensions: {
+          http: { routePrefix: '' },
+          queues: {
+            batchSize: 4,
+            newBatchThreshold: 2,
+            visibilityTimeout: '00:00:30',
+            maxDequeueCount: 3,
+            messageEncoding: 'none',
+          },
+        },
+      }),
+    );
+    expect(config.routePrefix).toBe('');
+    expect(config.queues).toMatchObject({
+      batchSize: 4,
+      newBatchThreshold: 2,
+      visibilityTimeoutMs: 30_000,
+      maxDequeueCount: 3,
+      messageEncoding: 'none',
+    });
+  });
+
+  it('names the bad field of an invalid host.json', () => {
+    expect(() =>
+      readHostConfig(writeHostJson({ version: '2.0', extensions: { queues: { batchSize: 64 } } })),
+    ).toThrow(/extensions\.queues\.batchSize/);
+    expect(() =>
+      readHostConfig(
+        writeHostJson({ version: '2.0', extensions: { queues: { visibilityTimeout: '30s' } } }),
+      ),
+    ).toThrow(/not a TimeSpan/);
+  });
+});
+
+describe('parseTimeSpan', () => {
+  it.each([
+    ['00:00:30', 30_000],
+    ['00:00:00.500', 500],
+    ['1.02:00:00', 26 * 3600_000],
+  ])('reads %s', (text, ms) => expect(parseTimeSpan(text)).toBe(ms));
+});
+
+describe('queue message encoding', () => {
+  it('round-trips UTF-8 text through base64 and refuses text that is not base64', () => {
+    expect(decodeMessage(encodeMessage('{"naïve":"😀"}', 'base64'), 'base64')).toBe(
+      '{"naïve":"😀"}',
+    );
+    expect(decodeMessage('not base64!', 'base64')).toBeUndefined();
+    expect(decodeMessage('plain', 'none')).toBe('plain');
+  });
+});
+
+describe('resolveSettingExpressions', () => {
+  it('replaces %NAME% with the setting and names a missing one', () => {
+    expect(resolveSettingExpressions('%Q%-poison', { Q: 'runs' }, 'here')).toBe('runs-poison');
+    expect(() => resolveSettingExpressions('%MISSING%', {}, 'Function "f"')).toThrow(
+      'Function "f": app setting "MISSING" (from "%MISSING%") is not set',
+    );
+  });
+});

@@ -1,0 +1,74 @@
+import { loadSettings, SettingsError } from '../../shared/settings';
+
+const base = {
+  AzureWebJobsStorage: 'UseDevelopmentStorage=true',
+  KEY_VAULT_URL: 'https://example-vault.vault.azure.net/',
+};
+
+describe('loadSettings', () => {
+  it('reads the required settings and defaults SEGMENTS_STORAGE to AzureWebJobsStorage', () => {
+    const settings = loadSettings(base);
+    expect(settings.storage).toEqual({
+      kind: 'connectionString',
+      connectionString: 'UseDevelopmentStorage=true',
+    });
+    expect(settings.segmentsStorage).toEqual(settings.storage);
+    expect(settings.keyVaultUrl).toBe('https://example-vault.vault.azure.net');
+    expect(settings.auth).toBeUndefined();
+    expect(settings.appVersion).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('reads identity-based storage from AzureWebJobsStorage__accountName and __clientId', () => {
+    const settings = loadSettings({
+      KEY_VAULT_URL: base.KEY_VAULT_URL,
+      AzureWebJobsStorage__accountName: 'stexport123',
+      AzureWebJobsStorage__clientId: '00000000-0000-0000-0000-000000000001',
+    });
+    expect(settings.storage).toEqual({
+      kind: 'identity',
+      blobUrl: 'https://stexport123.blob.core.windows.net',
+      queueUrl: 'https://stexport123.queue.core.windows.net',
+      tableUrl: 'https://stexport123.table.core.windows.net',
+      clientId: '00000000-0000-0000-0000-000000000001',
+    });
+  });
+
+  it.each([
+    [{ ...base, AzureWebJobsStorage: undefined }, /Setting AzureWebJobsStorage is missing/],
+    [{ ...base, KEY_VAULT_URL: undefined }, /Setting KEY_VAULT_URL is missing/],
+    [{ ...base, KEY_VAULT_URL: '  ' }, /Setting KEY_VAULT_URL is missing/],
+    [{ ...base, KEY_VAULT_URL: 'ftp://vault' }, /Setting KEY_VAULT_URL must be an http\(s\) URL/],
+    [
+      { ...base, ITERABLE_BASE_URL: 'http://127.0.0.1:4010/api' },
+      /Setting ITERABLE_BASE_URL must be an origin/,
+    ],
+    [{ ...base, AUTH_ISSUER: 'https://issuer' }, /Setting AUTH_AUDIENCE is missing/],
+    [
+      { ...base, AzureWebJobsStorage: undefined, AzureWebJobsStorage__accountName: 'Bad_Name' },
+      /AzureWebJobsStorage__accountName/,
+    ],
+    [
+      { ...base, SEGMENTS_STORAGE__blobServiceUri: 'https://seg.blob.core.windows.net' },
+      /Setting SEGMENTS_STORAGE__queueServiceUri is missing/,
+    ],
+  ])('stops with an error naming the setting (%#)', (env, message) => {
+    expect(() => loadSettings(env)).toThrow(SettingsError);
+    expect(() => loadSettings(env)).toThrow(message);
+  });
+
+  it('accepts ITERABLE_BASE_URL as an origin and the three AUTH_* settings together', () => {
+    const settings = loadSettings({
+      ...base,
+      ITERABLE_BASE_URL: 'http://127.0.0.1:4010',
+      AUTH_ISSUER: 'https://login.example/tenant/v2.0',
+      AUTH_AUDIENCE: 'api://iterable-segment-export',
+      AUTH_JWKS_URL: 'https://login.example/keys',
+    });
+    expect(settings.iterableBaseUrl).toBe('http://127.0.0.1:4010');
+    expect(settings.auth).toEqual({
+      issuer: 'https://login.example/tenant/v2.0',
+      audience: 'api://iterable-segment-export',
+      jwksUrl: 'https://login.example/keys',
+    });
+  });
+});
