@@ -1,0 +1,45 @@
+import type { ApiEndpoint, Knobs } from './knobs';
+
+export type Fault = { kind: 'status'; status: number } | { kind: 'drop' };
+
+/** mulberry32: tiny, fast and deterministic for a given seed, so fault tests repeat exactly. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Decides, per request, whether to fail it. Reads (and counts down) the live knobs. */
+export class FaultInjector {
+  private random: () => number;
+
+  constructor(private readonly knobs: Knobs) {
+    this.random = seededRandom(knobs.seed);
+  }
+
+  reseed(seed: number): void {
+    this.random = seededRandom(seed);
+  }
+
+  decide(endpoint: ApiEndpoint): Fault | undefined {
+    const { knobs } = this;
+    if (knobs.faultEndpoints && !knobs.faultEndpoints.includes(endpoint)) return undefined;
+    if (knobs.dropNext > 0) {
+      knobs.dropNext -= 1;
+      return { kind: 'drop' };
+    }
+    if (knobs.failNext > 0) {
+      knobs.failNext -= 1;
+      return { kind: 'status', status: knobs.failStatus };
+    }
+    if (knobs.failProbability > 0 && this.random() < knobs.failProbability) {
+      return { kind: 'status', status: knobs.failStatus };
+    }
+    return undefined;
+  }
+}

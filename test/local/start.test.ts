@@ -1,0 +1,80 @@
+import { spawn } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+
+const startScript = path.resolve(__dirname, '..', '..', 'dist', 'local', 'start.js');
+
+function isListening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ port, host: '127.0.0.1' });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+describe('npm start (local/start)', () => {
+  it('brings up Azurite, the stand-ins and the host, answers /api/health, and stops them all on SIGINT', async () => {
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      PORT: '0',
+      AZURITE_PORTS: '0,0,0',
+      KEY_VAULT_STANDIN_PORT: '0',
+      ITERABLE_STANDIN_PORT: '0',
+    };
+    for (const name of ['AzureWebJobsStorage', 'KEY_VAULT_URL', 'ITERABLE_BASE_URL'])
+      delete env[name];
+    const child = spawn(process.execPath, [startScript], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) =>
+      child.once('exit', (code) => resolve(code)),
+    );
+
+    const deadline = Date.now() + 30_000;
+    while (!output.includes('Press Ctrl-C') && Date.now() < deadline && child.exitCode === null) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(output).toContain('Press Ctrl-C to stop everything.');
+    const banner = output.slice(output.indexOf('Ready:'));
+    const hostUrl = /Functions host\s+(\S+)/.exec(banner)?.[1] ?? '';
+    const ports = [...banner.matchAll(/:(\d{2,5})\b/g)].map((match) => Number(match[1]));
+    expect(new Set(ports).size).toBeGreaterThanOrEqual(6); // host, three Azurite services, two stand-ins
+
+    const health = await fetch(`${hostUrl}/api/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({
+      status: 'healthy',
+      checks: { storage: { status: 'healthy' } },
+    });
+
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    const stillListening = await Promise.all(ports.map(isListening));
+    expect(ports.filter((_, index) => stillListening[index])).toEqual([]);
+  });
+
+  it('stops with a message naming the setting when one is malformed', async () => {
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      PORT: '0',
+      KEY_VAULT_URL: 'not a url',
+      ITERABLE_STANDIN_PORT: '0',
+    };
+    const child = spawn(process.execPath, [startScript], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code).toBe(1);
+    expect(output).toMatch(/Setting KEY_VAULT_URL must be an http\(s\) URL/);
+  });
+});
