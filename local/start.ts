@@ -4,6 +4,7 @@ import readline from 'node:readline';
 import { createAppClients } from '../shared/clients/app-clients';
 import { loadSettings, readStorageLocation } from '../shared/settings';
 import { defaultAzuritePorts, startAzurite, stopChild } from './azurite';
+import { startDevIssuer } from './dev-issuer';
 import { startIterableStandIn } from './iterable/server';
 import { startKeyVaultStandIn } from './key-vault/server';
 import { provisionStorage } from './provision-storage';
@@ -12,7 +13,9 @@ import { provisionStorage } from './provision-storage';
  * `npm start`: everything the product needs on one machine. Azurite, the Key Vault stand-in and
  * the Iterable stand-in start unless AzureWebJobsStorage, KEY_VAULT_URL or ITERABLE_BASE_URL say
  * where the real (or another) service is; then the local Functions host runs the app.
- * AZURITE_PORTS ("blob,queue,table"), KEY_VAULT_STANDIN_PORT and ITERABLE_STANDIN_PORT move the
+ * Unless AUTH_ISSUER is set, a local token issuer signs bearer tokens and an Admin token is printed.
+ * AZURITE_PORTS ("blob,queue,table"), KEY_VAULT_STANDIN_PORT, ITERABLE_STANDIN_PORT and
+ * DEV_ISSUER_PORT move the
  * local services (0 = any free port), so a second stack can run beside the first.
  */
 
@@ -90,6 +93,18 @@ async function main(): Promise<void> {
       lines.push(`Iterable stand-in      ${iterable.url}  (lists: ${iterable.url}/_standin/lists)`);
       lines.push(`  stand-in API key     ${standInIterableKey}`);
     }
+    let tokenLines: string[] = [];
+    if (!env.AUTH_ISSUER) {
+      const issuer = await startDevIssuer({ port: portSetting(env, 'DEV_ISSUER_PORT', 4020) });
+      stops.push(() => issuer.close());
+      Object.assign(env, issuer.settings);
+      lines.push(`Token issuer (dev)     ${issuer.issuer}`);
+      tokenLines = [
+        `Admin token (1 hour):\n  ${await issuer.mint({ roles: ['Admin'] })}`,
+        `Other roles or tenants: curl -s -X POST ${issuer.issuer}/token -d '{"roles":["Contributor"]}'`,
+        `  (fields: roles ["Admin"|"Contributor"|"Viewer"], tid, oid, expiresIn seconds)`,
+      ];
+    }
     const settings = loadSettings(env);
     await provisionStorage(createAppClients(settings));
 
@@ -101,7 +116,10 @@ async function main(): Promise<void> {
     host.once('exit', (code) => void stopAll(stopping ? 0 : (code ?? 1)));
     const url = await waitForHost(host);
     lines.unshift(`Functions host         ${url}  (health: ${url}/api/health)`);
-    process.stdout.write(`\nReady:\n  ${lines.join('\n  ')}\nPress Ctrl-C to stop everything.\n\n`);
+    const tokens = tokenLines.length ? `\n${tokenLines.join('\n')}\n` : '';
+    process.stdout.write(
+      `\nReady:\n  ${lines.join('\n  ')}\n${tokens}Press Ctrl-C to stop everything.\n\n`,
+    );
   } catch (error) {
     process.stderr.write(
       `npm start failed: ${error instanceof Error ? error.message : String(error)}\n`,

@@ -16,7 +16,7 @@ export interface Settings {
   storage: StorageLocation;
   segmentsStorage: StorageLocation;
   keyVaultUrl: string;
-  auth?: { issuer: string; audience: string; jwksUrl: string };
+  auth: { issuer: string; audience: string; jwksUrl: string };
   iterableBaseUrl?: string;
   appVersion: string;
 }
@@ -86,8 +86,6 @@ export function readStorageLocation(env: Env, prefix: string): StorageLocation |
 }
 
 function readAuth(env: Env): Settings['auth'] {
-  const names = ['AUTH_ISSUER', 'AUTH_AUDIENCE', 'AUTH_JWKS_URL'] as const;
-  if (names.every((name) => !env[name])) return undefined;
   return {
     issuer: parseSetting(env, 'AUTH_ISSUER', nonEmpty),
     audience: parseSetting(env, 'AUTH_AUDIENCE', nonEmpty),

@@ -1,4 +1,4 @@
-import type { TableServiceClient } from '@azure/data-tables';
+import type { TableClient, TableServiceClient } from '@azure/data-tables';
 import type { SecretClient } from '@azure/keyvault-secrets';
 import type { BlobServiceClient } from '@azure/storage-blob';
 import type { QueueServiceClient } from '@azure/storage-queue';
@@ -7,6 +7,7 @@ import { createSecretClient } from './key-vault';
 import {
   createBlobServiceClient,
   createQueueServiceClient,
+  createTableClient,
   createTableServiceClient,
 } from './storage';
 
@@ -14,6 +15,7 @@ import {
 export interface AppClients {
   settings: Settings;
   tables: TableServiceClient;
+  table: (name: string) => TableClient;
   queues: QueueServiceClient;
   blobs: BlobServiceClient;
   segmentBlobs: BlobServiceClient;
@@ -24,6 +26,7 @@ export function createAppClients(settings: Settings): AppClients {
   return {
     settings,
     tables: createTableServiceClient(settings.storage),
+    table: (name) => createTableClient(settings.storage, name),
     queues: createQueueServiceClient(settings.storage),
     blobs: createBlobServiceClient(settings.storage),
     segmentBlobs: createBlobServiceClient(settings.segmentsStorage),

@@ -1,4 +1,4 @@
-import { TableServiceClient } from '@azure/data-tables';
+import { TableClient, TableServiceClient } from '@azure/data-tables';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { QueueServiceClient } from '@azure/storage-queue';
 import type { StorageLocation } from '../settings';
@@ -21,13 +21,23 @@ export function createQueueServiceClient(location: StorageLocation): QueueServic
     : new QueueServiceClient(location.queueUrl, createAzureCredential(location.clientId));
 }
 
+// The tables SDK refuses plain http (Azurite) unless told it is allowed.
+const insecure = /(^|;)\s*(UseDevelopmentStorage=true|DefaultEndpointsProtocol=http)\s*(;|$)/i;
+
 export function createTableServiceClient(location: StorageLocation): TableServiceClient {
   if (location.kind === 'identity') {
     return new TableServiceClient(location.tableUrl, createAzureCredential(location.clientId));
   }
-  // The tables SDK refuses plain http (Azurite) unless told it is allowed.
-  const insecure = /(^|;)\s*(UseDevelopmentStorage=true|DefaultEndpointsProtocol=http)\s*(;|$)/i;
   return TableServiceClient.fromConnectionString(location.connectionString, {
+    allowInsecureConnection: insecure.test(location.connectionString),
+  });
+}
+
+export function createTableClient(location: StorageLocation, tableName: string): TableClient {
+  if (location.kind === 'identity') {
+    return new TableClient(location.tableUrl, tableName, createAzureCredential(location.clientId));
+  }
+  return TableClient.fromConnectionString(location.connectionString, tableName, {
     allowInsecureConnection: insecure.test(location.connectionString),
   });
 }

@@ -6,7 +6,13 @@ const repoRoot = path.resolve(__dirname, '..', '..');
 
 /** The real app (package.json main) on the local host, with the given settings. */
 function startApp(env: Record<string, string>): Promise<HostProcess> {
-  return startHostProcess({ scriptRoot: repoRoot, env });
+  // The issuer is never asked: health needs no token.
+  const auth = {
+    AUTH_ISSUER: 'http://127.0.0.1:9',
+    AUTH_AUDIENCE: 'api://test',
+    AUTH_JWKS_URL: 'http://127.0.0.1:9/keys',
+  };
+  return startHostProcess({ scriptRoot: repoRoot, env: { ...auth, ...env } });
 }
 
 describe('GET /api/health', () => {

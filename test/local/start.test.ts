@@ -23,6 +23,7 @@ describe('npm start (local/start)', () => {
       AZURITE_PORTS: '0,0,0',
       KEY_VAULT_STANDIN_PORT: '0',
       ITERABLE_STANDIN_PORT: '0',
+      DEV_ISSUER_PORT: '0',
     };
     for (const name of ['AzureWebJobsStorage', 'KEY_VAULT_URL', 'ITERABLE_BASE_URL'])
       delete env[name];
@@ -45,7 +46,13 @@ describe('npm start (local/start)', () => {
     const banner = output.slice(output.indexOf('Ready:'));
     const hostUrl = /Functions host\s+(\S+)/.exec(banner)?.[1] ?? '';
     const ports = [...banner.matchAll(/:(\d{2,5})\b/g)].map((match) => Number(match[1]));
-    expect(new Set(ports).size).toBeGreaterThanOrEqual(6); // host, three Azurite services, two stand-ins
+    // host, three Azurite services, two stand-ins, the token issuer
+    expect(new Set(ports).size).toBeGreaterThanOrEqual(7);
+    const adminToken = /Admin token \(1 hour\):\s+(\S+)/.exec(banner)?.[1] ?? '';
+    const connections = await fetch(`${hostUrl}/api/connections`, {
+      headers: { authorization: `Bearer ${adminToken}` },
+    });
+    expect(connections.status).toBe(200);
 
     const health = await fetch(`${hostUrl}/api/health`);
     expect(health.status).toBe(200);
@@ -66,6 +73,7 @@ describe('npm start (local/start)', () => {
       PORT: '0',
       KEY_VAULT_URL: 'not a url',
       ITERABLE_STANDIN_PORT: '0',
+      DEV_ISSUER_PORT: '0',
     };
     const child = spawn(process.execPath, [startScript], {
       env,

@@ -1,0 +1,24 @@
+import { getAppServices } from './app-services';
+import { auditOperations } from './audit/audit-operations';
+import { getAppClients } from './clients/app-clients';
+import { connectionOperations } from './connections/connection-operations';
+import { healthOperation } from './health/health-operation';
+import type { Operation } from './http/operation';
+import { openApiOperation } from './openapi/openapi-operation';
+
+/** Every HTTP operation, by resource; functions/ registers them and the OpenAPI document lists them. */
+export const operationsByResource = {
+  health: [healthOperation(() => getAppClients())],
+  connections: connectionOperations(() => getAppServices().connections),
+  audit: auditOperations(() => getAppServices().audit),
+  openapi: [
+    openApiOperation(
+      () => allOperations(),
+      () => getAppClients().settings.appVersion,
+    ),
+  ],
+} satisfies Record<string, Operation<unknown>[]>;
+
+export function allOperations(): Operation<unknown>[] {
+  return Object.values(operationsByResource).flat();
+}

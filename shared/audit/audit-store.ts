@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import type { TableClient } from '@azure/data-tables';
+import { odata } from '@azure/data-tables';
+import { z } from 'zod';
+
+export const AuditEntrySchema = z
+  .object({
+    id: z.string(),
+    at: z.iso.datetime(),
+    actor: z.string().describe('The user (oid) who acted'),
+    action: z.string().describe('e.g. connection.create'),
+    resourceType: z.string(),
+    resourceId: z.string(),
+    changes: z
+      .record(z.string(), z.unknown())
+      .describe('Changed fields, from → to; secrets appear only as "rotated" with a key hint'),
+  })
+  .meta({ id: 'AuditEntry' });
+export type AuditEntry = z.infer<typeof AuditEntrySchema>;
+
+const AuditEntitySchema = z.object({
+  rowKey: z.string(),
+  at: z.string(),
+  actor: z.string(),
+  action: z.string(),
+  resourceType: z.string(),
+  resourceId: z.string(),
+  changes: z.string(),
+});
+
+/** Row keys sort ascending, so the newest entry must have the smallest key. */
+const maxTimestamp = 9_999_999_999_999;
+
+export interface AuditPage {
+  value: AuditEntry[];
+  continuationToken?: string;
+}
+
+/** Who did what, when: one partition per tenant, newest first. Never holds a secret. */
+export class AuditStore {
+  constructor(private readonly table: TableClient) {}
+
+  async record(tenantId: string, entry: Omit<AuditEntry, 'id' | 'at'>): Promise<void> {
+    const now = Date.now();
+    const rowKey = `${String(maxTimestamp - now).padStart(13, '0')}-${randomUUID()}`;
+    await this.table.createEntity({
+      partitionKey: tenantId,
+      rowKey,
+      at: new Date(now).toISOString(),
+      actor: entry.actor,
+      action: entry.action,
+      resourceType: entry.resourceType,
+      resourceId: entry.resourceId,
+      changes: JSON.stringify(entry.changes),
+    });
+  }
+
+  async page(tenantId: string, pageSize: number, continuationToken?: string): Promise<AuditPage> {
+    const pages = this.table
+      .listEntities({ queryOptions: { filter: odata`PartitionKey eq ${tenantId}` } })
+      .byPage({ maxPageSize: pageSize, continuationToken });
+    const next = await pages.next();
+    const page = next.value as (unknown[] & { continuationToken?: string }) | undefined;
+    const rows = page ?? [];
+    const value = rows.map((entity): AuditEntry => {
+      const { rowKey, changes, ...row } = AuditEntitySchema.parse(entity);
+      return { ...row, id: rowKey, changes: JSON.parse(changes) as Record<string, unknown> };
+    });
+    return {
+      value,
+      continuationToken: page?.continuationToken,
+    };
+  }
+}

@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import { collectionSchema } from '../http/collection';
+import { NotFoundError } from '../http/errors';
+import { defineOperation } from '../http/operation';
+import {
+  ConnectionCreateSchema,
+  ConnectionPatchSchema,
+  ConnectionSchema,
+  type ConnectionCreate,
+  type ConnectionPatch,
+} from './connection-schemas';
+import type { ConnectionService } from './connection-service';
+
+/** An id that is not a UUID cannot name a connection: 404, like any other unknown id. */
+function connectionId(params: Record<string, string>): string {
+  const id = params.id ?? '';
+  if (!z.uuid().safeParse(id).success) throw new NotFoundError('Connection', id);
+  return id.toLowerCase();
+}
+
+export function connectionOperations(service: () => ConnectionService) {
+  return [
+    defineOperation<ConnectionCreate>({
+      name: 'connections-create',
+      method: 'POST',
+      route: 'connections',
+      summary: 'Connect an Iterable project; the API key is checked with Iterable first',
+      roles: ['Admin'],
+      body: ConnectionCreateSchema,
+      response: ConnectionSchema,
+      successStatus: 201,
+      handle: async ({ principal, body, request }) => {
+        const connection = await service().create(principal, body);
+        return {
+          status: 201,
+          headers: { location: `${request.url.replace(/\/$/, '')}/${connection.id}` },
+          jsonBody: connection,
+        };
+      },
+    }),
+    defineOperation({
+      name: 'connections-list',
+      method: 'GET',
+      route: 'connections',
+      summary: 'List the connections the caller may use',
+      roles: ['Admin', 'Contributor'],
+      response: collectionSchema(ConnectionSchema),
+      successStatus: 200,
+      handle: async ({ principal }) => ({ jsonBody: { value: await service().list(principal) } }),
+    }),
+    defineOperation({
+      name: 'connections-get',
+      method: 'GET',
+      route: 'connections/{id}',
+      summary: 'Get one connection',
+      roles: ['Admin', 'Contributor'],
+      response: ConnectionSchema,
+      successStatus: 200,
+      handle: async ({ principal, params }) => ({
+        jsonBody: await service().get(principal, connectionId(params)),
+      }),
+    }),
+    defineOperation<ConnectionPatch>({
+      name: 'connections-update',
+      method: 'PATCH',
+      route: 'connections/{id}',
+      summary: 'Rename, allow or disallow contributors, rotate the key, change export users',
+      roles: ['Admin'],
+      body: ConnectionPatchSchema,
+      response: ConnectionSchema,
+      successStatus: 200,
+      handle: async ({ principal, params, body }) => ({
+        jsonBody: await service().update(principal, connectionId(params), body),
+      }),
+    }),
+    defineOperation({
+      name: 'connections-delete',
+      method: 'DELETE',
+      route: 'connections/{id}',
+      summary: 'Delete a connection and its key (409 while exports use it)',
+      roles: ['Admin'],
+      successStatus: 204,
+      handle: async ({ principal, params }) => {
+        await service().delete(principal, connectionId(params));
+        return { status: 204 };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,79 @@
+import { createHash } from 'node:crypto';
+import type { SecretClient } from '@azure/keyvault-secrets';
+
+/** Long enough to spare Key Vault a read per batch, short enough that a rotation lands quickly. */
+const cacheTtlMs = 60_000;
+
+/**
+ * Key Vault secret names allow only letters, digits and hyphens (1–127). Entra tenant ids are
+ * GUIDs and fit as they are, which keeps the vault readable for operators; any other tenant id
+ * is hashed so the name stays valid and unique.
+ */
+export function connectionSecretName(tenantId: string, connectionId: string): string {
+  const tenant = /^[0-9a-zA-Z-]{1,40}$/.test(tenantId)
+    ? tenantId
+    : createHash('sha256').update(tenantId).digest('hex').slice(0, 32);
+  return `iterable-${tenant}-${connectionId}`.toLowerCase();
+}
+
+/**
+ * The Iterable API keys, one secret per connection. Reads name the exact version the connection
+ * record points at, so a rotation takes effect only once the record says so.
+ */
+export class ConnectionSecrets {
+  #cache = new Map<string, { value: string; expiresAt: number }>();
+
+  constructor(private readonly client: SecretClient) {}
+
+  /** Stores a new version and returns its version id. */
+  async store(name: string, apiKey: string, tags: Record<string, string>): Promise<string> {
+    const secret = await this.client.setSecret(name, apiKey, {
+      contentType: 'text/plain; iterable-api-key',
+      tags,
+    });
+    const version = secret.properties.version;
+    if (!version) throw new Error('Key Vault returned a secret without a version');
+    this.#cache.set(`${name}/${version}`, { value: apiKey, expiresAt: Date.now() + cacheTtlMs });
+    return version;
+  }
+
+  async read(name: string, version: string): Promise<string> {
+    const key = `${name}/${version}`;
+    const cached = this.#cache.get(key);
+    if (cached && cached.expiresAt > Date.now()) return cached.value;
+    const secret = await this.client.getSecret(name, { version });
+    if (secret.value === undefined) throw new Error(`Secret ${name} has no value`);
+    this.#cache.set(key, { value: secret.value, expiresAt: Date.now() + cacheTtlMs });
+    return secret.value;
+  }
+
+  /** Makes a version unusable: used when the record that would point at it was not written. */
+  async disable(name: string, version: string): Promise<void> {
+    this.#cache.delete(`${name}/${version}`);
+    await this.client.updateSecretProperties(name, version, { enabled: false });
+  }
+
+  /**
+   * Deletes the secret; once that has succeeded the key can no longer be read. Purging follows
+   * where the vault allows it; with purge protection (403), or if the purge fails, the secret
+   * stays soft-deleted until the vault's retention ends. Returns whether it was purged.
+   */
+  async remove(name: string): Promise<boolean> {
+    for (const key of this.#cache.keys()) if (key.startsWith(`${name}/`)) this.#cache.delete(key);
+    try {
+      const poller = await this.client.beginDeleteSecret(name, { intervalInMs: 500 });
+      await poller.pollUntilDone();
+    } catch (error) {
+      if (statusOf(error) !== 404) throw error;
+      return false;
+    }
+    return this.client.purgeDeletedSecret(name).then(
+      () => true,
+      () => false,
+    );
+  }
+}
+
+function statusOf(error: unknown): number | undefined {
+  return (error as { statusCode?: number }).statusCode;
+}

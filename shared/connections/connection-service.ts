@@ -1,0 +1,257 @@
+import { randomUUID } from 'node:crypto';
+import type { AuditStore } from '../audit/audit-store';
+import { ConflictError, DependencyError, NotFoundError } from '../http/errors';
+import type { Principal } from '../http/auth';
+import type { ExportReference } from '../exports/export-references';
+import {
+  keyHint,
+  type Connection,
+  type ConnectionCreate,
+  type ConnectionPatch,
+} from './connection-schemas';
+import { connectionSecretName, type ConnectionSecrets } from './connection-secrets';
+import type { ConnectionRecord, ConnectionStore } from './connection-store';
+
+export interface ConnectionServiceDeps {
+  store: ConnectionStore;
+  secrets: ConnectionSecrets;
+  audit: AuditStore;
+  exportsUsing(tenantId: string, connectionId: string): Promise<ExportReference[]>;
+  /** Throws ValidationError when Iterable rejects the key, DependencyError when it cannot be asked. */
+  verifyKey(region: Connection['region'], apiKey: string): Promise<void>;
+  log: { error(message: string, properties?: Record<string, unknown>): void };
+}
+
+/**
+ * Iterable connections. The API key goes to Key Vault and nowhere else; the table row points at
+ * the exact secret version. Writes are ordered so that one failing service never leaves a
+ * connection without its key or a live key without its connection:
+ * - create: secret, then the row (a failed row write deletes the secret);
+ * - rotate: new secret version, then the row (a failed row write disables that version);
+ * - delete: the row, then the secret (a failed secret delete puts the row back).
+ */
+export class ConnectionService {
+  constructor(private readonly deps: ConnectionServiceDeps) {}
+
+  async create(principal: Principal, input: ConnectionCreate): Promise<Connection> {
+    const { store, secrets } = this.deps;
+    await this.deps.verifyKey(input.region, input.apiKey);
+    const id = randomUUID();
+    const now = new Date().toISOString();
+    const secretName = connectionSecretName(principal.tenantId, id);
+    const secretVersion = await this.#keyVault(() =>
+      secrets.store(secretName, input.apiKey, { tenantId: principal.tenantId, connectionId: id }),
+    );
+    const record: ConnectionRecord = {
+      id,
+      tenantId: principal.tenantId,
+      displayName: input.displayName,
+      region: input.region,
+      allowContributors: input.allowContributors,
+      exportUsers: input.addSelfAsExportUser ? [principal.userId] : [],
+      consentAcceptedBy: principal.userId,
+      consentAcceptedAt: now,
+      keyHint: keyHint(input.apiKey),
+      secretName,
+      secretVersion,
+      createdAt: now,
+      createdBy: principal.userId,
+      updatedAt: now,
+      updatedBy: principal.userId,
+    };
+    try {
+      await store.create(record);
+    } catch (error) {
+      await secrets.remove(secretName).catch((cleanup: unknown) =>
+        this.deps.log.error('Could not remove the secret of a connection that was not saved', {
+          secretName,
+          error: String(cleanup),
+        }),
+      );
+      throw error;
+    }
+    await this.#audit(principal, 'connection.create', id, {
+      displayName: record.displayName,
+      region: record.region,
+      allowContributors: record.allowContributors,
+      exportUsers: record.exportUsers,
+      apiKey: `set (${record.keyHint})`,
+    });
+    return toConnection(record);
+  }
+
+  async list(principal: Principal): Promise<Connection[]> {
+    const records = await this.deps.store.list(principal.tenantId);
+    return records.filter((record) => mayUse(principal, record)).map(toConnection);
+  }
+
+  async get(principal: Principal, id: string): Promise<Connection> {
+    return toConnection(await this.#find(principal, id));
+  }
+
+  async update(principal: Principal, id: string, patch: ConnectionPatch): Promise<Connection> {
+    const { store, secrets } = this.deps;
+    const previous = await this.#find(principal, id);
+    const next: ConnectionRecord = {
+      ...previous,
+      displayName: patch.displayName ?? previous.displayName,
+      allowContributors: patch.allowContributors ?? previous.allowContributors,
+      exportUsers: nextExportUsers(previous.exportUsers, patch),
+      updatedAt: new Date().toISOString(),
+      updatedBy: principal.userId,
+    };
+    if (patch.apiKey !== undefined) {
+      await this.deps.verifyKey(previous.region, patch.apiKey);
+      next.secretVersion = await this.#keyVault(() =>
+        secrets.store(previous.secretName, patch.apiKey!, {
+          tenantId: principal.tenantId,
+          connectionId: id,
+        }),
+      );
+      next.keyHint = keyHint(patch.apiKey);
+    }
+    try {
+      await store.update(previous, next);
+    } catch (error) {
+      if (next.secretVersion !== previous.secretVersion) {
+        await secrets.disable(next.secretName, next.secretVersion).catch((cleanup: unknown) =>
+          this.deps.log.error('Could not disable an unused secret version', {
+            secretName: next.secretName,
+            error: String(cleanup),
+          }),
+        );
+      }
+      throw error;
+    }
+    await this.#audit(principal, 'connection.update', id, describeChanges(previous, next));
+    return toConnection(next);
+  }
+
+  async delete(principal: Principal, id: string): Promise<void> {
+    const { store, secrets } = this.deps;
+    const record = await this.#find(principal, id);
+    const users = await this.deps.exportsUsing(principal.tenantId, id);
+    if (users.length > 0) {
+      throw new ConflictError(
+        `The connection is used by ${users.length} export(s): ${users.map((e) => `'${e.displayName}'`).join(', ')}. Delete or move them first.`,
+        {
+          target: 'id',
+          details: users.map((e) => ({
+            code: 'InUse',
+            target: e.id,
+            message: `Export '${e.displayName}' uses this connection.`,
+          })),
+        },
+      );
+    }
+    await store.delete(record);
+    try {
+      await secrets.remove(record.secretName);
+    } catch (error) {
+      // Put the connection back rather than leave a row-less secret or a key-less row.
+      await store.create(record);
+      throw new DependencyError(
+        'keyVault',
+        'Key Vault could not delete the API key; the connection was kept.',
+        error,
+      );
+    }
+    await this.#audit(principal, 'connection.delete', id, { displayName: record.displayName });
+  }
+
+  /** The key of a connection, for the export pipeline. */
+  async apiKey(tenantId: string, id: string): Promise<{ connection: Connection; apiKey: string }> {
+    const record = await this.deps.store.get(tenantId, id);
+    if (!record) throw new NotFoundError('Connection', id);
+    const apiKey = await this.deps.secrets.read(record.secretName, record.secretVersion);
+    return { connection: toConnection(record), apiKey };
+  }
+
+  async #find(principal: Principal, id: string): Promise<ConnectionRecord> {
+    const record = await this.deps.store.get(principal.tenantId, id);
+    // Hidden and missing look the same, so ids of other people's connections reveal nothing.
+    if (!record || !mayUse(principal, record)) throw new NotFoundError('Connection', id);
+    return record;
+  }
+
+  async #keyVault<T>(action: () => Promise<T>): Promise<T> {
+    try {
+      return await action();
+    } catch (error) {
+      throw new DependencyError(
+        'keyVault',
+        'Key Vault could not store the API key; nothing was saved.',
+        error,
+      );
+    }
+  }
+
+  async #audit(principal: Principal, action: string, id: string, changes: Record<string, unknown>) {
+    try {
+      await this.deps.audit.record(principal.tenantId, {
+        actor: principal.userId,
+        action,
+        resourceType: 'connection',
+        resourceId: id,
+        changes,
+      });
+    } catch (error) {
+      // The change itself succeeded; a missing audit row is an operator's problem, not the caller's.
+      this.deps.log.error('Could not write an audit entry', {
+        action,
+        resourceId: id,
+        error: String(error),
+      });
+    }
+  }
+}
+
+/** Admins use every connection; others those that allow contributors or list them as export users. */
+export function mayUse(
+  principal: Principal,
+  record: Pick<ConnectionRecord, 'allowContributors' | 'exportUsers'>,
+) {
+  if (principal.roles.includes('Admin')) return true;
+  return record.allowContributors || record.exportUsers.includes(principal.userId);
+}
+
+function nextExportUsers(current: string[], patch: ConnectionPatch): string[] {
+  const users = new Set(current);
+  patch.addExportUsers?.forEach((user) => users.add(user));
+  patch.removeExportUsers?.forEach((user) => users.delete(user));
+  return [...users];
+}
+
+function describeChanges(
+  previous: ConnectionRecord,
+  next: ConnectionRecord,
+): Record<string, unknown> {
+  const changes: Record<string, unknown> = {};
+  for (const field of ['displayName', 'allowContributors', 'exportUsers'] as const) {
+    if (JSON.stringify(previous[field]) !== JSON.stringify(next[field])) {
+      changes[field] = { from: previous[field], to: next[field] };
+    }
+  }
+  if (previous.secretVersion !== next.secretVersion) changes.apiKey = `rotated (${next.keyHint})`;
+  return changes;
+}
+
+function toConnection(record: ConnectionRecord): Connection {
+  return {
+    id: record.id,
+    displayName: record.displayName,
+    region: record.region,
+    allowContributors: record.allowContributors,
+    exportUsers: record.exportUsers,
+    consent: {
+      accepted: true,
+      acceptedBy: record.consentAcceptedBy,
+      acceptedAt: record.consentAcceptedAt,
+    },
+    keyHint: record.keyHint,
+    createdAt: record.createdAt,
+    createdBy: record.createdBy,
+    updatedAt: record.updatedAt,
+    updatedBy: record.updatedBy,
+  };
+}

@@ -1,0 +1,116 @@
+import type { TableClient, TransactionAction } from '@azure/data-tables';
+import { odata } from '@azure/data-tables';
+import { ConflictError } from '../http/errors';
+import { ConnectionEntitySchema, type ConnectionEntity } from './connection-schemas';
+
+/** The stored fields of a connection, without the table's own keys and etag. */
+export type ConnectionRecord = Omit<
+  ConnectionEntity,
+  'partitionKey' | 'rowKey' | 'etag' | 'kind'
+> & {
+  id: string;
+  tenantId: string;
+  etag?: string;
+};
+
+/**
+ * Connections live in one partition per tenant. A display name is reserved by a second row in
+ * the same partition, written in the same transaction as the connection, so two requests can
+ * never both take a name and a crash can never leave one without the other.
+ */
+export class ConnectionStore {
+  constructor(private readonly table: TableClient) {}
+
+  async get(tenantId: string, id: string): Promise<ConnectionRecord | undefined> {
+    try {
+      const entity = await this.table.getEntity(tenantId, id);
+      return toRecord(entity);
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw error;
+    }
+  }
+
+  async list(tenantId: string): Promise<ConnectionRecord[]> {
+    const records: ConnectionRecord[] = [];
+    const entities = this.table.listEntities({
+      queryOptions: { filter: odata`PartitionKey eq ${tenantId} and kind eq 'connection'` },
+    });
+    for await (const entity of entities) records.push(toRecord(entity));
+    return records.sort((a, b) => a.displayName.localeCompare(b.displayName));
+  }
+
+  async create(record: ConnectionRecord): Promise<void> {
+    await this.#submit(record.displayName, [
+      ['create', toEntity(record)],
+      ['create', nameRow(record.tenantId, record.displayName, record.id)],
+    ]);
+  }
+
+  /** Replaces the record if it has not changed since it was read (etag), moving the name if renamed. */
+  async update(previous: ConnectionRecord, next: ConnectionRecord): Promise<void> {
+    const actions: TransactionAction[] = [
+      ['update', toEntity(next), 'Replace', { etag: previous.etag }],
+    ];
+    if (nameKey(previous.displayName) !== nameKey(next.displayName)) {
+      actions.push(['delete', nameRow(previous.tenantId, previous.displayName, previous.id)]);
+      actions.push(['create', nameRow(next.tenantId, next.displayName, next.id)]);
+    }
+    await this.#submit(next.displayName, actions);
+  }
+
+  async delete(record: ConnectionRecord): Promise<void> {
+    await this.#submit(record.displayName, [
+      ['delete', { partitionKey: record.tenantId, rowKey: record.id }],
+      ['delete', nameRow(record.tenantId, record.displayName, record.id)],
+    ]);
+  }
+
+  async #submit(displayName: string, actions: TransactionAction[]): Promise<void> {
+    try {
+      await this.table.submitTransaction(actions);
+    } catch (error) {
+      const status = statusOf(error);
+      if (status === 409) {
+        throw new ConflictError(`A connection named '${displayName}' already exists.`, {
+          target: 'displayName',
+        });
+      }
+      if (status === 412) {
+        throw new ConflictError(
+          'The connection was changed by another request; read it and try again.',
+        );
+      }
+      throw error;
+    }
+  }
+}
+
+/** Names are unique regardless of case and surrounding spaces; RowKey forbids / \ # ?. */
+function nameKey(displayName: string): string {
+  return `name:${encodeURIComponent(displayName.trim().toLowerCase())}`;
+}
+
+function nameRow(tenantId: string, displayName: string, connectionId: string) {
+  return { partitionKey: tenantId, rowKey: nameKey(displayName), kind: 'name', connectionId };
+}
+
+function toEntity(record: ConnectionRecord) {
+  const { id, tenantId, etag: _etag, exportUsers, ...fields } = record;
+  return {
+    partitionKey: tenantId,
+    rowKey: id,
+    kind: 'connection',
+    ...fields,
+    exportUsers: JSON.stringify(exportUsers),
+  };
+}
+
+function toRecord(entity: unknown): ConnectionRecord {
+  const { partitionKey, rowKey, kind: _kind, ...fields } = ConnectionEntitySchema.parse(entity);
+  return { ...fields, id: rowKey, tenantId: partitionKey };
+}
+
+function statusOf(error: unknown): number | undefined {
+  return (error as { statusCode?: number }).statusCode;
+}

@@ -1,0 +1,85 @@
+import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
+import { z } from 'zod';
+import type { Settings } from '../settings';
+import { ForbiddenError, UnauthorizedError } from './errors';
+
+export const roles = ['Admin', 'Contributor', 'Viewer'] as const;
+export type Role = (typeof roles)[number];
+
+/** Who is calling: the token's tenant (`tid`), user (`oid`) and app roles. */
+export interface Principal {
+  tenantId: string;
+  userId: string;
+  roles: Role[];
+}
+
+const ClaimsSchema = z.object({
+  tid: z.string().min(1),
+  oid: z.string().min(1),
+  roles: z.array(z.string()).default([]),
+});
+
+/** Tokens minted a little in the future, or expiring just now, are still accepted. */
+const clockToleranceSeconds = 60;
+
+export type TokenVerifier = (authorization: string | null) => Promise<Principal>;
+
+/**
+ * Verifies `Authorization: Bearer <JWT>` against the issuer's JWKS (signature, expiry with small
+ * clock skew, audience, issuer) and returns the principal. Any failure is a 401 whose message says
+ * what was wrong with the token, never what the token holds.
+ */
+export function createTokenVerifier(auth: NonNullable<Settings['auth']>): TokenVerifier {
+  const keys = createRemoteJWKSet(new URL(auth.jwksUrl), { cooldownDuration: 30_000 });
+  return async (authorization) => {
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization?.trim() ?? '');
+    if (!match?.[1])
+      throw new UnauthorizedError('A bearer token is required (Authorization: Bearer <token>).');
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(match[1], keys, {
+        issuer: auth.issuer,
+        audience: auth.audience,
+        clockTolerance: clockToleranceSeconds,
+        requiredClaims: ['exp'],
+      }));
+    } catch (error) {
+      throw new UnauthorizedError(describeTokenError(error), error);
+    }
+    const claims = ClaimsSchema.safeParse(payload);
+    if (!claims.success) throw new UnauthorizedError('The token lacks the tid or oid claim.');
+    return {
+      tenantId: claims.data.tid,
+      userId: claims.data.oid,
+      roles: claims.data.roles.filter((role): role is Role =>
+        (roles as readonly string[]).includes(role),
+      ),
+    };
+  };
+}
+
+function describeTokenError(error: unknown): string {
+  if (error instanceof joseErrors.JWTExpired) return 'The token has expired.';
+  if (error instanceof joseErrors.JWTClaimValidationFailed) {
+    return `The token's ${error.claim} claim is not accepted.`;
+  }
+  if (
+    error instanceof joseErrors.JWSSignatureVerificationFailed ||
+    error instanceof joseErrors.JWKSNoMatchingKey
+  ) {
+    return 'The token signature is not valid.';
+  }
+  if (error instanceof joseErrors.JWKSTimeout || error instanceof joseErrors.JOSEError) {
+    return error instanceof joseErrors.JWKSTimeout
+      ? 'The token could not be verified now.'
+      : 'The token is not valid.';
+  }
+  return 'The token could not be verified.';
+}
+
+/** 403 unless the principal holds one of the roles. */
+export function requireRole(principal: Principal, allowed: readonly Role[]): void {
+  if (!principal.roles.some((role) => allowed.includes(role))) {
+    throw new ForbiddenError(`This action requires one of the roles: ${allowed.join(', ')}.`);
+  }
+}

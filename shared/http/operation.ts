@@ -1,0 +1,75 @@
+import type {
+  HttpHandler,
+  HttpRequest,
+  HttpResponseInit,
+  InvocationContext,
+} from '@azure/functions';
+import type { z } from 'zod';
+import { requireRole, type Principal, type Role, type TokenVerifier } from './auth';
+import { errorResponse } from './error-response';
+import { readJsonBody } from './request-body';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface OperationContext<Body> {
+  principal: Principal;
+  request: HttpRequest;
+  body: Body;
+  params: Record<string, string>;
+  invocation: InvocationContext;
+}
+
+/**
+ * One HTTP operation: its route, who may call it, the schemas of its body and response (which
+ * also feed the OpenAPI document) and the service call behind it.
+ */
+export interface Operation<Body = undefined> {
+  name: string;
+  method: HttpMethod;
+  /** Route under the host's prefix, e.g. `connections/{id}`. */
+  route: string;
+  summary: string;
+  /** Roles that may call; empty means anyone, without a token. */
+  roles: readonly Role[];
+  body?: z.ZodType<Body>;
+  response?: z.ZodType;
+  /** Statuses this operation answers besides errors, for the OpenAPI document. */
+  successStatus: number;
+  handle(context: OperationContext<Body>): Promise<HttpResponseInit>;
+}
+
+export function defineOperation<Body = undefined>(operation: Operation<Body>): Operation<Body> {
+  return operation;
+}
+
+const anonymous: Principal = { tenantId: '', userId: '', roles: [] };
+
+/** Adapts an operation to the Functions HTTP handler: authenticate, authorize, parse, answer. */
+export function toHttpHandler<Body>(
+  operation: Operation<Body>,
+  verifier: () => TokenVerifier,
+): HttpHandler {
+  return async (request, invocation) => {
+    try {
+      let principal = anonymous;
+      if (operation.roles.length > 0) {
+        principal = await verifier()(request.headers.get('authorization'));
+        requireRole(principal, operation.roles);
+      }
+      const body = operation.body
+        ? await readJsonBody(request, operation.body)
+        : (undefined as Body);
+      return await operation.handle({
+        principal,
+        request,
+        body,
+        params: request.params,
+        invocation,
+      });
+    } catch (error) {
+      return errorResponse(error, {
+        error: (message, properties) => invocation.error(message, JSON.stringify(properties ?? {})),
+      });
+    }
+  };
+}

@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import { ErrorResponseSchema } from '../http/collection';
+import type { Operation } from '../http/operation';
+
+const errorStatuses: Record<string, string> = {
+  '400': 'The request is not valid; details name each field',
+  '401': 'No valid bearer token',
+  '403': 'The caller\u2019s role may not do this',
+  '404': 'Not found (or not visible to the caller)',
+  '409': 'Conflicts with the current state',
+  '413': 'The body is larger than 1 MB',
+  '500': 'Unexpected error; the message carries an error id',
+  '502': 'A service the app depends on failed',
+};
+
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output') {
+  return z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' });
+}
+
+/**
+ * The OpenAPI 3.1 document, generated from the same operations and zod schemas that serve the
+ * requests, so it cannot drift from the code.
+ */
+export function buildOpenApiDocument(operations: readonly Operation<unknown>[], version: string) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const operation of operations) {
+    const path = `/api/${operation.route}`;
+    const parameters = [...operation.route.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({
+      name,
+      in: 'path',
+      required: true,
+      schema: { type: 'string' },
+    }));
+    const responses: Record<string, unknown> = {
+      [String(operation.successStatus)]: operation.response
+        ? {
+            description: 'Success',
+            content: { 'application/json': { schema: jsonSchema(operation.response, 'output') } },
+          }
+        : { description: 'Success' },
+    };
+    for (const [status, description] of Object.entries(errorStatuses)) {
+      if (operation.roles.length === 0 && (status === '401' || status === '403')) continue;
+      responses[status] = {
+        description,
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorResponse' } } },
+      };
+    }
+    paths[path] ??= {};
+    paths[path][operation.method.toLowerCase()] = {
+      operationId: operation.name,
+      summary: operation.summary,
+      ...(operation.roles.length
+        ? { 'x-roles': operation.roles, security: [{ bearer: [] }] }
+        : { security: [] }),
+      ...(parameters.length ? { parameters } : {}),
+      ...(operation.body
+        ? {
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: jsonSchema(operation.body, 'input') } },
+            },
+          }
+        : {}),
+      responses,
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'iterable-segment-export',
+      version,
+      description: 'Exports customer-data-platform segments into Iterable lists.',
+    },
+    servers: [{ url: '/' }],
+    paths,
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      schemas: { ErrorResponse: jsonSchema(ErrorResponseSchema, 'output') },
+    },
+  };
+}

@@ -1,0 +1,87 @@
+import path from 'node:path';
+import { startDevIssuer, type DevIssuer, type TokenRequest } from '../../local/dev-issuer';
+import { startIterableStandIn, type IterableStandIn } from '../../local/iterable/server';
+import { startKeyVaultStandIn, type KeyVaultStandIn } from '../../local/key-vault/server';
+import { provisionStorage } from '../../local/provision-storage';
+import { createAppClients } from '../../shared/clients/app-clients';
+import { loadSettings } from '../../shared/settings';
+import { startHostProcess, type HostProcess } from './host-process';
+
+const repoRoot = path.resolve(__dirname, '..', '..');
+
+export interface AppStack {
+  url: string;
+  host: HostProcess;
+  issuer: DevIssuer;
+  vault: KeyVaultStandIn;
+  iterable: IterableStandIn;
+  /** A bearer token (Admin of the default tenant unless told otherwise). */
+  token(request?: TokenRequest): Promise<string>;
+  /** fetch against the app with a JSON body and a token for `as` (omit `as` for no token). */
+  call(
+    method: string,
+    route: string,
+    options?: { as?: TokenRequest; token?: string; body?: unknown; rawBody?: string },
+  ): Promise<{
+    status: number;
+    headers: Headers;
+    text: string;
+    json: () => Record<string, unknown>;
+  }>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The real app (package.json main) on the local host, with its own Key Vault stand-in, Iterable
+ * stand-in (accepting `apiKeys`) and token issuer; storage is the run's Azurite.
+ */
+export async function startAppStack(
+  options: { apiKeys?: string[]; env?: Record<string, string> } = {},
+): Promise<AppStack> {
+  const [issuer, vault, iterable] = await Promise.all([
+    startDevIssuer(),
+    startKeyVaultStandIn(),
+    startIterableStandIn({ apiKeys: options.apiKeys ?? [] }),
+  ]);
+  const env = {
+    ...issuer.settings,
+    KEY_VAULT_URL: vault.url,
+    ITERABLE_BASE_URL: iterable.url,
+    ...options.env,
+  };
+  // What the templates create in Azure and npm start creates locally.
+  await provisionStorage(createAppClients(loadSettings({ ...process.env, ...env })));
+  const host = await startHostProcess({ scriptRoot: repoRoot, env });
+  const stack: AppStack = {
+    url: host.url,
+    host,
+    issuer,
+    vault,
+    iterable,
+    token: (request) => issuer.mint(request),
+    call: async (method, route, callOptions = {}) => {
+      const headers: Record<string, string> = {};
+      const token =
+        callOptions.token ?? (callOptions.as ? await issuer.mint(callOptions.as) : undefined);
+      if (token) headers.authorization = `Bearer ${token}`;
+      let body: string | undefined = callOptions.rawBody;
+      if (callOptions.body !== undefined) {
+        headers['content-type'] = 'application/json';
+        body = JSON.stringify(callOptions.body);
+      }
+      const response = await fetch(`${host.url}/api/${route}`, { method, headers, body });
+      const text = await response.text();
+      return {
+        status: response.status,
+        headers: response.headers,
+        text,
+        json: () => JSON.parse(text) as Record<string, unknown>,
+      };
+    },
+    stop: async () => {
+      await host.stop();
+      await Promise.all([issuer.close(), vault.close(), iterable.close()]);
+    },
+  };
+  return stack;
+}
