@@ -13,8 +13,27 @@ const errorStatuses: Record<string, string> = {
   '502': 'A service the app depends on failed',
 };
 
-function jsonSchema(schema: z.ZodType, io: 'input' | 'output') {
-  return z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' });
+type JsonSchema = Record<string, unknown>;
+
+/**
+ * JSON Schema 2020-12 for a zod schema. Schemas with a `meta({ id })` become named components
+ * (their `$defs` are hoisted), so the document reads like a hand-written one.
+ */
+function jsonSchema(
+  schema: z.ZodType,
+  io: 'input' | 'output',
+  components: Record<string, JsonSchema>,
+) {
+  const generated = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' });
+  const {
+    $schema: _schema,
+    $defs,
+    ...rest
+  } = JSON.parse(
+    JSON.stringify(generated).replaceAll('"#/$defs/', '"#/components/schemas/'),
+  ) as JsonSchema & { $defs?: Record<string, JsonSchema> };
+  Object.assign(components, $defs);
+  return rest;
 }
 
 /**
@@ -23,6 +42,7 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output') {
  */
 export function buildOpenApiDocument(operations: readonly Operation<unknown>[], version: string) {
   const paths: Record<string, Record<string, unknown>> = {};
+  const schemas: Record<string, JsonSchema> = {};
   for (const operation of operations) {
     const path = `/api/${operation.route}`;
     const parameters = [...operation.route.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({
@@ -35,7 +55,9 @@ export function buildOpenApiDocument(operations: readonly Operation<unknown>[], 
       [String(operation.successStatus)]: operation.response
         ? {
             description: 'Success',
-            content: { 'application/json': { schema: jsonSchema(operation.response, 'output') } },
+            content: {
+              'application/json': { schema: jsonSchema(operation.response, 'output', schemas) },
+            },
           }
         : { description: 'Success' },
     };
@@ -58,7 +80,9 @@ export function buildOpenApiDocument(operations: readonly Operation<unknown>[], 
         ? {
             requestBody: {
               required: true,
-              content: { 'application/json': { schema: jsonSchema(operation.body, 'input') } },
+              content: {
+                'application/json': { schema: jsonSchema(operation.body, 'input', schemas) },
+              },
             },
           }
         : {}),
@@ -76,7 +100,7 @@ export function buildOpenApiDocument(operations: readonly Operation<unknown>[], 
     paths,
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
-      schemas: { ErrorResponse: jsonSchema(ErrorResponseSchema, 'output') },
+      schemas: { ...schemas, ErrorResponse: jsonSchema(ErrorResponseSchema, 'output', schemas) },
     },
   };
 }

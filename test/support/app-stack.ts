@@ -36,7 +36,12 @@ export interface AppStack {
  * stand-in (accepting `apiKeys`) and token issuer; storage is the run's Azurite.
  */
 export async function startAppStack(
-  options: { apiKeys?: string[]; env?: Record<string, string> } = {},
+  options: {
+    apiKeys?: string[];
+    env?: Record<string, string>;
+    /** Puts something (a fault proxy) between the app and the Key Vault stand-in. */
+    keyVaultUrlFor?: (standInUrl: string) => Promise<string>;
+  } = {},
 ): Promise<AppStack> {
   const [issuer, vault, iterable] = await Promise.all([
     startDevIssuer(),
@@ -45,7 +50,7 @@ export async function startAppStack(
   ]);
   const env = {
     ...issuer.settings,
-    KEY_VAULT_URL: vault.url,
+    KEY_VAULT_URL: options.keyVaultUrlFor ? await options.keyVaultUrlFor(vault.url) : vault.url,
     ITERABLE_BASE_URL: iterable.url,
     ...options.env,
   };
