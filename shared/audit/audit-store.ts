@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { TableClient } from '@azure/data-tables';
 import { odata } from '@azure/data-tables';
 import { z } from 'zod';
+import { ValidationError } from '../http/errors';
 
 export const AuditEntrySchema = z
   .object({
@@ -59,7 +60,16 @@ export class AuditStore {
     const pages = this.table
       .listEntities({ queryOptions: { filter: odata`PartitionKey eq ${tenantId}` } })
       .byPage({ maxPageSize: pageSize, continuationToken });
-    const next = await pages.next();
+    const next = await pages.next().catch((error: unknown) => {
+      // A token the service cannot read is the caller's mistake, not ours.
+      if (continuationToken && (error as { statusCode?: number }).statusCode === 400) {
+        throw new ValidationError('The $skipToken is not valid.', {
+          target: '$skipToken',
+          cause: error,
+        });
+      }
+      throw error;
+    });
     const page = next.value as (unknown[] & { continuationToken?: string }) | undefined;
     const rows = page ?? [];
     const value = rows.map((entity): AuditEntry => {

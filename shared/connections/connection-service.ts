@@ -10,7 +10,12 @@ import {
   type ConnectionPatch,
 } from './connection-schemas';
 import { connectionSecretName, type ConnectionSecrets } from './connection-secrets';
-import type { ConnectionRecord, ConnectionStore } from './connection-store';
+import {
+  nameConflict,
+  sameDisplayName,
+  type ConnectionRecord,
+  type ConnectionStore,
+} from './connection-store';
 
 export interface ConnectionServiceDeps {
   store: ConnectionStore;
@@ -35,6 +40,9 @@ export class ConnectionService {
 
   async create(principal: Principal, input: ConnectionCreate): Promise<Connection> {
     const { store, secrets } = this.deps;
+    if (await store.nameTaken(principal.tenantId, input.displayName)) {
+      throw nameConflict(input.displayName);
+    }
     await this.deps.verifyKey(input.region, input.apiKey);
     const id = randomUUID();
     const now = new Date().toISOString();
@@ -92,6 +100,13 @@ export class ConnectionService {
   async update(principal: Principal, id: string, patch: ConnectionPatch): Promise<Connection> {
     const { store, secrets } = this.deps;
     const previous = await this.#find(principal, id);
+    if (
+      patch.displayName !== undefined &&
+      !sameDisplayName(patch.displayName, previous.displayName) &&
+      (await store.nameTaken(principal.tenantId, patch.displayName))
+    ) {
+      throw nameConflict(patch.displayName);
+    }
     const next: ConnectionRecord = {
       ...previous,
       displayName: patch.displayName ?? previous.displayName,

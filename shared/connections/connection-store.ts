@@ -31,6 +31,17 @@ export class ConnectionStore {
     }
   }
 
+  /** A quick check before any write; the transaction in `create` is what guarantees it. */
+  async nameTaken(tenantId: string, displayName: string): Promise<boolean> {
+    try {
+      await this.table.getEntity(tenantId, nameKey(displayName));
+      return true;
+    } catch (error) {
+      if (statusOf(error) === 404) return false;
+      throw error;
+    }
+  }
+
   async list(tenantId: string): Promise<ConnectionRecord[]> {
     const records: ConnectionRecord[] = [];
     const entities = this.table.listEntities({
@@ -52,7 +63,7 @@ export class ConnectionStore {
     const actions: TransactionAction[] = [
       ['update', toEntity(next), 'Replace', { etag: previous.etag }],
     ];
-    if (nameKey(previous.displayName) !== nameKey(next.displayName)) {
+    if (!sameDisplayName(previous.displayName, next.displayName)) {
       actions.push(['delete', nameRow(previous.tenantId, previous.displayName, previous.id)]);
       actions.push(['create', nameRow(next.tenantId, next.displayName, next.id)]);
     }
@@ -71,11 +82,7 @@ export class ConnectionStore {
       await this.table.submitTransaction(actions);
     } catch (error) {
       const status = statusOf(error);
-      if (status === 409) {
-        throw new ConflictError(`A connection named '${displayName}' already exists.`, {
-          target: 'displayName',
-        });
-      }
+      if (status === 409) throw nameConflict(displayName);
       if (status === 412) {
         throw new ConflictError(
           'The connection was changed by another request; read it and try again.',
@@ -84,6 +91,16 @@ export class ConnectionStore {
       throw error;
     }
   }
+}
+
+export function nameConflict(displayName: string): ConflictError {
+  return new ConflictError(`A connection named '${displayName.trim()}' already exists.`, {
+    target: 'displayName',
+  });
+}
+
+export function sameDisplayName(a: string, b: string): boolean {
+  return nameKey(a) === nameKey(b);
 }
 
 /** Names are unique regardless of case and surrounding spaces; RowKey forbids / \ # ?. */

@@ -1,7 +1,7 @@
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import { z } from 'zod';
 import type { Settings } from '../settings';
-import { ForbiddenError, UnauthorizedError } from './errors';
+import { DependencyError, ForbiddenError, UnauthorizedError } from './errors';
 
 export const roles = ['Admin', 'Contributor', 'Viewer'] as const;
 export type Role = (typeof roles)[number];
@@ -44,6 +44,14 @@ export function createTokenVerifier(auth: NonNullable<Settings['auth']>): TokenV
         requiredClaims: ['exp'],
       }));
     } catch (error) {
+      // When the issuer's keys cannot be fetched the token is not bad; the caller may retry.
+      if (error instanceof joseErrors.JWKSTimeout || error instanceof TypeError) {
+        throw new DependencyError(
+          'identity',
+          'The token issuer could not be reached to check the token.',
+          error,
+        );
+      }
       throw new UnauthorizedError(describeTokenError(error), error);
     }
     const claims = ClaimsSchema.safeParse(payload);
