@@ -2,15 +2,26 @@ import { getAppServices } from './app-services';
 import { auditOperations } from './audit/audit-operations';
 import { getAppClients } from './clients/app-clients';
 import { connectionOperations } from './connections/connection-operations';
+import { exportOperations } from './exports/export-operations';
 import { healthOperation } from './health/health-operation';
 import type { Operation } from './http/operation';
 import { openApiOperation } from './openapi/openapi-operation';
+import { runOperations } from './runs/run-operations';
+import { scheduleOperations } from './schedule/schedule-operations';
+import { segmentOperations } from './segments/segment-operations';
 
 /** Every HTTP operation, by resource; functions/ registers them and the OpenAPI document lists them. */
 export const operationsByResource = {
   health: [healthOperation(() => getAppClients())],
   connections: connectionOperations(() => getAppServices().connections),
   audit: auditOperations(() => getAppServices().audit),
+  segments: segmentOperations(() => getAppServices().segments),
+  exports: exportOperations(() => getAppServices().exports),
+  runs: runOperations(
+    () => getAppServices().exports,
+    () => getAppServices().runs,
+  ),
+  schedule: scheduleOperations(() => getAppServices().schedule),
   openapi: [
     openApiOperation(
       () => allOperations(),

@@ -1,12 +1,19 @@
 import { AuditStore } from './audit/audit-store';
+import { AuditTrail } from './audit/audit-trail';
 import { getAppClients, type AppClients } from './clients/app-clients';
 import { iterableBaseUrl, verifyIterableApiKey } from './clients/iterable-key-check';
 import { ConnectionSecrets } from './connections/connection-secrets';
 import { ConnectionService } from './connections/connection-service';
 import { ConnectionStore } from './connections/connection-store';
 import { exportsUsingConnection } from './exports/export-references';
+import { ExportService } from './exports/export-service';
+import { ExportStore } from './exports/export-store';
 import { createTokenVerifier, type TokenVerifier } from './http/auth';
-import { tableNames } from './storage-layout';
+import { RunService } from './runs/run-service';
+import { RunStore } from './runs/run-store';
+import { ScheduleService } from './schedule/schedule-service';
+import { SegmentCatalog } from './segments/segment-catalog';
+import { queueNames, segmentsContainerName, tableNames } from './storage-layout';
 
 /** Long-lived services of this process, built on first use from the settings and clients. */
 export interface AppServices {
@@ -14,6 +21,10 @@ export interface AppServices {
   verifier: TokenVerifier;
   connections: ConnectionService;
   audit: AuditStore;
+  segments: SegmentCatalog;
+  exports: ExportService;
+  runs: RunService;
+  schedule: ScheduleService;
 }
 
 /** Logs that are not tied to one invocation; JSON lines, never a secret. */
@@ -27,20 +38,41 @@ export function createAppServices(clients: AppClients): AppServices {
   const table = (name: string) => clients.table(name);
   const { settings } = clients;
   const audit = new AuditStore(table(tableNames.audit));
+  const auditTrail = new AuditTrail(audit, processLog);
+  const segments = new SegmentCatalog(
+    clients.segmentBlobs.getContainerClient(segmentsContainerName),
+  );
+  const connections = new ConnectionService({
+    store: new ConnectionStore(table(tableNames.connections)),
+    secrets: new ConnectionSecrets(clients.secrets),
+    audit: auditTrail,
+    exportsUsing: (tenantId, id) => exportsUsingConnection(table(tableNames.exports), tenantId, id),
+    verifyKey: (region, apiKey) =>
+      verifyIterableApiKey(iterableBaseUrl(region, settings.iterableBaseUrl), apiKey),
+    log: processLog,
+  });
+  const runs = new RunService(
+    new RunStore(table(tableNames.runs)),
+    clients.queues.getQueueClient(queueNames.exportRuns),
+    auditTrail,
+  );
   return {
     clients,
     verifier: createTokenVerifier(settings.auth),
     audit,
-    connections: new ConnectionService({
-      store: new ConnectionStore(table(tableNames.connections)),
-      secrets: new ConnectionSecrets(clients.secrets),
-      audit,
-      exportsUsing: (tenantId, id) =>
-        exportsUsingConnection(table(tableNames.exports), tenantId, id),
-      verifyKey: (region, apiKey) =>
-        verifyIterableApiKey(iterableBaseUrl(region, settings.iterableBaseUrl), apiKey),
-      log: processLog,
+    segments,
+    connections,
+    runs,
+    exports: new ExportService({
+      store: new ExportStore(table(tableNames.exports)),
+      references: {
+        connectionUsable: (principal, id) => connections.usable(principal, id),
+        segment: (tenantId, name) => segments.get(tenantId, name),
+      },
+      runs,
+      audit: auditTrail,
     }),
+    schedule: new ScheduleService(table(tableNames.schedules), auditTrail),
   };
 }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AuditStore } from '../audit/audit-store';
+import type { AuditTrail } from '../audit/audit-trail';
 import { ConflictError, DependencyError, NotFoundError } from '../http/errors';
 import type { Principal } from '../http/auth';
 import type { ExportReference } from '../exports/export-references';
@@ -20,7 +20,7 @@ import {
 export interface ConnectionServiceDeps {
   store: ConnectionStore;
   secrets: ConnectionSecrets;
-  audit: AuditStore;
+  audit: AuditTrail;
   exportsUsing(tenantId: string, connectionId: string): Promise<ExportReference[]>;
   /** Throws ValidationError when Iterable rejects the key, DependencyError when it cannot be asked. */
   verifyKey(region: Connection['region'], apiKey: string): Promise<void>;
@@ -174,6 +174,12 @@ export class ConnectionService {
     await this.#audit(principal, 'connection.delete', id, { displayName: record.displayName });
   }
 
+  /** Whether the connection exists and the principal may use it in an export. */
+  async usable(principal: Principal, id: string): Promise<boolean> {
+    const record = await this.deps.store.get(principal.tenantId, id);
+    return record !== undefined && mayUse(principal, record);
+  }
+
   /** The key of a connection, for the export pipeline. */
   async apiKey(tenantId: string, id: string): Promise<{ connection: Connection; apiKey: string }> {
     const record = await this.deps.store.get(tenantId, id);
@@ -201,23 +207,8 @@ export class ConnectionService {
     }
   }
 
-  async #audit(principal: Principal, action: string, id: string, changes: Record<string, unknown>) {
-    try {
-      await this.deps.audit.record(principal.tenantId, {
-        actor: principal.userId,
-        action,
-        resourceType: 'connection',
-        resourceId: id,
-        changes,
-      });
-    } catch (error) {
-      // The change itself succeeded; a missing audit row is an operator's problem, not the caller's.
-      this.deps.log.error('Could not write an audit entry', {
-        action,
-        resourceId: id,
-        error: String(error),
-      });
-    }
+  #audit(principal: Principal, action: string, id: string, changes: Record<string, unknown>) {
+    return this.deps.audit.record(principal, action, { type: 'connection', id }, changes);
   }
 }
 

@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import { collectionSchema } from '../http/collection';
+import { NotFoundError } from '../http/errors';
+import { defineOperation } from '../http/operation';
+import {
+  ExportCreateSchema,
+  ExportPatchSchema,
+  ExportSchema,
+  type ExportCreate,
+  type ExportPatch,
+} from './export-schemas';
+import type { ExportService } from './export-service';
+
+export const everyone = ['Admin', 'Contributor', 'Viewer'] as const;
+export const writers = ['Admin', 'Contributor'] as const;
+
+/** Ids that are not UUIDs cannot exist: 404, like any other unknown id. */
+export function uuidParam(
+  params: Record<string, string>,
+  name: 'id' | 'runId',
+  what: string,
+): string {
+  const value = params[name] ?? '';
+  if (!z.uuid().safeParse(value).success) throw new NotFoundError(what, value);
+  return value.toLowerCase();
+}
+
+// The parameter must not be called `exports`: in CommonJS output that name is the module's own
+// exports object, and module-level constants would be read from it.
+export function exportOperations(exportService: () => ExportService) {
+  return [
+    defineOperation<ExportCreate>({
+      name: 'exports-create',
+      method: 'POST',
+      route: 'exports',
+      summary: 'Save an export (segments → Iterable lists); saving does not run it',
+      roles: writers,
+      body: ExportCreateSchema,
+      response: ExportSchema,
+      successStatus: 201,
+      handle: async ({ principal, body, request }) => {
+        const created = await exportService().create(principal, body);
+        return {
+          status: 201,
+          headers: { location: `${request.url.replace(/\/$/, '')}/${created.id}` },
+          jsonBody: created,
+        };
+      },
+    }),
+    defineOperation({
+      name: 'exports-list',
+      method: 'GET',
+      route: 'exports',
+      summary: "The tenant's exports",
+      roles: everyone,
+      response: collectionSchema(ExportSchema),
+      successStatus: 200,
+      handle: async ({ principal }) => ({
+        jsonBody: { value: await exportService().list(principal) },
+      }),
+    }),
+    defineOperation({
+      name: 'exports-get',
+      method: 'GET',
+      route: 'exports/{id}',
+      summary: 'One export',
+      roles: everyone,
+      response: ExportSchema,
+      successStatus: 200,
+      handle: async ({ principal, params }) => ({
+        jsonBody: await exportService().get(principal, uuidParam(params, 'id', 'Export')),
+      }),
+    }),
+    defineOperation<ExportPatch>({
+      name: 'exports-update',
+      method: 'PATCH',
+      route: 'exports/{id}',
+      summary: 'Change an export (validated as on create)',
+      roles: writers,
+      body: ExportPatchSchema,
+      response: ExportSchema,
+      successStatus: 200,
+      handle: async ({ principal, params, body }) => ({
+        jsonBody: await exportService().update(principal, uuidParam(params, 'id', 'Export'), body),
+      }),
+    }),
+    defineOperation({
+      name: 'exports-delete',
+      method: 'DELETE',
+      route: 'exports/{id}',
+      summary: 'Delete an export, cancelling its active run',
+      roles: writers,
+      successStatus: 204,
+      handle: async ({ principal, params }) => {
+        await exportService().delete(principal, uuidParam(params, 'id', 'Export'));
+        return { status: 204 };
+      },
+    }),
+  ];
+}

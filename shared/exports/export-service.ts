@@ -1,0 +1,133 @@
+import { randomUUID } from 'node:crypto';
+import type { AuditTrail } from '../audit/audit-trail';
+import type { Principal } from '../http/auth';
+import { ForbiddenError, NotFoundError } from '../http/errors';
+import type { Run, RunRequest } from '../runs/run-schemas';
+import type { RunService } from '../runs/run-service';
+import type { Export, ExportCreate, ExportPatch } from './export-schemas';
+import type { ExportRecord, ExportStore } from './export-store';
+import { validateExport, type ExportReferences } from './export-validation';
+
+export interface ExportServiceDeps {
+  store: ExportStore;
+  references: ExportReferences;
+  runs: RunService;
+  audit: AuditTrail;
+}
+
+/**
+ * Exports: which segments go to which connection, how, and when. Saving never runs an export;
+ * runs are requested explicitly or by the schedule.
+ */
+export class ExportService {
+  constructor(private readonly deps: ExportServiceDeps) {}
+
+  async create(principal: Principal, input: ExportCreate): Promise<Export> {
+    await validateExport(principal, input, this.deps.references);
+    const now = new Date().toISOString();
+    const record: ExportRecord = {
+      ...input,
+      id: randomUUID(),
+      tenantId: principal.tenantId,
+      createdAt: now,
+      createdBy: principal.userId,
+      updatedAt: now,
+      updatedBy: principal.userId,
+    };
+    await this.deps.store.create(record);
+    await this.#audit(principal, 'export.create', record.id, { ...input });
+    return toExport(record);
+  }
+
+  async list(principal: Principal): Promise<Export[]> {
+    return (await this.deps.store.list(principal.tenantId)).map(toExport);
+  }
+
+  async get(principal: Principal, id: string): Promise<Export> {
+    return toExport(await this.#find(principal, id));
+  }
+
+  async update(principal: Principal, id: string, patch: ExportPatch): Promise<Export> {
+    const previous = await this.#find(principal, id);
+    await this.#mayWrite(principal, previous);
+    const next: ExportRecord = {
+      ...previous,
+      ...definedFields(patch),
+      updatedAt: new Date().toISOString(),
+      updatedBy: principal.userId,
+    };
+    await validateExport(principal, next, this.deps.references);
+    await this.deps.store.update(next);
+    await this.#audit(principal, 'export.update', id, changesBetween(previous, next));
+    return toExport(next);
+  }
+
+  /** Admins may always delete; deleting cancels the export's active run. */
+  async delete(principal: Principal, id: string): Promise<void> {
+    const record = await this.#find(principal, id);
+    if (!principal.roles.includes('Admin')) await this.#mayWrite(principal, record);
+    await this.deps.runs.cancelActive(principal, id);
+    await this.deps.store.delete(principal.tenantId, id);
+    await this.#audit(principal, 'export.delete', id, { displayName: record.displayName });
+  }
+
+  async requestRun(principal: Principal, id: string, input: RunRequest): Promise<Run> {
+    const record = await this.#find(principal, id);
+    await this.#mayWrite(principal, record);
+    return this.deps.runs.request(principal, id, { ...input, trigger: 'manual' }, record.segments);
+  }
+
+  /** 404 for an export of another tenant, or none. */
+  async #find(principal: Principal, id: string): Promise<ExportRecord> {
+    const record = await this.deps.store.get(principal.tenantId, id);
+    if (!record) throw new NotFoundError('Export', id);
+    return record;
+  }
+
+  async assertExists(principal: Principal, id: string): Promise<void> {
+    await this.#find(principal, id);
+  }
+
+  async assertWritable(principal: Principal, id: string): Promise<void> {
+    await this.#mayWrite(principal, await this.#find(principal, id));
+  }
+
+  async #mayWrite(principal: Principal, record: ExportRecord): Promise<void> {
+    if (principal.roles.includes('Admin')) return;
+    if (!(await this.deps.references.connectionUsable(principal, record.connectionId))) {
+      throw new ForbiddenError("This export's connection does not allow you to change or run it.");
+    }
+  }
+
+  #audit(principal: Principal, action: string, id: string, changes: Record<string, unknown>) {
+    return this.deps.audit.record(principal, action, { type: 'export', id }, changes);
+  }
+}
+
+function definedFields(patch: ExportPatch): Partial<Export> {
+  return Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
+}
+
+function changesBetween(previous: ExportRecord, next: ExportRecord): Record<string, unknown> {
+  const changes: Record<string, unknown> = {};
+  for (const key of [
+    'displayName',
+    'connectionId',
+    'segments',
+    'emailField',
+    'dataFields',
+    'syncMode',
+    'schedule',
+    'enabled',
+  ] as const) {
+    if (JSON.stringify(previous[key]) !== JSON.stringify(next[key])) {
+      changes[key] = { from: previous[key], to: next[key] };
+    }
+  }
+  return changes;
+}
+
+function toExport(record: ExportRecord): Export {
+  const { tenantId: _tenantId, etag: _etag, ...rest } = record;
+  return rest;
+}

@@ -1,0 +1,88 @@
+import { collectionSchema, nextLink, PageQuerySchema } from '../http/collection';
+import { defineOperation } from '../http/operation';
+import { parseInput } from '../http/request-body';
+import { everyone, uuidParam, writers } from '../exports/export-operations';
+import type { ExportService } from '../exports/export-service';
+import { RunRequestSchema, RunSchema, type RunRequest } from './run-schemas';
+import type { RunService } from './run-service';
+
+export function runOperations(exportService: () => ExportService, runs: () => RunService) {
+  return [
+    defineOperation<RunRequest>({
+      name: 'runs-create',
+      method: 'POST',
+      route: 'exports/{id}/runs',
+      summary:
+        'Run an export now: 202 with Operation-Location; 409 with the active run while one is active',
+      roles: writers,
+      body: RunRequestSchema,
+      response: RunSchema,
+      successStatus: 202,
+      handle: async ({ principal, params, body, request }) => {
+        const run = await exportService().requestRun(
+          principal,
+          uuidParam(params, 'id', 'Export'),
+          body,
+        );
+        const location = `${request.url.split('?')[0]?.replace(/\/$/, '')}/${run.id}`;
+        return {
+          status: 202,
+          headers: { 'operation-location': location, location },
+          jsonBody: run,
+        };
+      },
+    }),
+    defineOperation({
+      name: 'runs-list',
+      method: 'GET',
+      route: 'exports/{id}/runs',
+      summary: "An export's runs, newest first, paged with top and $skipToken",
+      roles: everyone,
+      response: collectionSchema(RunSchema),
+      successStatus: 200,
+      handle: async ({ principal, params, request }) => {
+        const id = uuidParam(params, 'id', 'Export');
+        await exportService().assertExists(principal, id);
+        const query = parseInput(
+          Object.fromEntries(request.query),
+          PageQuerySchema,
+          'The query is not valid.',
+        );
+        const page = await runs().page(principal.tenantId, id, query.top, query.$skipToken);
+        return {
+          jsonBody: { value: page.value, nextLink: nextLink(request.url, page.continuationToken) },
+        };
+      },
+    }),
+    defineOperation({
+      name: 'runs-get',
+      method: 'GET',
+      route: 'exports/{id}/runs/{runId}',
+      summary: 'One run, with its status, counts and progress',
+      roles: everyone,
+      response: RunSchema,
+      successStatus: 200,
+      handle: async ({ principal, params }) => ({
+        jsonBody: await runs().get(
+          principal.tenantId,
+          uuidParam(params, 'id', 'Export'),
+          uuidParam(params, 'runId', 'Run'),
+        ),
+      }),
+    }),
+    defineOperation({
+      name: 'runs-cancel',
+      method: 'POST',
+      route: 'exports/{id}/runs/{runId}/cancel',
+      summary: 'Cancel an active run',
+      roles: writers,
+      response: RunSchema,
+      successStatus: 200,
+      handle: async ({ principal, params }) => {
+        const id = uuidParam(params, 'id', 'Export');
+        await exportService().assertWritable(principal, id);
+        return { jsonBody: await runs().cancel(principal, id, uuidParam(params, 'runId', 'Run')) };
+      },
+    }),
+  ];
+}

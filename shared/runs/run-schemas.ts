@@ -1,0 +1,82 @@
+import { z } from 'zod';
+
+export const RunStatusSchema = z.enum([
+  'queued',
+  'planning',
+  'awaitingConfirmation',
+  'running',
+  'succeeded',
+  'partiallySucceeded',
+  'failed',
+  'cancelled',
+  'skipped',
+]);
+export type RunStatus = z.infer<typeof RunStatusSchema>;
+
+/** A run in one of these holds its export: no second run may start until it ends. */
+export const activeStatuses: ReadonlySet<RunStatus> = new Set([
+  'queued',
+  'planning',
+  'awaitingConfirmation',
+  'running',
+]);
+
+export const RunCountsSchema = z.object({
+  total: z.number().int().describe('Valid unique members of the segment'),
+  added: z.number().int().describe('New to the list'),
+  updated: z.number().int().describe('Re-sent for changed data fields'),
+  removed: z.number().int(),
+  unchanged: z.number().int(),
+  rejected: z.number().int().describe('Invalid rows or members Iterable refused'),
+  failed: z.number().int().describe('Members not sent because a batch failed; retried next run'),
+});
+export type RunCounts = z.infer<typeof RunCountsSchema>;
+
+export const emptyCounts = (): RunCounts => ({
+  total: 0,
+  added: 0,
+  updated: 0,
+  removed: 0,
+  unchanged: 0,
+  rejected: 0,
+  failed: 0,
+});
+
+export const RunSchema = z
+  .object({
+    id: z.uuid(),
+    exportId: z.uuid(),
+    trigger: z.enum(['manual', 'schedule']),
+    slot: z.iso.datetime().optional().describe('For scheduled runs: the scheduled time'),
+    requestedBy: z.string().optional(),
+    mode: z.enum(['delta', 'full']),
+    dryRun: z.boolean(),
+    status: RunStatusSchema,
+    counts: RunCountsSchema,
+    percentComplete: z.number().min(0).max(100),
+    segments: z.array(
+      z.object({ name: z.string(), listId: z.number().int().optional(), counts: RunCountsSchema }),
+    ),
+    createdAt: z.iso.datetime(),
+    startedAt: z.iso.datetime().optional(),
+    finishedAt: z.iso.datetime().optional(),
+    error: z.object({ code: z.string(), message: z.string() }).optional(),
+  })
+  .meta({ id: 'Run' });
+export type Run = z.infer<typeof RunSchema>;
+
+export const RunRequestSchema = z
+  .strictObject({
+    mode: z.enum(['delta', 'full']).default('delta').describe('delta sends only what changed'),
+    dryRun: z.boolean().default(false).describe('Plan and count, send nothing'),
+  })
+  .meta({ id: 'RunRequest' });
+export type RunRequest = z.infer<typeof RunRequestSchema>;
+
+/** What the planner receives on queue export-runs: references only, never profile data or keys. */
+export const RunMessageSchema = z.strictObject({
+  tenantId: z.string(),
+  exportId: z.uuid(),
+  runId: z.uuid(),
+});
+export type RunMessage = z.infer<typeof RunMessageSchema>;

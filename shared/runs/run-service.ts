@@ -1,0 +1,150 @@
+import { randomUUID } from 'node:crypto';
+import type { QueueClient } from '@azure/storage-queue';
+import type { AuditTrail } from '../audit/audit-trail';
+import type { Principal } from '../http/auth';
+import { AppError, ConflictError, DependencyError, NotFoundError } from '../http/errors';
+import {
+  activeStatuses,
+  emptyCounts,
+  type Run,
+  type RunMessage,
+  type RunRequest,
+} from './run-schemas';
+import type { RunStore, StoredRun } from './run-store';
+
+export interface RunRequestInput extends RunRequest {
+  trigger: Run['trigger'];
+  slot?: string;
+}
+
+/** 409 with the run that holds the export, so the caller can follow it. */
+export class ActiveRunError extends AppError {
+  constructor(readonly run: Run) {
+    super(409, 'RunActive', `Run '${run.id}' of this export is still ${run.status}.`, {
+      target: 'exportId',
+      details: [
+        { code: 'ActiveRun', target: run.id, message: `Run '${run.id}' is ${run.status}.` },
+      ],
+    });
+  }
+}
+
+/**
+ * Requesting, reading and cancelling runs. A request writes the run (`queued`) and its export's
+ * active-run marker in one transaction, then enqueues a reference on export-runs; if the message
+ * cannot be sent the run is failed and the export freed at once, so no run waits forever.
+ */
+export class RunService {
+  constructor(
+    private readonly store: RunStore,
+    private readonly queue: QueueClient,
+    private readonly audit: AuditTrail,
+  ) {}
+
+  async request(
+    principal: Principal,
+    exportId: string,
+    input: RunRequestInput,
+    segments: string[],
+  ): Promise<Run> {
+    const run: Run = {
+      id: randomUUID(),
+      exportId,
+      trigger: input.trigger,
+      ...(input.slot ? { slot: input.slot } : {}),
+      ...(principal.userId ? { requestedBy: principal.userId } : {}),
+      mode: input.mode,
+      dryRun: input.dryRun,
+      status: 'queued',
+      counts: emptyCounts(),
+      percentComplete: 0,
+      segments: segments.map((name) => ({ name, counts: emptyCounts() })),
+      createdAt: new Date().toISOString(),
+    };
+    if (!(await this.store.start(principal.tenantId, run))) {
+      const active = await this.store.active(principal.tenantId, exportId);
+      if (active) throw new ActiveRunError(stripStorage(active));
+      throw new ConflictError('Another run of this export was requested at the same moment.');
+    }
+    const message: RunMessage = { tenantId: principal.tenantId, exportId, runId: run.id };
+    try {
+      // The Functions host reads queue messages as base64 (host.json messageEncoding).
+      await this.queue.sendMessage(Buffer.from(JSON.stringify(message)).toString('base64'));
+    } catch (error) {
+      await this.#end(principal.tenantId, exportId, run.id, 'failed', {
+        code: 'NotQueued',
+        message: 'The run could not be queued.',
+      });
+      throw new DependencyError('storage', 'The run could not be queued; try again.', error);
+    }
+    await this.audit.record(
+      principal,
+      'run.request',
+      { type: 'run', id: run.id },
+      {
+        exportId,
+        mode: run.mode,
+        dryRun: run.dryRun,
+      },
+    );
+    return run;
+  }
+
+  async get(tenantId: string, exportId: string, runId: string): Promise<Run> {
+    const run = await this.store.get(tenantId, exportId, runId);
+    if (!run) throw new NotFoundError('Run', runId);
+    return stripStorage(run);
+  }
+
+  async page(tenantId: string, exportId: string, top: number, continuationToken?: string) {
+    const page = await this.store.page(tenantId, exportId, top, continuationToken);
+    return { value: page.value.map(stripStorage), continuationToken: page.continuationToken };
+  }
+
+  async cancel(principal: Principal, exportId: string, runId: string): Promise<Run> {
+    const run = await this.store.get(principal.tenantId, exportId, runId);
+    if (!run) throw new NotFoundError('Run', runId);
+    if (!activeStatuses.has(run.status)) {
+      throw new ConflictError(`Run '${runId}' has already ended (${run.status}).`, {
+        target: 'runId',
+      });
+    }
+    const cancelled = await this.#end(principal.tenantId, exportId, runId, 'cancelled');
+    await this.audit.record(principal, 'run.cancel', { type: 'run', id: runId }, { exportId });
+    return cancelled;
+  }
+
+  /** Cancels the export's active run, if any (used when the export is deleted). */
+  async cancelActive(principal: Principal, exportId: string): Promise<Run | undefined> {
+    const active = await this.store.active(principal.tenantId, exportId);
+    return active ? this.cancel(principal, exportId, active.id) : undefined;
+  }
+
+  /** Ends a run, retrying when a worker changed it meanwhile (etag), until it has ended. */
+  async #end(
+    tenantId: string,
+    exportId: string,
+    runId: string,
+    status: Run['status'],
+    error?: Run['error'],
+  ) {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const run = await this.store.get(tenantId, exportId, runId);
+      if (!run) throw new NotFoundError('Run', runId);
+      if (!activeStatuses.has(run.status)) return stripStorage(run);
+      const ended: StoredRun = {
+        ...run,
+        status,
+        finishedAt: new Date().toISOString(),
+        ...(error ? { error } : {}),
+      };
+      if (await this.store.finish(tenantId, ended)) return stripStorage(ended);
+    }
+    throw new ConflictError('The run kept changing while it was being ended; try again.');
+  }
+}
+
+function stripStorage(run: StoredRun): Run {
+  const { rowKey: _rowKey, etag: _etag, ...rest } = run;
+  return rest;
+}

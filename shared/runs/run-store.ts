@@ -1,0 +1,138 @@
+import type { TableClient } from '@azure/data-tables';
+import { odata } from '@azure/data-tables';
+import { z } from 'zod';
+import { RunSchema, type Run } from './run-schemas';
+
+/** Row keys sort ascending, so newer runs get smaller keys. */
+const maxTimestamp = 9_999_999_999_999;
+
+const RunEntitySchema = z.object({ rowKey: z.string(), run: z.string(), etag: z.string() });
+const MarkerEntitySchema = z.object({ runId: z.string(), runRowKey: z.string() });
+
+export type StoredRun = Run & { rowKey: string; etag: string };
+
+/**
+ * Runs, in the tenant's partition, keyed `{exportId}|{inverted time}|{runId}` so an export's runs
+ * list newest first. A marker row `{exportId}|active` names the active run; it is created in the
+ * same transaction as the run, so two concurrent requests can never both start one.
+ */
+export class RunStore {
+  constructor(private readonly table: TableClient) {}
+
+  /** Creates the run and its marker; false (nothing written) when another run is active. */
+  async start(tenantId: string, run: Run): Promise<boolean> {
+    const rowKey = `${run.exportId}|${String(maxTimestamp - Date.parse(run.createdAt)).padStart(13, '0')}|${run.id}`;
+    try {
+      await this.table.submitTransaction([
+        [
+          'create',
+          {
+            partitionKey: tenantId,
+            rowKey: markerKey(run.exportId),
+            kind: 'marker',
+            runId: run.id,
+            runRowKey: rowKey,
+          },
+        ],
+        [
+          'create',
+          {
+            partitionKey: tenantId,
+            rowKey,
+            kind: 'run',
+            exportId: run.exportId,
+            runId: run.id,
+            run: JSON.stringify(run),
+          },
+        ],
+      ]);
+      return true;
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 409) return false;
+      throw error;
+    }
+  }
+
+  async active(tenantId: string, exportId: string): Promise<StoredRun | undefined> {
+    try {
+      const marker = MarkerEntitySchema.parse(
+        await this.table.getEntity(tenantId, markerKey(exportId)),
+      );
+      return await this.#read(tenantId, marker.runRowKey);
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 404) return undefined;
+      throw error;
+    }
+  }
+
+  async get(tenantId: string, exportId: string, runId: string): Promise<StoredRun | undefined> {
+    const rows = this.table.listEntities({
+      queryOptions: {
+        filter: odata`PartitionKey eq ${tenantId} and exportId eq ${exportId} and runId eq ${runId}`,
+      },
+    });
+    for await (const entity of rows) return toStored(entity);
+    return undefined;
+  }
+
+  async page(tenantId: string, exportId: string, pageSize: number, continuationToken?: string) {
+    // Run rows start with a digit after the bar; ':' sorts right after '9', the marker ('a…') later.
+    const filter = odata`PartitionKey eq ${tenantId} and RowKey ge ${`${exportId}|0`} and RowKey lt ${`${exportId}|:`}`;
+    const next = await this.table
+      .listEntities({ queryOptions: { filter } })
+      .byPage({ maxPageSize: pageSize, continuationToken })
+      .next();
+    const page = next.value as (unknown[] & { continuationToken?: string }) | undefined;
+    return { value: (page ?? []).map(toStored), continuationToken: page?.continuationToken };
+  }
+
+  /** Saves a changed run if nobody changed it since it was read; false when someone did. */
+  async save(tenantId: string, run: StoredRun): Promise<boolean> {
+    const { rowKey, etag, ...fields } = run;
+    try {
+      await this.table.updateEntity(
+        { partitionKey: tenantId, rowKey, run: JSON.stringify(fields) },
+        'Merge',
+        { etag },
+      );
+      return true;
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 412) return false;
+      throw error;
+    }
+  }
+
+  /** Saves a run that has ended and frees its export for the next run, atomically. */
+  async finish(tenantId: string, run: StoredRun): Promise<boolean> {
+    const { rowKey, etag, ...fields } = run;
+    try {
+      await this.table.submitTransaction([
+        [
+          'update',
+          { partitionKey: tenantId, rowKey, run: JSON.stringify(fields) },
+          'Merge',
+          { etag },
+        ],
+        ['delete', { partitionKey: tenantId, rowKey: markerKey(run.exportId) }],
+      ]);
+      return true;
+    } catch (error) {
+      const status = (error as { statusCode?: number }).statusCode;
+      if (status === 412 || status === 404) return false;
+      throw error;
+    }
+  }
+
+  async #read(tenantId: string, rowKey: string): Promise<StoredRun> {
+    return toStored(await this.table.getEntity(tenantId, rowKey));
+  }
+}
+
+function markerKey(exportId: string): string {
+  return `${exportId}|active`;
+}
+
+function toStored(entity: unknown): StoredRun {
+  const { rowKey, run, etag } = RunEntitySchema.parse(entity);
+  return { ...RunSchema.parse(JSON.parse(run)), rowKey, etag };
+}

@@ -1,0 +1,38 @@
+import { Cron } from 'croner';
+import { z } from 'zod';
+
+/** An IANA time zone the runtime knows (Europe/Amsterdam, America/New_York, UTC, ...). */
+export const TimeZoneSchema = z
+  .string()
+  .min(1)
+  .refine((zone) => {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: zone });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'must be an IANA time zone such as Europe/Amsterdam');
+
+/**
+ * Five fields (minute hour day month weekday), or six with seconds first. croner knows time
+ * zones and daylight-saving changes, which the scheduler relies on.
+ */
+export const CronSchema = z
+  .string()
+  .trim()
+  .refine((expression) => {
+    const fields = expression.split(/\s+/).length;
+    if (fields !== 5 && fields !== 6) return false;
+    try {
+      new Cron(expression, { mode: '5-or-6-parts', paused: true });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'must be a cron expression with five fields (or six, seconds first)');
+
+export const ScheduleSettingsSchema = z.strictObject({
+  cron: CronSchema,
+  timeZone: TimeZoneSchema,
+});

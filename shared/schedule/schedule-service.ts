@@ -1,0 +1,75 @@
+import type { TableClient } from '@azure/data-tables';
+import { z } from 'zod';
+import type { AuditTrail } from '../audit/audit-trail';
+import type { Principal } from '../http/auth';
+import { AppError } from '../http/errors';
+import { ScheduleSettingsSchema } from './cron';
+
+export const TenantScheduleSchema = ScheduleSettingsSchema.extend({
+  updatedAt: z.iso.datetime(),
+  updatedBy: z.string(),
+}).meta({ id: 'TenantSchedule' });
+export type TenantSchedule = z.infer<typeof TenantScheduleSchema>;
+
+export const TenantScheduleInputSchema = ScheduleSettingsSchema.meta({ id: 'TenantScheduleInput' });
+export type TenantScheduleInput = z.infer<typeof TenantScheduleInputSchema>;
+
+const rowKey = 'refresh';
+
+/** The tenant's refresh schedule: one row per tenant in the schedules table. */
+export class ScheduleService {
+  constructor(
+    private readonly table: TableClient,
+    private readonly audit: AuditTrail,
+  ) {}
+
+  async find(tenantId: string): Promise<TenantSchedule | undefined> {
+    try {
+      const entity = await this.table.getEntity(tenantId, rowKey);
+      return TenantScheduleSchema.parse({
+        cron: entity.cron,
+        timeZone: entity.timeZone,
+        updatedAt: entity.updatedAt,
+        updatedBy: entity.updatedBy,
+      });
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 404) return undefined;
+      throw error;
+    }
+  }
+
+  async get(principal: Principal): Promise<TenantSchedule> {
+    const schedule = await this.find(principal.tenantId);
+    if (!schedule) {
+      throw new AppError(
+        404,
+        'NotFound',
+        'No refresh schedule is set; refresh exports run only on demand.',
+      );
+    }
+    return schedule;
+  }
+
+  async put(principal: Principal, input: TenantScheduleInput): Promise<TenantSchedule> {
+    const previous = await this.find(principal.tenantId);
+    const schedule: TenantSchedule = {
+      ...input,
+      updatedAt: new Date().toISOString(),
+      updatedBy: principal.userId,
+    };
+    await this.table.upsertEntity(
+      { partitionKey: principal.tenantId, rowKey, ...schedule },
+      'Replace',
+    );
+    await this.audit.record(
+      principal,
+      'schedule.update',
+      { type: 'schedule', id: rowKey },
+      {
+        from: previous ? { cron: previous.cron, timeZone: previous.timeZone } : null,
+        to: input,
+      },
+    );
+    return schedule;
+  }
+}

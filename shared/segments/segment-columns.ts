@@ -1,0 +1,93 @@
+import { CsvError, parse } from 'csv-parse/sync';
+import { z } from 'zod';
+
+export const SegmentProblemSchema = z
+  .object({
+    code: z.enum(['EmptyHeader', 'UnreadableHeader', 'HeaderTooLong', 'AmbiguousSnapshot']),
+    message: z.string(),
+  })
+  .meta({
+    id: 'SegmentProblem',
+    description: 'Why the segment cannot be exported as it is; its columns are then empty',
+  });
+export type SegmentProblem = z.infer<typeof SegmentProblemSchema>;
+
+/** What the start of a snapshot says: its columns, a problem, or `undefined` to read further. */
+export type ColumnsReading = { columns: string[] } | { problem: SegmentProblem } | undefined;
+
+/** How many JSON lines name the columns: enough to catch optional fields, few enough to be cheap. */
+export const jsonLinesSampled = 20;
+
+function problem(code: SegmentProblem['code'], message: string): { problem: SegmentProblem } {
+  return { problem: { code, message } };
+}
+
+/**
+ * The CSV header from the start of a snapshot (BOM already removed). `complete` says the text is
+ * the whole snapshot; otherwise a header that may continue past the text asks for more.
+ */
+export function csvHeaderColumns(text: string, complete: boolean): ColumnsReading {
+  // No line break yet: the header surely goes on, and parsing a long partial one is not free.
+  if (!complete && !/[\r\n]/.test(text)) return undefined;
+  let records: { record: string[]; raw: string }[];
+  try {
+    // `to: 1` stops after the header, so a truncated data row further on cannot fail it. With
+    // `raw` each record comes as `{record, raw}`, which csv-parse's types do not express.
+    records = parse(text, { to: 1, raw: true }) as unknown as { record: string[]; raw: string }[];
+  } catch (error) {
+    // An open quote at the end of a partial read is a header with a quoted newline, cut short.
+    if (!complete && error instanceof CsvError && error.code === 'CSV_QUOTE_NOT_CLOSED') {
+      return undefined;
+    }
+    const reason = error instanceof Error ? error.message : String(error);
+    return problem('UnreadableHeader', `The CSV header is not valid RFC 4180: ${reason}`);
+  }
+  const header = records[0];
+  if (!header) return complete ? problem('EmptyHeader', 'The CSV snapshot is empty.') : undefined;
+  // Without its line break the last field may go on in the bytes not read yet.
+  if (!complete && !/[\r\n]$/.test(header.raw)) return undefined;
+  if (header.record.every((column) => column === '')) {
+    return problem('EmptyHeader', 'The first line of the CSV snapshot names no column.');
+  }
+  return { columns: header.record };
+}
+
+/**
+ * The union of the keys of the first JSON lines, in first-seen order. Only complete lines count:
+ * the last line of a partial read is cut. One complete line is enough; a partial read with none
+ * asks for more.
+ */
+export function jsonLinesColumns(text: string, complete: boolean): ColumnsReading {
+  const lines = text.split('\n');
+  if (!complete) lines.pop();
+  const keys = new Set<string>();
+  let sampled = 0;
+  for (const [index, line] of lines.entries()) {
+    if (sampled === jsonLinesSampled) break;
+    if (line.trim() === '') continue;
+    const value = parseJsonLine(line);
+    if (value === undefined) {
+      return problem('UnreadableHeader', `Line ${index + 1} of the snapshot is not JSON.`);
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      return problem('UnreadableHeader', `Line ${index + 1} of the snapshot is not a JSON object.`);
+    }
+    Object.keys(value).forEach((key) => keys.add(key));
+    sampled++;
+  }
+  if (sampled === 0) {
+    return complete ? problem('EmptyHeader', 'The JSON lines snapshot is empty.') : undefined;
+  }
+  if (keys.size === 0) {
+    return problem('EmptyHeader', 'The first JSON lines of the snapshot have no fields.');
+  }
+  return { columns: [...keys] };
+}
+
+function parseJsonLine(line: string): unknown {
+  try {
+    return JSON.parse(line) as unknown;
+  } catch {
+    return undefined;
+  }
+}

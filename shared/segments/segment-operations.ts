@@ -1,0 +1,39 @@
+import { roles } from '../http/auth';
+import { collectionSchema } from '../http/collection';
+import { NotFoundError } from '../http/errors';
+import { defineOperation, type Operation } from '../http/operation';
+import { SegmentSchema, type SegmentCatalog } from './segment-catalog';
+import { segmentNameFromRoute } from './segment-name';
+
+/** Every role reads segments; the token's tenant picks the snapshot folder. */
+export function segmentOperations(catalog: () => SegmentCatalog): Operation<unknown>[] {
+  return [
+    defineOperation({
+      name: 'segments-list',
+      method: 'GET',
+      route: 'segments',
+      summary: 'List the segments found in snapshot storage, with their columns',
+      roles,
+      response: collectionSchema(SegmentSchema),
+      successStatus: 200,
+      handle: async ({ principal }) => ({
+        jsonBody: { value: await catalog().list(principal.tenantId) },
+      }),
+    }),
+    defineOperation({
+      name: 'segments-get',
+      method: 'GET',
+      route: 'segments/{name}',
+      summary: 'Get one segment by name (URL-encoded), with its columns',
+      roles,
+      response: SegmentSchema,
+      successStatus: 200,
+      handle: async ({ principal, params }) => {
+        const name = segmentNameFromRoute(params);
+        const segment = await catalog().get(principal.tenantId, name);
+        if (!segment) throw new NotFoundError('Segment', name);
+        return { jsonBody: segment };
+      },
+    }),
+  ];
+}

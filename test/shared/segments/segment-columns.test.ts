@@ -1,0 +1,97 @@
+import {
+  csvHeaderColumns,
+  jsonLinesColumns,
+  jsonLinesSampled,
+} from '../../../shared/segments/segment-columns';
+
+describe('csvHeaderColumns', () => {
+  it('reads a header ended by CRLF or LF', () => {
+    expect(csvHeaderColumns('email,first name\r\na@x.io,A\r\n', false)).toEqual({
+      columns: ['email', 'first name'],
+    });
+    expect(csvHeaderColumns('email,city\nb@x.io,Köln\n', false)).toEqual({
+      columns: ['email', 'city'],
+    });
+  });
+
+  it('reads quoted commas, newlines and doubled quotes in the header', () => {
+    const text = '"email","last, first","notes\r\nline 2","say ""hi"""\r\n1,2,3,4\r\n';
+    expect(csvHeaderColumns(text, false)).toEqual({
+      columns: ['email', 'last, first', 'notes\r\nline 2', 'say "hi"'],
+    });
+  });
+
+  it('asks for more when the header may go on past the bytes read', () => {
+    expect(csvHeaderColumns('email,first na', false)).toBeUndefined();
+    expect(csvHeaderColumns('email,"notes\nstill inside', false)).toBeUndefined();
+    expect(csvHeaderColumns('', false)).toBeUndefined();
+  });
+
+  it('takes a header without a line break when it is the whole snapshot', () => {
+    expect(csvHeaderColumns('email,first name', true)).toEqual({
+      columns: ['email', 'first name'],
+    });
+  });
+
+  it('ignores a broken data row after the header', () => {
+    expect(csvHeaderColumns('email\n"never closed', false)).toEqual({ columns: ['email'] });
+  });
+
+  it('reports an empty snapshot or an empty first line as EmptyHeader', () => {
+    expect(csvHeaderColumns('', true)).toMatchObject({ problem: { code: 'EmptyHeader' } });
+    expect(csvHeaderColumns('\r\na@x.io\r\n', true)).toMatchObject({
+      problem: { code: 'EmptyHeader' },
+    });
+    expect(csvHeaderColumns(',,\n', true)).toMatchObject({ problem: { code: 'EmptyHeader' } });
+  });
+
+  it('reports a header that is not RFC 4180 as UnreadableHeader', () => {
+    expect(csvHeaderColumns('"email,name\n', true)).toMatchObject({
+      problem: {
+        code: 'UnreadableHeader',
+        message: expect.stringContaining('Quote Not Closed') as unknown,
+      },
+    });
+    expect(csvHeaderColumns('email, "name"\n', false)).toMatchObject({
+      problem: { code: 'UnreadableHeader' },
+    });
+  });
+});
+
+describe('jsonLinesColumns', () => {
+  it('unions the keys of the first lines in first-seen order', () => {
+    const text = ['{"email":"a@x.io","age":3}', '', '{"city":"Oslo","email":"b@x.io"}', ''].join(
+      '\r\n',
+    );
+    expect(jsonLinesColumns(text, true)).toEqual({ columns: ['email', 'age', 'city'] });
+  });
+
+  it(`samples only the first ${jsonLinesSampled} lines`, () => {
+    const lines = Array.from({ length: jsonLinesSampled }, (_, index) =>
+      JSON.stringify({ email: `${index}@x.io` }),
+    );
+    lines.push(JSON.stringify({ email: 'late@x.io', late: true }));
+    expect(jsonLinesColumns(lines.join('\n'), true)).toEqual({ columns: ['email'] });
+  });
+
+  it('ignores the cut last line of a partial read and asks for more without a whole line', () => {
+    expect(jsonLinesColumns('{"email":"a@x.io"}\n{"email":"b@x.io","ci', false)).toEqual({
+      columns: ['email'],
+    });
+    expect(jsonLinesColumns('{"email":"a@x.io","ci', false)).toBeUndefined();
+  });
+
+  it('reports a line that is not a JSON object as UnreadableHeader, naming the line', () => {
+    expect(jsonLinesColumns('{"email":"a@x.io"}\nnot json\n', true)).toEqual({
+      problem: { code: 'UnreadableHeader', message: 'Line 2 of the snapshot is not JSON.' },
+    });
+    expect(jsonLinesColumns('["a@x.io"]\n', true)).toMatchObject({
+      problem: { code: 'UnreadableHeader', message: expect.stringContaining('Line 1') as unknown },
+    });
+  });
+
+  it('reports an empty snapshot or lines without fields as EmptyHeader', () => {
+    expect(jsonLinesColumns('\n\n', true)).toMatchObject({ problem: { code: 'EmptyHeader' } });
+    expect(jsonLinesColumns('{}\n{}\n', true)).toMatchObject({ problem: { code: 'EmptyHeader' } });
+  });
+});
