@@ -14,6 +14,7 @@ export const ErrorResponseSchema = z
       details: z
         .array(z.object({ code: z.string(), message: z.string(), target: z.string().optional() }))
         .optional(),
+      innererror: z.record(z.string(), z.unknown()).optional(),
     }),
   })
   .meta({ id: 'ErrorResponse' });

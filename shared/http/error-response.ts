@@ -24,6 +24,7 @@ export function errorResponse(error: unknown, log: ErrorLogger): HttpResponseIni
           message: error.message,
           ...(error.options.target ? { target: error.options.target } : {}),
           ...(error.options.details?.length ? { details: error.options.details } : {}),
+          ...(error.options.innerError ? { innererror: error.options.innerError } : {}),
         },
       },
     };

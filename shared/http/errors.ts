@@ -14,7 +14,13 @@ export class AppError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
-    readonly options: { target?: string; details?: ErrorDetail[]; cause?: unknown } = {},
+    readonly options: {
+      target?: string;
+      details?: ErrorDetail[];
+      /** Extra, error-specific data for the caller (the guidelines' `innererror`). */
+      innerError?: Record<string, unknown>;
+      cause?: unknown;
+    } = {},
   ) {
     super(message, { cause: options.cause });
     this.name = new.target.name;

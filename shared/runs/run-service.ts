@@ -25,6 +25,7 @@ export class ActiveRunError extends AppError {
       details: [
         { code: 'ActiveRun', target: run.id, message: `Run '${run.id}' is ${run.status}.` },
       ],
+      innerError: { activeRun: run },
     });
   }
 }

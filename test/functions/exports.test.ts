@@ -302,7 +302,11 @@ describe('exports and runs API', () => {
       const second = await stack.call('POST', `exports/${id}/runs`, { as: admin, body: {} });
       expect(second.status).toBe(409);
       expect(second.json()).toMatchObject({
-        error: { code: 'RunActive', details: [{ target: first.id }] },
+        error: {
+          code: 'RunActive',
+          details: [{ target: first.id }],
+          innererror: { activeRun: { id: first.id, status: 'queued' } },
+        },
       });
       const cancelled = await stack.call('POST', `exports/${id}/runs/${first.id}/cancel`, {
         as: admin,
