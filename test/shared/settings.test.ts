@@ -1,8 +1,14 @@
 import { loadSettings, SettingsError } from '../../shared/settings';
 
+const auth = {
+  AUTH_ISSUER: 'https://login.example/tenant/v2.0',
+  AUTH_AUDIENCE: 'api://iterable-segment-export',
+  AUTH_JWKS_URL: 'https://login.example/keys',
+};
 const base = {
   AzureWebJobsStorage: 'UseDevelopmentStorage=true',
   KEY_VAULT_URL: 'https://example-vault.vault.azure.net/',
+  ...auth,
 };
 
 describe('loadSettings', () => {
@@ -14,13 +20,18 @@ describe('loadSettings', () => {
     });
     expect(settings.segmentsStorage).toEqual(settings.storage);
     expect(settings.keyVaultUrl).toBe('https://example-vault.vault.azure.net');
-    expect(settings.auth).toBeUndefined();
+    expect(settings.auth).toEqual({
+      issuer: auth.AUTH_ISSUER,
+      audience: auth.AUTH_AUDIENCE,
+      jwksUrl: auth.AUTH_JWKS_URL,
+    });
     expect(settings.appVersion).toMatch(/^\d+\.\d+\.\d+/);
   });
 
   it('reads identity-based storage from AzureWebJobsStorage__accountName and __clientId', () => {
     const settings = loadSettings({
       KEY_VAULT_URL: base.KEY_VAULT_URL,
+      ...auth,
       AzureWebJobsStorage__accountName: 'stexport123',
       AzureWebJobsStorage__clientId: '00000000-0000-0000-0000-000000000001',
     });
@@ -42,7 +53,9 @@ describe('loadSettings', () => {
       { ...base, ITERABLE_BASE_URL: 'http://127.0.0.1:4010/api' },
       /Setting ITERABLE_BASE_URL must be an origin/,
     ],
-    [{ ...base, AUTH_ISSUER: 'https://issuer' }, /Setting AUTH_AUDIENCE is missing/],
+    [{ ...base, AUTH_AUDIENCE: undefined }, /Setting AUTH_AUDIENCE is missing/],
+    [{ ...base, AUTH_ISSUER: '' }, /Setting AUTH_ISSUER is missing/],
+    [{ ...base, AUTH_JWKS_URL: 'keys' }, /Setting AUTH_JWKS_URL must be an http\(s\) URL/],
     [
       { ...base, AzureWebJobsStorage: undefined, AzureWebJobsStorage__accountName: 'Bad_Name' },
       /AzureWebJobsStorage__accountName/,
@@ -56,19 +69,8 @@ describe('loadSettings', () => {
     expect(() => loadSettings(env)).toThrow(message);
   });
 
-  it('accepts ITERABLE_BASE_URL as an origin and the three AUTH_* settings together', () => {
-    const settings = loadSettings({
-      ...base,
-      ITERABLE_BASE_URL: 'http://127.0.0.1:4010',
-      AUTH_ISSUER: 'https://login.example/tenant/v2.0',
-      AUTH_AUDIENCE: 'api://iterable-segment-export',
-      AUTH_JWKS_URL: 'https://login.example/keys',
-    });
+  it('accepts ITERABLE_BASE_URL as an origin', () => {
+    const settings = loadSettings({ ...base, ITERABLE_BASE_URL: 'http://127.0.0.1:4010/' });
     expect(settings.iterableBaseUrl).toBe('http://127.0.0.1:4010');
-    expect(settings.auth).toEqual({
-      issuer: 'https://login.example/tenant/v2.0',
-      audience: 'api://iterable-segment-export',
-      jwksUrl: 'https://login.example/keys',
-    });
   });
 });
