@@ -1,0 +1,56 @@
+import { normalizeEmail } from './email-address';
+import type { SnapshotRow } from './snapshot-rows';
+
+export interface Member {
+  email: string;
+  dataFields: Record<string, unknown>;
+}
+
+export interface Rejection {
+  /** The value as it was in the snapshot (trimmed), or empty when there was none. */
+  email: string;
+  reason: 'invalidEmail' | 'missingEmail' | 'unreadableRow';
+  line: number;
+}
+
+export interface MemberMapping {
+  emailField: string;
+  /** Iterable field name → snapshot column. */
+  dataFields: Record<string, string>;
+}
+
+/**
+ * Turns snapshot rows into the members to export: e-mails trimmed, lower-cased and validated
+ * (invalid ones become rejections), mapped data fields, and each address once — the first row of
+ * an address wins, as a later duplicate cannot be told apart from a mistake.
+ */
+export async function* segmentMembers(
+  rows: AsyncIterable<SnapshotRow>,
+  mapping: MemberMapping,
+  onRejection: (rejection: Rejection) => void,
+): AsyncGenerator<Member> {
+  const seen = new Set<string>();
+  const fields = Object.entries(mapping.dataFields);
+  for await (const row of rows) {
+    if (row.kind === 'unreadable') {
+      onRejection({ email: '', reason: 'unreadableRow', line: row.line });
+      continue;
+    }
+    const raw = row.values[mapping.emailField];
+    const email = normalizeEmail(raw);
+    if (!email) {
+      const text = typeof raw === 'string' ? raw.trim() : '';
+      onRejection({ email: text, reason: text ? 'invalidEmail' : 'missingEmail', line: row.line });
+      continue;
+    }
+    if (seen.has(email)) continue;
+    seen.add(email);
+    const dataFields: Record<string, unknown> = {};
+    for (const [field, column] of fields) {
+      const value = row.values[column];
+      // An empty CSV cell means "no value", not an empty string to overwrite Iterable's with.
+      if (value !== undefined && value !== '') dataFields[field] = value;
+    }
+    yield { email, dataFields };
+  }
+}

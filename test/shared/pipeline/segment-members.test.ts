@@ -1,0 +1,68 @@
+import { normalizeEmail } from '../../../shared/pipeline/email-address';
+import {
+  segmentMembers,
+  type Member,
+  type Rejection,
+} from '../../../shared/pipeline/segment-members';
+import type { SnapshotRow } from '../../../shared/pipeline/snapshot-rows';
+
+function rowsOf(values: Record<string, unknown>[]): AsyncIterable<SnapshotRow> {
+  return (async function* () {
+    for (const [index, row] of values.entries()) {
+      await Promise.resolve();
+      yield { kind: 'row' as const, line: index + 2, values: row };
+    }
+  })();
+}
+
+describe('normalizeEmail', () => {
+  it.each([
+    ['  Ann@Example.COM ', 'ann@example.com'],
+    ["o'brien+news@mail.example.co.uk", "o'brien+news@mail.example.co.uk"],
+  ])('normalizes %j', (raw, expected) => expect(normalizeEmail(raw)).toBe(expected));
+
+  it.each([
+    '',
+    'plain',
+    '@example.com',
+    'a@',
+    'a@example',
+    'a..b@example.com',
+    '.a@example.com',
+    'a@-x.com',
+    'a b@example.com',
+    42,
+    null,
+  ])('refuses %j', (raw) => expect(normalizeEmail(raw)).toBeUndefined());
+});
+
+describe('segmentMembers', () => {
+  it('normalizes, de-duplicates, maps data fields and reports invalid rows', async () => {
+    const rejections: Rejection[] = [];
+    const members: Member[] = [];
+    const rows = rowsOf([
+      { mail: 'Ann@Example.com', first: 'Ann', city: '' },
+      { mail: 'ann@example.com ', first: 'Duplicate' },
+      { mail: 'not-an-email', first: 'X' },
+      { mail: '', first: 'Y' },
+      { first: 'Z' },
+      { mail: 'bo@example.com', first: 'Bo', city: 'Oslo' },
+    ]);
+    for await (const member of segmentMembers(
+      rows,
+      { emailField: 'mail', dataFields: { firstName: 'first', city: 'city' } },
+      (r) => rejections.push(r),
+    )) {
+      members.push(member);
+    }
+    expect(members).toEqual([
+      { email: 'ann@example.com', dataFields: { firstName: 'Ann' } },
+      { email: 'bo@example.com', dataFields: { firstName: 'Bo', city: 'Oslo' } },
+    ]);
+    expect(rejections).toEqual([
+      { email: 'not-an-email', reason: 'invalidEmail', line: 4 },
+      { email: '', reason: 'missingEmail', line: 5 },
+      { email: '', reason: 'missingEmail', line: 6 },
+    ]);
+  });
+});
