@@ -1,0 +1,75 @@
+import { planDelta, type SubscribeChange } from '../../../shared/pipeline/delta-plan';
+import { dataFieldsHash } from '../../../shared/pipeline/exported-state';
+import type { Member } from '../../../shared/pipeline/segment-members';
+
+function membersOf(list: Member[]): AsyncIterable<Member> {
+  return (async function* () {
+    for (const member of list) {
+      await Promise.resolve();
+      yield member;
+    }
+  })();
+}
+
+const member = (email: string, dataFields: Record<string, unknown> = {}): Member => ({
+  email,
+  dataFields,
+});
+const previous = new Map([
+  ['same@example.com', dataFieldsHash({ city: 'Oslo' })],
+  ['changed@example.com', dataFieldsHash({ city: 'Rome' })],
+  ['left@example.com', dataFieldsHash({})],
+]);
+const segment = [
+  member('same@example.com', { city: 'Oslo' }),
+  member('changed@example.com', { city: 'Paris' }),
+  member('new@example.com'),
+];
+
+async function plan(mode: 'delta' | 'full', syncMode: 'mirror' | 'addOnly') {
+  const sent: [string, SubscribeChange][] = [];
+  const result = await planDelta(
+    membersOf(segment),
+    previous,
+    { mode, syncMode },
+    (m, _hash, change) => {
+      sent.push([m.email, change]);
+    },
+  );
+  return { ...result, sent };
+}
+
+describe('planDelta', () => {
+  it('sends only new and changed members in delta mode and unsubscribes leavers in mirror mode', async () => {
+    const { sent, removed, counts, next } = await plan('delta', 'mirror');
+    expect(sent).toEqual([
+      ['changed@example.com', 'updated'],
+      ['new@example.com', 'added'],
+    ]);
+    expect(removed).toEqual(['left@example.com']);
+    expect(counts).toEqual({ total: 3, added: 1, updated: 1, unchanged: 1, removed: 1 });
+    expect([...next.keys()].sort()).toEqual([
+      'changed@example.com',
+      'new@example.com',
+      'same@example.com',
+    ]);
+  });
+
+  it('never unsubscribes in addOnly mode and keeps leavers in the record', async () => {
+    const { removed, counts, next } = await plan('delta', 'addOnly');
+    expect(removed).toEqual([]);
+    expect(counts.removed).toBe(0);
+    expect(next.has('left@example.com')).toBe(true);
+  });
+
+  it('sends every member again in full mode', async () => {
+    const { sent, counts } = await plan('full', 'mirror');
+    expect(sent.map(([email]) => email)).toEqual([
+      'same@example.com',
+      'changed@example.com',
+      'new@example.com',
+    ]);
+    expect(sent[0]?.[1]).toBe('resent');
+    expect(counts).toMatchObject({ added: 1, updated: 1, unchanged: 1 });
+  });
+});
