@@ -1,4 +1,5 @@
 import { AuditStore } from './audit/audit-store';
+import { processLog } from './process-log';
 import { AuditTrail } from './audit/audit-trail';
 import { getAppClients, type AppClients } from './clients/app-clients';
 import { iterableBaseUrl, verifyIterableApiKey } from './clients/iterable-key-check';
@@ -13,6 +14,8 @@ import { RunService } from './runs/run-service';
 import { RunStore } from './runs/run-store';
 import { ScheduleService } from './schedule/schedule-service';
 import { SegmentCatalog } from './segments/segment-catalog';
+import { createPipelineDeps } from './pipeline/create-pipeline-deps';
+import type { PipelineDeps } from './pipeline/pipeline-deps';
 import { queueNames, segmentsContainerName, tableNames } from './storage-layout';
 
 /** Long-lived services of this process, built on first use from the settings and clients. */
@@ -25,14 +28,8 @@ export interface AppServices {
   exports: ExportService;
   runs: RunService;
   schedule: ScheduleService;
+  pipeline: PipelineDeps;
 }
-
-/** Logs that are not tied to one invocation; JSON lines, never a secret. */
-export const processLog = {
-  error(message: string, properties: Record<string, unknown> = {}): void {
-    console.error(JSON.stringify({ level: 'error', message, ...properties }));
-  },
-};
 
 export function createAppServices(clients: AppClients): AppServices {
   const table = (name: string) => clients.table(name);
@@ -73,6 +70,7 @@ export function createAppServices(clients: AppClients): AppServices {
       audit: auditTrail,
     }),
     schedule: new ScheduleService(table(tableNames.schedules), auditTrail),
+    pipeline: createPipelineDeps(clients, { connections, segments }),
   };
 }
 

@@ -92,6 +92,12 @@ export async function startFunctionHost(options: FunctionHostOptions): Promise<F
   const timerFunctions: TimerFunction[] = [];
 
   for (const fn of core.functions.values()) {
+    if (isDisabled(fn.metadata.name, env)) {
+      log.info(
+        `Function '${fn.metadata.name}' is disabled (AzureWebJobs.${fn.metadata.name}.Disabled)`,
+      );
+      continue;
+    }
     const [bindingName, trigger] = findTrigger(fn);
     const where = `Function "${fn.metadata.name}"`;
     const setting = (value: unknown) => resolveSettingExpressions(String(value), env, where);
@@ -161,6 +167,12 @@ export async function startFunctionHost(options: FunctionHostOptions): Promise<F
     functionNames: [...core.functions.keys()],
     stop: () => (stopping ??= stop()),
   };
+}
+
+/** The host's switch for one function: app setting `AzureWebJobs.<name>.Disabled` = true or 1. */
+function isDisabled(name: string, env: Env): boolean {
+  const value = env[`AzureWebJobs.${name}.Disabled`]?.trim().toLowerCase();
+  return value === 'true' || value === '1';
 }
 
 function findTrigger(fn: RegisteredFunction): [string, RpcBindingInfo] {

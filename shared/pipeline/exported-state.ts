@@ -25,14 +25,27 @@ export function dataFieldsHash(dataFields: Record<string, unknown>): string {
 export class ExportedStateStore {
   constructor(private readonly container: ContainerClient) {}
 
-  blobName(tenantId: string, exportId: string, segment: string): string {
-    return `${encodeURIComponent(tenantId)}/${exportId}/${encodeURIComponent(segment)}.tsv.gz`;
+  /** The confirmed state, or with `runId` the state a run will reach if Iterable confirms it all. */
+  blobName(tenantId: string, exportId: string, segment: string, runId?: string): string {
+    const folder = `${encodeURIComponent(tenantId)}/${exportId}${runId ? `/runs/${runId}` : ''}`;
+    return `${folder}/${encodeURIComponent(segment)}.tsv.gz`;
+  }
+
+  async remove(tenantId: string, exportId: string, segment: string, runId?: string): Promise<void> {
+    await this.container
+      .getBlobClient(this.blobName(tenantId, exportId, segment, runId))
+      .deleteIfExists();
   }
 
   /** The last confirmed state; empty when the export never ran for this segment. */
-  async load(tenantId: string, exportId: string, segment: string): Promise<ExportedState> {
+  async load(
+    tenantId: string,
+    exportId: string,
+    segment: string,
+    runId?: string,
+  ): Promise<ExportedState> {
     const state: ExportedState = new Map();
-    const blob = this.container.getBlobClient(this.blobName(tenantId, exportId, segment));
+    const blob = this.container.getBlobClient(this.blobName(tenantId, exportId, segment, runId));
     let body: NodeJS.ReadableStream | undefined;
     try {
       body = (await blob.download()).readableStreamBody;
@@ -56,11 +69,14 @@ export class ExportedStateStore {
     exportId: string,
     segment: string,
     state: Iterable<[string, string]>,
+    runId?: string,
   ) {
     const gzip = createGzip({ level: 6 });
     const output = new PassThrough();
     gzip.pipe(output);
-    const blob = this.container.getBlockBlobClient(this.blobName(tenantId, exportId, segment));
+    const blob = this.container.getBlockBlobClient(
+      this.blobName(tenantId, exportId, segment, runId),
+    );
     const uploading = blob.uploadStream(output, 4 * 1024 * 1024, 4, {
       blobHTTPHeaders: {
         blobContentType: 'text/tab-separated-values',

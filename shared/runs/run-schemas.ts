@@ -60,6 +60,11 @@ export const RunSchema = z
     createdAt: z.iso.datetime(),
     startedAt: z.iso.datetime().optional(),
     finishedAt: z.iso.datetime().optional(),
+    batchCount: z
+      .number()
+      .int()
+      .optional()
+      .describe('Batches planned (set when the run starts sending)'),
     error: z.object({ code: z.string(), message: z.string() }).optional(),
   })
   .meta({ id: 'Run' });

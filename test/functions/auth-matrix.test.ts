@@ -477,11 +477,15 @@ describe('who may call what: every route × every caller', () => {
   };
 
   beforeAll(async () => {
-    stack = await startAppStack({ apiKeys: [apiKey] });
+    // Runs stay queued: the matrix is about who may call what, not about the pipeline.
+    stack = await startAppStack({
+      apiKeys: [apiKey],
+      env: { 'AzureWebJobs.plan-run.Disabled': 'true' },
+    });
     badTokens = await startBadTokenMinter(stack.issuer);
     main.shared = await createConnection(main);
     other.shared = await createConnection(other);
-    const blobs = BlobServiceClient.fromConnectionString(process.env.AzureWebJobsStorage ?? '');
+    const blobs = BlobServiceClient.fromConnectionString(stack.storage);
     const header = 'email,first_name\n';
     await blobs
       .getContainerClient('segments')

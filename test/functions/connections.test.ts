@@ -284,13 +284,9 @@ describe('connections API', () => {
 
     it('answers 409 naming the exports that still use the connection', async () => {
       const { id } = (await create()).json() as { id: string };
-      const exportsTable = TableClient.fromConnectionString(
-        process.env.AzureWebJobsStorage ?? '',
-        'exports',
-        {
-          allowInsecureConnection: true,
-        },
-      );
+      const exportsTable = TableClient.fromConnectionString(stack.storage, 'exports', {
+        allowInsecureConnection: true,
+      });
       await exportsTable.createEntity({
         partitionKey: '11111111-1111-4111-8111-111111111111',
         rowKey: 'export-1',
@@ -380,13 +376,9 @@ describe('connections API', () => {
   });
 
   it('answers an unexpected failure with 500 and an error id that the log carries', async () => {
-    const connections = TableClient.fromConnectionString(
-      process.env.AzureWebJobsStorage ?? '',
-      'connections',
-      {
-        allowInsecureConnection: true,
-      },
-    );
+    const connections = TableClient.fromConnectionString(stack.storage, 'connections', {
+      allowInsecureConnection: true,
+    });
     const brokenId = '99999999-9999-4999-8999-999999999999';
     await connections.createEntity({
       partitionKey: '11111111-1111-4111-8111-111111111111',
@@ -406,7 +398,7 @@ describe('connections API', () => {
     const everything = [
       ...responses.map((text) => ({ where: 'response', text })),
       { where: 'log', text: stack.host.output() },
-      ...(await dumpStorage()),
+      ...(await dumpStorage(stack.storage)),
     ];
     for (const key of [...keys, rejectedKey]) {
       expect(

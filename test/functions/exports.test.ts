@@ -8,8 +8,8 @@ const admin = { roles: ['Admin'], tid: tenant };
 const contributor = { roles: ['Contributor'], tid: tenant, oid: 'contributor-1' };
 const viewer = { roles: ['Viewer'], tid: tenant };
 
-async function uploadSegment(name: string, content: string) {
-  const blobs = BlobServiceClient.fromConnectionString(process.env.AzureWebJobsStorage ?? '');
+async function uploadSegment(storage: string, name: string, content: string) {
+  const blobs = BlobServiceClient.fromConnectionString(storage);
   const blob = blobs.getContainerClient('segments').getBlockBlobClient(`${tenant}/${name}`);
   await blob.upload(content, Buffer.byteLength(content));
 }
@@ -60,16 +60,22 @@ describe('exports and runs API', () => {
   }
 
   beforeAll(async () => {
-    stack = await startAppStack({ apiKeys: [key] });
+    // Runs stay queued here: this file is about requesting them, the pipeline has its own tests.
+    stack = await startAppStack({
+      apiKeys: [key],
+      env: { 'AzureWebJobs.plan-run.Disabled': 'true' },
+    });
     await uploadSegment(
+      stack.storage,
       'Newsletter subscribers.csv',
       'email,first_name,City\r\nann@example.com,Ann,Utrecht\r\n',
     );
     await uploadSegment(
+      stack.storage,
       'VIP.jsonl',
       '{"email":"bo@example.com","first_name":"Bo","tier":"gold"}\n',
     );
-    await uploadSegment('No email.csv', 'mail,first_name\nx@example.com,X\n');
+    await uploadSegment(stack.storage, 'No email.csv', 'mail,first_name\nx@example.com,X\n');
     const create = async (displayName: string, allowContributors: boolean) =>
       (
         await stack.call('POST', 'connections', {
@@ -285,7 +291,7 @@ describe('exports and runs API', () => {
         { as: viewer },
       );
       expect(fetched.json()).toEqual(run);
-      const queue = new QueueClient(process.env.AzureWebJobsStorage ?? '', 'export-runs');
+      const queue = new QueueClient(stack.storage, 'export-runs');
       const { peekedMessageItems } = await queue.peekMessages({ numberOfMessages: 32 });
       const messages = peekedMessageItems.map(
         (m) =>

@@ -19,9 +19,9 @@ describe('segments API', () => {
   beforeAll(async () => {
     // SEGMENTS_STORAGE defaults to AzureWebJobsStorage, which startAppStack provisions.
     stack = await startAppStack();
-    container = BlobServiceClient.fromConnectionString(
-      process.env.AzureWebJobsStorage ?? '',
-    ).getContainerClient(segmentsContainerName);
+    container = BlobServiceClient.fromConnectionString(stack.storage).getContainerClient(
+      segmentsContainerName,
+    );
     await put('VIP customers.csv', '\ufeffemail,First Name\r\na@x.io,Ann\r\n');
     await put('Kunden München.jsonl.gz', zlib.gzipSync('{"email":"a@x.io","stadt":"München"}\n'));
     await put('Müller & Söhne #1 (50%)?.csv', 'email\n');

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { startDevIssuer, type DevIssuer, type TokenRequest } from '../../local/dev-issuer';
 import { startIterableStandIn, type IterableStandIn } from '../../local/iterable/server';
 import { startKeyVaultStandIn, type KeyVaultStandIn } from '../../local/key-vault/server';
+import { startAzurite, type Azurite } from '../../local/azurite';
 import { provisionStorage } from '../../local/provision-storage';
 import { createAppClients } from '../../shared/clients/app-clients';
 import { loadSettings } from '../../shared/settings';
@@ -11,6 +12,8 @@ const repoRoot = path.resolve(__dirname, '..', '..');
 
 export interface AppStack {
   url: string;
+  /** The stack's own storage (an Azurite of its own unless the caller gave AzureWebJobsStorage). */
+  storage: string;
   host: HostProcess;
   issuer: DevIssuer;
   vault: KeyVaultStandIn;
@@ -43,22 +46,30 @@ export async function startAppStack(
     keyVaultUrlFor?: (standInUrl: string) => Promise<string>;
   } = {},
 ): Promise<AppStack> {
+  // Each stack gets its own Azurite: the app's queue triggers would otherwise take work that
+  // another test file left on the shared queues.
+  const ownAzurite: Azurite | undefined = options.env?.AzureWebJobsStorage
+    ? undefined
+    : await startAzurite({ blob: 0, queue: 0, table: 0 });
+  const storage = options.env?.AzureWebJobsStorage ?? ownAzurite?.connectionString ?? '';
   const [issuer, vault, iterable] = await Promise.all([
     startDevIssuer(),
     startKeyVaultStandIn(),
     startIterableStandIn({ apiKeys: options.apiKeys ?? [] }),
   ]);
   const env = {
+    AzureWebJobsStorage: storage,
     ...issuer.settings,
     KEY_VAULT_URL: options.keyVaultUrlFor ? await options.keyVaultUrlFor(vault.url) : vault.url,
     ITERABLE_BASE_URL: iterable.url,
     ...options.env,
   };
   // What the templates create in Azure and npm start creates locally.
-  await provisionStorage(createAppClients(loadSettings({ ...process.env, ...env })));
+  await provisionStorage(createAppClients(loadSettings(env)));
   const host = await startHostProcess({ scriptRoot: repoRoot, env });
   const stack: AppStack = {
     url: host.url,
+    storage,
     host,
     issuer,
     vault,
@@ -86,6 +97,7 @@ export async function startAppStack(
     stop: async () => {
       await host.stop();
       await Promise.all([issuer.close(), vault.close(), iterable.close()]);
+      await ownAzurite?.stop();
     },
   };
   return stack;

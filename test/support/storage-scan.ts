@@ -6,8 +6,9 @@ import { QueueServiceClient } from '@azure/storage-queue';
  * Everything in the run's Azurite, as text with where it came from: every table entity, every
  * visible queue message (raw and base64-decoded), every blob. For proving a secret is nowhere.
  */
-export async function dumpStorage(): Promise<{ where: string; text: string }[]> {
-  const connectionString = process.env.AzureWebJobsStorage ?? '';
+export async function dumpStorage(
+  connectionString: string,
+): Promise<{ where: string; text: string }[]> {
   const options = { allowInsecureConnection: true };
   const found: { where: string; text: string }[] = [];
   const tables = TableServiceClient.fromConnectionString(connectionString, options);

@@ -1,0 +1,8 @@
+import { app } from '@azure/functions';
+import { onRunMessage } from '../shared/pipeline/pipeline-triggers';
+
+app.storageQueue('plan-run', {
+  queueName: 'export-runs',
+  connection: 'AzureWebJobsStorage',
+  handler: (message) => onRunMessage(message),
+});

@@ -1,0 +1,8 @@
+import { app } from '@azure/functions';
+import { onPoisonRunMessage } from '../shared/pipeline/pipeline-triggers';
+
+app.storageQueue('run-poison', {
+  queueName: 'export-runs-poison',
+  connection: 'AzureWebJobsStorage',
+  handler: (message) => onPoisonRunMessage(message),
+});

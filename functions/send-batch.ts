@@ -1,0 +1,8 @@
+import { app } from '@azure/functions';
+import { onBatchMessage } from '../shared/pipeline/pipeline-triggers';
+
+app.storageQueue('send-batch', {
+  queueName: 'export-batches',
+  connection: 'AzureWebJobsStorage',
+  handler: (message) => onBatchMessage(message),
+});

@@ -1,0 +1,294 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Agent } from 'undici';
+import type { Dispatcher } from 'undici';
+import type { z } from 'zod';
+import { toBulkUpdateResult } from './bulk-update-result';
+import { classifyIterableFailure, IterableError } from './iterable-error';
+import type { IterableFailure } from './iterable-error';
+import {
+  BulkUpdateResponseSchema,
+  CreateListResponseSchema,
+  IterableListsResponseSchema,
+} from './iterable-schemas';
+import type { BulkUpdateResult, IterableList, IterableSubscriber } from './iterable-schemas';
+import { RateLimiter } from './rate-limiter';
+import { listGraceDelayMs, retryDelayMs } from './retry-policy';
+import type { RetryPolicy } from './retry-policy';
+
+export interface IterableClientOptions {
+  /** Region origin, or ITERABLE_BASE_URL (see iterableBaseUrl in ../iterable-key-check.ts). */
+  baseUrl: string;
+  apiKey: string;
+  /** The connection's limiter (rateLimiterFor); default: unlimited, private to this client. */
+  rateLimiter?: RateLimiter;
+  /** Requests per call while failures are throttled or transient; default 4. */
+  maxAttempts?: number;
+  /** Default 250 ms: the first backoff is up to this, then doubling. */
+  retryBaseDelayMs?: number;
+  /** Default 10 s. */
+  retryMaxDelayMs?: number;
+  /** Longest one call keeps retrying, Retry-After included; default 30 s. */
+  retryBudgetMs?: number;
+  /** How long after a list's creation invalidListId means "not ready yet"; default 30 s. */
+  newListGraceMs?: number;
+  /** Per request, from queueing to the end of the answer; default 30 s. */
+  requestTimeoutMs?: number;
+  /** Default: the process-wide keep-alive agent. */
+  dispatcher?: Dispatcher;
+}
+
+export interface ListWriteOptions {
+  /**
+   * When the list was created (epoch ms), for a list created by another process or invocation:
+   * inside the grace window invalidListId is retried. Lists this client created are remembered.
+   */
+  listCreatedAt?: number;
+}
+
+let sharedAgent: Agent | undefined;
+
+/**
+ * One keep-alive pool per Iterable origin for the whole process: a batch worker fans out many
+ * requests at once, and a new TLS handshake per request would cost more than the request.
+ */
+export function iterableAgent(): Agent {
+  sharedAgent ??= new Agent({
+    connections: 64,
+    keepAliveTimeout: 30_000,
+    keepAliveMaxTimeout: 120_000,
+    connect: { timeout: 10_000 },
+  });
+  return sharedAgent;
+}
+
+interface Call<T> {
+  method: 'GET' | 'POST' | 'DELETE';
+  path: string;
+  /** Serialized once; every retry sends the same bytes. */
+  body?: string;
+  idempotent: boolean;
+  /** Epoch ms when a new list's grace window ends; set only for list writes. */
+  listReadyBy?: number | undefined;
+  parse(text: string): T;
+}
+
+type Attempt<T> = { ok: true; value: T } | { ok: false; error: IterableError };
+
+/**
+ * A small typed client for Iterable's list endpoints. Throttled and transient failures are retried
+ * here (backoff with jitter, Retry-After honoured) within `maxAttempts` and a time budget; then the
+ * IterableError goes to the caller. Rejected and auth failures are never retried.
+ */
+export class IterableClient {
+  readonly #apiKey: string;
+  readonly #jsonHeaders: Record<string, string>;
+  readonly #getHeaders: Record<string, string>;
+  private readonly origin: string;
+  private readonly pathPrefix: string;
+  private readonly dispatcher: Dispatcher;
+  private readonly rateLimiter: RateLimiter;
+  private readonly policy: RetryPolicy;
+  private readonly newListGraceMs: number;
+  private readonly requestTimeoutMs: number;
+  /** Lists this client created, with their creation time, while their grace window lasts. */
+  private readonly listsCreatedAt = new Map<number, number>();
+
+  constructor(options: IterableClientOptions) {
+    const url = new URL(options.baseUrl);
+    this.origin = url.origin;
+    this.pathPrefix = url.pathname.replace(/\/+$/, '');
+    this.#apiKey = options.apiKey;
+    this.#getHeaders = { 'Api-Key': options.apiKey, Accept: 'application/json' };
+    this.#jsonHeaders = { ...this.#getHeaders, 'Content-Type': 'application/json' };
+    this.dispatcher = options.dispatcher ?? iterableAgent();
+    this.rateLimiter = options.rateLimiter ?? new RateLimiter();
+    this.policy = {
+      maxAttempts: Math.max(1, Math.floor(options.maxAttempts ?? 4)),
+      baseDelayMs: options.retryBaseDelayMs ?? 250,
+      maxDelayMs: options.retryMaxDelayMs ?? 10_000,
+      budgetMs: options.retryBudgetMs ?? 30_000,
+    };
+    this.newListGraceMs = options.newListGraceMs ?? 30_000;
+    this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+  }
+
+  /** Every list of the project (100 requests/s allowed). */
+  async getLists(): Promise<IterableList[]> {
+    return this.send({
+      method: 'GET',
+      path: '/api/lists',
+      idempotent: true,
+      parse: (text) => parseJson(IterableListsResponseSchema, text).lists,
+    });
+  }
+
+  /**
+   * Creates a static list and returns its id. Iterable allows several lists with one name, and a
+   * lost answer may hide a created list, so only 429s are retried here; on any other failure the
+   * caller looks the list up by name before creating it again.
+   */
+  async createList(name: string, options: { description?: string } = {}): Promise<number> {
+    const { listId } = await this.send({
+      method: 'POST',
+      path: '/api/lists',
+      body: JSON.stringify({ name, description: options.description }),
+      idempotent: false,
+      parse: (text) => parseJson(CreateListResponseSchema, text),
+    });
+    this.rememberCreated(listId, Date.now());
+    return listId;
+  }
+
+  /** Deletes a list; false when Iterable did not know it (already deleted). */
+  async deleteList(listId: number): Promise<boolean> {
+    try {
+      await this.send({
+        method: 'DELETE',
+        path: `/api/lists/${encodeURIComponent(listId)}`,
+        idempotent: true,
+        parse: () => undefined,
+      });
+      this.listsCreatedAt.delete(listId);
+      return true;
+    } catch (error) {
+      if (error instanceof IterableError && error.isInvalidListId) return false;
+      throw error;
+    }
+  }
+
+  /** Adds (or updates the data fields of) subscribers; partial failures are in the result. */
+  async subscribe(
+    listId: number,
+    subscribers: readonly IterableSubscriber[],
+    options: ListWriteOptions = {},
+  ): Promise<BulkUpdateResult> {
+    if (subscribers.length === 0) return { successCount: 0, failCount: 0, failures: [] };
+    return this.send({
+      method: 'POST',
+      path: '/api/lists/subscribe',
+      body: JSON.stringify({ listId, subscribers }),
+      idempotent: true,
+      listReadyBy: this.listReadyBy(listId, options.listCreatedAt),
+      parse: (text) => toBulkUpdateResult(parseJson(BulkUpdateResponseSchema, text)),
+    });
+  }
+
+  /** Removes members from the list, and only from the list. */
+  async unsubscribe(
+    listId: number,
+    emails: readonly string[],
+    options: ListWriteOptions = {},
+  ): Promise<BulkUpdateResult> {
+    if (emails.length === 0) return { successCount: 0, failCount: 0, failures: [] };
+    const body = {
+      listId,
+      subscribers: emails.map((email) => ({ email })),
+      // Always false: true is "essentially a global unsubscribe" (Iterable's spec) from the list's
+      // channel, so leaving a segment would stop every message of that channel to the person.
+      channelUnsubscribe: false,
+    };
+    return this.send({
+      method: 'POST',
+      path: '/api/lists/unsubscribe',
+      body: JSON.stringify(body),
+      idempotent: true,
+      listReadyBy: this.listReadyBy(listId, options.listCreatedAt),
+      parse: (text) => toBulkUpdateResult(parseJson(BulkUpdateResponseSchema, text)),
+    });
+  }
+
+  private async send<T>(call: Call<T>): Promise<T> {
+    const startedAt = performance.now();
+    let attempts = 0;
+    let failedAttempts = 0;
+    let graceRetries = 0;
+    for (;;) {
+      await this.rateLimiter.acquire();
+      attempts += 1;
+      const attempt = await this.attempt(call);
+      if (attempt.ok) return attempt.value;
+      const { error } = attempt;
+      error.attempts = attempts;
+
+      let delay: number | undefined;
+      if (error.isInvalidListId && call.listReadyBy !== undefined) {
+        delay = listGraceDelayMs(graceRetries, call.listReadyBy - Date.now());
+        graceRetries += 1;
+      } else {
+        if (error.retryable) failedAttempts += 1;
+        const elapsedMs = performance.now() - startedAt;
+        delay = retryDelayMs(
+          error,
+          { failedAttempts, elapsedMs, idempotent: call.idempotent },
+          this.policy,
+        );
+        if (delay !== undefined && error.retryAfterMs !== undefined) {
+          this.rateLimiter.pauseFor(error.retryAfterMs);
+        }
+      }
+      if (delay === undefined) throw error;
+      await sleep(delay);
+    }
+  }
+
+  /** One request; every failure comes back classified, never thrown. */
+  private async attempt<T>(call: Call<T>): Promise<Attempt<T>> {
+    const operation = `${call.method} ${call.path.replace(/\/\d+$/, '/{listId}')}`;
+    const fail = (failure: IterableFailure): Attempt<T> => ({
+      ok: false,
+      error: classifyIterableFailure(failure, { operation, apiKey: this.#apiKey }),
+    });
+    let status: number;
+    let text: string;
+    let retryAfter: string | string[] | undefined;
+    try {
+      const response = await this.dispatcher.request({
+        origin: this.origin,
+        path: this.pathPrefix + call.path,
+        method: call.method,
+        headers: call.body === undefined ? this.#getHeaders : this.#jsonHeaders,
+        body: call.body,
+        // A signal, not undici's headersTimeout/bodyTimeout: those run on coarse timers (about a
+        // second) and do not cover the wait for a free connection.
+        signal: AbortSignal.timeout(this.requestTimeoutMs),
+      });
+      status = response.statusCode;
+      retryAfter = response.headers['retry-after'];
+      text = await response.body.text();
+    } catch (error) {
+      return fail({ outcome: 'noAnswer', error });
+    }
+    if (status < 200 || status >= 300)
+      return fail({ outcome: 'status', status, body: text, retryAfter });
+    try {
+      return { ok: true, value: call.parse(text) };
+    } catch (error) {
+      return fail({ outcome: 'unreadable', status, problem: describeParseError(error) });
+    }
+  }
+
+  private listReadyBy(listId: number, listCreatedAt: number | undefined): number | undefined {
+    const createdAt = listCreatedAt ?? this.listsCreatedAt.get(listId);
+    return createdAt === undefined ? undefined : createdAt + this.newListGraceMs;
+  }
+
+  private rememberCreated(listId: number, createdAt: number): void {
+    for (const [id, at] of this.listsCreatedAt) {
+      if (at + this.newListGraceMs < createdAt) this.listsCreatedAt.delete(id);
+    }
+    this.listsCreatedAt.set(listId, createdAt);
+  }
+}
+
+function parseJson<T extends z.ZodType>(schema: T, text: string): z.infer<T> {
+  return schema.parse(JSON.parse(text));
+}
+
+/** Names what did not match, without quoting the answer (it may hold e-mail addresses). */
+function describeParseError(error: unknown): string {
+  if (error instanceof SyntaxError) return 'not JSON';
+  const issues = (error as { issues?: Array<{ path: PropertyKey[]; message: string }> }).issues;
+  const first = issues?.[0];
+  if (!first) return 'unexpected shape';
+  return `${first.path.map(String).join('.') || 'body'}: ${first.message}`;
+}

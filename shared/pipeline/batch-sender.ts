@@ -1,0 +1,164 @@
+import { IterableError } from '../clients/iterable/iterable-error';
+import { activeStatuses } from '../runs/run-schemas';
+import { batchBlobName } from './batch-writer';
+import { BatchPayloadSchema, type BatchMessage, type BatchPayload } from './pipeline-messages';
+import type { PipelineDeps } from './pipeline-deps';
+import type { BatchResult } from './run-progress';
+import { tryFinalizeRun } from './run-finalizer';
+
+export interface BulkResultLike {
+  successCount: number;
+  failCount: number;
+  failures: { email: string; reason: string }[];
+}
+
+/** Put a throttled batch back at most this often before counting it failed. */
+const maxRequeues = 12;
+const requeueBaseSeconds = 2;
+
+export function failuresBlobName(tenantId: string, runId: string, batch: number): string {
+  return `${encodeURIComponent(tenantId)}/${runId}/failures/${String(batch).padStart(6, '0')}.json`;
+}
+
+/**
+ * Queue export-batches: sends one batch to Iterable and records what Iterable confirmed. A
+ * throttled or transient failure puts the batch back with a delay (a new message, so the queue's
+ * dequeue count is not spent on Iterable's bad minutes); other failures and refused members are
+ * recorded. A batch whose result is already recorded is not sent again.
+ */
+export async function sendBatch(deps: PipelineDeps, message: BatchMessage): Promise<void> {
+  const { tenantId, exportId, runId, batch } = message;
+  const run = await deps.runs.get(tenantId, exportId, runId);
+  if (!run) return;
+  const payload = await readBatchPayload(deps, tenantId, runId, batch);
+  let result: BatchResult;
+  if (await deps.progress.batchRecorded(tenantId, exportId, runId, batch)) {
+    // An earlier delivery recorded it (and may have died before marking it done): count it once.
+    result = notSentResult(payload);
+  } else if (!activeStatuses.has(run.status)) {
+    // Cancelled or failed: nothing more is sent; the members count as not sent.
+    result = notSentResult(payload);
+  } else {
+    try {
+      result = await send(deps, message, payload);
+    } catch (error) {
+      if (error instanceof IterableError && error.retryable && message.attempt < maxRequeues) {
+        await requeue(deps, message, error.retryAfterMs);
+        return;
+      }
+      deps.log.error('A batch failed', {
+        runId,
+        batch,
+        reason: error instanceof Error ? error.message : String(error),
+      });
+      result = notSentResult(payload);
+      await saveFailures(
+        deps,
+        message,
+        members(payload).map((email) => ({ email, reason: 'batchFailed' })),
+      );
+    }
+  }
+  await deps.progress.recordBatch(tenantId, exportId, runId, batch, result);
+  await tryFinalizeRun(deps, tenantId, exportId, runId);
+}
+
+async function send(
+  deps: PipelineDeps,
+  message: BatchMessage,
+  payload: BatchPayload,
+): Promise<BatchResult> {
+  const exportRecord = await deps.exports.get(message.tenantId, message.exportId);
+  if (!exportRecord) throw new Error('The export was deleted');
+  const { connection, apiKey } = await deps.connections.apiKey(
+    message.tenantId,
+    exportRecord.connectionId,
+  );
+  const iterable = deps.iterable(connection, apiKey);
+  const outcome =
+    payload.kind === 'subscribe'
+      ? await iterable.subscribe(payload.listId, payload.subscribers, {
+          listCreatedAt: payload.listCreatedAt,
+        })
+      : await iterable.unsubscribe(payload.listId, payload.emails);
+  const refused = new Set(outcome.failures.map((failure) => failure.email.toLowerCase()));
+  if (outcome.failures.length) await saveFailures(deps, message, outcome.failures);
+  const base = {
+    kind: payload.kind,
+    segment: payload.segment,
+    rejected: refused.size,
+    failed: 0,
+    hasFailures: refused.size > 0,
+  };
+  if (payload.kind === 'unsubscribe') {
+    return {
+      ...base,
+      succeeded: outcome.successCount,
+      added: 0,
+      updated: 0,
+      removed: payload.emails.length - refused.size,
+    };
+  }
+  let added = 0;
+  let updated = 0;
+  payload.subscribers.forEach((subscriber, index) => {
+    if (refused.has(subscriber.email)) return;
+    if (payload.changes[index] === 'added') added++;
+    else if (payload.changes[index] === 'updated') updated++;
+  });
+  return { ...base, succeeded: outcome.successCount, added, updated, removed: 0 };
+}
+
+function members(payload: BatchPayload): string[] {
+  return payload.kind === 'subscribe' ? payload.subscribers.map((s) => s.email) : payload.emails;
+}
+
+export function notSentResult(payload: BatchPayload): BatchResult {
+  const size = payload.kind === 'subscribe' ? payload.subscribers.length : payload.emails.length;
+  return {
+    kind: payload.kind,
+    segment: payload.segment,
+    succeeded: 0,
+    rejected: 0,
+    failed: size,
+    added: 0,
+    updated: 0,
+    removed: 0,
+    hasFailures: true,
+  };
+}
+
+export async function readBatchPayload(
+  deps: Pick<PipelineDeps, 'work'>,
+  tenantId: string,
+  runId: string,
+  batch: number,
+): Promise<BatchPayload> {
+  const blob = deps.work.getBlobClient(batchBlobName(tenantId, runId, batch));
+  return BatchPayloadSchema.parse(JSON.parse((await blob.downloadToBuffer()).toString('utf8')));
+}
+
+async function saveFailures(
+  deps: PipelineDeps,
+  message: BatchMessage,
+  failures: { email: string; reason: string }[],
+) {
+  const body = JSON.stringify(failures);
+  const blob = deps.work.getBlockBlobClient(
+    failuresBlobName(message.tenantId, message.runId, message.batch),
+  );
+  await blob.upload(body, Buffer.byteLength(body));
+}
+
+async function requeue(
+  deps: PipelineDeps,
+  message: BatchMessage,
+  retryAfterMs: number | undefined,
+) {
+  const attempt = message.attempt + 1;
+  const backoff =
+    Math.min(300, requeueBaseSeconds * 2 ** message.attempt) * (0.5 + Math.random() / 2);
+  const delaySeconds = Math.ceil(Math.max(backoff, (retryAfterMs ?? 0) / 1000));
+  const text = Buffer.from(JSON.stringify({ ...message, attempt })).toString('base64');
+  await deps.batchQueue.sendMessage(text, { visibilityTimeout: delaySeconds });
+}

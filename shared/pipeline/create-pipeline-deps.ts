@@ -1,0 +1,39 @@
+import { processLog } from '../process-log';
+import type { AppClients } from '../clients/app-clients';
+import { createIterableClient } from '../clients/iterable/create-iterable-client';
+import type { ConnectionService } from '../connections/connection-service';
+import { ExportStore } from '../exports/export-store';
+import { RunStore } from '../runs/run-store';
+import type { SegmentCatalog } from '../segments/segment-catalog';
+import { containerNames, queueNames, segmentsContainerName, tableNames } from '../storage-layout';
+import { ExportListStore } from './export-lists';
+import { ExportedStateStore } from './exported-state';
+import type { PipelineDeps } from './pipeline-deps';
+import { RunProgress } from './run-progress';
+
+export function createPipelineDeps(
+  clients: AppClients,
+  services: { connections: ConnectionService; segments: SegmentCatalog },
+): PipelineDeps {
+  const stateContainer = clients.blobs.getContainerClient(containerNames.exportState);
+  return {
+    runs: new RunStore(clients.table(tableNames.runs)),
+    progress: new RunProgress(clients.table(tableNames.runs)),
+    exports: new ExportStore(clients.table(tableNames.exports)),
+    connections: services.connections,
+    segments: services.segments,
+    segmentBlobs: clients.segmentBlobs.getContainerClient(segmentsContainerName),
+    state: new ExportedStateStore(stateContainer),
+    lists: new ExportListStore(stateContainer),
+    work: clients.blobs.getContainerClient(containerNames.batches),
+    batchQueue: clients.queues.getQueueClient(queueNames.exportBatches),
+    iterable: (connection, apiKey) =>
+      createIterableClient({
+        connectionId: connection.id,
+        region: connection.region,
+        apiKey,
+        baseUrlOverride: clients.settings.iterableBaseUrl,
+      }),
+    log: processLog,
+  };
+}

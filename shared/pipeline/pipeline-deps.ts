@@ -1,0 +1,40 @@
+import type { ContainerClient } from '@azure/storage-blob';
+import type { QueueClient } from '@azure/storage-queue';
+import type { ConnectionService } from '../connections/connection-service';
+import type { ExportStore } from '../exports/export-store';
+import type { RunStore } from '../runs/run-store';
+import type { SegmentCatalog } from '../segments/segment-catalog';
+import type { BulkResultLike } from './batch-sender';
+import type { ExportListStore, IterableListApi } from './export-lists';
+import type { ExportedStateStore } from './exported-state';
+import type { RunProgress } from './run-progress';
+
+/** What the Iterable client offers the pipeline. */
+export interface IterablePipelineApi extends IterableListApi {
+  subscribe(
+    listId: number,
+    subscribers: { email: string; dataFields: Record<string, unknown> }[],
+    options?: { listCreatedAt?: number },
+  ): Promise<BulkResultLike>;
+  unsubscribe(listId: number, emails: string[]): Promise<BulkResultLike>;
+}
+
+/** Everything the planner, the batch worker and the finalizer use, built once per process. */
+export interface PipelineDeps {
+  runs: RunStore;
+  progress: RunProgress;
+  exports: ExportStore;
+  connections: Pick<ConnectionService, 'apiKey'>;
+  segments: Pick<SegmentCatalog, 'snapshot'>;
+  segmentBlobs: ContainerClient;
+  state: ExportedStateStore;
+  lists: ExportListStore;
+  /** Batch blobs, failure lists and rejections of runs. */
+  work: ContainerClient;
+  batchQueue: QueueClient;
+  iterable(connection: { id: string; region: 'us' | 'eu' }, apiKey: string): IterablePipelineApi;
+  log: {
+    info(message: string, properties?: Record<string, unknown>): void;
+    error(message: string, properties?: Record<string, unknown>): void;
+  };
+}

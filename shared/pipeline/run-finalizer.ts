@@ -1,0 +1,125 @@
+import { z } from 'zod';
+import { emptyCounts, type Run } from '../runs/run-schemas';
+import type { StoredRun } from '../runs/run-store';
+import { failuresBlobName, readBatchPayload } from './batch-sender';
+import type { ExportedState } from './exported-state';
+import type { PipelineDeps } from './pipeline-deps';
+import type { BatchResult } from './run-progress';
+
+const FailuresSchema = z.array(z.object({ email: z.string(), reason: z.string() }));
+
+/**
+ * Ends a run once every planned batch is recorded: sums the batch results into the run's counts,
+ * commits each segment's exported state (the planned state, less what Iterable did not confirm)
+ * and sets the final status. Any worker may call it; the run row's etag lets only one finish.
+ */
+export async function tryFinalizeRun(
+  deps: PipelineDeps,
+  tenantId: string,
+  exportId: string,
+  runId: string,
+) {
+  const run = await deps.runs.get(tenantId, exportId, runId);
+  if (!run || run.status !== 'running' || run.batchCount === undefined) return;
+  const done = await deps.progress.completedBatches(tenantId, exportId, runId);
+  if (done < run.batchCount) return;
+  const results = await deps.progress.results(tenantId, exportId, runId);
+  for (const segment of run.segments) {
+    const mine = results.filter((result) => result.segment === segment.name);
+    await commitState(deps, { tenantId, exportId, runId }, segment.name, mine);
+  }
+  const final = summarize(run, results);
+  if (await deps.runs.finish(tenantId, final)) {
+    deps.log.info('Run finished', { runId, status: final.status, counts: final.counts });
+  }
+}
+
+function summarize(run: StoredRun, results: (BatchResult & { batch: number })[]): StoredRun {
+  const segments = run.segments.map((segment) => {
+    const mine = results.filter((result) => result.segment === segment.name);
+    return { ...segment, counts: sumCounts(segment.counts, mine) };
+  });
+  const counts = segments.reduce<Run['counts']>((total, segment) => {
+    for (const key of Object.keys(total) as (keyof Run['counts'])[])
+      total[key] += segment.counts[key];
+    return total;
+  }, emptyCounts());
+  // Rejections found while reading the snapshot are counted by the planner on the run only.
+  counts.rejected += run.counts.rejected;
+  const sentSomething = results.some((result) => result.succeeded > 0) || results.length === 0;
+  const status: Run['status'] =
+    counts.failed > 0 && !sentSomething
+      ? 'failed'
+      : counts.failed > 0 || counts.rejected > 0
+        ? 'partiallySucceeded'
+        : 'succeeded';
+  return {
+    ...run,
+    status,
+    counts,
+    segments,
+    percentComplete: 100,
+    finishedAt: new Date().toISOString(),
+  };
+}
+
+/** Planned counts say what was to change; the results say what Iterable confirmed. */
+function sumCounts(planned: Run['counts'], results: BatchResult[]): Run['counts'] {
+  const confirmed = { ...planned, added: 0, updated: 0, removed: 0, rejected: 0, failed: 0 };
+  for (const result of results) {
+    confirmed.added += result.added;
+    confirmed.updated += result.updated;
+    confirmed.removed += result.removed;
+    confirmed.rejected += result.rejected;
+    confirmed.failed += result.failed;
+  }
+  return confirmed;
+}
+
+/**
+ * The next exported state is the planned one, except for members Iterable did not confirm: a
+ * failed subscribe keeps its previous record (so it is sent again next run), a failed unsubscribe
+ * stays recorded as a member (so it is removed again next run).
+ */
+async function commitState(
+  deps: PipelineDeps,
+  ids: { tenantId: string; exportId: string; runId: string },
+  segment: string,
+  results: (BatchResult & { batch: number })[],
+) {
+  const { tenantId, exportId, runId } = ids;
+  const planned = await deps.state.load(tenantId, exportId, segment, runId);
+  const failing = results.filter((result) => result.hasFailures);
+  if (failing.length) {
+    const previous: ExportedState = await deps.state.load(tenantId, exportId, segment);
+    for (const result of failing) {
+      for (const email of await failedMembers(deps, ids, result.batch)) {
+        const before = previous.get(email);
+        if (result.kind === 'unsubscribe') planned.set(email, before ?? '');
+        else if (before === undefined) planned.delete(email);
+        else planned.set(email, before);
+      }
+    }
+  }
+  await deps.state.save(tenantId, exportId, segment, planned);
+  await deps.state.remove(tenantId, exportId, segment, runId);
+}
+
+/** The batch's refused or unsent members; when no list was written, all of its members. */
+async function failedMembers(
+  deps: PipelineDeps,
+  ids: { tenantId: string; runId: string },
+  batch: number,
+): Promise<string[]> {
+  try {
+    const blob = deps.work.getBlobClient(failuresBlobName(ids.tenantId, ids.runId, batch));
+    const failures = FailuresSchema.parse(
+      JSON.parse((await blob.downloadToBuffer()).toString('utf8')),
+    );
+    return failures.map((failure) => failure.email.toLowerCase());
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+    const payload = await readBatchPayload(deps, ids.tenantId, ids.runId, batch);
+    return payload.kind === 'subscribe' ? payload.subscribers.map((s) => s.email) : payload.emails;
+  }
+}

@@ -1,0 +1,136 @@
+import type { TableClient } from '@azure/data-tables';
+import { odata } from '@azure/data-tables';
+import { z } from 'zod';
+
+/** Completion is counted on this many rows, so parallel batches rarely contend for one. */
+const counterShards = 16;
+
+export const BatchResultSchema = z.object({
+  kind: z.enum(['subscribe', 'unsubscribe']),
+  segment: z.string(),
+  /** Members Iterable confirmed. */
+  succeeded: z.number().int(),
+  /** Members Iterable refused (invalid, forgotten, ...): rejections with reasons. */
+  rejected: z.number().int(),
+  /** Members not sent or not confirmed because the batch failed; retried next run. */
+  failed: z.number().int(),
+  added: z.number().int(),
+  updated: z.number().int(),
+  removed: z.number().int(),
+  /** The batch's failed and rejected members are listed in its result blob. */
+  hasFailures: z.boolean(),
+});
+export type BatchResult = z.infer<typeof BatchResultSchema>;
+
+/**
+ * Per-run bookkeeping in the runs table (the tenant's partition): one result row per batch,
+ * created once, and completion marks: each batch sets its own character in one of a few shard
+ * rows. Setting a mark twice changes nothing, so a redelivered batch, or one whose worker died
+ * between the two writes, is counted exactly once.
+ */
+export class RunProgress {
+  constructor(private readonly table: TableClient) {}
+
+  /** Records a batch's result (the first one recorded stands) and marks the batch done. */
+  async recordBatch(
+    tenantId: string,
+    exportId: string,
+    runId: string,
+    batch: number,
+    result: BatchResult,
+  ): Promise<void> {
+    try {
+      const rowKey = batchKey(exportId, runId, batch);
+      await this.table.createEntity({ partitionKey: tenantId, rowKey, ...result });
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode !== 409) throw error;
+    }
+    await this.#markDone(tenantId, exportId, runId, batch);
+  }
+
+  async batchRecorded(
+    tenantId: string,
+    exportId: string,
+    runId: string,
+    batch: number,
+  ): Promise<boolean> {
+    try {
+      await this.table.getEntity(tenantId, batchKey(exportId, runId, batch), {
+        queryOptions: { select: ['RowKey'] },
+      });
+      return true;
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 404) return false;
+      throw error;
+    }
+  }
+
+  async completedBatches(tenantId: string, exportId: string, runId: string): Promise<number> {
+    const prefix = `${exportId}|progress|${runId}|`;
+    let done = 0;
+    const rows = this.table.listEntities<{ marks: string }>({
+      queryOptions: {
+        filter: odata`PartitionKey eq ${tenantId} and RowKey ge ${prefix} and RowKey lt ${`${prefix}~`}`,
+        select: ['marks'],
+      },
+    });
+    for await (const row of rows) for (const mark of row.marks) if (mark === '1') done++;
+    return done;
+  }
+
+  async results(
+    tenantId: string,
+    exportId: string,
+    runId: string,
+  ): Promise<(BatchResult & { batch: number })[]> {
+    const prefix = `${exportId}|batch|${runId}|`;
+    const found: (BatchResult & { batch: number })[] = [];
+    const rows = this.table.listEntities({
+      queryOptions: {
+        filter: odata`PartitionKey eq ${tenantId} and RowKey ge ${prefix} and RowKey lt ${`${prefix}~`}`,
+      },
+    });
+    for await (const row of rows) {
+      found.push({
+        ...BatchResultSchema.parse(row),
+        batch: Number(String(row.rowKey).slice(prefix.length)),
+      });
+    }
+    return found;
+  }
+
+  async #markDone(tenantId: string, exportId: string, runId: string, batch: number): Promise<void> {
+    const shard = batch % counterShards;
+    const position = Math.floor(batch / counterShards);
+    const rowKey = `${exportId}|progress|${runId}|${String(shard).padStart(2, '0')}`;
+    for (;;) {
+      let row: { marks: string; etag: string } | undefined;
+      try {
+        row = await this.table.getEntity<{ marks: string }>(tenantId, rowKey);
+      } catch (error) {
+        if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+      }
+      const marks = (row?.marks ?? '').padEnd(position + 1, '0');
+      if (marks[position] === '1') return;
+      const next = `${marks.slice(0, position)}1${marks.slice(position + 1)}`;
+      try {
+        if (row) {
+          await this.table.updateEntity({ partitionKey: tenantId, rowKey, marks: next }, 'Merge', {
+            etag: row.etag,
+          });
+        } else {
+          await this.table.createEntity({ partitionKey: tenantId, rowKey, marks: next });
+        }
+        return;
+      } catch (error) {
+        // Another batch of this shard wrote first: read again and retry.
+        const status = (error as { statusCode?: number }).statusCode;
+        if (status !== 412 && status !== 409) throw error;
+      }
+    }
+  }
+}
+
+function batchKey(exportId: string, runId: string, batch: number): string {
+  return `${exportId}|batch|${runId}|${String(batch).padStart(6, '0')}`;
+}

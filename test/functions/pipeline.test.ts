@@ -1,0 +1,150 @@
+import { randomBytes } from 'node:crypto';
+import { BlobServiceClient } from '@azure/storage-blob';
+import { startAppStack, type AppStack } from '../support/app-stack';
+
+const tenant = `pipeline-${randomBytes(4).toString('hex')}`;
+const admin = { roles: ['Admin'], tid: tenant };
+
+interface Run {
+  id: string;
+  status: string;
+  counts: Record<string, number>;
+  segments: { name: string; listId?: number }[];
+  error?: { code: string; message: string };
+}
+
+async function uploadSegment(storage: string, name: string, content: string) {
+  const blobs = BlobServiceClient.fromConnectionString(storage);
+  const blob = blobs.getContainerClient('segments').getBlockBlobClient(`${tenant}/${name}`);
+  await blob.upload(content, Buffer.byteLength(content));
+}
+
+/** A segment of `count` members with some invalid, duplicate and mixed-case e-mails. */
+function segmentCsv(count: number, city: (index: number) => string = () => 'Utrecht') {
+  const lines = ['email,first_name,city'];
+  const valid: string[] = [];
+  for (let index = 0; index < count; index++) {
+    const email = `member${index}@example.com`;
+    valid.push(email);
+    lines.push(`${index % 7 === 0 ? email.toUpperCase() : email},Member ${index},${city(index)}`);
+  }
+  lines.push('not-an-email,Broken,X', ',Empty,X', ` MEMBER1@EXAMPLE.COM ,Duplicate,X`);
+  return { csv: `${lines.join('\n')}\n`, valid: valid.sort() };
+}
+
+describe('the export pipeline through the local host', () => {
+  const key = randomBytes(16).toString('hex');
+  let stack: AppStack;
+  let exportId: string;
+
+  async function runToEnd(body: Record<string, unknown> = {}): Promise<Run> {
+    const started = await stack.call('POST', `exports/${exportId}/runs`, { as: admin, body });
+    expect(started.status).toBe(202);
+    const { id } = started.json() as { id: string };
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const run = (
+        await stack.call('GET', `exports/${exportId}/runs/${id}`, { as: admin })
+      ).json() as unknown as Run;
+      if (!['queued', 'planning', 'running'].includes(run.status)) return run;
+      if (Date.now() > deadline)
+        throw new Error(`Run still ${run.status}:\n${stack.host.output().slice(-3000)}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+
+  function listMembers(listId: number): string[] {
+    const [project] = stack.iterable.inspect({ listId, users: false });
+    return project?.lists.find((list) => list.id === listId)?.members ?? [];
+  }
+
+  beforeAll(async () => {
+    stack = await startAppStack({ apiKeys: [key] });
+    const connection = await stack.call('POST', 'connections', {
+      as: admin,
+      body: { displayName: 'Pipeline', apiKey: key, consent: { accepted: true } },
+    });
+    const { csv } = segmentCsv(2500);
+    await uploadSegment(stack.storage, 'Newsletter.csv', csv);
+    const created = await stack.call('POST', 'exports', {
+      as: admin,
+      body: {
+        displayName: 'Newsletter',
+        connectionId: connection.json().id,
+        segments: ['Newsletter'],
+        emailField: 'email',
+        dataFields: { firstName: 'first_name', city: 'city' },
+      },
+    });
+    exportId = created.json().id as string;
+  });
+  afterAll(() => stack.stop());
+
+  it('fills a list named like the segment with exactly the valid, normalized e-mails', async () => {
+    const run = await runToEnd();
+    expect(run.status).toBe('partiallySucceeded');
+    expect(run.counts).toMatchObject({
+      total: 2500,
+      added: 2500,
+      rejected: 2,
+      failed: 0,
+      removed: 0,
+    });
+    const listId = run.segments[0]?.listId ?? 0;
+    expect(
+      stack.iterable.inspect({ users: false })[0]?.lists.find((list) => list.id === listId)?.name,
+    ).toBe('Newsletter');
+    expect(listMembers(listId)).toEqual(segmentCsv(2500).valid);
+  });
+
+  it('sends only the changes on a delta run after churn, and removes leavers', async () => {
+    const before = stack.iterable.stats().subscribersReceived;
+    // Members 0-24 leave, 2500-2524 join, members 100-124 move city.
+    const lines = ['email,first_name,city'];
+    const valid: string[] = [];
+    for (let index = 25; index < 2525; index++) {
+      valid.push(`member${index}@example.com`);
+      lines.push(
+        `member${index}@example.com,Member ${index},${index >= 100 && index < 125 ? 'Oslo' : 'Utrecht'}`,
+      );
+    }
+    await uploadSegment(stack.storage, 'Newsletter.csv', `${lines.join('\n')}\n`);
+    const run = await runToEnd();
+    expect(run.status).toBe('succeeded');
+    expect(run.counts).toMatchObject({
+      total: 2500,
+      added: 25,
+      updated: 25,
+      removed: 25,
+      unchanged: 2450,
+    });
+    expect(stack.iterable.stats().subscribersReceived - before).toBe(50);
+    expect(listMembers(run.segments[0]?.listId ?? 0)).toEqual(valid.sort());
+  });
+
+  it('recreates and refills a list deleted in Iterable', async () => {
+    const previous = await runToEnd();
+    const oldListId = previous.segments[0]?.listId ?? 0;
+    await fetch(`${stack.iterable.url}/api/lists/${oldListId}`, {
+      method: 'DELETE',
+      headers: { 'Api-Key': key },
+    });
+    const run = await runToEnd();
+    expect(run.status).toBe('succeeded');
+    const listId = run.segments[0]?.listId ?? 0;
+    expect(listId).not.toBe(oldListId);
+    expect(run.counts.added).toBe(2500);
+    expect(listMembers(listId)).toHaveLength(2500);
+  });
+
+  it('fails a run whose snapshot is missing and removes no one', async () => {
+    const previous = await runToEnd();
+    const listId = previous.segments[0]?.listId ?? 0;
+    const blobs = BlobServiceClient.fromConnectionString(stack.storage);
+    await blobs.getContainerClient('segments').getBlobClient(`${tenant}/Newsletter.csv`).delete();
+    const run = await runToEnd();
+    expect(run.status).toBe('failed');
+    expect(run.error?.message).toMatch(/Newsletter/);
+    expect(listMembers(listId)).toHaveLength(2500);
+  });
+});
