@@ -16,6 +16,7 @@ import { ScheduleService } from './schedule/schedule-service';
 import { SegmentCatalog } from './segments/segment-catalog';
 import { createPipelineDeps } from './pipeline/create-pipeline-deps';
 import type { PipelineDeps } from './pipeline/pipeline-deps';
+import { RunProgress } from './pipeline/run-progress';
 import { queueNames, segmentsContainerName, tableNames } from './storage-layout';
 
 /** Long-lived services of this process, built on first use from the settings and clients. */
@@ -48,9 +49,11 @@ export function createAppServices(clients: AppClients): AppServices {
       verifyIterableApiKey(iterableBaseUrl(region, settings.iterableBaseUrl), apiKey),
     log: processLog,
   });
+  const progress = new RunProgress(table(tableNames.runs));
   const runs = new RunService(
     new RunStore(table(tableNames.runs)),
     clients.queues.getQueueClient(queueNames.exportRuns),
+    (tenantId, exportId, runId) => progress.completedBatches(tenantId, exportId, runId),
     auditTrail,
   );
   return {

@@ -39,6 +39,12 @@ export class RunService {
   constructor(
     private readonly store: RunStore,
     private readonly queue: QueueClient,
+    /** How many of a running run's batches are done, for its percentComplete. */
+    private readonly completedBatches: (
+      tenantId: string,
+      exportId: string,
+      runId: string,
+    ) => Promise<number>,
     private readonly audit: AuditTrail,
   ) {}
 
@@ -94,6 +100,11 @@ export class RunService {
   async get(tenantId: string, exportId: string, runId: string): Promise<Run> {
     const run = await this.store.get(tenantId, exportId, runId);
     if (!run) throw new NotFoundError('Run', runId);
+    if (run.status === 'running' && run.batchCount) {
+      const done = await this.completedBatches(tenantId, exportId, runId);
+      // Planning is the first tenth of the work; the batches are the rest.
+      run.percentComplete = Math.min(99, Math.round(10 + (90 * done) / run.batchCount));
+    }
     return stripStorage(run);
   }
 
