@@ -6,6 +6,7 @@ import { exportOperations } from './exports/export-operations';
 import { healthOperation } from './health/health-operation';
 import type { Operation } from './http/operation';
 import { openApiOperation } from './openapi/openapi-operation';
+import { readRejections } from './pipeline/run-rejections';
 import { runOperations } from './runs/run-operations';
 import { scheduleOperations } from './schedule/schedule-operations';
 import { segmentOperations } from './segments/segment-operations';
@@ -20,6 +21,7 @@ export const operationsByResource = {
   runs: runOperations(
     () => getAppServices().exports,
     () => getAppServices().runs,
+    (tenantId, runId) => readRejections(getAppServices().pipeline.work, tenantId, runId),
   ),
   schedule: scheduleOperations(() => getAppServices().schedule),
   openapi: [

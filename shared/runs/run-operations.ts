@@ -5,8 +5,13 @@ import { everyone, uuidParam, writers } from '../exports/export-operations';
 import type { ExportService } from '../exports/export-service';
 import { RunRequestSchema, RunSchema, type RunRequest } from './run-schemas';
 import type { RunService } from './run-service';
+import { RejectionSchema, type RejectionEntry } from '../pipeline/run-rejections';
 
-export function runOperations(exportService: () => ExportService, runs: () => RunService) {
+export function runOperations(
+  exportService: () => ExportService,
+  runs: () => RunService,
+  rejections: (tenantId: string, runId: string) => Promise<RejectionEntry[]>,
+) {
   return [
     defineOperation<RunRequest>({
       name: 'runs-create',
@@ -82,6 +87,30 @@ export function runOperations(exportService: () => ExportService, runs: () => Ru
         const id = uuidParam(params, 'id', 'Export');
         await exportService().assertWritable(principal, id);
         return { jsonBody: await runs().cancel(principal, id, uuidParam(params, 'runId', 'Run')) };
+      },
+    }),
+    defineOperation({
+      name: 'runs-rejections',
+      method: 'GET',
+      route: 'exports/{id}/runs/{runId}/rejections',
+      summary: "A run's rejected rows with their reason, paged with top and $skipToken",
+      roles: ['Admin'],
+      response: collectionSchema(RejectionSchema),
+      successStatus: 200,
+      handle: async ({ principal, params, request }) => {
+        const id = uuidParam(params, 'id', 'Export');
+        const runId = uuidParam(params, 'runId', 'Run');
+        await runs().get(principal.tenantId, id, runId);
+        const query = parseInput(
+          Object.fromEntries(request.query),
+          PageQuerySchema,
+          'The query is not valid.',
+        );
+        const all = await rejections(principal.tenantId, runId);
+        const offset = Number(query.$skipToken ?? 0) || 0;
+        const page = all.slice(offset, offset + query.top);
+        const next = offset + query.top < all.length ? String(offset + query.top) : undefined;
+        return { jsonBody: { value: page, nextLink: nextLink(request.url, next) } };
       },
     }),
   ];

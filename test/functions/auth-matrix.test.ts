@@ -45,6 +45,8 @@ const expectedStatus: Record<string, readonly number[]> = {
                              [401,  401,    401,   401,   401,    401,    200,   200,    200,   404],
   'POST exports/{id}/runs/{runId}/cancel':
                              [401,  401,    401,   401,   401,    401,    403,   200,    200,   404],
+  'GET exports/{id}/runs/{runId}/rejections':
+                             [401,  401,    401,   401,   401,    401,    403,   403,    200,   404],
   'GET schedule':            [401,  401,    401,   401,   401,    401,    200,   200,    200,   200],
   'PUT schedule':            [401,  401,    401,   401,   401,    401,    403,   403,    200,   200],
   'GET health':              [200,  200,    200,   200,   200,    200,    200,   200,    200,   200],
@@ -429,6 +431,17 @@ describe('who may call what: every route × every caller', () => {
         leftAlone: async () => {
           expect((await runsOf(subject.id))[0]).toMatchObject({ status: 'queued' });
         },
+      };
+    },
+    'GET exports/{id}/runs/{runId}/rejections': async () => {
+      const { subject, run } = await createRun();
+      return {
+        path: `exports/${subject.id}/runs/${run.id}/rejections`,
+        succeeded: (response) => {
+          expect(response.json().value).toEqual([]);
+          return Promise.resolve();
+        },
+        leftAlone: () => Promise.resolve(),
       };
     },
     'GET schedule': () =>

@@ -32,6 +32,9 @@ function segmentCsv(count: number, city: (index: number) => string = () => 'Utre
   return { csv: `${lines.join('\n')}\n`, valid: valid.sort() };
 }
 
+const size = 50_000;
+const churn = size / 100;
+
 describe('the export pipeline through the local host', () => {
   const key = randomBytes(16).toString('hex');
   let stack: AppStack;
@@ -64,7 +67,7 @@ describe('the export pipeline through the local host', () => {
       as: admin,
       body: { displayName: 'Pipeline', apiKey: key, consent: { accepted: true } },
     });
-    const { csv } = segmentCsv(2500);
+    const { csv } = segmentCsv(size);
     await uploadSegment(stack.storage, 'Newsletter.csv', csv);
     const created = await stack.call('POST', 'exports', {
       as: admin,
@@ -84,41 +87,46 @@ describe('the export pipeline through the local host', () => {
     const run = await runToEnd();
     expect(run.status).toBe('partiallySucceeded');
     expect(run.counts).toMatchObject({
-      total: 2500,
-      added: 2500,
+      total: size,
+      added: size,
       rejected: 2,
       failed: 0,
       removed: 0,
     });
     const listId = run.segments[0]?.listId ?? 0;
-    expect(
-      stack.iterable.inspect({ users: false })[0]?.lists.find((list) => list.id === listId)?.name,
-    ).toBe('Newsletter');
-    expect(listMembers(listId)).toEqual(segmentCsv(2500).valid);
+    const lists = stack.iterable.inspect({ users: false, members: false })[0]?.lists ?? [];
+    expect(lists.find((list) => list.id === listId)?.name).toBe('Newsletter');
+    expect(listMembers(listId)).toEqual(segmentCsv(size).valid);
+    const rejections = await stack.call('GET', `exports/${exportId}/runs/${run.id}/rejections`, {
+      as: admin,
+    });
+    expect(rejections.json().value).toEqual([
+      { email: 'not-an-email', reason: 'invalidEmail', line: size + 2 },
+      { email: '', reason: 'missingEmail', line: size + 3 },
+    ]);
   });
 
-  it('sends only the changes on a delta run after churn, and removes leavers', async () => {
+  it('sends only the changes on a delta run after 1% churn, and removes leavers', async () => {
     const before = stack.iterable.stats().subscribersReceived;
-    // Members 0-24 leave, 2500-2524 join, members 100-124 move city.
+    // The first `churn` members leave, as many join, and as many others move city.
     const lines = ['email,first_name,city'];
     const valid: string[] = [];
-    for (let index = 25; index < 2525; index++) {
+    for (let index = churn; index < size + churn; index++) {
       valid.push(`member${index}@example.com`);
-      lines.push(
-        `member${index}@example.com,Member ${index},${index >= 100 && index < 125 ? 'Oslo' : 'Utrecht'}`,
-      );
+      const moved = index >= 1000 && index < 1000 + churn;
+      lines.push(`member${index}@example.com,Member ${index},${moved ? 'Oslo' : 'Utrecht'}`);
     }
     await uploadSegment(stack.storage, 'Newsletter.csv', `${lines.join('\n')}\n`);
     const run = await runToEnd();
     expect(run.status).toBe('succeeded');
     expect(run.counts).toMatchObject({
-      total: 2500,
-      added: 25,
-      updated: 25,
-      removed: 25,
-      unchanged: 2450,
+      total: size,
+      added: churn,
+      updated: churn,
+      removed: churn,
+      unchanged: size - 2 * churn,
     });
-    expect(stack.iterable.stats().subscribersReceived - before).toBe(50);
+    expect(stack.iterable.stats().subscribersReceived - before).toBe(2 * churn);
     expect(listMembers(run.segments[0]?.listId ?? 0)).toEqual(valid.sort());
   });
 
@@ -133,8 +141,8 @@ describe('the export pipeline through the local host', () => {
     expect(run.status).toBe('succeeded');
     const listId = run.segments[0]?.listId ?? 0;
     expect(listId).not.toBe(oldListId);
-    expect(run.counts.added).toBe(2500);
-    expect(listMembers(listId)).toHaveLength(2500);
+    expect(run.counts.added).toBe(size);
+    expect(listMembers(listId)).toHaveLength(size);
   });
 
   it('fails a run whose snapshot is missing and removes no one', async () => {
@@ -145,6 +153,6 @@ describe('the export pipeline through the local host', () => {
     const run = await runToEnd();
     expect(run.status).toBe('failed');
     expect(run.error?.message).toMatch(/Newsletter/);
-    expect(listMembers(listId)).toHaveLength(2500);
+    expect(listMembers(listId)).toHaveLength(size);
   });
 });
