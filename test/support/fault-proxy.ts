@@ -5,7 +5,9 @@ export interface FaultRule {
   method?: string;
   /** Matches when the request path (with query) contains this text. */
   pathIncludes?: string;
-  status: number;
+  /** Answer with this status instead of forwarding; or, with `duplicate`, forward twice. */
+  status?: number;
+  duplicate?: boolean;
   body?: unknown;
   /** How many matching requests fail; default every one until cleared. */
   times?: number;
@@ -38,11 +40,16 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
         (!candidate.method || candidate.method === request.method) &&
         (!candidate.pathIncludes || path.includes(candidate.pathIncludes)),
     );
+    if (rule?.duplicate) {
+      if (rule.times !== undefined) rule.times--;
+      void forwardTwice(targetUrl, request, response);
+      return;
+    }
     if (rule) {
       if (rule.times !== undefined) rule.times--;
       request.resume();
       response
-        .writeHead(rule.status, { 'content-type': 'application/json' })
+        .writeHead(rule.status ?? 500, { 'content-type': 'application/json' })
         .end(
           JSON.stringify(rule.body ?? { error: { code: 'InjectedFault', message: 'injected' } }),
         );
@@ -77,4 +84,49 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
         server.closeAllConnections();
       }),
   };
+}
+
+/** Sends the same request upstream twice (a duplicate delivery) and answers with the first reply. */
+async function forwardTwice(
+  target: URL,
+  request: http.IncomingMessage,
+  response: http.ServerResponse,
+) {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request as AsyncIterable<Buffer>) chunks.push(chunk);
+  const body = Buffer.concat(chunks);
+  const send = () =>
+    new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>(
+      (resolve, reject) => {
+        const upstream = http.request(
+          {
+            host: target.hostname,
+            port: target.port,
+            method: request.method,
+            path: request.url,
+            headers: request.headers,
+          },
+          (reply) => {
+            const parts: Buffer[] = [];
+            reply.on('data', (part: Buffer) => parts.push(part));
+            reply.on('end', () =>
+              resolve({
+                status: reply.statusCode ?? 502,
+                headers: reply.headers,
+                body: Buffer.concat(parts),
+              }),
+            );
+          },
+        );
+        upstream.on('error', reject);
+        upstream.end(body);
+      },
+    );
+  try {
+    const first = await send();
+    await send();
+    response.writeHead(first.status, first.headers).end(first.body);
+  } catch {
+    response.writeHead(502).end();
+  }
 }
