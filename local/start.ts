@@ -1,149 +1,35 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
-import readline from 'node:readline';
-import { createAppClients } from '../shared/clients/app-clients';
-import { loadSettings, readStorageLocation } from '../shared/settings';
-import { defaultAzuritePorts, startAzurite, stopChild } from './azurite';
-import { startDevIssuer } from './dev-issuer';
-import { startIterableStandIn } from './iterable/server';
-import { startKeyVaultStandIn } from './key-vault/server';
-import { provisionStorage } from './provision-storage';
+import { startLocalStack } from './local-stack';
 
-/**
- * `npm start`: everything the product needs on one machine. Azurite, the Key Vault stand-in and
- * the Iterable stand-in start unless AzureWebJobsStorage, KEY_VAULT_URL or ITERABLE_BASE_URL say
- * where the real (or another) service is; then the local Functions host runs the app.
- * Unless AUTH_ISSUER is set, a local token issuer signs bearer tokens and an Admin token is printed.
- * AZURITE_PORTS ("blob,queue,table"), KEY_VAULT_STANDIN_PORT, ITERABLE_STANDIN_PORT and
- * DEV_ISSUER_PORT move the
- * local services (0 = any free port), so a second stack can run beside the first.
- */
-
-const repoRoot = path.resolve(__dirname, '..', '..');
-const hostMain = path.join(repoRoot, 'dist', 'local', 'host', 'main.js');
-
-function portSetting(env: Record<string, string | undefined>, name: string, fallback: number) {
-  const value = env[name] === undefined ? fallback : Number(env[name]);
-  if (!Number.isInteger(value) || value < 0 || value > 65535) {
-    throw new Error(`Setting ${name} must be a port number (0 for any free port)`);
-  }
-  return value;
-}
-
-function azuritePorts(env: Record<string, string | undefined>) {
-  if (!env.AZURITE_PORTS) return defaultAzuritePorts;
-  const [blob, queue, table] = env.AZURITE_PORTS.split(',').map(Number);
-  const ports = { blob, queue, table };
-  if (!Object.values(ports).every((p) => p !== undefined && Number.isInteger(p) && p >= 0)) {
-    throw new Error('Setting AZURITE_PORTS must be three port numbers: "blob,queue,table"');
-  }
-  return ports as typeof defaultAzuritePorts;
-}
-
-/** Accepted only by the local Iterable stand-in; use it to create a connection locally. */
-const standInIterableKey = 'local0000standin0000iterable0key';
-
-type Stop = () => Promise<void>;
-
+/** `npm start`: the local stack until Ctrl-C, with its URLs and a ready Admin token. */
 async function main(): Promise<void> {
-  const env: Record<string, string | undefined> = { ...process.env };
-  const stops: Stop[] = [];
-  const lines: string[] = [];
-  let host: ChildProcess | undefined;
   let stopping = false;
+  const stack = await startLocalStack(process.env, (line) =>
+    process.stdout.write(`${line}\n`),
+  ).catch((error: unknown) => {
+    process.stderr.write(
+      `npm start failed: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    process.exit(1);
+  });
   const stopAll = async (code: number) => {
     if (stopping) return;
     stopping = true;
-    if (host) await stopChild(host, 15_000);
-    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+    await stack.stop();
     process.exit(code);
   };
   process.once('SIGINT', () => void stopAll(0));
   process.once('SIGTERM', () => void stopAll(0));
-
-  try {
-    if (!readStorageLocation(env, 'AzureWebJobsStorage')) {
-      const ports = azuritePorts(env);
-      const azurite = await startAzurite(ports).catch((error: unknown) => {
-        throw new Error(
-          `Azurite could not start on ports ${Object.values(ports).join(', ')} (is another one running? set AzureWebJobsStorage to use it): ${String(error)}`,
-        );
-      });
-      stops.push(() => azurite.stop());
-      env.AzureWebJobsStorage = azurite.connectionString;
-      lines.push(
-        `Azurite (storage)      blob :${azurite.ports.blob}  queue :${azurite.ports.queue}  table :${azurite.ports.table}`,
-      );
-    }
-    if (!env.KEY_VAULT_URL) {
-      const vault = await startKeyVaultStandIn({
-        port: portSetting(env, 'KEY_VAULT_STANDIN_PORT', 8400),
-      });
-      stops.push(() => vault.close());
-      env.KEY_VAULT_URL = vault.url;
-      lines.push(`Key Vault stand-in     ${vault.url}`);
-    }
-    if (!env.ITERABLE_BASE_URL) {
-      const iterable = await startIterableStandIn({
-        port: portSetting(env, 'ITERABLE_STANDIN_PORT', 4010),
-        apiKeys: [standInIterableKey],
-      });
-      stops.push(() => iterable.close());
-      env.ITERABLE_BASE_URL = iterable.url;
-      lines.push(`Iterable stand-in      ${iterable.url}  (lists: ${iterable.url}/_standin/lists)`);
-      lines.push(`  stand-in API key     ${standInIterableKey}`);
-    }
-    let tokenLines: string[] = [];
-    if (!env.AUTH_ISSUER) {
-      const issuer = await startDevIssuer({ port: portSetting(env, 'DEV_ISSUER_PORT', 4020) });
-      stops.push(() => issuer.close());
-      Object.assign(env, issuer.settings);
-      lines.push(`Token issuer (dev)     ${issuer.issuer}`);
-      tokenLines = [
-        `Admin token (1 hour):\n  ${await issuer.mint({ roles: ['Admin'] })}`,
-        `Other roles or tenants: curl -s -X POST ${issuer.issuer}/token -d '{"roles":["Contributor"]}'`,
+  stack.host.once('exit', (code) => void stopAll(stopping ? 0 : (code ?? 1)));
+  const tokens = stack.mint
+    ? [
+        `Admin token (1 hour):\n  ${await stack.mint({ roles: ['Admin'] })}`,
+        `Other roles or tenants: curl -s -X POST ${stack.env.AUTH_ISSUER}/token -d '{"roles":["Contributor"]}'`,
         `  (fields: roles ["Admin"|"Contributor"|"Viewer"], tid, oid, expiresIn seconds)`,
-      ];
-    }
-    const settings = loadSettings(env);
-    await provisionStorage(createAppClients(settings));
-
-    const port = String(portSetting(env, 'PORT', 7071));
-    host = spawn(process.execPath, [hostMain, '--script-root', repoRoot, '--port', port], {
-      env: { ...env, PORT: port },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    host.once('exit', (code) => void stopAll(stopping ? 0 : (code ?? 1)));
-    const url = await waitForHost(host);
-    lines.unshift(`Functions host         ${url}  (health: ${url}/api/health)`);
-    const tokens = tokenLines.length ? `\n${tokenLines.join('\n')}\n` : '';
-    process.stdout.write(
-      `\nReady:\n  ${lines.join('\n  ')}\n${tokens}Press Ctrl-C to stop everything.\n\n`,
-    );
-  } catch (error) {
-    process.stderr.write(
-      `npm start failed: ${error instanceof Error ? error.message : String(error)}\n`,
-    );
-    await stopAll(1);
-  }
-}
-
-/** Passes the host's output through and resolves with its URL once it listens. */
-function waitForHost(host: ChildProcess, timeoutMs = 30_000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`The Functions host did not start within ${timeoutMs / 1000} s`)),
-      timeoutMs,
-    );
-    readline.createInterface({ input: host.stdout! }).on('line', (line) => {
-      process.stdout.write(`${line}\n`);
-      const match = /^Host listening on (\S+)/.exec(line);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-  });
+      ].join('\n')
+    : '';
+  process.stdout.write(
+    `\nReady:\n  ${stack.lines.join('\n  ')}\n${tokens ? `\n${tokens}\n` : ''}Press Ctrl-C to stop everything.\n\n`,
+  );
 }
 
 void main();

@@ -1,0 +1,153 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import readline from 'node:readline';
+import { createAppClients } from '../shared/clients/app-clients';
+import { loadSettings, readStorageLocation } from '../shared/settings';
+import { defaultAzuritePorts, startAzurite, stopChild } from './azurite';
+import { startDevIssuer, type TokenRequest } from './dev-issuer';
+import { startIterableStandIn } from './iterable/server';
+import { startKeyVaultStandIn } from './key-vault/server';
+import { provisionStorage } from './provision-storage';
+
+/**
+ * The local stack behind `npm start` and `npm run demo`: everything the product needs on one machine. Azurite, the Key Vault stand-in and
+ * the Iterable stand-in start unless AzureWebJobsStorage, KEY_VAULT_URL or ITERABLE_BASE_URL say
+ * where the real (or another) service is; then the local Functions host runs the app.
+ * Unless AUTH_ISSUER is set, a local token issuer signs bearer tokens and an Admin token is printed.
+ * AZURITE_PORTS ("blob,queue,table"), KEY_VAULT_STANDIN_PORT, ITERABLE_STANDIN_PORT and
+ * DEV_ISSUER_PORT move the
+ * local services (0 = any free port), so a second stack can run beside the first.
+ */
+
+const repoRoot = path.resolve(__dirname, '..', '..');
+const hostMain = path.join(repoRoot, 'dist', 'local', 'host', 'main.js');
+
+function portSetting(env: Record<string, string | undefined>, name: string, fallback: number) {
+  const value = env[name] === undefined ? fallback : Number(env[name]);
+  if (!Number.isInteger(value) || value < 0 || value > 65535) {
+    throw new Error(`Setting ${name} must be a port number (0 for any free port)`);
+  }
+  return value;
+}
+
+function azuritePorts(env: Record<string, string | undefined>) {
+  if (!env.AZURITE_PORTS) return defaultAzuritePorts;
+  const [blob, queue, table] = env.AZURITE_PORTS.split(',').map(Number);
+  const ports = { blob, queue, table };
+  if (!Object.values(ports).every((p) => p !== undefined && Number.isInteger(p) && p >= 0)) {
+    throw new Error('Setting AZURITE_PORTS must be three port numbers: "blob,queue,table"');
+  }
+  return ports as typeof defaultAzuritePorts;
+}
+
+/** Accepted only by the local Iterable stand-in; use it to create a connection locally. */
+export const standInIterableKey = 'local0000standin0000iterable0key';
+
+type Stop = () => Promise<void>;
+
+export interface LocalStack {
+  url: string;
+  /** The settings the app runs with (storage, vault, Iterable, token issuer). */
+  env: Record<string, string | undefined>;
+  /** What was started, one line each, for a banner. */
+  lines: string[];
+  /** Mints a dev token when the stack runs its own issuer. */
+  mint?: (request?: TokenRequest) => Promise<string>;
+  host: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts what the product needs on this machine and the Functions host running the app. Each
+ * line the host prints goes to `onHostLine`.
+ */
+export async function startLocalStack(
+  baseEnv: Record<string, string | undefined>,
+  onHostLine: (line: string) => void,
+): Promise<LocalStack> {
+  const env: Record<string, string | undefined> = { ...baseEnv };
+  const stops: Stop[] = [];
+  const lines: string[] = [];
+  let host: ChildProcess | undefined;
+  const stop = async () => {
+    if (host) await stopChild(host, 15_000);
+    for (const stopOne of stops.reverse()) await stopOne().catch(() => undefined);
+  };
+  try {
+    if (!readStorageLocation(env, 'AzureWebJobsStorage')) {
+      const ports = azuritePorts(env);
+      const azurite = await startAzurite(ports).catch((error: unknown) => {
+        throw new Error(
+          `Azurite could not start on ports ${Object.values(ports).join(', ')} (is another one running? set AzureWebJobsStorage to use it): ${String(error)}`,
+        );
+      });
+      stops.push(() => azurite.stop());
+      env.AzureWebJobsStorage = azurite.connectionString;
+      lines.push(
+        `Azurite (storage)      blob :${azurite.ports.blob}  queue :${azurite.ports.queue}  table :${azurite.ports.table}`,
+      );
+    }
+    if (!env.KEY_VAULT_URL) {
+      const vault = await startKeyVaultStandIn({
+        port: portSetting(env, 'KEY_VAULT_STANDIN_PORT', 8400),
+      });
+      stops.push(() => vault.close());
+      env.KEY_VAULT_URL = vault.url;
+      lines.push(`Key Vault stand-in     ${vault.url}`);
+    }
+    if (!env.ITERABLE_BASE_URL) {
+      const iterable = await startIterableStandIn({
+        port: portSetting(env, 'ITERABLE_STANDIN_PORT', 4010),
+        apiKeys: [standInIterableKey],
+      });
+      stops.push(() => iterable.close());
+      env.ITERABLE_BASE_URL = iterable.url;
+      lines.push(`Iterable stand-in      ${iterable.url}  (lists: ${iterable.url}/_standin/lists)`);
+      lines.push(`  stand-in API key     ${standInIterableKey}`);
+    }
+    let mint: LocalStack['mint'];
+    if (!env.AUTH_ISSUER) {
+      const issuer = await startDevIssuer({ port: portSetting(env, 'DEV_ISSUER_PORT', 4020) });
+      stops.push(() => issuer.close());
+      Object.assign(env, issuer.settings);
+      lines.push(`Token issuer (dev)     ${issuer.issuer}`);
+      mint = (request) => issuer.mint(request);
+    }
+    const settings = loadSettings(env);
+    await provisionStorage(createAppClients(settings));
+
+    const port = String(portSetting(env, 'PORT', 7071));
+    host = spawn(process.execPath, [hostMain, '--script-root', repoRoot, '--port', port], {
+      env: { ...env, PORT: port },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const url = await waitForHost(host, onHostLine);
+    lines.unshift(`Functions host         ${url}  (health: ${url}/api/health)`);
+    return { url, env, lines, mint, host, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** Passes the host's output through and resolves with its URL once it listens. */
+function waitForHost(
+  host: ChildProcess,
+  onLine: (line: string) => void,
+  timeoutMs = 30_000,
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`The Functions host did not start within ${timeoutMs / 1000} s`)),
+      timeoutMs,
+    );
+    readline.createInterface({ input: host.stdout! }).on('line', (line) => {
+      onLine(line);
+      const match = /^Host listening on (\S+)/.exec(line);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+  });
+}
