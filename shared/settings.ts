@@ -18,6 +18,8 @@ export interface Settings {
   keyVaultUrl: string;
   auth: { issuer: string; audience: string; jwksUrl: string };
   iterableBaseUrl?: string;
+  /** The most instances the app scales to: a connection's rate cap is shared out among them. */
+  maxInstanceCount: number;
   appVersion: string;
 }
 
@@ -106,6 +108,8 @@ export function loadSettings(env: Env = process.env): Settings {
     keyVaultUrl: parseSetting(env, 'KEY_VAULT_URL', httpUrl),
     auth: readAuth(env),
     iterableBaseUrl: optionalSetting(env, 'ITERABLE_BASE_URL', origin),
+    maxInstanceCount:
+      optionalSetting(env, 'MAX_INSTANCE_COUNT', z.coerce.number().int().min(1).max(1000)) ?? 1,
     appVersion: optionalSetting(env, 'APP_VERSION', nonEmpty) ?? packageVersion(),
   };
 }

@@ -19,6 +19,14 @@ const ApiKeySchema = z
 
 const UserIdSchema = z.string().trim().min(1).max(128);
 
+/** Iterable publishes no limit for list writes; an admin may cap this connection's request rate. */
+const RequestsPerSecondSchema = z
+  .number()
+  .int()
+  .min(1)
+  .max(1000)
+  .describe('Most requests per second this connection sends to Iterable, over all instances');
+
 export const ConnectionCreateSchema = z
   .strictObject({
     displayName: DisplayNameSchema,
@@ -29,6 +37,7 @@ export const ConnectionCreateSchema = z
       accepted: z.literal(true, { error: 'must be true: data-privacy consent is required' }),
     }),
     addSelfAsExportUser: z.boolean().default(true),
+    requestsPerSecond: RequestsPerSecondSchema.optional(),
   })
   .meta({ id: 'ConnectionCreate' });
 export type ConnectionCreate = z.infer<typeof ConnectionCreateSchema>;
@@ -42,6 +51,9 @@ export const ConnectionPatchSchema = z
     allowContributors: z.boolean().optional(),
     addExportUsers: z.array(UserIdSchema).max(100).optional(),
     removeExportUsers: z.array(UserIdSchema).max(100).optional(),
+    requestsPerSecond: RequestsPerSecondSchema.nullable()
+      .optional()
+      .describe('null removes the cap'),
   })
   .refine((patch) => Object.values(patch).some((value) => value !== undefined), {
     message: 'must change at least one field',
@@ -62,6 +74,7 @@ export const ConnectionSchema = z
       acceptedAt: z.iso.datetime(),
     }),
     keyHint: z.string().describe('The last four characters of the API key'),
+    requestsPerSecond: RequestsPerSecondSchema.optional(),
     createdAt: z.iso.datetime(),
     createdBy: z.string(),
     updatedAt: z.iso.datetime(),
@@ -84,6 +97,7 @@ export const ConnectionEntitySchema = z.object({
   keyHint: z.string(),
   secretName: z.string(),
   secretVersion: z.string(),
+  requestsPerSecond: z.number().int().optional(),
   createdAt: z.string(),
   createdBy: z.string(),
   updatedAt: z.string(),

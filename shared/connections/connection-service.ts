@@ -60,6 +60,7 @@ export class ConnectionService {
       consentAcceptedBy: principal.userId,
       consentAcceptedAt: now,
       keyHint: keyHint(input.apiKey),
+      ...(input.requestsPerSecond ? { requestsPerSecond: input.requestsPerSecond } : {}),
       secretName,
       secretVersion,
       createdAt: now,
@@ -112,6 +113,10 @@ export class ConnectionService {
       displayName: patch.displayName ?? previous.displayName,
       allowContributors: patch.allowContributors ?? previous.allowContributors,
       exportUsers: nextExportUsers(previous.exportUsers, patch),
+      requestsPerSecond:
+        patch.requestsPerSecond === null
+          ? undefined
+          : (patch.requestsPerSecond ?? previous.requestsPerSecond),
       updatedAt: new Date().toISOString(),
       updatedBy: principal.userId,
     };
@@ -233,7 +238,12 @@ function describeChanges(
   next: ConnectionRecord,
 ): Record<string, unknown> {
   const changes: Record<string, unknown> = {};
-  for (const field of ['displayName', 'allowContributors', 'exportUsers'] as const) {
+  for (const field of [
+    'displayName',
+    'allowContributors',
+    'exportUsers',
+    'requestsPerSecond',
+  ] as const) {
     if (JSON.stringify(previous[field]) !== JSON.stringify(next[field])) {
       changes[field] = { from: previous[field], to: next[field] };
     }
@@ -255,6 +265,7 @@ function toConnection(record: ConnectionRecord): Connection {
       acceptedAt: record.consentAcceptedAt,
     },
     keyHint: record.keyHint,
+    ...(record.requestsPerSecond ? { requestsPerSecond: record.requestsPerSecond } : {}),
     createdAt: record.createdAt,
     createdBy: record.createdBy,
     updatedAt: record.updatedAt,

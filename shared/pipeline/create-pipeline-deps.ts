@@ -32,6 +32,8 @@ export function createPipelineDeps(
         connectionId: connection.id,
         region: connection.region,
         apiKey,
+        requestsPerSecond: connection.requestsPerSecond,
+        instanceCount: clients.settings.maxInstanceCount,
         baseUrlOverride: clients.settings.iterableBaseUrl,
       }),
     log: processLog,

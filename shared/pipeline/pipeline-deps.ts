@@ -32,7 +32,10 @@ export interface PipelineDeps {
   /** Batch blobs, failure lists and rejections of runs. */
   work: ContainerClient;
   batchQueue: QueueClient;
-  iterable(connection: { id: string; region: 'us' | 'eu' }, apiKey: string): IterablePipelineApi;
+  iterable(
+    connection: { id: string; region: 'us' | 'eu'; requestsPerSecond?: number },
+    apiKey: string,
+  ): IterablePipelineApi;
   log: {
     info(message: string, properties?: Record<string, unknown>): void;
     error(message: string, properties?: Record<string, unknown>): void;

@@ -258,6 +258,22 @@ describe('connections API', () => {
       expect((await secrets.getSecret(name)).value).toBe(rotatedKey);
     });
 
+    it('sets and clears a request-rate cap for the connection', async () => {
+      const created = await create({ requestsPerSecond: 20 });
+      expect(created.json()).toMatchObject({ requestsPerSecond: 20 });
+      const id = String(created.json().id);
+      const cleared = await call('PATCH', `connections/${id}`, {
+        as: admin,
+        body: { requestsPerSecond: null },
+      });
+      expect(cleared.json()).not.toHaveProperty('requestsPerSecond');
+      const invalid = await call('PATCH', `connections/${id}`, {
+        as: admin,
+        body: { requestsPerSecond: 0 },
+      });
+      expect(invalid.json()).toMatchObject({ error: { target: 'requestsPerSecond' } });
+    });
+
     it('refuses an empty patch and unknown fields', async () => {
       const { id } = (await create()).json() as { id: string };
       expect((await call('PATCH', `connections/${id}`, { as: admin, body: {} })).status).toBe(400);

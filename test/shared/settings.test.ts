@@ -54,6 +54,7 @@ describe('loadSettings', () => {
       /Setting ITERABLE_BASE_URL must be an origin/,
     ],
     [{ ...base, AUTH_AUDIENCE: undefined }, /Setting AUTH_AUDIENCE is missing/],
+    [{ ...base, MAX_INSTANCE_COUNT: 'many' }, /Setting MAX_INSTANCE_COUNT/],
     [{ ...base, AUTH_ISSUER: '' }, /Setting AUTH_ISSUER is missing/],
     [{ ...base, AUTH_JWKS_URL: 'keys' }, /Setting AUTH_JWKS_URL must be an http\(s\) URL/],
     [
