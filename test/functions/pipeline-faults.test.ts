@@ -87,4 +87,54 @@ describe('the export pipeline under faults', () => {
     const [project] = stack.iterable.inspect({ listId, users: false });
     expect(project?.lists.find((list) => list.id === listId)?.members).toEqual([...emails].sort());
   });
+
+  it("keeps under the connection's request-rate cap, so Iterable never throttles", async () => {
+    const capped = await startAppStack({ apiKeys: [key] });
+    try {
+      const count = 8000;
+      const csv = `email\n${Array.from({ length: count }, (_, i) => `capped${i}@example.com`).join('\n')}\n`;
+      await BlobServiceClient.fromConnectionString(capped.storage)
+        .getContainerClient('segments')
+        .getBlockBlobClient(`${tenant}/Capped.csv`)
+        .upload(csv, Buffer.byteLength(csv));
+      const connection = await capped.call('POST', 'connections', {
+        as: admin,
+        body: {
+          displayName: 'Capped',
+          apiKey: key,
+          consent: { accepted: true },
+          requestsPerSecond: 4,
+        },
+      });
+      const created = await capped.call('POST', 'exports', {
+        as: admin,
+        body: {
+          displayName: 'Capped',
+          connectionId: connection.json().id,
+          segments: ['Capped'],
+          emailField: 'email',
+        },
+      });
+      const exportId = String(created.json().id);
+      capped.iterable.configure({ rateLimitPerSecond: 6 });
+      const started = await capped.call('POST', `exports/${exportId}/runs`, {
+        as: admin,
+        body: {},
+      });
+      const runId = String(started.json().id);
+      let status = 'queued';
+      const deadline = Date.now() + 60_000;
+      while (['queued', 'planning', 'running'].includes(status) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        status = String(
+          (await capped.call('GET', `exports/${exportId}/runs/${runId}`, { as: admin })).json()
+            .status,
+        );
+      }
+      expect(status).toBe('succeeded');
+      expect(capped.iterable.stats().rateLimited).toBe(0);
+    } finally {
+      await capped.stop();
+    }
+  });
 });
