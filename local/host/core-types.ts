@@ -31,6 +31,20 @@ export interface RpcHttpData {
   params?: Record<string, string>;
   body?: RpcTypedData;
   statusCode?: string;
+  cookies?: RpcHttpCookie[] | null;
+}
+
+/** Nullable fields are wrapped in `{ value }`, as the worker's protobuf types have them. */
+export interface RpcHttpCookie {
+  name?: string | null;
+  value?: string | null;
+  domain?: { value?: string | null } | null;
+  path?: { value?: string | null } | null;
+  expires?: { value?: { seconds?: number | null } | null } | null;
+  secure?: { value?: boolean | null } | null;
+  httpOnly?: { value?: boolean | null } | null;
+  sameSite?: 'none' | 'lax' | 'strict' | 'explicitNone' | null;
+  maxAge?: { value?: number | null } | null;
 }
 
 export interface RpcTypedData {

@@ -11,6 +11,7 @@ import { loadAppFiles } from './load-app';
 import { OutputBindingWriter } from './output-bindings';
 import { QueueListener } from './queue-listener';
 import { queueServiceFor } from './storage-connection';
+import { checkBindings } from './supported-bindings';
 import { ncrontabJob, TimerScheduler, type TimerFunction } from './timer-scheduler';
 import { AdminApi } from './admin-api';
 
@@ -59,7 +60,6 @@ export async function startFunctionHost(options: FunctionHostOptions): Promise<F
   const core = new CoreApi((level, category, message) => log.fromApp(level, category, message));
   installCoreApi(core);
   await loadAppFiles(options.scriptRoot, options.entry);
-  await core.programmingModel().getCapabilities?.({ ...defaultCapabilities });
 
   const queueServices = new Map<string, QueueServiceClient>();
   const queueService = (connection: string | undefined) => {
@@ -77,17 +77,31 @@ export async function startFunctionHost(options: FunctionHostOptions): Promise<F
       listeners.filter((listener) => listener.queueName === name).forEach((l) => l.notify()),
   );
   const invoker = new Invoker(core, log, outputs);
-  // App hooks share one hookData object for the app's lifetime, as in the worker.
+  // As the worker: appStart and appTerminate hooks share `hookData` only with each other
+  // (appLevelOnlyHookData); `appHookData` is shared with every hook. appStart runs before
+  // getCapabilities, which locks app.setup(), so an appStart hook may still call it.
+  const appLevelOnlyHookData: Record<string, unknown> = {};
   await core.runHooks('appStart', {
-    hookData: invoker.appHookData,
+    hookData: appLevelOnlyHookData,
     appHookData: invoker.appHookData,
     functionAppDirectory: options.scriptRoot,
   });
+  const capabilities = await core.programmingModel().getCapabilities?.({ ...defaultCapabilities });
+  if (capabilities?.HttpUri) {
+    // The library now answers HTTP through its own proxy, which needs the real host's handshake.
+    throw new Error(
+      'The app enables HTTP streaming (app.setup({ enableHttpStream: true })), which the local host does not support',
+    );
+  }
   core.lock();
   const timers = new TimerScheduler(invoker, log, env.WEBSITE_TIME_ZONE);
   const admin = new AdminApi(core, invoker, timers);
-  const http = new HttpListener(config.routePrefix, invoker, log, (...args) =>
-    admin.handle(...args),
+  const http = new HttpListener(
+    config.routePrefix,
+    invoker,
+    log,
+    (...args) => admin.handle(...args),
+    requestBodyLimit(env),
   );
   const timerFunctions: TimerFunction[] = [];
 
@@ -101,9 +115,7 @@ export async function startFunctionHost(options: FunctionHostOptions): Promise<F
     const [bindingName, trigger] = findTrigger(fn);
     const where = `Function "${fn.metadata.name}"`;
     const setting = (value: unknown) => resolveSettingExpressions(String(value), env, where);
-    Object.values(fn.metadata.bindings).forEach((b) =>
-      OutputBindingWriter.check(fn.metadata.name, b),
-    );
+    checkBindings(fn.metadata, bindingName);
     switch (trigger.type?.toLowerCase()) {
       case 'httptrigger':
         http.add({
@@ -150,15 +162,21 @@ export async function startFunctionHost(options: FunctionHostOptions): Promise<F
 
   let stopping: Promise<void> | undefined;
   const stop = async () => {
-    const grace = options.shutdownGraceMs ?? 10_000;
+    // One deadline for the whole shutdown: running invocations, and the deletes of their
+    // messages, get until then; only then are the messages of those still running returned.
+    const deadline = Date.now() + (options.shutdownGraceMs ?? 10_000);
     timers.stop();
     const closing = http.close();
-    await Promise.all(listeners.map((listener) => listener.stop(grace)));
-    await Promise.race([invoker.drain(), new Promise((resolve) => setTimeout(resolve, grace))]);
+    await Promise.all(listeners.map((listener) => listener.stopReceiving()));
+    await untilDeadline(
+      Promise.all([invoker.drain(), ...listeners.map((listener) => listener.drain())]),
+      deadline,
+    );
+    await Promise.all(listeners.map((listener) => listener.abandonRunning()));
     http.closeAllConnections();
     await closing;
     await core.runHooks('appTerminate', {
-      hookData: invoker.appHookData,
+      hookData: appLevelOnlyHookData,
       appHookData: invoker.appHookData,
     });
   };
@@ -184,6 +202,38 @@ function findTrigger(fn: RegisteredFunction): [string, RpcBindingInfo] {
   return entry;
 }
 
+/** Waits for `work`, but no later than `deadline` (a Date.now() time). */
+async function untilDeadline(work: Promise<unknown>, deadline: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeUp = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
+  });
+  await Promise.race([work, timeUp]);
+  clearTimeout(timer);
+}
+
+/** FUNCTIONS_REQUEST_BODY_SIZE_LIMIT (bytes), as in the real host; default 100 MB. */
+function requestBodyLimit(env: Env): number {
+  const setting = env.FUNCTIONS_REQUEST_BODY_SIZE_LIMIT;
+  if (setting === undefined || setting === '') return 100 * 1024 * 1024;
+  const limit = Number(setting);
+  if (!Number.isSafeInteger(limit) || limit <= 0) {
+    throw new Error(
+      `FUNCTIONS_REQUEST_BODY_SIZE_LIMIT must be a number of bytes, not "${setting}"`,
+    );
+  }
+  return limit;
+}
+
+/**
+ * `<queue>-poison`, unless the queue is itself a poison queue or the name would pass the
+ * 63-character limit: then, as in QueueListenerFactory, there is none.
+ */
+function poisonQueueName(queueName: string): string | undefined {
+  const name = `${queueName}-poison`;
+  return queueName.endsWith('-poison') || name.length > 63 ? undefined : name;
+}
+
 function createQueueListener(
   fn: RegisteredFunction,
   triggerBindingName: string,
@@ -196,11 +246,12 @@ function createQueueListener(
   },
 ): QueueListener {
   const name = queueName.toLowerCase();
+  const poisonName = poisonQueueName(name);
   return new QueueListener({
     fn,
     triggerBindingName,
     queue: deps.queueService.getQueueClient(name),
-    poisonQueue: deps.queueService.getQueueClient(`${name}-poison`),
+    poisonQueue: poisonName ? deps.queueService.getQueueClient(poisonName) : undefined,
     options: deps.config.queues,
     invoker: deps.invoker,
     log: deps.log,

@@ -5,9 +5,7 @@ import type { RpcHttpData } from './core-types';
 import type { HostLog } from './host-log';
 import type { Invoker } from './invoker';
 import { RouteTable } from './route-table';
-
-/** The real host's default `maxRequestBodySize` (100 MB). */
-const maxBodyBytes = 100 * 1024 * 1024;
+import { formatSetCookie } from './set-cookie';
 
 export interface HttpFunction {
   fn: RegisteredFunction;
@@ -32,6 +30,8 @@ export class HttpListener {
     private readonly invoker: Invoker,
     private readonly log: HostLog,
     private readonly admin: AdminHandler,
+    /** Bytes; the real host's FUNCTIONS_REQUEST_BODY_SIZE_LIMIT, 100 MB unless set. */
+    private readonly maxBodyBytes: number,
   ) {
     this.#server = http.createServer((request, response) => {
       this.#handle(request, response).catch((error: unknown) => {
@@ -72,7 +72,7 @@ export class HttpListener {
   async #handle(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
     const method = (request.method ?? 'GET').toUpperCase();
     const url = new URL(request.url ?? '/', `http://${request.headers.host ?? 'localhost'}`);
-    const body = await readBody(request);
+    const body = await readBody(request, this.maxBodyBytes);
     if (body === undefined) {
       response.writeHead(413).end();
       return;
@@ -132,17 +132,32 @@ function writeResponse(response: http.ServerResponse, rpc: RpcHttpData | null | 
   const body = rpc.body?.bytes
     ? Buffer.from(rpc.body.bytes)
     : Buffer.from(rpc.body?.string ?? '', 'utf8');
-  response.writeHead(Number(rpc.statusCode ?? 200), rpc.headers ?? {});
+  const headers: http.OutgoingHttpHeaders = { ...rpc.headers };
+  // The library sends cookies apart from the headers (whose keys it has lower-cased); the host
+  // turns each into a Set-Cookie header of its own, after any the app set as a plain header.
+  const cookies = (rpc.cookies ?? []).map(formatSetCookie).filter((c) => c !== undefined);
+  if (cookies.length > 0) {
+    const own = rpc.headers?.['set-cookie'];
+    headers['set-cookie'] = own ? [own, ...cookies] : cookies;
+  }
+  response.writeHead(Number(rpc.statusCode ?? 200), headers);
   response.end(body);
 }
 
-async function readBody(request: http.IncomingMessage): Promise<Buffer | undefined> {
+/**
+ * The request body, or undefined when it is larger than `limit`. An over-limit body is still
+ * read to its end (and dropped): stopping early would close the connection under a client
+ * that is still sending, which then sees a reset instead of the 413.
+ */
+async function readBody(request: http.IncomingMessage, limit: number): Promise<Buffer | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
+  let tooLarge = Number(request.headers['content-length']) > limit;
   for await (const chunk of request as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > maxBodyBytes) return undefined;
-    chunks.push(chunk);
+    if (size > limit) tooLarge = true;
+    if (tooLarge) chunks.length = 0;
+    else chunks.push(chunk);
   }
-  return Buffer.concat(chunks);
+  return tooLarge ? undefined : Buffer.concat(chunks);
 }

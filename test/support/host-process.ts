@@ -2,7 +2,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { stopChild } from '../../local/azurite';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 const hostMain = path.join(repoRoot, 'dist', 'local', 'host', 'main.js');
@@ -86,15 +85,15 @@ export async function startHostProcess(options: HostProcessOptions): Promise<Hos
     output: () => output,
     waitForOutput,
     stop: async (signal = 'SIGTERM') => {
-      if (child.exitCode !== null) return child.exitCode;
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
       const exited = new Promise<number | null>((resolve) =>
         child.once('exit', (code) => resolve(code)),
       );
+      // One signal only: the host handles the first and a second one would end it mid-shutdown.
       child.kill(signal);
-      const code = await Promise.race([
-        exited,
-        stopChild(child, 15_000).then(() => child.exitCode),
-      ]);
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      const code = await exited;
+      clearTimeout(timer);
       return code;
     },
   };

@@ -6,11 +6,30 @@ export function uniqueQueueName(prefix: string): string {
   return `${prefix}-${randomUUID().slice(0, 8)}`.toLowerCase();
 }
 
-export function queueClient(name: string): QueueClient {
+function storageConnectionString(): string {
   const connectionString = process.env.AzureWebJobsStorage;
   if (!connectionString)
     throw new Error('AzureWebJobsStorage is not set (jest globalSetup starts Azurite)');
-  return new QueueClient(connectionString, name);
+  return connectionString;
+}
+
+export function queueClient(name: string): QueueClient {
+  return new QueueClient(storageConnectionString(), name);
+}
+
+/** The run's storage connection string with queue requests sent through `proxyUrl` (a fault proxy). */
+export function queueConnectionVia(proxyUrl: string): string {
+  return storageConnectionString().replace(
+    /QueueEndpoint=http:\/\/[^/;]+/,
+    `QueueEndpoint=${proxyUrl}`,
+  );
+}
+
+/** The origin (http://host:port) of the run's Azurite queue service. */
+export function queueServiceOrigin(): string {
+  const match = /QueueEndpoint=(http:\/\/[^/;]+)/.exec(storageConnectionString());
+  if (!match?.[1]) throw new Error('AzureWebJobsStorage has no QueueEndpoint');
+  return match[1];
 }
 
 export function toBase64(text: string): string {
@@ -19,7 +38,8 @@ export function toBase64(text: string): string {
 
 /**
  * Waits until `count` messages have arrived on the queue, removing them as they come, and returns
- * their texts, decoded from base64 (as the host writes them) unless `encoding` is "none".
+ * their texts, decoded from base64 (as the host writes them) unless `encoding` is "none". It
+ * receives no more than it still needs, so it never removes a message it does not return.
  */
 export async function takeMessages(
   queue: QueueClient,
@@ -36,8 +56,9 @@ export async function takeMessages(
       throw new Error(`Only ${texts.length} of ${count} messages arrived on ${queue.name}`);
     }
     const exists = await queue.exists();
+    const wanted = Math.min(32, count - texts.length);
     const received = exists
-      ? (await queue.receiveMessages({ numberOfMessages: 32, visibilityTimeout: 60 }))
+      ? (await queue.receiveMessages({ numberOfMessages: wanted, visibilityTimeout: 60 }))
           .receivedMessageItems
       : [];
     for (const message of received) {

@@ -1,10 +1,13 @@
 import {
   queueClient,
+  queueConnectionVia,
+  queueServiceOrigin,
   takeMessages,
   uniqueQueueName,
   peekAll,
   toBase64,
 } from '../../support/queues';
+import { startFaultProxy, type FaultProxy } from '../../support/fault-proxy';
 import { startHostProcess, type HostProcess } from '../../support/host-process';
 
 interface Observation {
@@ -33,6 +36,12 @@ function queues() {
 async function createQueues(names: Record<string, string>) {
   await Promise.all(Object.values(names).map((name) => queueClient(name).create()));
 }
+
+function count(text: string, pattern: RegExp): number {
+  return text.match(new RegExp(pattern.source, 'g'))?.length ?? 0;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('local host: storage-queue triggers', () => {
   describe('with base64 encoding (the default)', () => {
@@ -72,15 +81,25 @@ describe('local host: storage-queue triggers', () => {
       expect(typeof seen?.metadata.insertionTime).toBe('string');
       expect(typeof seen?.metadata.expirationTime).toBe('string');
       expect(typeof seen?.metadata.popReceipt).toBe('string');
+      // The output is written before the invocation's log line; wait for it so it is not
+      // mistaken for a later invocation.
+      await host.waitForOutput(/Executed 'Functions\.echo' \(Succeeded/);
       expect(await peekAll(queueClient(names.ECHO_QUEUE))).toEqual([]);
     });
 
     it('moves a message that is not valid base64 to the poison queue without running the function', async () => {
-      await queueClient(names.ECHO_QUEUE).sendMessage('not base64 at all!');
+      const before = host.output().length;
+      const sent = await queueClient(names.ECHO_QUEUE).sendMessage('not base64 at all!');
       const poison = queueClient(`${names.ECHO_QUEUE}-poison`);
       // The body is copied as it was received.
       expect(await takeMessages(poison, 1, { encoding: 'none' })).toEqual(['not base64 at all!']);
-      expect(host.output()).not.toMatch(/Executed 'Functions\.echo' \(Failed/);
+      const since = host.output().slice(before);
+      expect(count(since, /Executed 'Functions\.echo'/)).toBe(0);
+      expect(since).toContain(
+        `Message decoding has failed! Check MessageEncoding settings. MessageId=${sent.messageId}.`,
+      );
+      expect(since).toContain(`Moving message to queue '${names.ECHO_QUEUE}-poison'.`);
+      expect(since).not.toContain('MaxDequeueCount');
     });
 
     it('retries a failing message maxDequeueCount times, then moves it to <queue>-poison', async () => {
@@ -175,6 +194,97 @@ describe('local host: storage-queue triggers', () => {
     } finally {
       await host.stop();
     }
+  });
+
+  it.each([
+    ['is itself a poison queue', `${uniqueQueueName('dead')}-poison`],
+    ['name is too long for a poison queue', uniqueQueueName('x'.repeat(50))],
+  ])(
+    'leaves a failed message invisible, without retrying or poisoning it, when the queue %s',
+    async (_case, queueName) => {
+      const names = { ...queues(), NO_POISON_QUEUE: queueName };
+      await createQueues(names);
+      const host = await startHostProcess({
+        entry: 'dist/test/local/host/apps/queue-app.js',
+        hostJson: {
+          version: '2.0',
+          extensions: { queues: { maxDequeueCount: 1, maxPollingInterval: '00:00:00.200' } },
+        },
+        env: names,
+      });
+      try {
+        const queue = queueClient(queueName);
+        await queue.sendMessage(toBase64('doomed'));
+        await queue.sendMessage('not base64 at all!');
+        await host.waitForOutput(/Executed 'Functions\.noPoisonQueue' \(Failed/);
+        await host.waitForOutput(/Message decoding has failed!/);
+        // A released message would be back within one polling interval and fail again.
+        await sleep(1500);
+        expect(count(host.output(), /Executed 'Functions\.noPoisonQueue'/)).toBe(1);
+        expect(count(host.output(), /stays invisible: ".*" has no poison queue/)).toBe(2);
+        expect(await peekAll(queue)).toEqual([]);
+        if (queueName.length <= 56)
+          expect(await queueClient(`${queueName}-poison`).exists()).toBe(false);
+        expect(host.output()).not.toContain('Moving message');
+      } finally {
+        await host.stop();
+      }
+    },
+  );
+
+  describe('when storage fails while a message is settled', () => {
+    let proxy: FaultProxy;
+    let host: HostProcess;
+    const names = queues();
+
+    beforeAll(async () => {
+      await createQueues(names);
+      proxy = await startFaultProxy(queueServiceOrigin());
+      host = await startHostProcess({
+        entry: 'dist/test/local/host/apps/queue-app.js',
+        hostJson: {
+          version: '2.0',
+          extensions: { queues: { maxDequeueCount: 1, maxPollingInterval: '00:00:00.200' } },
+        },
+        env: { ...names, AzureWebJobsStorage: queueConnectionVia(proxy.url) },
+      });
+    });
+    afterAll(async () => {
+      await host.stop();
+      await proxy.close();
+    });
+
+    it('logs a failure to write the poison queue and keeps running', async () => {
+      proxy.fail({
+        method: 'POST',
+        pathIncludes: `/${names.FAIL_QUEUE}-poison/messages`,
+        status: 403,
+      });
+      await queueClient(names.FAIL_QUEUE).sendMessage(toBase64('doomed'));
+      await host.waitForOutput(
+        new RegExp(`Moving message \\S+ to '${names.FAIL_QUEUE}-poison' failed`),
+      );
+      await sleep(300);
+      expect(host.child.exitCode).toBeNull();
+      const status = await fetch(`${host.url}/admin/host/status`);
+      expect(status.status).toBe(200);
+    });
+
+    it('treats a delete that finds the message gone as done, not as a failed invocation', async () => {
+      const before = host.output().length;
+      proxy.fail({
+        method: 'DELETE',
+        pathIncludes: `/${names.ECHO_QUEUE}/messages/`,
+        status: 404,
+        times: 1,
+      });
+      await queueClient(names.ECHO_QUEUE).sendMessage(toBase64('"once"'));
+      await host.waitForOutput(/Message \S+ was already deleted/);
+      await sleep(1000);
+      // Not released for another attempt: the function ran once, and no retry followed.
+      expect(count(host.output().slice(before), /Executed 'Functions\.echo'/)).toBe(1);
+      expect(await takeMessages(queueClient(names.OBSERVE_QUEUE), 1)).toHaveLength(1);
+    });
   });
 
   it('waits for a queue that does not exist yet instead of failing', async () => {

@@ -1,4 +1,10 @@
-import { queueClient, takeMessages, uniqueQueueName, toBase64 } from '../../support/queues';
+import {
+  peekAll,
+  queueClient,
+  takeMessages,
+  uniqueQueueName,
+  toBase64,
+} from '../../support/queues';
 import { startHostProcess } from '../../support/host-process';
 
 function names() {
@@ -29,15 +35,43 @@ describe('local host: shutdown', () => {
     const env = names();
     const slow = queueClient(env.SLOW_QUEUE);
     await slow.create();
+    const graceMs = 1500;
     const host = await startHostProcess({
       entry: 'dist/test/local/host/apps/queue-app.js',
       env,
-      args: ['--shutdown-grace-ms', '300'],
+      args: ['--shutdown-grace-ms', String(graceMs)],
     });
     await slow.sendMessage(toBase64(JSON.stringify({ delayMs: 60_000 })));
     await host.waitForOutput(/slow started/);
+    const stopping = Date.now();
     expect(await host.stop('SIGINT')).toBe(0);
+    // One grace period for the whole shutdown, not one per stage.
+    const elapsed = Date.now() - stopping;
+    expect(elapsed).toBeGreaterThanOrEqual(graceMs - 100);
+    expect(elapsed).toBeLessThan(graceMs + 1000);
     // Visible again at once (not after the 10-minute lease), for another instance to take.
+    const { peekedMessageItems } = await slow.peekMessages();
+    expect(peekedMessageItems).toHaveLength(1);
+    expect(peekedMessageItems[0]?.dequeueCount).toBe(1);
+  });
+
+  it('writes nothing for an invocation that ends after shutdown returned its message', async () => {
+    const env = { ...names(), TERMINATE_DELAY_MS: '2000' };
+    const slow = queueClient(env.SLOW_QUEUE);
+    await slow.create();
+    const host = await startHostProcess({
+      entry: 'dist/test/local/host/apps/queue-app.js',
+      env,
+      args: ['--shutdown-grace-ms', '500'],
+    });
+    // Ends between one and two grace periods after the signal, while appTerminate still runs.
+    await slow.sendMessage(toBase64(JSON.stringify({ delayMs: 800 })));
+    await host.waitForOutput(/slow started/);
+    expect(await host.stop('SIGTERM')).toBe(0);
+    expect(host.output()).toMatch(/Executed 'Functions\.slow' \(Cancelled/);
+    expect(host.output()).not.toMatch(/Executed 'Functions\.slow' \(Succeeded/);
+    // Its message went back to the queue, so its output must not exist as well.
+    expect(await peekAll(queueClient(env.OBSERVE_QUEUE))).toEqual([]);
     const { peekedMessageItems } = await slow.peekMessages();
     expect(peekedMessageItems).toHaveLength(1);
     expect(peekedMessageItems[0]?.dequeueCount).toBe(1);

@@ -61,3 +61,21 @@ app.storageQueue('slow', {
     report(context, message, { concurrent });
   },
 });
+
+/** On a queue that has no poison queue (its name ends in "-poison" or is too long for one). */
+if (process.env.NO_POISON_QUEUE) {
+  app.storageQueue('noPoisonQueue', {
+    queueName: '%NO_POISON_QUEUE%',
+    connection: 'AzureWebJobsStorage',
+    handler: () => {
+      throw new Error('fails on a queue without a poison queue');
+    },
+  });
+}
+
+/** Keeps shutdown busy after the grace period, so a late invocation could still write outputs. */
+if (process.env.TERMINATE_DELAY_MS) {
+  app.hook.appTerminate(
+    () => new Promise((resolve) => setTimeout(resolve, Number(process.env.TERMINATE_DELAY_MS))),
+  );
+}
