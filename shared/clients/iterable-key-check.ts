@@ -1,5 +1,7 @@
 import type { Region } from '../connections/connection-schemas';
 import { DependencyError, ValidationError } from '../http/errors';
+import { IterableClient } from './iterable/iterable-client';
+import { IterableError } from './iterable/iterable-error';
 
 const regionBaseUrls: Record<Region, string> = {
   us: 'https://api.iterable.com',
@@ -11,36 +13,29 @@ export function iterableBaseUrl(region: Region, override?: string): string {
   return override ?? regionBaseUrls[region];
 }
 
-const checkTimeoutMs = 10_000;
-
 /**
  * Proves a key before anything is saved: `GET /api/lists` is cheap (100 requests/s) and needs
- * only a key that works in the region. 401 means Iterable rejected the key; no answer, 429 or 5xx
- * means Iterable could not be asked, and the caller may try again.
+ * only a key that works in the region. Iterable refusing the key (auth) is the caller's 400;
+ * anything else (no answer, 429, 5xx) means Iterable could not be asked, and the caller may try
+ * again. One attempt only: the caller is waiting on an HTTP request.
  */
 export async function verifyIterableApiKey(baseUrl: string, apiKey: string): Promise<void> {
-  let response: Response;
+  const client = new IterableClient({ baseUrl, apiKey, maxAttempts: 1, requestTimeoutMs: 10_000 });
   try {
-    response = await fetch(`${baseUrl}/api/lists`, {
-      headers: { 'Api-Key': apiKey, Accept: 'application/json' },
-      signal: AbortSignal.timeout(checkTimeoutMs),
-    });
+    await client.getLists();
   } catch (error) {
+    if (error instanceof IterableError && error.kind === 'auth') {
+      throw new ValidationError('Iterable rejected the API key for this region.', {
+        target: 'apiKey',
+      });
+    }
+    const status = error instanceof IterableError ? error.iterableStatus : undefined;
     throw new DependencyError(
       'iterable',
-      'Iterable could not be reached to check the API key; nothing was saved.',
+      status
+        ? `Iterable answered HTTP ${status} while checking the API key; nothing was saved.`
+        : 'Iterable could not be reached to check the API key; nothing was saved.',
       error,
     );
   }
-  await response.body?.cancel();
-  if (response.ok) return;
-  if (response.status === 401 || response.status === 403) {
-    throw new ValidationError('Iterable rejected the API key for this region.', {
-      target: 'apiKey',
-    });
-  }
-  throw new DependencyError(
-    'iterable',
-    `Iterable answered HTTP ${response.status} while checking the API key; nothing was saved.`,
-  );
 }
