@@ -3,6 +3,7 @@ import type { TableClient } from '@azure/data-tables';
 import { odata } from '@azure/data-tables';
 import { z } from 'zod';
 import { ValidationError } from '../http/errors';
+import { statusCodeOf } from '../clients/azure-errors';
 
 export const AuditEntrySchema = z
   .object({
@@ -62,7 +63,7 @@ export class AuditStore {
       .byPage({ maxPageSize: pageSize, continuationToken });
     const next = await pages.next().catch((error: unknown) => {
       // A token the service cannot read is the caller's mistake, not ours.
-      if (continuationToken && (error as { statusCode?: number }).statusCode === 400) {
+      if (continuationToken && statusCodeOf(error) === 400) {
         throw new ValidationError('The $skipToken is not valid.', {
           target: '$skipToken',
           cause: error,

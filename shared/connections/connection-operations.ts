@@ -1,6 +1,5 @@
-import { z } from 'zod';
 import { collectionSchema } from '../http/collection';
-import { NotFoundError } from '../http/errors';
+import { uuidParam } from '../http/route-params';
 import { defineOperation } from '../http/operation';
 import {
   ConnectionCreateSchema,
@@ -11,11 +10,8 @@ import {
 } from './connection-schemas';
 import type { ConnectionService } from './connection-service';
 
-/** An id that is not a UUID cannot name a connection: 404, like any other unknown id. */
 function connectionId(params: Record<string, string>): string {
-  const id = params.id ?? '';
-  if (!z.uuid().safeParse(id).success) throw new NotFoundError('Connection', id);
-  return id.toLowerCase();
+  return uuidParam(params, 'id', 'Connection');
 }
 
 export function connectionOperations(service: () => ConnectionService) {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { SecretClient } from '@azure/keyvault-secrets';
+import { statusCodeOf } from '../clients/azure-errors';
 
 /** Long enough to spare Key Vault a read per batch, short enough that a rotation lands quickly. */
 const cacheTtlMs = 60_000;
@@ -64,7 +65,7 @@ export class ConnectionSecrets {
       const poller = await this.client.beginDeleteSecret(name, { intervalInMs: 500 });
       await poller.pollUntilDone();
     } catch (error) {
-      if (statusOf(error) !== 404) throw error;
+      if (statusCodeOf(error) !== 404) throw error;
       return false;
     }
     return this.client.purgeDeletedSecret(name).then(
@@ -72,8 +73,4 @@ export class ConnectionSecrets {
       () => false,
     );
   }
-}
-
-function statusOf(error: unknown): number | undefined {
-  return (error as { statusCode?: number }).statusCode;
 }

@@ -2,6 +2,7 @@ import type { TableClient, TransactionAction } from '@azure/data-tables';
 import { odata } from '@azure/data-tables';
 import { ConflictError } from '../http/errors';
 import { ConnectionEntitySchema, type ConnectionEntity } from './connection-schemas';
+import { statusCodeOf } from '../clients/azure-errors';
 
 /** The stored fields of a connection, without the table's own keys and etag. */
 export type ConnectionRecord = Omit<
@@ -26,7 +27,7 @@ export class ConnectionStore {
       const entity = await this.table.getEntity(tenantId, id);
       return toRecord(entity);
     } catch (error) {
-      if (statusOf(error) === 404) return undefined;
+      if (statusCodeOf(error) === 404) return undefined;
       throw error;
     }
   }
@@ -37,7 +38,7 @@ export class ConnectionStore {
       await this.table.getEntity(tenantId, nameKey(displayName));
       return true;
     } catch (error) {
-      if (statusOf(error) === 404) return false;
+      if (statusCodeOf(error) === 404) return false;
       throw error;
     }
   }
@@ -81,7 +82,7 @@ export class ConnectionStore {
     try {
       await this.table.submitTransaction(actions);
     } catch (error) {
-      const status = statusOf(error);
+      const status = statusCodeOf(error);
       if (status === 409) throw nameConflict(displayName);
       if (status === 412) {
         throw new ConflictError(
@@ -126,8 +127,4 @@ function toEntity(record: ConnectionRecord) {
 function toRecord(entity: unknown): ConnectionRecord {
   const { partitionKey, rowKey, kind: _kind, ...fields } = ConnectionEntitySchema.parse(entity);
   return { ...fields, id: rowKey, tenantId: partitionKey };
-}
-
-function statusOf(error: unknown): number | undefined {
-  return (error as { statusCode?: number }).statusCode;
 }

@@ -1,6 +1,5 @@
-import { z } from 'zod';
 import { collectionSchema } from '../http/collection';
-import { NotFoundError } from '../http/errors';
+import { uuidParam } from '../http/route-params';
 import { defineOperation } from '../http/operation';
 import {
   ExportCreateSchema,
@@ -13,17 +12,6 @@ import type { ExportService } from './export-service';
 
 export const everyone = ['Admin', 'Contributor', 'Viewer'] as const;
 export const writers = ['Admin', 'Contributor'] as const;
-
-/** Ids that are not UUIDs cannot exist: 404, like any other unknown id. */
-export function uuidParam(
-  params: Record<string, string>,
-  name: 'id' | 'runId',
-  what: string,
-): string {
-  const value = params[name] ?? '';
-  if (!z.uuid().safeParse(value).success) throw new NotFoundError(what, value);
-  return value.toLowerCase();
-}
 
 // The parameter must not be called `exports`: in CommonJS output that name is the module's own
 // exports object, and module-level constants would be read from it.

@@ -1,5 +1,6 @@
 import type { TableClient } from '@azure/data-tables';
 import { odata } from '@azure/data-tables';
+import { statusCodeOf } from '../clients/azure-errors';
 
 export interface ExportReference {
   id: string;
@@ -24,7 +25,7 @@ export async function exportsUsingConnection(
       found.push({ id: row.rowKey ?? '', displayName: row.displayName ?? '' });
   } catch (error) {
     // No exports table yet means no export uses the connection.
-    if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+    if (statusCodeOf(error) !== 404) throw error;
   }
   return found;
 }

@@ -3,6 +3,7 @@ import { odata } from '@azure/data-tables';
 import { z } from 'zod';
 import { ConflictError } from '../http/errors';
 import { ExportScheduleSchema, SyncModeSchema, type Export } from './export-schemas';
+import { statusCodeOf } from '../clients/azure-errors';
 
 const json = <T extends z.ZodType>(schema: T) =>
   z.string().transform((text): z.infer<T> => schema.parse(JSON.parse(text)));
@@ -36,7 +37,7 @@ export class ExportStore {
     try {
       return toRecord(await this.table.getEntity(tenantId, id));
     } catch (error) {
-      if ((error as { statusCode?: number }).statusCode === 404) return undefined;
+      if (statusCodeOf(error) === 404) return undefined;
       throw error;
     }
   }
@@ -58,7 +59,7 @@ export class ExportStore {
     try {
       await this.table.updateEntity(toEntity(record), 'Replace', { etag: record.etag });
     } catch (error) {
-      if ((error as { statusCode?: number }).statusCode === 412) {
+      if (statusCodeOf(error) === 412) {
         throw new ConflictError(
           'The export was changed by another request; read it and try again.',
         );

@@ -1,5 +1,6 @@
 import type { AppClients } from '../clients/app-clients';
 import { containerNames, queueNames, tableNames } from '../storage-layout';
+import { statusCodeOf } from '../clients/azure-errors';
 
 export type DependencyName = 'storage' | 'keyVault';
 
@@ -41,7 +42,7 @@ export async function checkHealth(
       try {
         await clients.secrets.getSecret('health-probe', { abortSignal });
       } catch (error) {
-        if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+        if (statusCodeOf(error) !== 404) throw error;
       }
     }),
   ]);
@@ -57,7 +58,7 @@ async function probe(
     await check(AbortSignal.timeout(checkTimeoutMs));
     return { status: 'healthy' };
   } catch (error) {
-    const statusCode = (error as { statusCode?: number }).statusCode;
+    const statusCode = statusCodeOf(error);
     const reason =
       statusCode === 401 || statusCode === 403
         ? `${name} refused the app's identity (HTTP ${statusCode})`

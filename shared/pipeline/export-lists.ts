@@ -1,5 +1,6 @@
 import type { ContainerClient } from '@azure/storage-blob';
 import { z } from 'zod';
+import { statusCodeOf } from '../clients/azure-errors';
 
 const ListsSchema = z.record(
   z.string(),
@@ -27,7 +28,7 @@ export class ExportListStore {
       const body = await this.#blob(tenantId, exportId).downloadToBuffer();
       return ListsSchema.parse(JSON.parse(body.toString('utf8')));
     } catch (error) {
-      if ((error as { statusCode?: number }).statusCode === 404) return {};
+      if (statusCodeOf(error) === 404) return {};
       throw error;
     }
   }

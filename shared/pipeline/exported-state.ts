@@ -3,6 +3,7 @@ import readline from 'node:readline';
 import { PassThrough } from 'node:stream';
 import { createGunzip, createGzip } from 'node:zlib';
 import type { ContainerClient } from '@azure/storage-blob';
+import { statusCodeOf } from '../clients/azure-errors';
 
 /**
  * What the export last confirmed in Iterable, per export and segment: each member's e-mail and
@@ -50,7 +51,7 @@ export class ExportedStateStore {
     try {
       body = (await blob.download()).readableStreamBody;
     } catch (error) {
-      if ((error as { statusCode?: number }).statusCode === 404) return state;
+      if (statusCodeOf(error) === 404) return state;
       throw error;
     }
     if (!body) return state;

@@ -5,6 +5,7 @@ import { failuresBlobName, readBatchPayload } from './batch-sender';
 import type { ExportedState } from './exported-state';
 import type { PipelineDeps } from './pipeline-deps';
 import type { BatchResult } from './run-progress';
+import { statusCodeOf } from '../clients/azure-errors';
 
 const FailuresSchema = z.array(z.object({ email: z.string(), reason: z.string() }));
 
@@ -118,7 +119,7 @@ async function failedMembers(
     );
     return failures.map((failure) => failure.email.toLowerCase());
   } catch (error) {
-    if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+    if (statusCodeOf(error) !== 404) throw error;
     const payload = await readBatchPayload(deps, ids.tenantId, ids.runId, batch);
     return payload.kind === 'subscribe' ? payload.subscribers.map((s) => s.email) : payload.emails;
   }

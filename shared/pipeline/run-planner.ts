@@ -38,8 +38,10 @@ export async function planRun(deps: PipelineDeps, message: RunMessage): Promise<
     await plan(deps, message, planning);
   } catch (error) {
     if (error instanceof RunFailure || error instanceof AppError) {
-      const code = error instanceof RunFailure ? error.code : error.code;
-      await endRun(deps, tenantId, exportId, runId, 'failed', { code, message: error.message });
+      await endRun(deps, tenantId, exportId, runId, 'failed', {
+        code: error.code,
+        message: error.message,
+      });
       return;
     }
     throw error;

@@ -1,6 +1,7 @@
 import type { TableClient } from '@azure/data-tables';
 import { odata } from '@azure/data-tables';
 import { z } from 'zod';
+import { statusCodeOf } from '../clients/azure-errors';
 
 /** Completion is counted on this many rows, so parallel batches rarely contend for one. */
 const counterShards = 16;
@@ -43,7 +44,7 @@ export class RunProgress {
       const rowKey = batchKey(exportId, runId, batch);
       await this.table.createEntity({ partitionKey: tenantId, rowKey, ...result });
     } catch (error) {
-      if ((error as { statusCode?: number }).statusCode !== 409) throw error;
+      if (statusCodeOf(error) !== 409) throw error;
     }
     await this.#markDone(tenantId, exportId, runId, batch);
   }
@@ -60,7 +61,7 @@ export class RunProgress {
       });
       return true;
     } catch (error) {
-      if ((error as { statusCode?: number }).statusCode === 404) return false;
+      if (statusCodeOf(error) === 404) return false;
       throw error;
     }
   }
@@ -108,7 +109,7 @@ export class RunProgress {
       try {
         row = await this.table.getEntity<{ marks: string }>(tenantId, rowKey);
       } catch (error) {
-        if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+        if (statusCodeOf(error) !== 404) throw error;
       }
       const marks = (row?.marks ?? '').padEnd(position + 1, '0');
       if (marks[position] === '1') return;
@@ -124,7 +125,7 @@ export class RunProgress {
         return;
       } catch (error) {
         // Another batch of this shard wrote first: read again and retry.
-        const status = (error as { statusCode?: number }).statusCode;
+        const status = statusCodeOf(error);
         if (status !== 412 && status !== 409) throw error;
       }
     }

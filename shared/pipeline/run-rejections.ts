@@ -1,5 +1,6 @@
 import type { ContainerClient } from '@azure/storage-blob';
 import { z } from 'zod';
+import { statusCodeOf } from '../clients/azure-errors';
 
 export const RejectionSchema = z
   .object({
@@ -40,7 +41,7 @@ export async function readRejections(
     for (const line of text.split('\n'))
       if (line) found.push(PlannerRejectionSchema.parse(JSON.parse(line)));
   } catch (error) {
-    if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+    if (statusCodeOf(error) !== 404) throw error;
   }
   for await (const blob of work.listBlobsFlat({ prefix: `${folder}/failures/` })) {
     const text = (await work.getBlobClient(blob.name).downloadToBuffer()).toString('utf8');

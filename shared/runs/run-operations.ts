@@ -1,7 +1,8 @@
 import { collectionSchema, nextLink, PageQuerySchema } from '../http/collection';
 import { defineOperation } from '../http/operation';
 import { parseInput } from '../http/request-body';
-import { everyone, uuidParam, writers } from '../exports/export-operations';
+import { everyone, writers } from '../exports/export-operations';
+import { uuidParam } from '../http/route-params';
 import type { ExportService } from '../exports/export-service';
 import { RunRequestSchema, RunSchema, type RunRequest } from './run-schemas';
 import type { RunService } from './run-service';

@@ -2,6 +2,7 @@ import type { TableClient } from '@azure/data-tables';
 import { odata } from '@azure/data-tables';
 import { z } from 'zod';
 import { RunSchema, type Run } from './run-schemas';
+import { statusCodeOf } from '../clients/azure-errors';
 
 /** Row keys sort ascending, so newer runs get smaller keys. */
 const maxTimestamp = 9_999_999_999_999;
@@ -48,7 +49,7 @@ export class RunStore {
       ]);
       return true;
     } catch (error) {
-      if ((error as { statusCode?: number }).statusCode === 409) return false;
+      if (statusCodeOf(error) === 409) return false;
       throw error;
     }
   }
@@ -60,7 +61,7 @@ export class RunStore {
       );
       return await this.#read(tenantId, marker.runRowKey);
     } catch (error) {
-      if ((error as { statusCode?: number }).statusCode === 404) return undefined;
+      if (statusCodeOf(error) === 404) return undefined;
       throw error;
     }
   }
@@ -97,7 +98,7 @@ export class RunStore {
       );
       return true;
     } catch (error) {
-      if ((error as { statusCode?: number }).statusCode === 412) return false;
+      if (statusCodeOf(error) === 412) return false;
       throw error;
     }
   }
@@ -117,7 +118,7 @@ export class RunStore {
       ]);
       return true;
     } catch (error) {
-      const status = (error as { statusCode?: number }).statusCode;
+      const status = statusCodeOf(error);
       if (status === 412 || status === 404) return false;
       throw error;
     }

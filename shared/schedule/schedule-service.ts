@@ -4,6 +4,7 @@ import type { AuditTrail } from '../audit/audit-trail';
 import type { Principal } from '../http/auth';
 import { AppError } from '../http/errors';
 import { ScheduleSettingsSchema } from './cron';
+import { statusCodeOf } from '../clients/azure-errors';
 
 export const TenantScheduleSchema = ScheduleSettingsSchema.extend({
   updatedAt: z.iso.datetime(),
@@ -33,7 +34,7 @@ export class ScheduleService {
         updatedBy: entity.updatedBy,
       });
     } catch (error) {
-      if ((error as { statusCode?: number }).statusCode === 404) return undefined;
+      if (statusCodeOf(error) === 404) return undefined;
       throw error;
     }
   }
