@@ -30,15 +30,15 @@ export async function sendBatch(deps: PipelineDeps, message: BatchMessage): Prom
   const { tenantId, exportId, runId, batch } = message;
   const run = await deps.runs.get(tenantId, exportId, runId);
   if (!run) return;
-  const payload = await readBatchPayload(deps, tenantId, runId, batch);
   let result: BatchResult;
   if (await deps.progress.batchRecorded(tenantId, exportId, runId, batch)) {
     // An earlier delivery recorded it (and may have died before marking it done): count it once.
-    result = notSentResult(payload);
+    result = notSentResult(message);
   } else if (!activeStatuses.has(run.status)) {
     // Cancelled or failed: nothing more is sent; the members count as not sent.
-    result = notSentResult(payload);
+    result = notSentResult(message);
   } else {
+    const payload = await readBatchPayload(deps, tenantId, runId, batch);
     try {
       result = await send(deps, message, payload);
     } catch (error) {
@@ -51,7 +51,7 @@ export async function sendBatch(deps: PipelineDeps, message: BatchMessage): Prom
         batch,
         reason: error instanceof Error ? error.message : String(error),
       });
-      result = notSentResult(payload);
+      result = notSentResult(message);
       await saveFailures(
         deps,
         message,
@@ -113,14 +113,14 @@ function members(payload: BatchPayload): string[] {
   return payload.kind === 'subscribe' ? payload.subscribers.map((s) => s.email) : payload.emails;
 }
 
-export function notSentResult(payload: BatchPayload): BatchResult {
-  const size = payload.kind === 'subscribe' ? payload.subscribers.length : payload.emails.length;
+/** A batch none of whose members were sent (or confirmed): all of them count as failed. */
+export function notSentResult(batch: Pick<BatchMessage, 'kind' | 'segment' | 'size'>): BatchResult {
   return {
-    kind: payload.kind,
-    segment: payload.segment,
+    kind: batch.kind,
+    segment: batch.segment,
     succeeded: 0,
     rejected: 0,
-    failed: size,
+    failed: batch.size,
     added: 0,
     updated: 0,
     removed: 0,

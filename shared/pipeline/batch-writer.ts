@@ -111,7 +111,14 @@ export class BatchWriter {
     await blob.upload(body, Buffer.byteLength(body), {
       blobHTTPHeaders: { blobContentType: 'application/json' },
     });
-    const message: BatchMessage = { ...this.ids, batch, attempt: 0 };
+    const message: BatchMessage = {
+      ...this.ids,
+      batch,
+      kind: payload.kind,
+      segment: payload.segment,
+      size: payload.kind === 'subscribe' ? payload.subscribers.length : payload.emails.length,
+      attempt: 0,
+    };
     // The Functions host reads queue messages as base64 (host.json messageEncoding).
     await this.queue.sendMessage(Buffer.from(JSON.stringify(message)).toString('base64'));
   }

@@ -1,92 +1,141 @@
-import { createHash } from 'node:crypto';
-import readline from 'node:readline';
-import { PassThrough } from 'node:stream';
-import { createGunzip, createGzip } from 'node:zlib';
+import { hash } from 'node:crypto';
+import { PassThrough, type Readable } from 'node:stream';
+import { gzipSync, createGunzip, createGzip } from 'node:zlib';
 import type { ContainerClient } from '@azure/storage-blob';
+import { z } from 'zod';
 import { statusCodeOf } from '../clients/azure-errors';
 
 /**
  * What the export last confirmed in Iterable, per export and segment: each member's e-mail and
  * a hash of the data fields sent. Iterable's list read endpoints allow 5 requests a minute, so the
- * service keeps its own record instead of reading lists back. Stored as gzip-compressed
- * "email<TAB>hash" lines, one blob per export and segment.
+ * service keeps its own record instead of reading lists back.
+ *
+ * Layout in the export-state container, under `<tenant>/<exportId>/`:
+ * - `runs/<runId>/<segment>.tsv.gz`: the state a run reaches if Iterable confirms every batch,
+ *   written once by the planner (gzip-compressed "email<TAB>hash" lines);
+ * - `runs/<runId>/<segment>.confirmed.tsv.gz`: the same less what Iterable did not confirm,
+ *   written by the finalizer only when a batch of that segment failed;
+ * - `state.json`: which of those blobs is each segment's confirmed state. Committing a run is
+ *   one conditional write of this small pointer, so a run without failures rewrites no state,
+ *   and two workers finalizing the same run cannot interleave their writes.
  */
 export type ExportedState = Map<string, string>;
 
 /** A short, stable fingerprint of a member's data fields (key order does not matter). */
 export function dataFieldsHash(dataFields: Record<string, unknown>): string {
-  const canonical = JSON.stringify(
-    Object.keys(dataFields)
-      .sort()
-      .map((key) => [key, dataFields[key]]),
-  );
-  return createHash('sha1').update(canonical).digest('base64url').slice(0, 16);
+  const keys = Object.keys(dataFields);
+  let sorted = true;
+  for (let index = 1; index < keys.length && sorted; index++) {
+    sorted = keys[index - 1]! < keys[index]!;
+  }
+  const canonical = sorted
+    ? JSON.stringify(dataFields)
+    : JSON.stringify(Object.fromEntries(keys.sort().map((key) => [key, dataFields[key]])));
+  return hash('sha1', canonical, 'base64url').slice(0, 16);
 }
+
+const PointerSchema = z.object({
+  runId: z.string(),
+  segments: z.record(z.string(), z.string()),
+});
+export type StatePointer = z.infer<typeof PointerSchema>;
+
+/** The confirmed state of an export: which blob holds each segment's, and the pointer's etag. */
+export interface CommittedState {
+  pointer: StatePointer | undefined;
+  etag: string | undefined;
+}
+
+export type CommitOutcome = 'committed' | 'alreadyCommitted' | 'superseded';
 
 export class ExportedStateStore {
   constructor(private readonly container: ContainerClient) {}
 
-  /** The confirmed state, or with `runId` the state a run will reach if Iterable confirms it all. */
-  blobName(tenantId: string, exportId: string, segment: string, runId?: string): string {
-    const folder = `${encodeURIComponent(tenantId)}/${exportId}${runId ? `/runs/${runId}` : ''}`;
-    return `${folder}/${encodeURIComponent(segment)}.tsv.gz`;
+  #folder(tenantId: string, exportId: string): string {
+    return `${encodeURIComponent(tenantId)}/${exportId}`;
   }
 
-  async remove(tenantId: string, exportId: string, segment: string, runId?: string): Promise<void> {
-    await this.container
-      .getBlobClient(this.blobName(tenantId, exportId, segment, runId))
-      .deleteIfExists();
-  }
-
-  /** The last confirmed state; empty when the export never ran for this segment. */
-  async load(
+  /** The state a run will reach if Iterable confirms all of it (or, confirmed, what it did). */
+  runStateBlobName(
     tenantId: string,
     exportId: string,
+    runId: string,
     segment: string,
-    runId?: string,
-  ): Promise<ExportedState> {
-    const state: ExportedState = new Map();
-    const blob = this.container.getBlobClient(this.blobName(tenantId, exportId, segment, runId));
-    let body: NodeJS.ReadableStream | undefined;
+    confirmed = false,
+  ): string {
+    const file = `${encodeURIComponent(segment)}${confirmed ? '.confirmed' : ''}.tsv.gz`;
+    return `${this.#folder(tenantId, exportId)}/runs/${runId}/${file}`;
+  }
+
+  #pointerBlob(tenantId: string, exportId: string) {
+    return this.container.getBlockBlobClient(`${this.#folder(tenantId, exportId)}/state.json`);
+  }
+
+  /** Which blobs hold the export's confirmed state; no pointer when it never finished a run. */
+  async committed(tenantId: string, exportId: string): Promise<CommittedState> {
     try {
-      body = (await blob.download()).readableStreamBody;
+      const blob = this.#pointerBlob(tenantId, exportId);
+      const download = await blob.download();
+      const body = await streamToBuffer(download.readableStreamBody as Readable);
+      return {
+        pointer: PointerSchema.parse(JSON.parse(body.toString('utf8'))),
+        etag: download.etag,
+      };
     } catch (error) {
-      if (statusCodeOf(error) === 404) return state;
+      if (statusCodeOf(error) === 404) return { pointer: undefined, etag: undefined };
       throw error;
     }
-    if (!body) return state;
+  }
+
+  /** A segment's confirmed state; empty when no finished run has exported it. */
+  async load(tenantId: string, exportId: string, segment: string): Promise<ExportedState> {
+    const { pointer } = await this.committed(tenantId, exportId);
+    const blobName = pointer?.segments[segment];
+    return blobName ? this.loadBlob(blobName) : new Map();
+  }
+
+  /** Reads a state blob; a missing one is an error, never an empty state. */
+  async loadBlob(blobName: string): Promise<ExportedState> {
+    const state: ExportedState = new Map();
+    const download = await this.container.getBlobClient(blobName).download();
+    const body = download.readableStreamBody as Readable;
     const gunzip = createGunzip();
     body.on('error', (error: Error) => gunzip.destroy(error));
-    const lines = readline.createInterface({ input: body.pipe(gunzip), crlfDelay: Infinity });
-    for await (const line of lines) {
-      const tab = line.indexOf('\t');
-      if (tab > 0) state.set(line.slice(0, tab), line.slice(tab + 1));
+    let rest = '';
+    for await (const chunk of body.pipe(gunzip) as AsyncIterable<Buffer>) {
+      const text = rest + chunk.toString('utf8');
+      let start = 0;
+      for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
+        const tab = text.indexOf('\t', start);
+        if (tab > start && tab < end) state.set(text.slice(start, tab), text.slice(tab + 1, end));
+        start = end + 1;
+      }
+      rest = text.slice(start);
     }
     return state;
   }
 
-  async save(
+  /** The planner's record of what the run will reach: written once per run and segment. */
+  async saveRunState(
     tenantId: string,
     exportId: string,
+    runId: string,
     segment: string,
     state: Iterable<[string, string]>,
-    runId?: string,
-  ) {
-    const gzip = createGzip({ level: 6 });
+  ): Promise<void> {
+    // Fast compression: the blob is written once per run and read once by the next.
+    const gzip = createGzip({ level: 1 });
     const output = new PassThrough();
     gzip.pipe(output);
     const blob = this.container.getBlockBlobClient(
-      this.blobName(tenantId, exportId, segment, runId),
+      this.runStateBlobName(tenantId, exportId, runId, segment),
     );
     const uploading = blob.uploadStream(output, 4 * 1024 * 1024, 4, {
-      blobHTTPHeaders: {
-        blobContentType: 'text/tab-separated-values',
-        blobContentEncoding: 'gzip',
-      },
+      blobHTTPHeaders: { blobContentType: 'text/tab-separated-values' },
     });
     let chunk = '';
-    for (const [email, hash] of state) {
-      chunk += `${email}\t${hash}\n`;
+    for (const [email, fields] of state) {
+      chunk += `${email}\t${fields}\n`;
       if (chunk.length > 64 * 1024) {
         if (!gzip.write(chunk)) await new Promise((resolve) => gzip.once('drain', resolve));
         chunk = '';
@@ -95,4 +144,93 @@ export class ExportedStateStore {
     gzip.end(chunk);
     await uploading;
   }
+
+  /**
+   * The run's state less what Iterable did not confirm. One request (Put Blob), so finalizers
+   * racing on the same run each write the whole, identical blob instead of mixing blocks.
+   */
+  async saveConfirmedRunState(
+    tenantId: string,
+    exportId: string,
+    runId: string,
+    segment: string,
+    state: ExportedState,
+  ): Promise<string> {
+    const lines: string[] = [];
+    for (const [email, fields] of state) lines.push(`${email}\t${fields}\n`);
+    const body = gzipSync(lines.join(''), { level: 1 });
+    const name = this.runStateBlobName(tenantId, exportId, runId, segment, true);
+    await this.container.getBlockBlobClient(name).upload(body, body.length, {
+      blobHTTPHeaders: { blobContentType: 'text/tab-separated-values' },
+    });
+    return name;
+  }
+
+  /**
+   * Makes the run's blobs the confirmed state, if the pointer is still the one read before
+   * (`expected`). Another finalizer of the same run may have written it first
+   * (`alreadyCommitted`); a pointer moved on to another run means this one is stale
+   * (`superseded`) and must not overwrite it.
+   */
+  async commit(
+    tenantId: string,
+    exportId: string,
+    expected: CommittedState,
+    next: StatePointer,
+  ): Promise<{ outcome: CommitOutcome; committedAt?: Date }> {
+    const body = JSON.stringify(next);
+    try {
+      const written = await this.#pointerBlob(tenantId, exportId).upload(
+        body,
+        Buffer.byteLength(body),
+        {
+          blobHTTPHeaders: { blobContentType: 'application/json' },
+          conditions: expected.etag ? { ifMatch: expected.etag } : { ifNoneMatch: '*' },
+        },
+      );
+      return { outcome: 'committed', committedAt: written.lastModified ?? new Date(0) };
+    } catch (error) {
+      const status = statusCodeOf(error);
+      if (status !== 412 && status !== 409) throw error;
+      const now = await this.committed(tenantId, exportId);
+      return { outcome: now.pointer?.runId === next.runId ? 'alreadyCommitted' : 'superseded' };
+    }
+  }
+
+  /**
+   * Deletes run blobs that are not part of the confirmed state (earlier runs, cancelled ones),
+   * if written before the commit at `committedAt` (server time): a run started after this
+   * commit keeps its blobs even if this cleanup runs late.
+   */
+  async removeStaleRuns(
+    tenantId: string,
+    exportId: string,
+    keep: StatePointer,
+    committedAt: Date,
+  ): Promise<void> {
+    const kept = new Set(Object.values(keep.segments));
+    const prefix = `${this.#folder(tenantId, exportId)}/runs/`;
+    for await (const blob of this.container.listBlobsFlat({ prefix })) {
+      if (kept.has(blob.name) || blob.properties.lastModified >= committedAt) continue;
+      await this.container.deleteBlob(blob.name).catch((error: unknown) => {
+        if (statusCodeOf(error) !== 404) throw error;
+      });
+    }
+  }
+
+  /** Everything kept for an export (when the export is deleted). */
+  async removeAll(tenantId: string, exportId: string): Promise<void> {
+    const prefix = `${this.#folder(tenantId, exportId)}/`;
+    for await (const blob of this.container.listBlobsFlat({ prefix })) {
+      await this.container.deleteBlob(blob.name).catch((error: unknown) => {
+        if (statusCodeOf(error) !== 404) throw error;
+      });
+    }
+  }
+}
+
+async function streamToBuffer(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream as AsyncIterable<Buffer>) chunks.push(chunk);
+  return Buffer.concat(chunks);
 }

@@ -6,6 +6,10 @@ export const BatchMessageSchema = z.strictObject({
   exportId: z.uuid(),
   runId: z.uuid(),
   batch: z.number().int().min(0),
+  /** What the batch holds, so a batch whose blob cannot be read can still be counted. */
+  kind: z.enum(['subscribe', 'unsubscribe']),
+  segment: z.string(),
+  size: z.number().int().min(1),
   /** Times this batch was put back after throttling or a transient failure. */
   attempt: z.number().int().min(0).default(0),
 });

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { getAppServices } from '../app-services';
 import { RunMessageSchema } from '../runs/run-schemas';
-import { sendBatch, notSentResult, readBatchPayload } from './batch-sender';
+import { sendBatch, notSentResult } from './batch-sender';
 import { BatchMessageSchema } from './pipeline-messages';
 import { endRun, planRun } from './run-planner';
 import { tryFinalizeRun } from './run-finalizer';
@@ -47,13 +47,12 @@ export async function onPoisonBatchMessage(message: unknown): Promise<void> {
   const batch = parsed(BatchMessageSchema, message, 'export-batches-poison');
   if (!batch) return;
   const deps = getAppServices().pipeline;
-  const payload = await readBatchPayload(deps, batch.tenantId, batch.runId, batch.batch);
   await deps.progress.recordBatch(
     batch.tenantId,
     batch.exportId,
     batch.runId,
     batch.batch,
-    notSentResult(payload),
+    notSentResult(batch),
   );
   await tryFinalizeRun(deps, batch.tenantId, batch.exportId, batch.runId);
 }

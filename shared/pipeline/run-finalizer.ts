@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z, ZodError } from 'zod';
 import { emptyCounts, type Run } from '../runs/run-schemas';
 import type { StoredRun } from '../runs/run-store';
 import { failuresBlobName, readBatchPayload } from './batch-sender';
@@ -25,10 +25,7 @@ export async function tryFinalizeRun(
   const done = await deps.progress.completedBatches(tenantId, exportId, runId);
   if (done < run.batchCount) return;
   const results = await deps.progress.results(tenantId, exportId, runId);
-  for (const segment of run.segments) {
-    const mine = results.filter((result) => result.segment === segment.name);
-    await commitState(deps, { tenantId, exportId, runId }, segment.name, mine);
-  }
+  if (!(await commitState(deps, { tenantId, exportId, runId }, run, results))) return;
   const final = summarize(run, results);
   if (await deps.runs.finish(tenantId, final)) {
     deps.log.info('Run finished', { runId, status: final.status, counts: final.counts });
@@ -78,40 +75,85 @@ function sumCounts(planned: Run['counts'], results: BatchResult[]): Run['counts'
 }
 
 /**
- * The next exported state is the planned one, except for members Iterable did not confirm: a
- * failed subscribe keeps its previous record (so it is sent again next run), a failed unsubscribe
- * stays recorded as a member (so it is removed again next run).
+ * Makes the run's state the export's confirmed state. Each segment's is the planned one, except
+ * for members Iterable did not confirm: a failed subscribe keeps its previous record (so it is
+ * sent again next run), a failed unsubscribe stays recorded as a member (so it is removed again
+ * next run). A segment without failures commits the planner's blob as it is. Returns false when
+ * a later run already committed (this finalizer is stale and must not finish anything).
  */
 async function commitState(
   deps: PipelineDeps,
   ids: { tenantId: string; exportId: string; runId: string },
-  segment: string,
+  run: StoredRun,
   results: (BatchResult & { batch: number })[],
-) {
+): Promise<boolean> {
   const { tenantId, exportId, runId } = ids;
-  const planned = await deps.state.load(tenantId, exportId, segment, runId);
-  const failing = results.filter((result) => result.hasFailures);
-  if (failing.length) {
-    const previous: ExportedState = await deps.state.load(tenantId, exportId, segment);
-    for (const result of failing) {
-      for (const email of await failedMembers(deps, ids, result.batch)) {
-        const before = previous.get(email);
-        if (result.kind === 'unsubscribe') planned.set(email, before ?? '');
-        else if (before === undefined) planned.delete(email);
-        else planned.set(email, before);
-      }
+  const committed = await deps.state.committed(tenantId, exportId);
+  if (committed.pointer?.runId === runId) return true;
+  const segments: Record<string, string> = {};
+  for (const segment of run.segments) {
+    const failing = results.filter(
+      (result) => result.segment === segment.name && result.hasFailures,
+    );
+    const planned = deps.state.runStateBlobName(tenantId, exportId, runId, segment.name);
+    if (!failing.length) {
+      segments[segment.name] = planned;
+      continue;
     }
+    const previousBlob = segment.sentInFull ? undefined : committed.pointer?.segments[segment.name];
+    const previous: ExportedState = previousBlob
+      ? await deps.state.loadBlob(previousBlob)
+      : new Map();
+    const unconfirmed = await Promise.all(
+      failing.map((result) => failedMembers(deps, ids, result.batch)),
+    );
+    let next: ExportedState;
+    if (unconfirmed.some((members) => members === undefined)) {
+      // A failed batch whose members cannot be read back: nothing of this segment is taken as
+      // confirmed, so the next run sends its changes again (sending twice changes nothing).
+      deps.log.error('A failed batch could not be read; the segment state is not advanced', {
+        runId,
+        segment: segment.name,
+      });
+      next = previous;
+    } else {
+      next = await deps.state.loadBlob(planned);
+      failing.forEach((result, index) => {
+        for (const email of unconfirmed[index]!) {
+          const before = previous.get(email);
+          if (result.kind === 'unsubscribe') next.set(email, before ?? '');
+          else if (before === undefined) next.delete(email);
+          else next.set(email, before);
+        }
+      });
+    }
+    segments[segment.name] = await deps.state.saveConfirmedRunState(
+      tenantId,
+      exportId,
+      runId,
+      segment.name,
+      next,
+    );
   }
-  await deps.state.save(tenantId, exportId, segment, planned);
-  await deps.state.remove(tenantId, exportId, segment, runId);
+  const pointer = { runId, segments };
+  const { outcome, committedAt } = await deps.state.commit(tenantId, exportId, committed, pointer);
+  if (outcome === 'superseded') {
+    deps.log.error('A stale finalizer found a later run committed', { runId });
+    return false;
+  }
+  if (committedAt) await deps.state.removeStaleRuns(tenantId, exportId, pointer, committedAt);
+  return true;
 }
 
-/** The batch's refused or unsent members; when no list was written, all of its members. */
+/**
+ * The batch's refused or unsent members; when no list was written, all of its members; unknown
+ * when neither the list nor the batch can be read.
+ */
 async function failedMembers(
   deps: PipelineDeps,
   ids: { tenantId: string; runId: string },
   batch: number,
-): Promise<string[]> {
+): Promise<string[] | undefined> {
   try {
     const blob = deps.work.getBlobClient(failuresBlobName(ids.tenantId, ids.runId, batch));
     const failures = FailuresSchema.parse(
@@ -120,7 +162,13 @@ async function failedMembers(
     return failures.map((failure) => failure.email.toLowerCase());
   } catch (error) {
     if (statusCodeOf(error) !== 404) throw error;
+  }
+  try {
     const payload = await readBatchPayload(deps, ids.tenantId, ids.runId, batch);
     return payload.kind === 'subscribe' ? payload.subscribers.map((s) => s.email) : payload.emails;
+  } catch (error) {
+    if (statusCodeOf(error) === 404 || error instanceof SyntaxError || error instanceof ZodError)
+      return undefined;
+    throw error;
   }
 }

@@ -100,12 +100,14 @@ async function plan(deps: PipelineDeps, message: RunMessage, run: StoredRun): Pr
       (member, _hash, change) => writer.subscribe(target, member, change),
     );
     if (planned.removed.length) await writer.unsubscribe(target, planned.removed);
-    if (!run.dryRun) await deps.state.save(tenantId, exportId, snapshot.name, planned.next, runId);
+    if (!run.dryRun)
+      await deps.state.saveRunState(tenantId, exportId, runId, snapshot.name, planned.next);
     for (const key of Object.keys(totals) as (keyof typeof totals)[])
       totals[key] += planned.counts[key];
     segments.push({
       name: snapshot.name,
       ...(list.listId ? { listId: list.listId } : {}),
+      ...(list.fresh ? { sentInFull: true } : {}),
       counts: { ...planned.counts, rejected: 0, failed: 0 },
     });
   }

@@ -42,6 +42,13 @@ export const emptyCounts = (): RunCounts => ({
   failed: 0,
 });
 
+/** Why a due schedule slot was recorded as `skipped` instead of running. */
+export const SkipReasonSchema = z.object({
+  code: z.enum(['RunActive', 'ConnectionNotFound', 'ExportDisabled']),
+  message: z.string(),
+});
+export type SkipReason = z.infer<typeof SkipReasonSchema>;
+
 export const RunSchema = z
   .object({
     id: z.uuid(),
@@ -55,7 +62,15 @@ export const RunSchema = z
     counts: RunCountsSchema,
     percentComplete: z.number().min(0).max(100),
     segments: z.array(
-      z.object({ name: z.string(), listId: z.number().int().optional(), counts: RunCountsSchema }),
+      z.object({
+        name: z.string(),
+        listId: z.number().int().optional(),
+        sentInFull: z
+          .boolean()
+          .optional()
+          .describe('The list was new to this export (created, recreated or adopted): all sent'),
+        counts: RunCountsSchema,
+      }),
     ),
     createdAt: z.iso.datetime(),
     startedAt: z.iso.datetime().optional(),
@@ -65,7 +80,12 @@ export const RunSchema = z
       .int()
       .optional()
       .describe('Batches planned (set when the run starts sending)'),
+    estimatedFinishAt: z.iso
+      .datetime()
+      .optional()
+      .describe('While running: when the run should end at the pace of its batches so far'),
     error: z.object({ code: z.string(), message: z.string() }).optional(),
+    skipReason: SkipReasonSchema.optional().describe('For a skipped slot: why it did not run'),
   })
   .meta({ id: 'Run' });
 export type Run = z.infer<typeof RunSchema>;

@@ -104,6 +104,8 @@ export class RunService {
       const done = await this.completedBatches(tenantId, exportId, runId);
       // Planning is the first tenth of the work; the batches are the rest.
       run.percentComplete = Math.min(99, Math.round(10 + (90 * done) / run.batchCount));
+      const estimate = estimateFinish(run, done, Date.now());
+      if (estimate) run.estimatedFinishAt = estimate;
     }
     return stripStorage(run);
   }
@@ -154,6 +156,21 @@ export class RunService {
     }
     throw new ConflictError('The run kept changing while it was being ended; try again.');
   }
+}
+
+/**
+ * Batches are sent while the snapshot is still being planned, so the pace is measured from the
+ * run's start: the remaining batches are expected to take as long per batch as the finished ones.
+ */
+export function estimateFinish(
+  run: Pick<Run, 'startedAt' | 'batchCount'>,
+  doneBatches: number,
+  now: number,
+): string | undefined {
+  if (!run.startedAt || !run.batchCount || doneBatches <= 0) return undefined;
+  const elapsed = Math.max(0, now - Date.parse(run.startedAt));
+  const remaining = Math.max(0, run.batchCount - doneBatches);
+  return new Date(now + (elapsed / doneBatches) * remaining).toISOString();
 }
 
 function stripStorage(run: StoredRun): Run {

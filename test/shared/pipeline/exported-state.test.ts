@@ -15,18 +15,70 @@ describe('ExportedStateStore', () => {
     expect((await store.load('tenant', 'export', 'Segment')).size).toBe(0);
   });
 
-  it('round-trips 200,000 members per export and segment, segments kept apart', async () => {
+  it('round-trips 200,000 members per run and segment once committed, segments kept apart', async () => {
     const state = new Map(
       Array.from({ length: 200_000 }, (_, i) => [`user${i}@example.com`, dataFieldsHash({ i })]),
     );
-    await store.save('tenant/one', 'export-1', 'Segment A', state);
-    await store.save('tenant/one', 'export-1', 'Segment B', new Map([['b@example.com', 'h']]));
+    await store.saveRunState('tenant/one', 'export-1', 'run-1', 'Segment A', state);
+    await store.saveRunState('tenant/one', 'export-1', 'run-1', 'Segment B', [['b@x.com', 'h']]);
+    // Written, but not the export's state until the run commits.
+    expect((await store.load('tenant/one', 'export-1', 'Segment A')).size).toBe(0);
+    const before = await store.committed('tenant/one', 'export-1');
+    const pointer = {
+      runId: 'run-1',
+      segments: {
+        'Segment A': store.runStateBlobName('tenant/one', 'export-1', 'run-1', 'Segment A'),
+        'Segment B': store.runStateBlobName('tenant/one', 'export-1', 'run-1', 'Segment B'),
+      },
+    };
+    expect((await store.commit('tenant/one', 'export-1', before, pointer)).outcome).toBe(
+      'committed',
+    );
     const loaded = await store.load('tenant/one', 'export-1', 'Segment A');
     expect(loaded.size).toBe(200_000);
     expect(loaded.get('user123456@example.com')).toBe(dataFieldsHash({ i: 123456 }));
     expect([...(await store.load('tenant/one', 'export-1', 'Segment B'))]).toEqual([
-      ['b@example.com', 'h'],
+      ['b@x.com', 'h'],
     ]);
+  });
+
+  it('lets one of two finalizers commit, and refuses a stale one after a later run', async () => {
+    const runState = (runId: string) => ({
+      runId,
+      segments: { S: store.runStateBlobName('t', 'e', runId, 'S') },
+    });
+    await store.saveRunState('t', 'e', 'r1', 'S', [['a@x.com', '1']]);
+    const seenByBoth = await store.committed('t', 'e');
+    expect((await store.commit('t', 'e', seenByBoth, runState('r1'))).outcome).toBe('committed');
+    expect((await store.commit('t', 'e', seenByBoth, runState('r1'))).outcome).toBe(
+      'alreadyCommitted',
+    );
+    await store.saveRunState('t', 'e', 'r2', 'S', [['b@x.com', '2']]);
+    const afterFirst = await store.committed('t', 'e');
+    const second = await store.commit('t', 'e', afterFirst, runState('r2'));
+    expect(second.outcome).toBe('committed');
+    // A finalizer of r1 that read the pointer before r1 committed comes back late.
+    expect((await store.commit('t', 'e', seenByBoth, runState('r1'))).outcome).toBe('superseded');
+    expect([...(await store.load('t', 'e', 'S'))]).toEqual([['b@x.com', '2']]);
+    const left = async () => {
+      const names: string[] = [];
+      for await (const blob of container.listBlobsFlat({ prefix: 't/e/runs/' }))
+        names.push(blob.name);
+      return names;
+    };
+    // Blobs written after a commit belong to a later run and are kept.
+    await store.removeStaleRuns('t', 'e', runState('r2'), new Date(0));
+    expect(await left()).toHaveLength(2);
+    // Blob times have one-second resolution: a commit a second later removes r1's blob only.
+    const later = new Date(second.committedAt!.getTime() + 1000);
+    await store.removeStaleRuns('t', 'e', runState('r2'), later);
+    expect(await left()).toEqual([store.runStateBlobName('t', 'e', 'r2', 'S')]);
+  });
+
+  it('never reads a missing state blob as empty', async () => {
+    await expect(store.loadBlob('t/e/runs/nobody/S.tsv.gz')).rejects.toMatchObject({
+      statusCode: 404,
+    });
   });
 });
 

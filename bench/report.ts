@@ -1,0 +1,92 @@
+import os from 'node:os';
+
+export interface BenchRow {
+  label: string;
+  profiles: number;
+  seconds: number;
+  cpuSeconds: number;
+  peakRssMb: number;
+  requests: number;
+  throttled: number;
+}
+
+export interface FloorRow {
+  profiles: number;
+  seconds: number;
+  requests: number;
+  pipelineSeconds: number;
+}
+
+export interface ThrottledRow {
+  profiles: number;
+  limit: number;
+  seconds: number;
+  requests: number;
+  throttled: number;
+  /** From the first to the last request seen arriving at the stand-in. */
+  sendingSeconds: number;
+}
+
+const number = (value: number, digits = 0) =>
+  value.toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+/** docs/benchmarks.md: the figures of one `npm run bench`, with the machine they came from. */
+export function renderReport(input: {
+  rows: BenchRow[];
+  floors: FloorRow[];
+  delta: BenchRow | undefined;
+  throttled: ThrottledRow | undefined;
+}): string {
+  const cpus = os.cpus();
+  const lines = [
+    '# Benchmarks',
+    '',
+    'Written by `npm run bench`: seeded CSV segments (9 columns, about 1 in 500 rows an invalid or',
+    'repeated e-mail) exported through the local Functions host, Azurite and the Iterable stand-in,',
+    'timed from the run request to the finished run. Host figures are for the Functions host',
+    'process only (Azurite and the stand-in run beside it on the same machine).',
+    '',
+    `Machine: ${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${number(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}.`,
+    '',
+    '| Run | Wall time (s) | Profiles/s | Host peak RSS (MB) | Host CPU (s) | Requests | 429s |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const row of [...input.rows, ...(input.delta ? [input.delta] : [])]) {
+    lines.push(
+      `| ${row.label} | ${number(row.seconds, 1)} | ${number(row.profiles / row.seconds)} | ${number(row.peakRssMb)} | ${number(row.cpuSeconds, 1)} | ${number(row.requests)} | ${number(row.throttled)} |`,
+    );
+  }
+  if (input.floors.length) {
+    lines.push(
+      '',
+      '## Against the floor',
+      '',
+      'The floor posts the same members in the same 1,000-member batches straight to the stand-in,',
+      'from one process, 16 requests at a time, with no storage, queues or state.',
+      '',
+      '| Profiles | Floor (s) | Pipeline (s) | Pipeline / floor |',
+      '| ---: | ---: | ---: | ---: |',
+    );
+    for (const floor of input.floors) {
+      lines.push(
+        `| ${number(floor.profiles)} | ${number(floor.seconds, 1)} | ${number(floor.pipelineSeconds, 1)} | ${number(floor.pipelineSeconds / floor.seconds, 2)}× |`,
+      );
+    }
+  }
+  if (input.throttled) {
+    const t = input.throttled;
+    const rate = t.requests / Math.max(t.sendingSeconds, 0.001);
+    lines.push(
+      '',
+      '## Throttled',
+      '',
+      `The stand-in capped at ${t.limit} requests/s and the connection set to the same rate;`,
+      `${number(t.profiles)} profiles.`,
+      '',
+      '| Wall time (s) | Requests | Sending window (s) | Sustained requests/s | Share of cap | 429s | 429s / requests |',
+      '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+      `| ${number(t.seconds, 1)} | ${number(t.requests)} | ${number(t.sendingSeconds, 1)} | ${number(rate, 1)} | ${number((100 * rate) / t.limit, 1)}% | ${number(t.throttled)} | ${number((100 * t.throttled) / Math.max(t.requests, 1), 2)}% |`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}

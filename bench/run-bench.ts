@@ -1,0 +1,228 @@
+import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { BlobServiceClient } from '@azure/storage-blob';
+import { devTenantId } from '../local/dev-issuer';
+import { standInIterableKey, startLocalStack, type LocalStack } from '../local/local-stack';
+import { postStraight } from './floor';
+import { clearPeakRss, processUsage } from './process-usage';
+import { segmentStream, type SegmentOptions } from './segment-generator';
+import { renderReport, type BenchRow, type FloorRow, type ThrottledRow } from './report';
+
+/**
+ * `npm run bench`: seeded segments through the whole local product (Functions host, Azurite, the
+ * Iterable stand-in without a rate limit) from run request to a finished run, beside the floor
+ * (the same batches posted straight to the stand-in), a 1% churn delta run and a throttled run.
+ * Prints the figures and writes docs/benchmarks.md. BENCH_SIZES (comma-separated) and
+ * BENCH_THROTTLE_RPS change what runs.
+ */
+
+const sizes = (process.env.BENCH_SIZES ?? '100000,1000000,3000000').split(',').map(Number);
+const throttleRps = Number(process.env.BENCH_THROTTLE_RPS ?? 50);
+const throttleSize = Number(process.env.BENCH_THROTTLE_SIZE ?? 300_000);
+const seed = 20261129;
+const repoRoot = path.resolve(__dirname, '..', '..');
+
+interface Api {
+  call(method: string, route: string, body?: unknown): Promise<Record<string, unknown>>;
+}
+
+async function api(stack: LocalStack): Promise<Api> {
+  const token = await stack.mint!({ roles: ['Admin'] });
+  return {
+    async call(method, route, body) {
+      const response = await fetch(`${stack.url}/api/${route}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const json = (await response.json()) as Record<string, unknown>;
+      if (!response.ok)
+        throw new Error(`${method} ${route}: ${response.status} ${JSON.stringify(json)}`);
+      return json;
+    },
+  };
+}
+
+interface StandInStats {
+  requests: Record<string, Record<string, number>>;
+  rateLimited: number;
+}
+
+async function standIn(stack: LocalStack, route: string, body?: unknown): Promise<unknown> {
+  const response = await fetch(`${stack.env.ITERABLE_BASE_URL}/_standin/${route}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return response.json();
+}
+
+function requestCount(stats: StandInStats): number {
+  return Object.values(stats.requests)
+    .flatMap((byStatus) => Object.values(byStatus))
+    .reduce((sum, count) => sum + count, 0);
+}
+
+async function uploadSegment(stack: LocalStack, name: string, options: SegmentOptions) {
+  await BlobServiceClient.fromConnectionString(stack.env.AzureWebJobsStorage ?? '')
+    .getContainerClient('segments')
+    .getBlockBlobClient(`${devTenantId}/${name}.csv`)
+    .uploadStream(segmentStream(options), 4 * 1024 * 1024, 4);
+}
+
+const dataFields = {
+  firstName: 'first_name',
+  lastName: 'last_name',
+  city: 'city',
+  country: 'country',
+  plan: 'plan',
+  signupDate: 'signup_date',
+  lifetimeValue: 'lifetime_value',
+  marketingOptIn: 'marketing_opt_in',
+};
+
+/** Requests a run and waits for it to end, measuring the host process meanwhile. */
+async function timedRun(
+  stack: LocalStack,
+  client: Api,
+  exportId: string,
+  body: Record<string, unknown>,
+) {
+  const pid = stack.host.pid!;
+  clearPeakRss(pid);
+  const before = processUsage(pid);
+  const statsBefore = (await standIn(stack, 'stats')) as StandInStats;
+  const started = performance.now();
+  const run = await client.call('POST', `exports/${exportId}/runs`, body);
+  let current = run;
+  // When requests were first and last seen arriving: the window the sending rate is taken over.
+  const sending = { first: 0, last: 0, count: requestCount(statsBefore) };
+  while (['queued', 'planning', 'running'].includes(String(current.status))) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    current = await client.call('GET', `exports/${exportId}/runs/${String(run.id)}`);
+    const count = requestCount((await standIn(stack, 'stats')) as StandInStats);
+    if (count > sending.count) {
+      sending.first ||= performance.now();
+      sending.last = performance.now();
+      sending.count = count;
+    }
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const after = processUsage(pid);
+  const statsAfter = (await standIn(stack, 'stats')) as StandInStats;
+  if (process.env.BENCH_DEBUG)
+    console.log(JSON.stringify(statsAfter), JSON.stringify(current.counts));
+  if (current.status !== 'succeeded' && current.status !== 'partiallySucceeded') {
+    throw new Error(`Run ended ${String(current.status)}: ${JSON.stringify(current.error)}`);
+  }
+  return {
+    seconds,
+    counts: current.counts as Record<string, number>,
+    cpuSeconds: (after?.cpuSeconds ?? 0) - (before?.cpuSeconds ?? 0),
+    peakRssMb: after?.peakRssMb ?? 0,
+    requests: requestCount(statsAfter) - requestCount(statsBefore),
+    throttled: statsAfter.rateLimited - statsBefore.rateLimited,
+    sendingSeconds: (sending.last - sending.first) / 1000,
+  };
+}
+
+async function createExport(client: Api, connectionId: string, segment: string) {
+  const saved = await client.call('POST', 'exports', {
+    displayName: segment,
+    connectionId,
+    segments: [segment],
+    emailField: 'email',
+    dataFields,
+  });
+  return String(saved.id);
+}
+
+async function main(): Promise<void> {
+  const logFile = path.join(os.tmpdir(), `iterable-segment-export-bench-${process.pid}.log`);
+  const hostLog = createWriteStream(logFile);
+  process.stdout.write(`Starting the local stack (host output in ${logFile})...\n`);
+  const stack = await startLocalStack(
+    {
+      ...process.env,
+      AZURITE_PORTS: '0,0,0',
+      KEY_VAULT_STANDIN_PORT: '0',
+      ITERABLE_STANDIN_PORT: '0',
+      DEV_ISSUER_PORT: '0',
+      PORT: process.env.PORT ?? '0',
+    },
+    (line) => hostLog.write(`${line}\n`),
+  );
+  const rows: BenchRow[] = [];
+  const floors: FloorRow[] = [];
+  let delta: BenchRow | undefined;
+  let throttled: ThrottledRow | undefined;
+  try {
+    const client = await api(stack);
+    const connection = await client.call('POST', 'connections', {
+      displayName: 'Benchmark',
+      apiKey: standInIterableKey,
+      consent: { accepted: true },
+    });
+    const connectionId = String(connection.id);
+    for (const size of sizes) {
+      const name = `Bench ${size}`;
+      process.stdout.write(`\n${size.toLocaleString('en')} profiles: generating...`);
+      await uploadSegment(stack, name, { size, seed });
+      const exportId = await createExport(client, connectionId, name);
+      process.stdout.write(' exporting...');
+      const measured = await timedRun(stack, client, exportId, {});
+      rows.push({ label: `${size.toLocaleString('en')} full`, profiles: size, ...measured });
+      process.stdout.write(` ${measured.seconds.toFixed(1)} s. Floor...`);
+      const floor = await postStraight(stack.env.ITERABLE_BASE_URL!, standInIterableKey, {
+        size,
+        seed,
+      });
+      floors.push({ profiles: size, ...floor, pipelineSeconds: measured.seconds });
+      process.stdout.write(` ${floor.seconds.toFixed(1)} s.`);
+      if (size === 1_000_000) {
+        const churn = { leave: 3_334, join: 3_333, change: 3_333 };
+        await uploadSegment(stack, name, { size, seed, churn });
+        process.stdout.write(' 1% churn delta...');
+        const measuredDelta = await timedRun(stack, client, exportId, {});
+        delta = { label: '1,000,000 delta, 1% churn', profiles: size, ...measuredDelta };
+        process.stdout.write(` ${measuredDelta.seconds.toFixed(1)} s.`);
+      }
+    }
+    process.stdout.write(`\nThrottled at ${throttleRps} requests/s...`);
+    await standIn(stack, 'config', { rateLimitPerSecond: throttleRps });
+    const limited = await client.call('POST', 'connections', {
+      displayName: 'Benchmark throttled',
+      apiKey: standInIterableKey,
+      consent: { accepted: true },
+      requestsPerSecond: throttleRps,
+    });
+    const name = `Bench throttled ${throttleSize}`;
+    await uploadSegment(stack, name, { size: throttleSize, seed });
+    const exportId = await createExport(client, String(limited.id), name);
+    const measured = await timedRun(stack, client, exportId, {});
+    throttled = {
+      profiles: throttleSize,
+      limit: throttleRps,
+      seconds: measured.seconds,
+      requests: measured.requests,
+      throttled: measured.throttled,
+      sendingSeconds: measured.sendingSeconds,
+    };
+    process.stdout.write(` ${measured.seconds.toFixed(1)} s.\n`);
+  } finally {
+    await stack.stop();
+    hostLog.end();
+  }
+  const report = renderReport({ rows, floors, delta, throttled });
+  process.stdout.write(`\n${report}`);
+  mkdirSync(path.join(repoRoot, 'docs'), { recursive: true });
+  writeFileSync(path.join(repoRoot, 'docs', 'benchmarks.md'), report);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `The benchmark failed: ${error instanceof Error ? error.stack : String(error)}\n`,
+  );
+  process.exit(1);
+});
