@@ -37,31 +37,40 @@ export class BatchWriter {
     return this.#count;
   }
 
-  async subscribe(
+  /**
+   * Adds a member to the open batch. Returns a promise only when a full batch was handed on
+   * and the planner should wait for it (most calls return nothing and cost no await).
+   */
+  subscribe(
     target: { segment: string; listId: number; listCreatedAt?: number },
     subscriber: { email: string; dataFields: Record<string, unknown> },
     change: 'added' | 'updated' | 'resent',
-  ): Promise<void> {
+  ): Promise<void> | undefined {
     const size = JSON.stringify(subscriber).length + 12;
     const pending = this.#pending;
     if (
-      !pending ||
-      pending.payload.kind !== 'subscribe' ||
-      pending.payload.listId !== target.listId ||
-      pending.payload.subscribers.length >= maxBatchMembers ||
-      pending.bytes + size > maxBatchBytes
+      pending &&
+      pending.payload.kind === 'subscribe' &&
+      pending.payload.listId === target.listId &&
+      pending.payload.subscribers.length < maxBatchMembers &&
+      pending.bytes + size <= maxBatchBytes
     ) {
-      await this.flush();
-      this.#pending = {
-        payload: { kind: 'subscribe', ...target, subscribers: [], changes: [] },
-        bytes: 256,
-      };
+      pending.payload.subscribers.push(subscriber);
+      pending.payload.changes.push(change);
+      pending.bytes += size;
+      return undefined;
     }
-    const current = this.#pending!;
-    if (current.payload.kind !== 'subscribe') return;
-    current.payload.subscribers.push(subscriber);
-    current.payload.changes.push(change);
-    current.bytes += size;
+    return this.flush().then(() => {
+      this.#pending = {
+        payload: {
+          kind: 'subscribe',
+          ...target,
+          subscribers: [subscriber],
+          changes: [change],
+        },
+        bytes: 256 + size,
+      };
+    });
   }
 
   async unsubscribe(target: { segment: string; listId: number }, emails: string[]): Promise<void> {

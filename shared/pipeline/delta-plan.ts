@@ -25,29 +25,34 @@ export interface DeltaOptions {
  * what Iterable will have if every batch is confirmed, and failures are taken out of it later.
  */
 export async function planDelta(
-  members: AsyncIterable<Member>,
+  members: AsyncIterable<Member[]>,
   previous: ExportedState,
   options: DeltaOptions,
-  subscribe: (member: Member, hash: string, change: SubscribeChange) => Promise<void> | void,
+  /** May return a promise when the receiver needs the planner to wait (back-pressure). */
+  subscribe: (member: Member, change: SubscribeChange) => Promise<void> | void,
 ): Promise<{ counts: DeltaCounts; removed: string[]; next: ExportedState }> {
   const counts: DeltaCounts = { total: 0, added: 0, updated: 0, unchanged: 0, removed: 0 };
   const next: ExportedState = new Map();
-  for await (const member of members) {
-    counts.total++;
-    const hash = dataFieldsHash(member.dataFields);
-    const before = previous.get(member.email);
-    next.set(member.email, hash);
-    const change: SubscribeChange | undefined =
-      before === undefined
-        ? 'added'
-        : before !== hash
-          ? 'updated'
-          : options.mode === 'full'
-            ? 'resent'
-            : undefined;
-    if (change === 'resent' || change === undefined) counts.unchanged++;
-    else counts[change]++;
-    if (change) await subscribe(member, hash, change);
+  for await (const chunk of members) {
+    for (const member of chunk) {
+      counts.total++;
+      const hash = dataFieldsHash(member.dataFields);
+      const before = previous.get(member.email);
+      next.set(member.email, hash);
+      const change: SubscribeChange | undefined =
+        before === undefined
+          ? 'added'
+          : before !== hash
+            ? 'updated'
+            : options.mode === 'full'
+              ? 'resent'
+              : undefined;
+      if (change === 'resent' || change === undefined) counts.unchanged++;
+      else counts[change]++;
+      if (!change) continue;
+      const waiting = subscribe(member, change);
+      if (waiting) await waiting;
+    }
   }
   const removed: string[] = [];
   for (const [email, hash] of previous) {

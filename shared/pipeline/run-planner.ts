@@ -97,7 +97,7 @@ async function plan(deps: PipelineDeps, message: RunMessage, run: StoredRun): Pr
       members,
       previous,
       { mode: run.mode, syncMode: exportRecord.syncMode },
-      (member, _hash, change) => writer.subscribe(target, member, change),
+      (member, change) => writer.subscribe(target, member, change),
     );
     if (planned.removed.length) await writer.unsubscribe(target, planned.removed);
     if (!run.dryRun)

@@ -22,35 +22,44 @@ export interface MemberMapping {
 /**
  * Turns snapshot rows into the members to export: e-mails trimmed, lower-cased and validated
  * (invalid ones become rejections), mapped data fields, and each address once — the first row of
- * an address wins, as a later duplicate cannot be told apart from a mistake.
+ * an address wins, as a later duplicate cannot be told apart from a mistake. Members come in the
+ * chunks the rows came in; data fields are keyed in sorted order, as their hash wants them.
  */
 export async function* segmentMembers(
-  rows: AsyncIterable<SnapshotRow>,
+  rows: AsyncIterable<SnapshotRow[]>,
   mapping: MemberMapping,
   onRejection: (rejection: Rejection) => void,
-): AsyncGenerator<Member> {
+): AsyncGenerator<Member[]> {
   const seen = new Set<string>();
-  const fields = Object.entries(mapping.dataFields);
-  for await (const row of rows) {
-    if (row.kind === 'unreadable') {
-      onRejection({ email: '', reason: 'unreadableRow', line: row.line });
-      continue;
+  const fields = Object.entries(mapping.dataFields).sort(([a], [b]) => (a < b ? -1 : 1));
+  for await (const chunk of rows) {
+    const members: Member[] = [];
+    for (const row of chunk) {
+      if (row.kind === 'unreadable') {
+        onRejection({ email: '', reason: 'unreadableRow', line: row.line });
+        continue;
+      }
+      const raw = row.values[mapping.emailField];
+      const email = normalizeEmail(raw);
+      if (!email) {
+        const text = typeof raw === 'string' ? raw.trim() : '';
+        onRejection({
+          email: text,
+          reason: text ? 'invalidEmail' : 'missingEmail',
+          line: row.line,
+        });
+        continue;
+      }
+      if (seen.has(email)) continue;
+      seen.add(email);
+      const dataFields: Record<string, unknown> = {};
+      for (const [field, column] of fields) {
+        const value = row.values[column];
+        // An empty CSV cell means "no value", not an empty string to overwrite Iterable's with.
+        if (value !== undefined && value !== '') dataFields[field] = value;
+      }
+      members.push({ email, dataFields });
     }
-    const raw = row.values[mapping.emailField];
-    const email = normalizeEmail(raw);
-    if (!email) {
-      const text = typeof raw === 'string' ? raw.trim() : '';
-      onRejection({ email: text, reason: text ? 'invalidEmail' : 'missingEmail', line: row.line });
-      continue;
-    }
-    if (seen.has(email)) continue;
-    seen.add(email);
-    const dataFields: Record<string, unknown> = {};
-    for (const [field, column] of fields) {
-      const value = row.values[column];
-      // An empty CSV cell means "no value", not an empty string to overwrite Iterable's with.
-      if (value !== undefined && value !== '') dataFields[field] = value;
-    }
-    yield { email, dataFields };
+    if (members.length) yield members;
   }
 }

@@ -6,11 +6,13 @@ import {
 } from '../../../shared/pipeline/segment-members';
 import type { SnapshotRow } from '../../../shared/pipeline/snapshot-rows';
 
-function rowsOf(values: Record<string, unknown>[]): AsyncIterable<SnapshotRow> {
+/** Rows in chunks of two, as the snapshot reader delivers them. */
+function rowsOf(values: Record<string, unknown>[]): AsyncIterable<SnapshotRow[]> {
+  const rows = values.map((row, index) => ({ kind: 'row' as const, line: index + 2, values: row }));
   return (async function* () {
-    for (const [index, row] of values.entries()) {
+    for (let start = 0; start < rows.length; start += 2) {
       await Promise.resolve();
-      yield { kind: 'row' as const, line: index + 2, values: row };
+      yield rows.slice(start, start + 2);
     }
   })();
 }
@@ -48,12 +50,12 @@ describe('segmentMembers', () => {
       { first: 'Z' },
       { mail: 'bo@example.com', first: 'Bo', city: 'Oslo' },
     ]);
-    for await (const member of segmentMembers(
+    for await (const chunk of segmentMembers(
       rows,
       { emailField: 'mail', dataFields: { firstName: 'first', city: 'city' } },
       (r) => rejections.push(r),
     )) {
-      members.push(member);
+      members.push(...chunk);
     }
     expect(members).toEqual([
       { email: 'ann@example.com', dataFields: { firstName: 'Ann' } },
