@@ -1,0 +1,137 @@
+// The Function App on the Flex Consumption plan (Node 22) with its user-assigned identity, and every
+// app setting shared/settings.ts reads. No setting holds a key or a connection string: storage,
+// Key Vault and Application Insights are all reached with the identity.
+param name string
+param planName string
+param location string
+param tags object = {}
+param identityId string
+param identityClientId string
+param storageAccountName string
+param deploymentContainerName string
+param segmentsStorageAccountName string
+param keyVaultUri string
+param applicationInsightsName string
+param authIssuer string
+param authAudience string
+param authJwksUrl string
+param refreshTimerSchedule string = '0 */5 * * * *'
+@minValue(1)
+@maxValue(1000)
+param maximumInstanceCount int = 100
+@allowed([512, 2048, 4096])
+param instanceMemoryMB int = 2048
+
+resource storageAccount 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+  name: storageAccountName
+}
+
+resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing = {
+  name: applicationInsightsName
+}
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    tier: 'FlexConsumption'
+    name: 'FC1'
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
+  name: name
+  location: location
+  // azd finds the app to deploy the "api" service of azure.yaml by this tag.
+  tags: union(tags, { 'azd-service-name': 'api' })
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityId}': {}
+    }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    siteConfig: {
+      minTlsVersion: '1.2'
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${storageAccount.properties.primaryEndpoints.blob}${deploymentContainerName}'
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityId
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        maximumInstanceCount: maximumInstanceCount
+        instanceMemoryMB: instanceMemoryMB
+      }
+      runtime: {
+        name: 'node'
+        version: '22'
+      }
+    }
+  }
+}
+
+// Deploying replaces the whole set: a setting added by hand in the portal is removed by the next
+// deployment, so every setting the app needs lives here.
+resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
+  parent: functionApp
+  name: 'appsettings'
+  properties: {
+    // Host and app storage, by identity (the host reads these; so does shared/settings.ts).
+    AzureWebJobsStorage__accountName: storageAccountName
+    AzureWebJobsStorage__credential: 'managedidentity'
+    AzureWebJobsStorage__clientId: identityClientId
+    // Segment snapshots, read-only, in their own account.
+    SEGMENTS_STORAGE__accountName: segmentsStorageAccountName
+    SEGMENTS_STORAGE__credential: 'managedidentity'
+    SEGMENTS_STORAGE__clientId: identityClientId
+    KEY_VAULT_URL: keyVaultUri
+    AUTH_ISSUER: authIssuer
+    AUTH_AUDIENCE: authAudience
+    AUTH_JWKS_URL: authJwksUrl
+    // A connection's Iterable rate cap is shared out over this many instances.
+    MAX_INSTANCE_COUNT: string(maximumInstanceCount)
+    // The refresh timer's schedule, bound as %REFRESH_TIMER_SCHEDULE%.
+    REFRESH_TIMER_SCHEDULE: refreshTimerSchedule
+    // DefaultAzureCredential, wherever the SDKs use it, picks the user-assigned identity.
+    AZURE_CLIENT_ID: identityClientId
+    // With local auth off on the component, this string only says where to send telemetry; the
+    // token that lets it in comes from the identity named in the authentication string.
+    APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsights.properties.ConnectionString
+    APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
+  }
+}
+
+// Deployment goes through Entra ID (azd uses the deployer's token): no publishing passwords.
+resource ftpBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: functionApp
+  name: 'ftp'
+  properties: {
+    allow: false
+  }
+}
+
+resource scmBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: functionApp
+  name: 'scm'
+  properties: {
+    allow: false
+  }
+}
+
+output name string = functionApp.name
+output uri string = 'https://${functionApp.properties.defaultHostName}'

@@ -1,0 +1,31 @@
+// One secret per Iterable connection. Access is by Azure RBAC only (no access policies); deleted
+// secrets stay recoverable for 90 days, and purge protection means no one, the app included, can
+// destroy one sooner. Purge protection cannot be turned off once on, and the retention cannot
+// change after creation: both are constants so every redeployment sends the same values.
+param name string
+param location string
+param tags object = {}
+
+resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
+  name: name
+  location: location
+  tags: tags
+  properties: {
+    tenantId: subscription().tenantId
+    sku: {
+      family: 'A'
+      name: 'standard'
+    }
+    enableRbacAuthorization: true
+    enableSoftDelete: true
+    softDeleteRetentionInDays: 90
+    enablePurgeProtection: true
+    enabledForDeployment: false
+    enabledForDiskEncryption: false
+    enabledForTemplateDeployment: false
+    publicNetworkAccess: 'Enabled'
+  }
+}
+
+output name string = vault.name
+output uri string = vault.properties.vaultUri

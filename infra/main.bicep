@@ -1,0 +1,168 @@
+// The whole product in one resource group: the Function App (Flex Consumption, Node 22) and what it
+// reaches with its user-assigned managed identity only. Deploying it again changes nothing: every
+// name comes from the environment name and a stable token, every role assignment from guid().
+targetScope = 'subscription'
+
+@minLength(1)
+@maxLength(64)
+@description('Name of the azd environment; it and the subscription and location make the resource token.')
+param environmentName string
+
+@minLength(1)
+@description('Region for every resource; it must offer the Flex Consumption plan.')
+@metadata({
+  azd: {
+    type: 'location'
+  }
+})
+param location string
+
+@description('Resource group to create or reuse; empty means rg-<environmentName>.')
+param resourceGroupName string = ''
+
+@description('Issuer (iss) of the bearer tokens the platform sends, e.g. https://login.microsoftonline.com/<tenant>/v2.0.')
+param authIssuer string
+
+@description('Audience (aud) the bearer tokens must carry, e.g. api://iterable-segment-export.')
+param authAudience string
+
+@description('JWKS endpoint that publishes the token signing keys (https).')
+param authJwksUrl string
+
+@description('Most instances the app scales out to; each connection\'s Iterable request cap is shared among them.')
+@minValue(1)
+@maxValue(1000)
+param maximumInstanceCount int = 100
+
+@description('Memory of each instance, in MB.')
+@allowed([512, 2048, 4096])
+param instanceMemoryMB int = 2048
+
+@description('NCRONTAB (six fields, UTC) of the timer that enqueues due exports.')
+param refreshTimerSchedule string = '0 */5 * * * *'
+
+@description('Object id of the platform identity that writes segment snapshots; empty grants no one.')
+param segmentsWriterPrincipalId string = ''
+
+@description('Kind of principal segmentsWriterPrincipalId is.')
+@allowed(['ServicePrincipal', 'Group', 'User'])
+param segmentsWriterPrincipalType string = 'ServicePrincipal'
+
+var abbrs = loadJsonContent('./abbreviations.json')
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var tags = { 'azd-env-name': environmentName }
+var functionAppName = '${abbrs.webSitesFunctions}api-${resourceToken}'
+// Flex Consumption runs the package azd uploads to this container, read with the app's identity.
+var deploymentContainerName = 'app-package-${take(functionAppName, 32)}-${take(resourceToken, 7)}'
+
+resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+  name: !empty(resourceGroupName) ? resourceGroupName : '${abbrs.resourcesResourceGroups}${environmentName}'
+  location: location
+  tags: tags
+}
+
+module identity './app/identity.bicep' = {
+  name: 'identity'
+  scope: rg
+  params: {
+    name: '${abbrs.managedIdentityUserAssignedIdentities}api-${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module monitoring './app/monitoring.bicep' = {
+  name: 'monitoring'
+  scope: rg
+  params: {
+    logAnalyticsName: '${abbrs.operationalInsightsWorkspaces}${resourceToken}'
+    applicationInsightsName: '${abbrs.insightsComponents}${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module storage './app/storage.bicep' = {
+  name: 'storage'
+  scope: rg
+  params: {
+    name: '${abbrs.storageStorageAccounts}${resourceToken}'
+    location: location
+    tags: tags
+    deploymentContainerName: deploymentContainerName
+  }
+}
+
+module segmentsStorage './app/segments-storage.bicep' = {
+  name: 'segments-storage'
+  scope: rg
+  params: {
+    name: '${abbrs.storageStorageAccounts}seg${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module keyVault './app/key-vault.bicep' = {
+  name: 'key-vault'
+  scope: rg
+  params: {
+    name: '${abbrs.keyVaultVaults}${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module rbac './app/rbac.bicep' = {
+  name: 'rbac'
+  scope: rg
+  params: {
+    appPrincipalId: identity.outputs.principalId
+    storageAccountName: storage.outputs.name
+    segmentsStorageAccountName: segmentsStorage.outputs.name
+    segmentsContainerName: segmentsStorage.outputs.containerName
+    keyVaultName: keyVault.outputs.name
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    segmentsWriterPrincipalId: segmentsWriterPrincipalId
+    segmentsWriterPrincipalType: segmentsWriterPrincipalType
+  }
+}
+
+module api './app/api.bicep' = {
+  name: 'api'
+  scope: rg
+  // The host starts as soon as the app exists: let it find its roles already granted.
+  dependsOn: [rbac]
+  params: {
+    name: functionAppName
+    planName: '${abbrs.webServerFarms}${resourceToken}'
+    location: location
+    tags: tags
+    identityId: identity.outputs.id
+    identityClientId: identity.outputs.clientId
+    storageAccountName: storage.outputs.name
+    deploymentContainerName: deploymentContainerName
+    segmentsStorageAccountName: segmentsStorage.outputs.name
+    keyVaultUri: keyVault.outputs.uri
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    authIssuer: authIssuer
+    authAudience: authAudience
+    authJwksUrl: authJwksUrl
+    maximumInstanceCount: maximumInstanceCount
+    instanceMemoryMB: instanceMemoryMB
+    refreshTimerSchedule: refreshTimerSchedule
+  }
+}
+
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = tenant().tenantId
+output AZURE_RESOURCE_GROUP string = rg.name
+output SERVICE_API_NAME string = api.outputs.name
+output SERVICE_API_URI string = api.outputs.uri
+output AZURE_FUNCTION_NAME string = api.outputs.name
+output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
+output SEGMENTS_STORAGE_ACCOUNT_NAME string = segmentsStorage.outputs.name
+output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
+output AZURE_KEY_VAULT_ENDPOINT string = keyVault.outputs.uri
+output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.applicationInsightsName
+output AZURE_LOG_ANALYTICS_WORKSPACE_NAME string = monitoring.outputs.logAnalyticsName
