@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { Cron } from 'croner';
 import { z } from 'zod';
 
 /**
@@ -20,8 +21,17 @@ export interface Settings {
   iterableBaseUrl?: string;
   /** The most instances the app scales to: a connection's rate cap is shared out among them. */
   maxInstanceCount: number;
+  /**
+   * The refresh timer's schedule as its binding takes it: `%REFRESH_TIMER_SCHEDULE%` when that
+   * setting is set (the host resolves it, as it does any binding expression), else the default
+   * itself, because a binding expression naming a missing setting stops the host.
+   */
+  refreshTimerSchedule: string;
   appVersion: string;
 }
+
+/** Every five minutes: how often the refresh timer looks for due exports unless told otherwise. */
+export const defaultRefreshTimerSchedule = '0 */5 * * * *';
 
 export class SettingsError extends Error {
   constructor(message: string) {
@@ -40,6 +50,19 @@ const origin = httpUrl.refine(
   'must be an origin (no path)',
 );
 const nonEmpty = z.string().trim().min(1, 'must not be empty');
+/** What a timer binding takes: six NCRONTAB fields, seconds first. */
+const ncrontab = z
+  .string()
+  .trim()
+  .refine((expression) => {
+    if (expression.split(/\s+/).length !== 6) return false;
+    try {
+      new Cron(expression, { mode: '6-part', paused: true });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'must be a six-field NCRONTAB expression such as "0 */5 * * * *"');
 
 function parseSetting<T>(env: Env, name: string, schema: z.ZodType<T>): T {
   // An empty app setting is how App Service shows one that was cleared: treat it as missing.
@@ -110,6 +133,9 @@ export function loadSettings(env: Env = process.env): Settings {
     iterableBaseUrl: optionalSetting(env, 'ITERABLE_BASE_URL', origin),
     maxInstanceCount:
       optionalSetting(env, 'MAX_INSTANCE_COUNT', z.coerce.number().int().min(1).max(1000)) ?? 1,
+    refreshTimerSchedule: optionalSetting(env, 'REFRESH_TIMER_SCHEDULE', ncrontab)
+      ? '%REFRESH_TIMER_SCHEDULE%'
+      : defaultRefreshTimerSchedule,
     appVersion: optionalSetting(env, 'APP_VERSION', nonEmpty) ?? packageVersion(),
   };
 }

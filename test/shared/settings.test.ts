@@ -55,6 +55,11 @@ describe('loadSettings', () => {
     ],
     [{ ...base, AUTH_AUDIENCE: undefined }, /Setting AUTH_AUDIENCE is missing/],
     [{ ...base, MAX_INSTANCE_COUNT: 'many' }, /Setting MAX_INSTANCE_COUNT/],
+    [
+      { ...base, REFRESH_TIMER_SCHEDULE: '*/5 * * * *' },
+      /Setting REFRESH_TIMER_SCHEDULE must be a six-field NCRONTAB expression/,
+    ],
+    [{ ...base, REFRESH_TIMER_SCHEDULE: '0 */5 * * * mondays' }, /REFRESH_TIMER_SCHEDULE/],
     [{ ...base, AUTH_ISSUER: '' }, /Setting AUTH_ISSUER is missing/],
     [{ ...base, AUTH_JWKS_URL: 'keys' }, /Setting AUTH_JWKS_URL must be an http\(s\) URL/],
     [
@@ -68,6 +73,13 @@ describe('loadSettings', () => {
   ])('stops with an error naming the setting (%#)', (env, message) => {
     expect(() => loadSettings(env)).toThrow(SettingsError);
     expect(() => loadSettings(env)).toThrow(message);
+  });
+
+  it('has the refresh timer name REFRESH_TIMER_SCHEDULE when set, else run every five minutes', () => {
+    expect(loadSettings(base).refreshTimerSchedule).toBe('0 */5 * * * *');
+    expect(
+      loadSettings({ ...base, REFRESH_TIMER_SCHEDULE: '0 */15 * * * *' }).refreshTimerSchedule,
+    ).toBe('%REFRESH_TIMER_SCHEDULE%');
   });
 
   it('accepts ITERABLE_BASE_URL as an origin', () => {
