@@ -1,4 +1,4 @@
-import type { TableClient } from '@azure/data-tables';
+import type { TableClient, TransactionAction } from '@azure/data-tables';
 import { odata } from '@azure/data-tables';
 import { z } from 'zod';
 import { RunSchema, type Run } from './run-schemas';
@@ -20,38 +20,35 @@ export type StoredRun = Run & { rowKey: string; etag: string };
 export class RunStore {
   constructor(private readonly table: TableClient) {}
 
-  /** Creates the run and its marker; false (nothing written) when another run is active. */
-  async start(tenantId: string, run: Run): Promise<boolean> {
-    const rowKey = `${run.exportId}|${String(maxTimestamp - Date.parse(run.createdAt)).padStart(13, '0')}|${run.id}`;
-    try {
-      await this.table.submitTransaction([
-        [
-          'create',
-          {
-            partitionKey: tenantId,
-            rowKey: markerKey(run.exportId),
-            kind: 'marker',
-            runId: run.id,
-            runRowKey: rowKey,
-          },
-        ],
-        [
-          'create',
-          {
-            partitionKey: tenantId,
-            rowKey,
-            kind: 'run',
-            exportId: run.exportId,
-            runId: run.id,
-            run: JSON.stringify(run),
-          },
-        ],
-      ]);
-      return true;
-    } catch (error) {
-      if (statusCodeOf(error) === 409) return false;
-      throw error;
-    }
+  /**
+   * Creates the run and its marker; false (nothing written) when another run is active. Actions
+   * `alongside` (rows of the same partition, such as a schedule slot's claim) are part of the same
+   * transaction, so their conflicts also mean that nothing was written.
+   */
+  async start(tenantId: string, run: Run, alongside: TransactionAction[] = []): Promise<boolean> {
+    const rowKey = runRowKey(run);
+    return this.#submitUnlessConflict([
+      ...alongside,
+      [
+        'create',
+        {
+          partitionKey: tenantId,
+          rowKey: markerKey(run.exportId),
+          kind: 'marker',
+          runId: run.id,
+          runRowKey: rowKey,
+        },
+      ],
+      ['create', runEntity(tenantId, run)],
+    ]);
+  }
+
+  /**
+   * Writes a run that has already ended without holding its export (a skipped scheduled slot),
+   * with the actions `alongside` in one transaction; false (nothing written) on a conflict.
+   */
+  async record(tenantId: string, run: Run, alongside: TransactionAction[] = []): Promise<boolean> {
+    return this.#submitUnlessConflict([...alongside, ['create', runEntity(tenantId, run)]]);
   }
 
   async active(tenantId: string, exportId: string): Promise<StoredRun | undefined> {
@@ -124,9 +121,36 @@ export class RunStore {
     }
   }
 
+  async #submitUnlessConflict(actions: TransactionAction[]): Promise<boolean> {
+    try {
+      await this.table.submitTransaction(actions);
+      return true;
+    } catch (error) {
+      // 409: a row to create exists; 412: a row to update changed since it was read.
+      const status = statusCodeOf(error);
+      if (status === 409 || status === 412) return false;
+      throw error;
+    }
+  }
+
   async #read(tenantId: string, rowKey: string): Promise<StoredRun> {
     return toStored(await this.table.getEntity(tenantId, rowKey));
   }
+}
+
+function runRowKey(run: Run): string {
+  return `${run.exportId}|${String(maxTimestamp - Date.parse(run.createdAt)).padStart(13, '0')}|${run.id}`;
+}
+
+function runEntity(tenantId: string, run: Run) {
+  return {
+    partitionKey: tenantId,
+    rowKey: runRowKey(run),
+    kind: 'run',
+    exportId: run.exportId,
+    runId: run.id,
+    run: JSON.stringify(run),
+  };
 }
 
 function markerKey(exportId: string): string {

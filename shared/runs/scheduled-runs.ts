@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import type { TransactionAction } from '@azure/data-tables';
+import type { QueueClient } from '@azure/storage-queue';
+import { ConflictError, DependencyError } from '../http/errors';
+import {
+  activeStatuses,
+  emptyCounts,
+  type Run,
+  type RunMessage,
+  type SkipReason,
+} from './run-schemas';
+import type { RunStore, StoredRun } from './run-store';
+
+export type ScheduledRun = Run & { slot: string };
+
+/** What a slot's claim adds to the transaction that writes its run. */
+export type ClaimActions = (run: ScheduledRun) => TransactionAction[];
+
+export interface SlotRequest {
+  tenantId: string;
+  exportId: string;
+  slot: string;
+  segments: string[];
+  now: Date;
+}
+
+/**
+ * The runs the refresh timer writes: a scheduled run (`queued`, holding its export like any run)
+ * or the record of a skipped slot. Each is written in one transaction with its slot's claim, so a
+ * slot yields exactly one of them; `undefined` means the transaction conflicted and wrote nothing.
+ */
+export class ScheduledRuns {
+  constructor(
+    private readonly store: RunStore,
+    private readonly queue: QueueClient,
+  ) {}
+
+  async start(request: SlotRequest, claim: ClaimActions): Promise<Run | undefined> {
+    const run = newRun(request, 'queued');
+    if (!(await this.store.start(request.tenantId, run, claim(run)))) return undefined;
+    const message: RunMessage = {
+      tenantId: request.tenantId,
+      exportId: request.exportId,
+      runId: run.id,
+    };
+    try {
+      // The Functions host reads queue messages as base64 (host.json messageEncoding).
+      await this.queue.sendMessage(Buffer.from(JSON.stringify(message)).toString('base64'));
+    } catch (error) {
+      // The slot is spent either way: its run ends failed, visibly, and frees the export.
+      await this.#failUnqueued(request.tenantId, run);
+      throw new DependencyError('storage', 'A scheduled run could not be queued.', error);
+    }
+    return run;
+  }
+
+  async skip(
+    request: SlotRequest,
+    reason: SkipReason,
+    claim: ClaimActions,
+  ): Promise<Run | undefined> {
+    const run: ScheduledRun = {
+      ...newRun(request, 'skipped'),
+      finishedAt: request.now.toISOString(),
+      skipReason: reason,
+    };
+    return (await this.store.record(request.tenantId, run, claim(run))) ? run : undefined;
+  }
+
+  async active(tenantId: string, exportId: string): Promise<Run | undefined> {
+    return this.store.active(tenantId, exportId);
+  }
+
+  async #failUnqueued(tenantId: string, run: Run): Promise<void> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const stored = await this.store.get(tenantId, run.exportId, run.id);
+      if (!stored || !activeStatuses.has(stored.status)) return;
+      const failed: StoredRun = {
+        ...stored,
+        status: 'failed',
+        finishedAt: new Date().toISOString(),
+        error: { code: 'NotQueued', message: 'The run could not be queued.' },
+      };
+      if (await this.store.finish(tenantId, failed)) return;
+    }
+    throw new ConflictError('The unqueued run kept changing while it was being ended.');
+  }
+}
+
+function newRun(request: SlotRequest, status: Run['status']): ScheduledRun {
+  return {
+    id: randomUUID(),
+    exportId: request.exportId,
+    trigger: 'schedule',
+    slot: request.slot,
+    mode: 'delta',
+    dryRun: false,
+    status,
+    counts: emptyCounts(),
+    percentComplete: 0,
+    segments: request.segments.map((name) => ({ name, counts: emptyCounts() })),
+    createdAt: request.now.toISOString(),
+  };
+}
