@@ -36,3 +36,16 @@ export const ScheduleSettingsSchema = z.strictObject({
   cron: CronSchema,
   timeZone: TimeZoneSchema,
 });
+
+/**
+ * The latest time at or before `now` that the expression names in the zone (undefined if it never
+ * did). croner applies the zone's daylight-saving rules: a fixed time such as `30 2 * * *` runs
+ * once on the day 02:30 occurs twice, and at the first valid time after the gap on the day it does
+ * not occur; interval expressions (`0 * * * *`) follow elapsed time, skipping the missing hour and
+ * running in both repeated ones.
+ */
+export function latestOccurrence(cron: string, timeZone: string, now: Date): Date | undefined {
+  const job = new Cron(cron, { mode: '5-or-6-parts', timezone: timeZone, paused: true });
+  // previousRuns leaves out a run exactly at the reference, so look back from just after now.
+  return job.previousRuns(1, new Date(now.getTime() + 1))[0];
+}
