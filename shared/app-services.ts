@@ -12,6 +12,9 @@ import { ExportStore } from './exports/export-store';
 import { createTokenVerifier, type TokenVerifier } from './http/auth';
 import { RunService } from './runs/run-service';
 import { RunStore } from './runs/run-store';
+import { createRefreshSweep } from './schedule/create-refresh-sweep';
+import type { RefreshSweep } from './schedule/refresh-sweep';
+import { ScheduleIndex } from './schedule/schedule-index';
 import { ScheduleService } from './schedule/schedule-service';
 import { SegmentCatalog } from './segments/segment-catalog';
 import { createPipelineDeps } from './pipeline/create-pipeline-deps';
@@ -29,6 +32,7 @@ export interface AppServices {
   exports: ExportService;
   runs: RunService;
   schedule: ScheduleService;
+  refreshSweep: RefreshSweep;
   pipeline: PipelineDeps;
 }
 
@@ -71,8 +75,19 @@ export function createAppServices(clients: AppClients): AppServices {
       },
       runs,
       audit: auditTrail,
+      scheduleIndex: new ScheduleIndex(table(tableNames.schedules)),
     }),
     schedule: new ScheduleService(table(tableNames.schedules), auditTrail),
+    refreshSweep: createRefreshSweep({
+      tables: {
+        schedules: table(tableNames.schedules),
+        exports: table(tableNames.exports),
+        runs: table(tableNames.runs),
+        connections: table(tableNames.connections),
+      },
+      runQueue: clients.queues.getQueueClient(queueNames.exportRuns),
+      log: processLog,
+    }),
     pipeline: createPipelineDeps(clients, { connections, segments }),
   };
 }

@@ -13,6 +13,8 @@ export interface ExportServiceDeps {
   references: ExportReferences;
   runs: RunService;
   audit: AuditTrail;
+  /** Lists a tenant for the refresh timer, before its first scheduled export is saved. */
+  scheduleIndex: { addTenant(tenantId: string): Promise<void> };
 }
 
 /**
@@ -34,6 +36,7 @@ export class ExportService {
       updatedAt: now,
       updatedBy: principal.userId,
     };
+    await this.#index(record);
     await this.deps.store.create(record);
     await this.#audit(principal, 'export.create', record.id, { ...input });
     return toExport(record);
@@ -57,6 +60,7 @@ export class ExportService {
       updatedBy: principal.userId,
     };
     await validateExport(principal, next, this.deps.references);
+    await this.#index(next);
     await this.deps.store.update(next);
     await this.#audit(principal, 'export.update', id, changesBetween(previous, next));
     return toExport(next);
@@ -97,6 +101,10 @@ export class ExportService {
     if (!(await this.deps.references.connectionUsable(principal, record.connectionId))) {
       throw new ForbiddenError("This export's connection does not allow you to change or run it.");
     }
+  }
+
+  async #index(record: ExportRecord): Promise<void> {
+    if (record.schedule.mode !== 'off') await this.deps.scheduleIndex.addTenant(record.tenantId);
   }
 
   #audit(principal: Principal, action: string, id: string, changes: Record<string, unknown>) {

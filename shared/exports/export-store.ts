@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ConflictError } from '../http/errors';
 import { ExportScheduleSchema, SyncModeSchema, type Export } from './export-schemas';
 import { statusCodeOf } from '../clients/azure-errors';
+import { rowsAfter } from '../clients/table-pages';
 
 const json = <T extends z.ZodType>(schema: T) =>
   z.string().transform((text): z.infer<T> => schema.parse(JSON.parse(text)));
@@ -49,6 +50,16 @@ export class ExportStore {
     });
     for await (const entity of entities) records.push(toRecord(entity));
     return records.sort((a, b) => a.displayName.localeCompare(b.displayName));
+  }
+
+  /** Up to `max` of the tenant's exports after `afterId`, in id order (the refresh timer's pages). */
+  async pageAfter(
+    tenantId: string,
+    afterId: string,
+    max: number,
+  ): Promise<{ records: ExportRecord[]; done: boolean }> {
+    const page = await rowsAfter(this.table, tenantId, { after: afterId }, max);
+    return { records: page.rows.map(toRecord), done: page.done };
   }
 
   async create(record: ExportRecord): Promise<void> {

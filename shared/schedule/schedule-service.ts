@@ -4,6 +4,7 @@ import type { AuditTrail } from '../audit/audit-trail';
 import type { Principal } from '../http/auth';
 import { AppError } from '../http/errors';
 import { ScheduleSettingsSchema } from './cron';
+import { ScheduleIndex } from './schedule-index';
 import { statusCodeOf } from '../clients/azure-errors';
 
 export const TenantScheduleSchema = ScheduleSettingsSchema.extend({
@@ -17,26 +18,42 @@ export type TenantScheduleInput = z.infer<typeof TenantScheduleInputSchema>;
 
 const rowKey = 'refresh';
 
-/** The tenant's refresh schedule: one row per tenant in the schedules table. */
+/** The tenant's refresh schedule row, if one was set. */
+export async function readTenantSchedule(
+  table: TableClient,
+  tenantId: string,
+): Promise<TenantSchedule | undefined> {
+  try {
+    const entity = await table.getEntity(tenantId, rowKey);
+    return TenantScheduleSchema.parse({
+      cron: entity.cron,
+      timeZone: entity.timeZone,
+      updatedAt: entity.updatedAt,
+      updatedBy: entity.updatedBy,
+    });
+  } catch (error) {
+    if (statusCodeOf(error) === 404) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * The tenant's refresh schedule: one row per tenant in the schedules table. Setting one also
+ * lists the tenant in the refresh timer's index.
+ */
 export class ScheduleService {
+  readonly #index: ScheduleIndex;
+
   constructor(
     private readonly table: TableClient,
     private readonly audit: AuditTrail,
-  ) {}
+    private readonly clock: () => Date = () => new Date(),
+  ) {
+    this.#index = new ScheduleIndex(table);
+  }
 
-  async find(tenantId: string): Promise<TenantSchedule | undefined> {
-    try {
-      const entity = await this.table.getEntity(tenantId, rowKey);
-      return TenantScheduleSchema.parse({
-        cron: entity.cron,
-        timeZone: entity.timeZone,
-        updatedAt: entity.updatedAt,
-        updatedBy: entity.updatedBy,
-      });
-    } catch (error) {
-      if (statusCodeOf(error) === 404) return undefined;
-      throw error;
-    }
+  find(tenantId: string): Promise<TenantSchedule | undefined> {
+    return readTenantSchedule(this.table, tenantId);
   }
 
   async get(principal: Principal): Promise<TenantSchedule> {
@@ -55,9 +72,10 @@ export class ScheduleService {
     const previous = await this.find(principal.tenantId);
     const schedule: TenantSchedule = {
       ...input,
-      updatedAt: new Date().toISOString(),
+      updatedAt: this.clock().toISOString(),
       updatedBy: principal.userId,
     };
+    await this.#index.addTenant(principal.tenantId);
     await this.table.upsertEntity(
       { partitionKey: principal.tenantId, rowKey, ...schedule },
       'Replace',

@@ -1,0 +1,9 @@
+import { app } from '@azure/functions';
+import { onRefreshTimer } from '../shared/schedule/refresh-timer-trigger';
+import { getSettings } from '../shared/settings';
+
+app.timer('refresh-timer', {
+  // `%REFRESH_TIMER_SCHEDULE%` when that setting is set, else every five minutes.
+  schedule: getSettings().refreshTimerSchedule,
+  handler: () => onRefreshTimer(),
+});

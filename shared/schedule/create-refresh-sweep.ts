@@ -1,0 +1,47 @@
+import type { TableClient } from '@azure/data-tables';
+import type { QueueClient } from '@azure/storage-queue';
+import { ConnectionStore } from '../connections/connection-store';
+import { ExportStore } from '../exports/export-store';
+import { RunStore } from '../runs/run-store';
+import { ScheduledRuns } from '../runs/scheduled-runs';
+import { defaultSweepLimits, RefreshSweep, type SweepLimits } from './refresh-sweep';
+import { ScheduleIndex } from './schedule-index';
+import { readTenantSchedule } from './schedule-service';
+import { SlotClaims } from './slot-claims';
+import { SlotRunner } from './slot-runner';
+
+export interface RefreshSweepParts {
+  tables: {
+    schedules: TableClient;
+    exports: TableClient;
+    runs: TableClient;
+    connections: TableClient;
+  };
+  /** Queue export-runs. */
+  runQueue: QueueClient;
+  log: { error(message: string, properties?: Record<string, unknown>): void };
+  /** The time slots are due by; tests pass their own. */
+  clock?: () => Date;
+  limits?: Partial<SweepLimits>;
+}
+
+/** The refresh timer's work, built from the storage it reads and writes. */
+export function createRefreshSweep(parts: RefreshSweepParts): RefreshSweep {
+  const { tables } = parts;
+  const claims = new SlotClaims(tables.runs);
+  const connections = new ConnectionStore(tables.connections);
+  return new RefreshSweep({
+    index: new ScheduleIndex(tables.schedules),
+    tenantSchedule: (tenantId) => readTenantSchedule(tables.schedules, tenantId),
+    exports: new ExportStore(tables.exports),
+    claims,
+    slots: new SlotRunner({
+      runs: new ScheduledRuns(new RunStore(tables.runs), parts.runQueue),
+      claims,
+      connectionExists: async (tenantId, id) => (await connections.get(tenantId, id)) !== undefined,
+    }),
+    clock: parts.clock ?? (() => new Date()),
+    log: parts.log,
+    limits: { ...defaultSweepLimits, ...parts.limits },
+  });
+}

@@ -1,0 +1,84 @@
+import type { ExportRecord } from '../exports/export-store';
+import { ConflictError } from '../http/errors';
+import type { SkipReason } from '../runs/run-schemas';
+import type { ScheduledRun, ScheduledRuns, SlotRequest } from '../runs/scheduled-runs';
+import type { SlotClaims, SlotCursor } from './slot-claims';
+
+export type SlotOutcome = 'started' | 'skipped' | 'alreadyClaimed';
+
+export interface DueSlot {
+  tenantId: string;
+  record: ExportRecord;
+  slot: string;
+  scheduleKey: string;
+  /** The export's cursor as read with its page (none before its first claim). */
+  cursor: SlotCursor | undefined;
+  now: Date;
+}
+
+export interface SlotRunnerDeps {
+  runs: ScheduledRuns;
+  claims: SlotClaims;
+  connectionExists(tenantId: string, connectionId: string): Promise<boolean>;
+}
+
+/** A claim that keeps conflicting means something else keeps moving the cursor: give up. */
+const maxAttempts = 4;
+
+/**
+ * Turns a due slot into exactly one run or skipped record. The claim is a conditional write in
+ * the same transaction as the run, never a check followed by a write: when it conflicts, nothing
+ * was written, and a fresh read says why (another timer claimed the slot, or the export holds an
+ * active run, which makes the slot a skipped one).
+ */
+export class SlotRunner {
+  constructor(private readonly deps: SlotRunnerDeps) {}
+
+  async run(due: DueSlot): Promise<SlotOutcome> {
+    const { claims, runs } = this.deps;
+    const request: SlotRequest = {
+      tenantId: due.tenantId,
+      exportId: due.record.id,
+      slot: due.slot,
+      segments: due.record.segments,
+      now: due.now,
+    };
+    let reason = await this.#reasonToSkip(due);
+    let cursor = due.cursor;
+    for (let attempt = 0; attempt < maxAttempts; attempt++) {
+      const claim = (run: ScheduledRun) =>
+        claims.actions(due.tenantId, run, due.scheduleKey, cursor);
+      if (reason) {
+        if (await runs.skip(request, reason, claim)) return 'skipped';
+      } else if (await runs.start(request, claim)) {
+        return 'started';
+      }
+      cursor = await claims.cursor(due.tenantId, due.record.id);
+      // The cursor only moves forward, with a claim: at or past this slot, the slot is taken.
+      if (cursor && cursor.lastSlot >= due.slot) return 'alreadyClaimed';
+      if (!reason) {
+        const active = await runs.active(due.tenantId, due.record.id);
+        if (active) {
+          reason = {
+            code: 'RunActive',
+            message: `Run '${active.id}' of this export was still ${active.status}.`,
+          };
+        }
+      }
+    }
+    throw new ConflictError(`Slot ${due.slot} of export '${due.record.id}' kept conflicting.`);
+  }
+
+  async #reasonToSkip({ tenantId, record }: DueSlot): Promise<SkipReason | undefined> {
+    if (!record.enabled) {
+      return { code: 'ExportDisabled', message: 'The export is disabled.' };
+    }
+    if (!(await this.deps.connectionExists(tenantId, record.connectionId))) {
+      return {
+        code: 'ConnectionNotFound',
+        message: `Connection '${record.connectionId}' no longer exists.`,
+      };
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,190 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { TableClient } from '@azure/data-tables';
+import { QueueClient } from '@azure/storage-queue';
+import { AuditStore } from '../../shared/audit/audit-store';
+import { AuditTrail } from '../../shared/audit/audit-trail';
+import { createTableClient } from '../../shared/clients/storage';
+import { ConnectionStore } from '../../shared/connections/connection-store';
+import type { ExportSchedule } from '../../shared/exports/export-schemas';
+import { ExportStore } from '../../shared/exports/export-store';
+import type { Run } from '../../shared/runs/run-schemas';
+import { RunStore } from '../../shared/runs/run-store';
+import { createRefreshSweep } from '../../shared/schedule/create-refresh-sweep';
+import type { SweepLimits, SweepReport } from '../../shared/schedule/refresh-sweep';
+import { ScheduleIndex } from '../../shared/schedule/schedule-index';
+import { ScheduleService } from '../../shared/schedule/schedule-service';
+
+function storage(): string {
+  const connectionString = process.env.AzureWebJobsStorage;
+  if (!connectionString) throw new Error('AzureWebJobsStorage is not set (jest globalSetup)');
+  return connectionString;
+}
+
+/**
+ * The refresh timer's storage on the test run's Azurite, in tables and a queue of its own, with a
+ * clock the test sets. Exports and connections are written through their stores, as the API does.
+ */
+export class ScheduleWorld {
+  now = new Date('2025-05-01T00:00:00Z');
+  readonly errors: string[] = [];
+  readonly queue: QueueClient;
+  readonly runStore: RunStore;
+  readonly #tables: Record<'schedules' | 'exports' | 'runs' | 'connections', TableClient>;
+  readonly #audit: TableClient;
+  readonly #connections: ConnectionStore;
+  readonly #exports: ExportStore;
+
+  constructor(private readonly limits: Partial<SweepLimits> = {}) {
+    const suffix = randomBytes(4).toString('hex');
+    const table = (name: string) =>
+      createTableClient({ kind: 'connectionString', connectionString: storage() }, name + suffix);
+    this.#tables = {
+      schedules: table('schedules'),
+      exports: table('exports'),
+      runs: table('runs'),
+      connections: table('connections'),
+    };
+    this.#audit = table('audit');
+    this.queue = new QueueClient(storage(), `export-runs-${suffix}`);
+    this.runStore = new RunStore(this.#tables.runs);
+    this.#connections = new ConnectionStore(this.#tables.connections);
+    this.#exports = new ExportStore(this.#tables.exports);
+  }
+
+  async create(): Promise<this> {
+    await Promise.all([
+      ...Object.values(this.#tables).map((table) => table.createTable()),
+      this.#audit.createTable(),
+      this.queue.create(),
+    ]);
+    return this;
+  }
+
+  /** One timer invocation, as a separate instance would run it. */
+  fire(): Promise<SweepReport> {
+    return createRefreshSweep({
+      tables: this.#tables,
+      runQueue: this.queue,
+      log: {
+        error: (message, properties) =>
+          this.errors.push(`${message} ${JSON.stringify(properties)}`),
+      },
+      clock: () => this.now,
+      limits: this.limits,
+    }).run();
+  }
+
+  async at(iso: string): Promise<SweepReport> {
+    this.now = new Date(iso);
+    return this.fire();
+  }
+
+  async setTenantSchedule(tenantId: string, cron: string, timeZone: string): Promise<void> {
+    const audit = new AuditTrail(new AuditStore(this.#audit), { error: () => undefined });
+    const service = new ScheduleService(this.#tables.schedules, audit, () => this.now);
+    await service.put({ tenantId, userId: 'admin', roles: ['Admin'] }, { cron, timeZone });
+  }
+
+  async addConnection(tenantId: string): Promise<string> {
+    const id = randomUUID();
+    await this.#connections.create({
+      id,
+      tenantId,
+      displayName: `Connection ${id}`,
+      region: 'us',
+      allowContributors: true,
+      exportUsers: [],
+      consentAcceptedBy: 'admin',
+      consentAcceptedAt: this.now.toISOString(),
+      keyHint: '…abcd',
+      secretName: `iterable-${id}`,
+      secretVersion: '1',
+      createdAt: this.now.toISOString(),
+      createdBy: 'admin',
+      updatedAt: this.now.toISOString(),
+      updatedBy: 'admin',
+    });
+    return id;
+  }
+
+  async deleteConnection(tenantId: string, id: string): Promise<void> {
+    const record = await this.#connections.get(tenantId, id);
+    if (record) await this.#connections.delete(record);
+  }
+
+  /** Saves an export now (the world's clock) and lists its tenant, as the exports API does. */
+  async addExport(
+    tenantId: string,
+    connectionId: string,
+    schedule: ExportSchedule,
+    options: { enabled?: boolean; id?: string } = {},
+  ): Promise<string> {
+    const id = options.id ?? randomUUID();
+    const now = this.now.toISOString();
+    await new ScheduleIndex(this.#tables.schedules).addTenant(tenantId);
+    await this.#exports.create({
+      id,
+      tenantId,
+      displayName: `Export ${id}`,
+      connectionId,
+      segments: ['Newsletter'],
+      emailField: 'email',
+      dataFields: {},
+      syncMode: 'mirror',
+      schedule,
+      enabled: options.enabled ?? true,
+      createdAt: now,
+      createdBy: 'admin',
+      updatedAt: now,
+      updatedBy: 'admin',
+    });
+    return id;
+  }
+
+  /** The export's run history (runs and skipped slots), oldest slot first. */
+  async history(tenantId: string, exportId: string): Promise<Run[]> {
+    const runs: Run[] = [];
+    let continuationToken: string | undefined;
+    do {
+      const page = await this.runStore.page(tenantId, exportId, 100, continuationToken);
+      runs.push(...page.value);
+      continuationToken = page.continuationToken;
+    } while (continuationToken);
+    return runs.sort((a, b) => (a.slot ?? '').localeCompare(b.slot ?? ''));
+  }
+
+  async slots(tenantId: string, exportId: string): Promise<string[]> {
+    return (await this.history(tenantId, exportId)).map((run) => run.slot ?? '');
+  }
+
+  /** Ends the export's active run as succeeded, as the pipeline would. */
+  async finishActive(tenantId: string, exportId: string): Promise<void> {
+    const active = await this.runStore.active(tenantId, exportId);
+    if (!active) throw new Error(`Export ${exportId} has no active run`);
+    const finished = {
+      ...active,
+      status: 'succeeded' as const,
+      finishedAt: this.now.toISOString(),
+    };
+    if (!(await this.runStore.finish(tenantId, finished))) throw new Error('finish conflicted');
+  }
+
+  async queuedMessages(): Promise<unknown[]> {
+    const { receivedMessageItems } = await this.queue.receiveMessages({ numberOfMessages: 32 });
+    return receivedMessageItems.map(
+      (item) => JSON.parse(Buffer.from(item.messageText, 'base64').toString('utf8')) as unknown,
+    );
+  }
+
+  async delete(): Promise<void> {
+    await Promise.all([
+      ...Object.values(this.#tables).map((table) => table.deleteTable()),
+      this.#audit.deleteTable(),
+      this.queue.delete(),
+    ]);
+  }
+}
+
+export function newTenant(prefix = 'schedule'): string {
+  return `${prefix}-${randomBytes(4).toString('hex')}`;
+}
