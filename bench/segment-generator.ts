@@ -70,8 +70,12 @@ function emailOf(id: number): string {
   return `${first}.${id}@${domains[id % domains.length]}`;
 }
 
-/** One CSV row for member `id`; about 1 in 500 rows is an invalid or repeated address. */
-export function memberRow(id: number, random: () => number, changed: boolean): string {
+/**
+ * One CSV row for member `id`, the same whatever rows come before it (so a churned segment
+ * differs only where it should); about 1 in 500 rows is an invalid or repeated address.
+ */
+export function memberRow(id: number, seed: number, changed: boolean): string {
+  const random = seededRandom(Math.imul(seed ^ id, 0x9e3779b1));
   const [city, country] = cities[id % cities.length]!;
   const plan = plans[(id + (changed ? 1 : 0)) % plans.length]!;
   const roll = random();
@@ -92,7 +96,6 @@ export function memberRow(id: number, random: () => number, changed: boolean): s
 
 /** The snapshot as a stream of CSV text, generated as it is read (3M rows never sit in memory). */
 export function segmentStream(options: SegmentOptions): Readable {
-  const random = seededRandom(options.seed);
   const { first, end } = memberIds(options);
   const changeFrom = Math.floor(options.size / 2);
   const changeTo = changeFrom + (options.churn?.change ?? 0);
@@ -103,7 +106,7 @@ export function segmentStream(options: SegmentOptions): Readable {
       const rows: string[] = headerSent ? [] : [segmentHeader];
       headerSent = true;
       for (let count = 0; count < 5000 && id < end; count++, id++) {
-        rows.push(memberRow(id, random, id >= changeFrom && id < changeTo));
+        rows.push(memberRow(id, options.seed, id >= changeFrom && id < changeTo));
       }
       this.push(rows.length ? `${rows.join('\n')}\n` : null);
       if (id >= end && rows.length) this.push(null);

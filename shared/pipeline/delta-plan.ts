@@ -35,6 +35,8 @@ export async function planDelta(
   const next: ExportedState = new Map();
   for await (const chunk of members) {
     for (const member of chunk) {
+      // The first row of an address wins: a later one cannot be told apart from a mistake.
+      if (next.has(member.email)) continue;
       counts.total++;
       const hash = dataFieldsHash(member.dataFields);
       const before = previous.get(member.email);

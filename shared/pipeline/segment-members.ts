@@ -21,16 +21,15 @@ export interface MemberMapping {
 
 /**
  * Turns snapshot rows into the members to export: e-mails trimmed, lower-cased and validated
- * (invalid ones become rejections), mapped data fields, and each address once — the first row of
- * an address wins, as a later duplicate cannot be told apart from a mistake. Members come in the
- * chunks the rows came in; data fields are keyed in sorted order, as their hash wants them.
+ * (invalid ones become rejections) and mapped data fields. Members come in the chunks the rows
+ * came in; data fields are keyed in sorted order, as their hash wants them. An address may come
+ * more than once: the delta plan keeps the first (it holds every address anyway).
  */
 export async function* segmentMembers(
   rows: AsyncIterable<SnapshotRow[]>,
   mapping: MemberMapping,
   onRejection: (rejection: Rejection) => void,
 ): AsyncGenerator<Member[]> {
-  const seen = new Set<string>();
   const fields = Object.entries(mapping.dataFields).sort(([a], [b]) => (a < b ? -1 : 1));
   for await (const chunk of rows) {
     const members: Member[] = [];
@@ -50,8 +49,6 @@ export async function* segmentMembers(
         });
         continue;
       }
-      if (seen.has(email)) continue;
-      seen.add(email);
       const dataFields: Record<string, unknown> = {};
       for (const [field, column] of fields) {
         const value = row.values[column];

@@ -58,6 +58,21 @@ describe('planDelta', () => {
     expect(next.has('left@example.com')).toBe(true);
   });
 
+  it('keeps the first row of an address that comes twice', async () => {
+    const sent: Member[] = [];
+    const result = await planDelta(
+      membersOf([member('new@example.com', { n: 1 }), member('new@example.com', { n: 2 })]),
+      new Map(),
+      { mode: 'delta', syncMode: 'mirror' },
+      (m) => {
+        sent.push(m);
+      },
+    );
+    expect(sent).toEqual([member('new@example.com', { n: 1 })]);
+    expect(result.counts).toMatchObject({ total: 1, added: 1 });
+    expect(result.next.get('new@example.com')).toBe(dataFieldsHash({ n: 1 }));
+  });
+
   it('sends every member again in full mode', async () => {
     const { sent, counts } = await plan('full', 'mirror');
     expect(sent.map(([email]) => email)).toEqual([
