@@ -56,7 +56,7 @@ const defaultCapabilities: Record<string, string> = {
 export async function startFunctionHost(options: FunctionHostOptions): Promise<FunctionHost> {
   const env = options.env ?? process.env;
   const log = options.log ?? createConsoleHostLog();
-  const config = readHostConfig(options.scriptRoot);
+  const config = readHostConfig(options.scriptRoot, env);
   const core = new CoreApi((level, category, message) => log.fromApp(level, category, message));
   installCoreApi(core);
   await loadAppFiles(options.scriptRoot, options.entry);

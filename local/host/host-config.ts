@@ -58,9 +58,63 @@ const HostJsonSchema = z.object({
     .optional(),
 });
 
-export function readHostConfig(scriptRoot: string): HostConfig {
+const overridePrefix = 'azurefunctionsjobhost__';
+/** host.json's spelling of the keys the local host reads, for settings spelt otherwise. */
+const knownKeys = [
+  'extensions',
+  'http',
+  'routePrefix',
+  'queues',
+  'batchSize',
+  'newBatchThreshold',
+  'maxPollingInterval',
+  'visibilityTimeout',
+  'maxDequeueCount',
+  'messageEncoding',
+];
+
+/**
+ * App settings named `AzureFunctionsJobHost__<path>` override host.json, as in Azure (for example
+ * `AzureFunctionsJobHost__extensions__queues__maxDequeueCount=2`). Keys match case-insensitively;
+ * numbers and booleans are read from their text, as the host's configuration binder does.
+ */
+function applyOverrides(json: unknown, env: Record<string, string | undefined>): unknown {
+  const root = (json ?? {}) as Record<string, unknown>;
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined || !name.toLowerCase().startsWith(overridePrefix)) continue;
+    const keys = name.slice(overridePrefix.length).split('__');
+    let node = root;
+    keys.forEach((key, index) => {
+      const existing = Object.keys(node).find(
+        (candidate) => candidate.toLowerCase() === key.toLowerCase(),
+      );
+      const known = knownKeys.find((candidate) => candidate.toLowerCase() === key.toLowerCase());
+      const property = existing ?? known ?? key;
+      if (index === keys.length - 1) {
+        node[property] = /^-?\d+(\.\d+)?$/.test(value)
+          ? Number(value)
+          : /^(true|false)$/i.test(value)
+            ? value.toLowerCase() === 'true'
+            : value;
+        return;
+      }
+      const child = node[property];
+      node = (node[property] = child !== null && typeof child === 'object' ? child : {}) as Record<
+        string,
+        unknown
+      >;
+    });
+  }
+  return root;
+}
+
+export function readHostConfig(
+  scriptRoot: string,
+  env: Record<string, string | undefined> = {},
+): HostConfig {
   const file = path.join(scriptRoot, 'host.json');
-  const parsed = HostJsonSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  const json = applyOverrides(JSON.parse(readFileSync(file, 'utf8')), env);
+  const parsed = HostJsonSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new Error(`host.json: ${issue?.path.join('.')}: ${issue?.message}`);

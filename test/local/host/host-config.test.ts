@@ -50,6 +50,25 @@ describe('readHostConfig', () => {
     });
   });
 
+  it('takes AzureFunctionsJobHost__ settings over host.json, as Azure does', () => {
+    const config = readHostConfig(
+      writeHostJson({ version: '2.0', extensions: { queues: { maxDequeueCount: 5 } } }),
+      {
+        AzureFunctionsJobHost__extensions__queues__maxDequeueCount: '2',
+        AZUREFUNCTIONSJOBHOST__EXTENSIONS__QUEUES__VISIBILITYTIMEOUT: '00:00:01',
+        AzureFunctionsJobHost__extensions__http__routePrefix: 'v1',
+        OTHER_SETTING: 'ignored',
+      },
+    );
+    expect(config.routePrefix).toBe('v1');
+    expect(config.queues).toMatchObject({ maxDequeueCount: 2, visibilityTimeoutMs: 1000 });
+    expect(() =>
+      readHostConfig(writeHostJson({ version: '2.0' }), {
+        AzureFunctionsJobHost__extensions__queues__batchSize: '99',
+      }),
+    ).toThrow(/batchSize/);
+  });
+
   it('names the bad field of an invalid host.json', () => {
     expect(() =>
       readHostConfig(writeHostJson({ version: '2.0', extensions: { queues: { batchSize: 64 } } })),
