@@ -103,7 +103,7 @@ async function commitState(
     const previousBlob = segment.sentInFull ? undefined : committed.pointer?.segments[segment.name];
     const previous: ExportedState = previousBlob
       ? await deps.state.loadBlob(previousBlob)
-      : new Map();
+      : new Map<string, string>();
     const unconfirmed = await Promise.all(
       failing.map((result) => failedMembers(deps, ids, result.batch)),
     );
