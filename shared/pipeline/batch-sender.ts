@@ -1,10 +1,11 @@
 import { IterableError } from '../clients/iterable/iterable-error';
 import { activeStatuses } from '../runs/run-schemas';
 import { batchBlobName } from './batch-writer';
-import { BatchPayloadSchema, type BatchMessage, type BatchPayload } from './pipeline-messages';
+import { EmailsSchema, SubscribersSchema, type BatchMessage } from './pipeline-messages';
 import type { PipelineDeps } from './pipeline-deps';
 import type { BatchResult } from './run-progress';
 import { tryFinalizeRun } from './run-finalizer';
+import { sendingContext } from './sending-context';
 
 export interface BulkResultLike {
   successCount: number;
@@ -38,9 +39,9 @@ export async function sendBatch(deps: PipelineDeps, message: BatchMessage): Prom
     // Cancelled or failed: nothing more is sent; the members count as not sent.
     result = notSentResult(message);
   } else {
-    const payload = await readBatchPayload(deps, tenantId, runId, batch);
+    const body = await readBatchBody(deps, tenantId, runId, batch);
     try {
-      result = await send(deps, message, payload);
+      result = await send(deps, message, body);
     } catch (error) {
       if (error instanceof IterableError && error.retryable && message.attempt < maxRequeues) {
         await requeue(deps, message, error.retryAfterMs);
@@ -55,62 +56,65 @@ export async function sendBatch(deps: PipelineDeps, message: BatchMessage): Prom
       await saveFailures(
         deps,
         message,
-        members(payload).map((email) => ({ email, reason: 'batchFailed' })),
+        batchEmails(message, body).map((email) => ({ email, reason: 'batchFailed' })),
       );
     }
   }
-  await deps.progress.recordBatch(tenantId, exportId, runId, batch, result);
-  await tryFinalizeRun(deps, tenantId, exportId, runId);
+  const marks = await deps.progress.recordBatch(tenantId, exportId, runId, batch, result);
+  // Only a batch that may be the last one looks further: one whose share of the completion
+  // marks is full, or any batch while the planner has not yet said how many there are.
+  if (
+    run.status !== 'running' ||
+    run.batchCount === undefined ||
+    marks.shardComplete(run.batchCount)
+  )
+    await tryFinalizeRun(deps, tenantId, exportId, runId);
 }
 
-async function send(
-  deps: PipelineDeps,
-  message: BatchMessage,
-  payload: BatchPayload,
-): Promise<BatchResult> {
-  const exportRecord = await deps.exports.get(message.tenantId, message.exportId);
-  if (!exportRecord) throw new Error('The export was deleted');
-  const { connection, apiKey } = await deps.connections.apiKey(
-    message.tenantId,
-    exportRecord.connectionId,
-  );
-  const iterable = deps.iterable(connection, apiKey);
+async function send(deps: PipelineDeps, message: BatchMessage, body: string): Promise<BatchResult> {
+  const { iterable } = await sendingContext(deps, message.tenantId, message.exportId);
+  const options = { listCreatedAt: message.listCreatedAt };
   const outcome =
-    payload.kind === 'subscribe'
-      ? await iterable.subscribe(payload.listId, payload.subscribers, {
-          listCreatedAt: payload.listCreatedAt,
-        })
-      : await iterable.unsubscribe(payload.listId, payload.emails);
+    message.kind === 'subscribe'
+      ? await iterable.subscribeJson(message.listId, body, options)
+      : await iterable.unsubscribe(message.listId, batchEmails(message, body), options);
   const refused = new Set(outcome.failures.map((failure) => failure.email.toLowerCase()));
   if (outcome.failures.length) await saveFailures(deps, message, outcome.failures);
   const base = {
-    kind: payload.kind,
-    segment: payload.segment,
+    kind: message.kind,
+    segment: message.segment,
     rejected: refused.size,
     failed: 0,
     hasFailures: refused.size > 0,
   };
-  if (payload.kind === 'unsubscribe') {
+  if (message.kind === 'unsubscribe') {
     return {
       ...base,
       succeeded: outcome.successCount,
       added: 0,
       updated: 0,
-      removed: payload.emails.length - refused.size,
+      removed: message.size - refused.size,
     };
   }
+  const changes = message.changes ?? '';
+  // Without refusals the counts come from the message; with them, member by member.
+  const emails = refused.size ? batchEmails(message, body) : [];
   let added = 0;
   let updated = 0;
-  payload.subscribers.forEach((subscriber, index) => {
-    if (refused.has(subscriber.email)) return;
-    if (payload.changes[index] === 'added') added++;
-    else if (payload.changes[index] === 'updated') updated++;
-  });
+  for (let index = 0; index < changes.length; index++) {
+    if (refused.size && refused.has(emails[index] ?? '')) continue;
+    if (changes[index] === 'a') added++;
+    else if (changes[index] === 'u') updated++;
+  }
   return { ...base, succeeded: outcome.successCount, added, updated, removed: 0 };
 }
 
-function members(payload: BatchPayload): string[] {
-  return payload.kind === 'subscribe' ? payload.subscribers.map((s) => s.email) : payload.emails;
+/** The batch's e-mails, in order, read from its blob. */
+export function batchEmails(message: Pick<BatchMessage, 'kind'>, body: string): string[] {
+  const parsed: unknown = JSON.parse(body);
+  return message.kind === 'subscribe'
+    ? SubscribersSchema.parse(parsed).map((subscriber) => subscriber.email)
+    : EmailsSchema.parse(parsed);
 }
 
 /** A batch none of whose members were sent (or confirmed): all of them count as failed. */
@@ -128,14 +132,14 @@ export function notSentResult(batch: Pick<BatchMessage, 'kind' | 'segment' | 'si
   };
 }
 
-export async function readBatchPayload(
+export async function readBatchBody(
   deps: Pick<PipelineDeps, 'work'>,
   tenantId: string,
   runId: string,
   batch: number,
-): Promise<BatchPayload> {
+): Promise<string> {
   const blob = deps.work.getBlobClient(batchBlobName(tenantId, runId, batch));
-  return BatchPayloadSchema.parse(JSON.parse((await blob.downloadToBuffer()).toString('utf8')));
+  return (await blob.downloadToBuffer()).toString('utf8');
 }
 
 async function saveFailures(

@@ -1,17 +1,33 @@
 import type { ContainerClient } from '@azure/storage-blob';
 import type { QueueClient } from '@azure/storage-queue';
 import {
+  changeCodes,
   maxBatchBytes,
   maxBatchMembers,
   type BatchMessage,
-  type BatchPayload,
 } from './pipeline-messages';
+import type { SubscribeChange } from './delta-plan';
 
 /** How many batch blobs and messages are written at once while the planner streams on. */
 const writeConcurrency = 16;
 
 export function batchBlobName(tenantId: string, runId: string, batch: number): string {
   return `${encodeURIComponent(tenantId)}/${runId}/${String(batch).padStart(6, '0')}.json`;
+}
+
+export interface ListTarget {
+  segment: string;
+  listId: number;
+  listCreatedAt?: number;
+}
+
+/** An open batch: its members already serialized, once, as Iterable will receive them. */
+interface OpenBatch {
+  kind: 'subscribe' | 'unsubscribe';
+  target: ListTarget;
+  parts: string[];
+  changes: string;
+  bytes: number;
 }
 
 /**
@@ -23,7 +39,7 @@ export class BatchWriter {
   #count = 0;
   #inFlight = new Set<Promise<void>>();
   #failure: Error | undefined;
-  #pending: { payload: BatchPayload; bytes: number } | undefined;
+  #open: OpenBatch | undefined;
 
   constructor(
     private readonly container: ContainerClient,
@@ -42,62 +58,59 @@ export class BatchWriter {
    * and the planner should wait for it (most calls return nothing and cost no await).
    */
   subscribe(
-    target: { segment: string; listId: number; listCreatedAt?: number },
+    target: ListTarget,
     subscriber: { email: string; dataFields: Record<string, unknown> },
-    change: 'added' | 'updated' | 'resent',
+    change: SubscribeChange,
   ): Promise<void> | undefined {
-    const size = JSON.stringify(subscriber).length + 12;
-    const pending = this.#pending;
+    const json = JSON.stringify(subscriber);
+    // Bytes, not characters, count against Iterable's limit: a short member is taken at its
+    // worst case (3 bytes a character) rather than measured.
+    const size = json.length > 256 ? Buffer.byteLength(json) + 1 : json.length * 3 + 1;
+    const open = this.#open;
     if (
-      pending &&
-      pending.payload.kind === 'subscribe' &&
-      pending.payload.listId === target.listId &&
-      pending.payload.subscribers.length < maxBatchMembers &&
-      pending.bytes + size <= maxBatchBytes
+      open &&
+      open.kind === 'subscribe' &&
+      open.target.listId === target.listId &&
+      open.parts.length < maxBatchMembers &&
+      open.bytes + size <= maxBatchBytes
     ) {
-      pending.payload.subscribers.push(subscriber);
-      pending.payload.changes.push(change);
-      pending.bytes += size;
+      open.parts.push(json);
+      open.changes += changeCodes[change];
+      open.bytes += size;
       return undefined;
     }
     return this.flush().then(() => {
-      this.#pending = {
-        payload: {
-          kind: 'subscribe',
-          ...target,
-          subscribers: [subscriber],
-          changes: [change],
-        },
+      this.#open = {
+        kind: 'subscribe',
+        target,
+        parts: [json],
+        changes: changeCodes[change],
         bytes: 256 + size,
       };
     });
   }
 
-  async unsubscribe(target: { segment: string; listId: number }, emails: string[]): Promise<void> {
+  async unsubscribe(target: ListTarget, emails: string[]): Promise<void> {
     await this.flush();
     for (let start = 0; start < emails.length; start += maxBatchMembers) {
-      this.#pending = {
-        payload: {
-          kind: 'unsubscribe',
-          ...target,
-          emails: emails.slice(start, start + maxBatchMembers),
-        },
-        bytes: 0,
-      };
+      const parts = emails
+        .slice(start, start + maxBatchMembers)
+        .map((email) => JSON.stringify(email));
+      this.#open = { kind: 'unsubscribe', target, parts, changes: '', bytes: 0 };
       await this.flush();
     }
   }
 
   /** Sends the open batch on its way; waits only when too many writes are already running. */
   async flush(): Promise<void> {
-    const pending = this.#pending;
-    this.#pending = undefined;
-    if (!pending) return;
+    const open = this.#open;
+    this.#open = undefined;
+    if (!open) return;
     if (this.#failure) throw this.#failure;
     const batch = this.#count++;
     if (!this.write) return;
     while (this.#inFlight.size >= writeConcurrency) await Promise.race(this.#inFlight);
-    const writing = this.#writeBatch(batch, pending.payload).catch((error: unknown) => {
+    const writing = this.#writeBatch(batch, open).catch((error: unknown) => {
       this.#failure ??= error instanceof Error ? error : new Error(String(error));
     });
     const tracked = writing.finally(() => this.#inFlight.delete(tracked));
@@ -112,8 +125,8 @@ export class BatchWriter {
     return this.#count;
   }
 
-  async #writeBatch(batch: number, payload: BatchPayload): Promise<void> {
-    const body = JSON.stringify(payload);
+  async #writeBatch(batch: number, open: OpenBatch): Promise<void> {
+    const body = `[${open.parts.join(',')}]`;
     const blob = this.container.getBlockBlobClient(
       batchBlobName(this.ids.tenantId, this.ids.runId, batch),
     );
@@ -123,9 +136,12 @@ export class BatchWriter {
     const message: BatchMessage = {
       ...this.ids,
       batch,
-      kind: payload.kind,
-      segment: payload.segment,
-      size: payload.kind === 'subscribe' ? payload.subscribers.length : payload.emails.length,
+      kind: open.kind,
+      segment: open.target.segment,
+      listId: open.target.listId,
+      ...(open.target.listCreatedAt ? { listCreatedAt: open.target.listCreatedAt } : {}),
+      size: open.parts.length,
+      ...(open.kind === 'subscribe' ? { changes: open.changes } : {}),
       attempt: 0,
     };
     // The Functions host reads queue messages as base64 (host.json messageEncoding).

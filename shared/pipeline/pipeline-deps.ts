@@ -16,7 +16,16 @@ export interface IterablePipelineApi extends IterableListApi {
     subscribers: { email: string; dataFields: Record<string, unknown> }[],
     options?: { listCreatedAt?: number },
   ): Promise<BulkResultLike>;
-  unsubscribe(listId: number, emails: string[]): Promise<BulkResultLike>;
+  subscribeJson(
+    listId: number,
+    subscribersJson: string,
+    options?: { listCreatedAt?: number },
+  ): Promise<BulkResultLike>;
+  unsubscribe(
+    listId: number,
+    emails: string[],
+    options?: { listCreatedAt?: number },
+  ): Promise<BulkResultLike>;
 }
 
 /** Everything the planner, the batch worker and the finalizer use, built once per process. */

@@ -1,44 +1,43 @@
 import { z } from 'zod';
+import type { SubscribeChange } from './delta-plan';
 
-/** Queue export-batches: a reference to one batch blob, never the members themselves. */
+/**
+ * Queue export-batches: one batch of one run, by reference. The members themselves are in the
+ * batch blob, as the JSON array Iterable takes (`subscribers` of lists/subscribe, or the e-mails
+ * to unsubscribe), so the worker sends the bytes as they are instead of parsing and re-writing
+ * them. Everything else the worker needs to send and count the batch travels here.
+ */
 export const BatchMessageSchema = z.strictObject({
   tenantId: z.string(),
   exportId: z.uuid(),
   runId: z.uuid(),
   batch: z.number().int().min(0),
-  /** What the batch holds, so a batch whose blob cannot be read can still be counted. */
   kind: z.enum(['subscribe', 'unsubscribe']),
   segment: z.string(),
+  listId: z.number().int(),
+  /** When the list was created, for the grace window of a new list (ms since the epoch). */
+  listCreatedAt: z.number().optional(),
+  /** Members in the batch: counted as failed if the batch can never be sent. */
   size: z.number().int().min(1),
+  /** Subscribe only: per member, in order, a = new to the list, u = changed, r = re-sent. */
+  changes: z
+    .string()
+    .regex(/^[aur]*$/)
+    .optional(),
   /** Times this batch was put back after throttling or a transient failure. */
   attempt: z.number().int().min(0).default(0),
 });
 export type BatchMessage = z.infer<typeof BatchMessageSchema>;
 
-const SubscriberSchema = z.object({
-  email: z.string(),
-  dataFields: z.record(z.string(), z.unknown()),
-});
+export const changeCodes: Record<SubscribeChange, string> = {
+  added: 'a',
+  updated: 'u',
+  resent: 'r',
+};
 
-/** A batch blob: at most 1,000 members and under 4 MB, for one list. */
-export const BatchPayloadSchema = z.discriminatedUnion('kind', [
-  z.object({
-    kind: z.literal('subscribe'),
-    segment: z.string(),
-    listId: z.number().int(),
-    listCreatedAt: z.number().optional(),
-    subscribers: z.array(SubscriberSchema),
-    /** Per member: was it new to the list, or re-sent for changed fields (or a full run)? */
-    changes: z.array(z.enum(['added', 'updated', 'resent'])),
-  }),
-  z.object({
-    kind: z.literal('unsubscribe'),
-    segment: z.string(),
-    listId: z.number().int(),
-    emails: z.array(z.string()),
-  }),
-]);
-export type BatchPayload = z.infer<typeof BatchPayloadSchema>;
+/** The batch blob read back (only when a batch's members must be known one by one). */
+export const SubscribersSchema = z.array(z.object({ email: z.string() }).loose());
+export const EmailsSchema = z.array(z.string());
 
 export const maxBatchMembers = 1000;
 /** Iterable refuses bodies of 4 MB or more; stay well under with room for the envelope. */

@@ -1,7 +1,7 @@
 import { z, ZodError } from 'zod';
 import { emptyCounts, type Run } from '../runs/run-schemas';
 import type { StoredRun } from '../runs/run-store';
-import { failuresBlobName, readBatchPayload } from './batch-sender';
+import { batchEmails, failuresBlobName, readBatchBody } from './batch-sender';
 import type { ExportedState } from './exported-state';
 import type { PipelineDeps } from './pipeline-deps';
 import type { BatchResult } from './run-progress';
@@ -105,7 +105,7 @@ async function commitState(
       ? await deps.state.loadBlob(previousBlob)
       : new Map<string, string>();
     const unconfirmed = await Promise.all(
-      failing.map((result) => failedMembers(deps, ids, result.batch)),
+      failing.map((result) => failedMembers(deps, ids, result)),
     );
     let next: ExportedState;
     if (unconfirmed.some((members) => members === undefined)) {
@@ -152,10 +152,10 @@ async function commitState(
 async function failedMembers(
   deps: PipelineDeps,
   ids: { tenantId: string; runId: string },
-  batch: number,
+  result: BatchResult & { batch: number },
 ): Promise<string[] | undefined> {
   try {
-    const blob = deps.work.getBlobClient(failuresBlobName(ids.tenantId, ids.runId, batch));
+    const blob = deps.work.getBlobClient(failuresBlobName(ids.tenantId, ids.runId, result.batch));
     const failures = FailuresSchema.parse(
       JSON.parse((await blob.downloadToBuffer()).toString('utf8')),
     );
@@ -164,8 +164,7 @@ async function failedMembers(
     if (statusCodeOf(error) !== 404) throw error;
   }
   try {
-    const payload = await readBatchPayload(deps, ids.tenantId, ids.runId, batch);
-    return payload.kind === 'subscribe' ? payload.subscribers.map((s) => s.email) : payload.emails;
+    return batchEmails(result, await readBatchBody(deps, ids.tenantId, ids.runId, result.batch));
   } catch (error) {
     if (statusCodeOf(error) === 404 || error instanceof SyntaxError || error instanceof ZodError)
       return undefined;

@@ -23,6 +23,11 @@ export const BatchResultSchema = z.object({
 });
 export type BatchResult = z.infer<typeof BatchResultSchema>;
 
+export interface ShardMarks {
+  /** Whether every batch of this shard, out of `batchCount`, is marked done. */
+  shardComplete(batchCount: number): boolean;
+}
+
 /**
  * Per-run bookkeeping in the runs table (the tenant's partition): one result row per batch,
  * created once, and completion marks: each batch sets its own character in one of a few shard
@@ -32,21 +37,34 @@ export type BatchResult = z.infer<typeof BatchResultSchema>;
 export class RunProgress {
   constructor(private readonly table: TableClient) {}
 
-  /** Records a batch's result (the first one recorded stands) and marks the batch done. */
+  /**
+   * Records a batch's result (the first one recorded stands) and marks the batch done. Returns
+   * the batch's shard of marks as they are after its own, so the caller can tell whether it may
+   * have been the last batch (only a batch that fills its shard can be).
+   */
   async recordBatch(
     tenantId: string,
     exportId: string,
     runId: string,
     batch: number,
     result: BatchResult,
-  ): Promise<void> {
+  ): Promise<ShardMarks> {
     try {
       const rowKey = batchKey(exportId, runId, batch);
       await this.table.createEntity({ partitionKey: tenantId, rowKey, ...result });
     } catch (error) {
       if (statusCodeOf(error) !== 409) throw error;
     }
-    await this.#markDone(tenantId, exportId, runId, batch);
+    const marks = await this.#markDone(tenantId, exportId, runId, batch);
+    const shard = batch % counterShards;
+    return {
+      shardComplete(batchCount: number) {
+        const expected = shard < batchCount ? Math.ceil((batchCount - shard) / counterShards) : 0;
+        for (let position = 0; position < expected; position++)
+          if (marks[position] !== '1') return false;
+        return true;
+      },
+    };
   }
 
   async batchRecorded(
@@ -100,7 +118,13 @@ export class RunProgress {
     return found;
   }
 
-  async #markDone(tenantId: string, exportId: string, runId: string, batch: number): Promise<void> {
+  /** Sets the batch's mark; returns its shard's marks as written (or as found, if set). */
+  async #markDone(
+    tenantId: string,
+    exportId: string,
+    runId: string,
+    batch: number,
+  ): Promise<string> {
     const shard = batch % counterShards;
     const position = Math.floor(batch / counterShards);
     const rowKey = `${exportId}|progress|${runId}|${String(shard).padStart(2, '0')}`;
@@ -112,7 +136,7 @@ export class RunProgress {
         if (statusCodeOf(error) !== 404) throw error;
       }
       const marks = (row?.marks ?? '').padEnd(position + 1, '0');
-      if (marks[position] === '1') return;
+      if (marks[position] === '1') return marks;
       const next = `${marks.slice(0, position)}1${marks.slice(position + 1)}`;
       try {
         if (row) {
@@ -122,7 +146,7 @@ export class RunProgress {
         } else {
           await this.table.createEntity({ partitionKey: tenantId, rowKey, marks: next });
         }
-        return;
+        return next;
       } catch (error) {
         // Another batch of this shard wrote first: read again and retry.
         const status = statusCodeOf(error);

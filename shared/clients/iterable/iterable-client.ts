@@ -173,6 +173,25 @@ export class IterableClient {
     });
   }
 
+  /**
+   * As `subscribe`, with the subscribers already serialized as the JSON array Iterable takes
+   * (a batch written once by the planner is sent as it is, without parsing it again).
+   */
+  async subscribeJson(
+    listId: number,
+    subscribersJson: string,
+    options: ListWriteOptions = {},
+  ): Promise<BulkUpdateResult> {
+    return this.send({
+      method: 'POST',
+      path: '/api/lists/subscribe',
+      body: `{"listId":${JSON.stringify(listId)},"subscribers":${subscribersJson}}`,
+      idempotent: true,
+      listReadyBy: this.listReadyBy(listId, options.listCreatedAt),
+      parse: (text) => toBulkUpdateResult(parseJson(BulkUpdateResponseSchema, text)),
+    });
+  }
+
   /** Removes members from the list, and only from the list. */
   async unsubscribe(
     listId: number,
