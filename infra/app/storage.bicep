@@ -5,6 +5,9 @@ param name string
 param location string
 param tags object = {}
 param deploymentContainerName string
+@description('Days a run\'s batch blobs, failure lists and rejections are kept in export-batches')
+@minValue(1)
+param runFilesRetentionDays int = 30
 
 // Every name here comes from shared/storage-layout.ts; test/infra checks the two stay equal.
 var queueNames = [
@@ -73,6 +76,44 @@ resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2
     }
   }
 ]
+
+// A run's batches are read once; its failure lists and rejections are read while people look at
+// the run. Nothing deletes them one by one, so the container expires them.
+resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05-01' = {
+  parent: account
+  name: 'default'
+  properties: {
+    policy: {
+      rules: [
+        {
+          name: 'expire-run-files'
+          enabled: true
+          type: 'Lifecycle'
+          definition: {
+            filters: {
+              blobTypes: [
+                'blockBlob'
+              ]
+              prefixMatch: [
+                'export-batches/'
+              ]
+            }
+            actions: {
+              baseBlob: {
+                delete: {
+                  daysAfterModificationGreaterThan: runFilesRetentionDays
+                }
+              }
+            }
+          }
+        }
+      ]
+    }
+  }
+  dependsOn: [
+    containers
+  ]
+}
 
 resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
   parent: blobService
