@@ -111,7 +111,6 @@ async function timedRun(
   const seconds = (performance.now() - started) / 1000;
   const after = processUsage(pid);
   const statsAfter = (await standIn(stack, 'stats')) as StandInStats;
-    console.log(JSON.stringify(statsAfter), JSON.stringify(current.counts));
   if (current.status !== 'succeeded' && current.status !== 'partiallySucceeded') {
     throw new Error(`Run ended ${String(current.status)}: ${JSON.stringify(current.error)}`);
   }
