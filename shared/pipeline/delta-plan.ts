@@ -18,11 +18,15 @@ export interface DeltaOptions {
   syncMode: 'mirror' | 'addOnly';
 }
 
+/** Marks a record as seen in this snapshot; hashes never start with it. */
+const seenMark = '+';
+
 /**
  * Compares the segment's members with the last confirmed state. Members to send go to
  * `subscribe` as they stream by; once the segment is read, members who left are returned for
- * unsubscribing (mirror mode only), with the counts. The next state is built alongside: it holds
- * what Iterable will have if every batch is confirmed, and failures are taken out of it later.
+ * unsubscribing (mirror mode only), with the counts. The next state is built in the same map as
+ * the previous one (which the plan takes over), so a million members cost one map, not two: it
+ * holds what Iterable will have if every batch is confirmed, and failures are taken out later.
  */
 export async function planDelta(
   members: AsyncIterable<Member[]>,
@@ -32,15 +36,15 @@ export async function planDelta(
   subscribe: (member: Member, change: SubscribeChange) => Promise<void> | void,
 ): Promise<{ counts: DeltaCounts; removed: string[]; next: ExportedState }> {
   const counts: DeltaCounts = { total: 0, added: 0, updated: 0, unchanged: 0, removed: 0 };
-  const next: ExportedState = new Map();
+  const state = previous;
   for await (const chunk of members) {
     for (const member of chunk) {
+      const before = state.get(member.email);
       // The first row of an address wins: a later one cannot be told apart from a mistake.
-      if (next.has(member.email)) continue;
+      if (before !== undefined && before.startsWith(seenMark)) continue;
       counts.total++;
       const hash = dataFieldsHash(member.dataFields);
-      const before = previous.get(member.email);
-      next.set(member.email, hash);
+      state.set(member.email, seenMark + hash);
       const change: SubscribeChange | undefined =
         before === undefined
           ? 'added'
@@ -57,15 +61,15 @@ export async function planDelta(
     }
   }
   const removed: string[] = [];
-  for (const [email, hash] of previous) {
-    if (next.has(email)) continue;
-    if (options.syncMode === 'mirror') {
+  for (const [email, value] of state) {
+    if (value.startsWith(seenMark)) {
+      state.set(email, value.slice(seenMark.length));
+    } else if (options.syncMode === 'mirror') {
       removed.push(email);
-    } else {
-      // addOnly keeps them in Iterable, so the record keeps them too.
-      next.set(email, hash);
+      state.delete(email);
     }
+    // addOnly keeps leavers in Iterable, so the record keeps them too.
   }
   counts.removed = removed.length;
-  return { counts, removed, next };
+  return { counts, removed, next: state };
 }

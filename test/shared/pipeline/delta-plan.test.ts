@@ -29,7 +29,9 @@ const segment = [
 
 async function plan(mode: 'delta' | 'full', syncMode: 'mirror' | 'addOnly') {
   const sent: [string, SubscribeChange][] = [];
-  const result = await planDelta(membersOf(segment), previous, { mode, syncMode }, (m, change) => {
+  // The plan takes the previous state over and turns it into the next one: give it a copy.
+  const state = new Map(previous);
+  const result = await planDelta(membersOf(segment), state, { mode, syncMode }, (m, change) => {
     sent.push([m.email, change]);
   });
   return { ...result, sent };
@@ -49,6 +51,8 @@ describe('planDelta', () => {
       'new@example.com',
       'same@example.com',
     ]);
+    expect(next.get('changed@example.com')).toBe(dataFieldsHash({ city: 'Paris' }));
+    expect(next.get('same@example.com')).toBe(dataFieldsHash({ city: 'Oslo' }));
   });
 
   it('never unsubscribes in addOnly mode and keeps leavers in the record', async () => {
