@@ -54,29 +54,39 @@ export function csvHeaderColumns(text: string, complete: boolean): ColumnsReadin
 
 /**
  * The union of the keys of the first JSON lines, in first-seen order. Only complete lines count:
- * the last line of a partial read is cut. One complete line is enough; a partial read with none
- * asks for more.
+ * the last line of a partial read is cut. A line that is not a JSON object is passed over, as the
+ * export passes over it (a rejection naming its line): one bad row must not make the whole segment
+ * unusable. One object is enough; a partial read without one asks for more, and a snapshot whose
+ * sampled lines hold none is unreadable, naming the first bad line.
  */
 export function jsonLinesColumns(text: string, complete: boolean): ColumnsReading {
   const lines = text.split('\n');
   if (!complete) lines.pop();
   const keys = new Set<string>();
   let sampled = 0;
+  let objects = 0;
+  let firstBad: { line: number; what: string } | undefined;
   for (const [index, line] of lines.entries()) {
     if (sampled === jsonLinesSampled) break;
     if (line.trim() === '') continue;
+    sampled++;
     const value = parseJsonLine(line);
-    if (value === undefined) {
-      return problem('UnreadableHeader', `Line ${index + 1} of the snapshot is not JSON.`);
-    }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      return problem('UnreadableHeader', `Line ${index + 1} of the snapshot is not a JSON object.`);
+      firstBad ??= { line: index + 1, what: value === undefined ? 'JSON' : 'a JSON object' };
+      continue;
     }
     Object.keys(value).forEach((key) => keys.add(key));
-    sampled++;
+    objects++;
   }
-  if (sampled === 0) {
-    return complete ? problem('EmptyHeader', 'The JSON lines snapshot is empty.') : undefined;
+  if (objects === 0) {
+    if (!complete && sampled < jsonLinesSampled) return undefined;
+    if (firstBad) {
+      return problem(
+        'UnreadableHeader',
+        `Line ${firstBad.line} of the snapshot is not ${firstBad.what}.`,
+      );
+    }
+    return problem('EmptyHeader', 'The JSON lines snapshot is empty.');
   }
   if (keys.size === 0) {
     return problem('EmptyHeader', 'The first JSON lines of the snapshot have no fields.');

@@ -177,10 +177,10 @@ describe('SegmentCatalog', () => {
       expect(await catalog.get(tenant, '../x')).toBeUndefined();
     });
 
-    it('reports an empty snapshot, a broken gzip stream and a line that is not JSON', async () => {
+    it('reports an empty snapshot, a broken gzip stream and JSON lines without an object', async () => {
       await put('Empty.csv', '');
       await put('Not gzip.csv.gz', 'email\na@x.io\n');
-      await put('Bad lines.jsonl', '{"email":"a@x.io"}\n{email}\n');
+      await put('Bad lines.jsonl', '["a@x.io"]\n{email}\n');
       expect(await catalog.get(tenant, 'Empty')).toMatchObject({
         columns: [],
         sizeBytes: 0,
@@ -192,8 +192,22 @@ describe('SegmentCatalog', () => {
       });
       expect(await catalog.get(tenant, 'Bad lines')).toMatchObject({
         columns: [],
-        problem: { code: 'UnreadableHeader', message: 'Line 2 of the snapshot is not JSON.' },
+        problem: {
+          code: 'UnreadableHeader',
+          message: 'Line 1 of the snapshot is not a JSON object.',
+        },
       });
+    });
+
+    it('reads the columns of JSON lines past a broken line, which the export rejects alone', async () => {
+      await put(
+        'Some bad lines.jsonl',
+        '{"email":"a@x.io"}\n{email}\n{"email":"b@x.io","city":"Oslo"}\n',
+      );
+      expect(await catalog.get(tenant, 'Some bad lines')).toMatchObject({
+        columns: ['email', 'city'],
+      });
+      expect(await catalog.get(tenant, 'Some bad lines')).not.toHaveProperty('problem');
     });
 
     it('refuses a header longer than 1 MiB instead of reading on', async () => {

@@ -81,12 +81,32 @@ describe('jsonLinesColumns', () => {
     expect(jsonLinesColumns('{"email":"a@x.io","ci', false)).toBeUndefined();
   });
 
-  it('reports a line that is not a JSON object as UnreadableHeader, naming the line', () => {
-    expect(jsonLinesColumns('{"email":"a@x.io"}\nnot json\n', true)).toEqual({
+  it('passes over lines that are not JSON objects, as the export rejects only those rows', () => {
+    const text =
+      '{broken\n["a@x.io"]\nnull\n{"email":"a@x.io"}\n"s"\n{"email":"b@x.io","city":"Oslo"}\n';
+    expect(jsonLinesColumns(text, true)).toEqual({ columns: ['email', 'city'] });
+    expect(jsonLinesColumns('{broken\n{"email":"a@x.io"}\n', false)).toEqual({
+      columns: ['email'],
+    });
+  });
+
+  it('reads on while a partial read holds no JSON object yet', () => {
+    expect(jsonLinesColumns('{broken\n[1]\n{"email":"a@x', false)).toBeUndefined();
+  });
+
+  it('reports UnreadableHeader, naming the first bad line, when no sampled line is an object', () => {
+    expect(jsonLinesColumns('\nnot json\n[1]\n', true)).toEqual({
       problem: { code: 'UnreadableHeader', message: 'Line 2 of the snapshot is not JSON.' },
     });
-    expect(jsonLinesColumns('["a@x.io"]\n', true)).toMatchObject({
-      problem: { code: 'UnreadableHeader', message: expect.stringContaining('Line 1') as unknown },
+    expect(jsonLinesColumns('["a@x.io"]\n', true)).toEqual({
+      problem: {
+        code: 'UnreadableHeader',
+        message: 'Line 1 of the snapshot is not a JSON object.',
+      },
+    });
+    const garbage = Array.from({ length: jsonLinesSampled }, () => 'not json').join('\n');
+    expect(jsonLinesColumns(`${garbage}\n{"email":"late@x.io"}\n{"ema`, false)).toMatchObject({
+      problem: { code: 'UnreadableHeader' },
     });
   });
 
