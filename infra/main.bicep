@@ -41,6 +41,15 @@ param instanceMemoryMB int = 2048
 @description('NCRONTAB (six fields, UTC) of the timer that enqueues due exports.')
 param refreshTimerSchedule string = '0 */5 * * * *'
 
+@description('A run removing more than this percent of a list waits for an Admin to confirm it.')
+@minValue(0)
+@maxValue(100)
+param massRemovalGuardPercent int = 50
+
+@description('The mass-removal guard ignores runs removing fewer members than this.')
+@minValue(0)
+param massRemovalGuardMinCount int = 100
+
 @description('Object id of the platform identity that writes segment snapshots; empty grants no one.')
 param segmentsWriterPrincipalId string = ''
 
@@ -151,6 +160,8 @@ module api './app/api.bicep' = {
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
     refreshTimerSchedule: refreshTimerSchedule
+    massRemovalGuardPercent: massRemovalGuardPercent
+    massRemovalGuardMinCount: massRemovalGuardMinCount
   }
 }
 

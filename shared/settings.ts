@@ -27,6 +27,11 @@ export interface Settings {
    * itself, because a binding expression naming a missing setting stops the host.
    */
   refreshTimerSchedule: string;
+  /**
+   * A run that would remove more than `percent` of a list's members, and at least `minCount`,
+   * waits for an Admin's confirmation instead of sending: a truncated snapshot must not empty lists.
+   */
+  massRemovalGuard: { percent: number; minCount: number };
   appVersion: string;
 }
 
@@ -136,6 +141,16 @@ export function loadSettings(env: Env = process.env): Settings {
     refreshTimerSchedule: optionalSetting(env, 'REFRESH_TIMER_SCHEDULE', ncrontab)
       ? '%REFRESH_TIMER_SCHEDULE%'
       : defaultRefreshTimerSchedule,
+    massRemovalGuard: {
+      percent:
+        optionalSetting(
+          env,
+          'MASS_REMOVAL_GUARD_PERCENT',
+          z.coerce.number().min(0).max(100, 'must be a percentage (0-100)'),
+        ) ?? 50,
+      minCount:
+        optionalSetting(env, 'MASS_REMOVAL_GUARD_MIN_COUNT', z.coerce.number().int().min(0)) ?? 100,
+    },
     appVersion: optionalSetting(env, 'APP_VERSION', nonEmpty) ?? packageVersion(),
   };
 }

@@ -16,6 +16,8 @@ param authIssuer string
 param authAudience string
 param authJwksUrl string
 param refreshTimerSchedule string = '0 */5 * * * *'
+param massRemovalGuardPercent int = 50
+param massRemovalGuardMinCount int = 100
 @minValue(1)
 @maxValue(1000)
 param maximumInstanceCount int = 100
@@ -107,6 +109,9 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     MAX_INSTANCE_COUNT: string(maximumInstanceCount)
     // The refresh timer's schedule, bound as %REFRESH_TIMER_SCHEDULE%.
     REFRESH_TIMER_SCHEDULE: refreshTimerSchedule
+    // Runs removing more than this share of a list (and at least the count) wait for an Admin.
+    MASS_REMOVAL_GUARD_PERCENT: string(massRemovalGuardPercent)
+    MASS_REMOVAL_GUARD_MIN_COUNT: string(massRemovalGuardMinCount)
     // DefaultAzureCredential, wherever the SDKs use it, picks the user-assigned identity.
     AZURE_CLIENT_ID: identityClientId
     // With local auth off on the component, this string only says where to send telemetry; the

@@ -40,13 +40,18 @@ export class BatchWriter {
   #inFlight = new Set<Promise<void>>();
   #failure: Error | undefined;
   #open: OpenBatch | undefined;
+  /** Messages of batches written but not yet enqueued (when holding). */
+  readonly held: BatchMessage[] = [];
 
   constructor(
     private readonly container: ContainerClient,
     private readonly queue: QueueClient,
     private readonly ids: { tenantId: string; exportId: string; runId: string },
-    /** false for a dry run: count batches, write nothing. */
-    private readonly write: boolean,
+    /**
+     * send: write and enqueue each batch as it fills; hold: write the blobs but keep the messages
+     * (in `held`) until the plan is known to be safe; count: a dry run, nothing is written.
+     */
+    private readonly mode: 'send' | 'hold' | 'count',
   ) {}
 
   get batchCount(): number {
@@ -108,7 +113,7 @@ export class BatchWriter {
     if (!open) return;
     if (this.#failure) throw this.#failure;
     const batch = this.#count++;
-    if (!this.write) return;
+    if (this.mode === 'count') return;
     while (this.#inFlight.size >= writeConcurrency) await Promise.race(this.#inFlight);
     const writing = this.#writeBatch(batch, open).catch((error: unknown) => {
       this.#failure ??= error instanceof Error ? error : new Error(String(error));
@@ -144,7 +149,12 @@ export class BatchWriter {
       ...(open.kind === 'subscribe' ? { changes: open.changes } : {}),
       attempt: 0,
     };
-    // The Functions host reads queue messages as base64 (host.json messageEncoding).
-    await this.queue.sendMessage(Buffer.from(JSON.stringify(message)).toString('base64'));
+    if (this.mode === 'hold') this.held.push(message);
+    else await enqueueBatch(this.queue, message);
   }
+}
+
+export async function enqueueBatch(queue: QueueClient, message: BatchMessage): Promise<void> {
+  // The Functions host reads queue messages as base64 (host.json messageEncoding).
+  await queue.sendMessage(Buffer.from(JSON.stringify(message)).toString('base64'));
 }

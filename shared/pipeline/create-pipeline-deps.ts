@@ -8,6 +8,7 @@ import type { SegmentCatalog } from '../segments/segment-catalog';
 import { containerNames, queueNames, segmentsContainerName, tableNames } from '../storage-layout';
 import { ExportListStore } from './export-lists';
 import { ExportedStateStore } from './exported-state';
+import { HeldBatches } from './held-batches';
 import type { PipelineDeps } from './pipeline-deps';
 import { RunProgress } from './run-progress';
 
@@ -16,6 +17,8 @@ export function createPipelineDeps(
   services: { connections: ConnectionService; segments: SegmentCatalog },
 ): PipelineDeps {
   const stateContainer = clients.blobs.getContainerClient(containerNames.exportState);
+  const work = clients.blobs.getContainerClient(containerNames.batches);
+  const batchQueue = clients.queues.getQueueClient(queueNames.exportBatches);
   return {
     runs: new RunStore(clients.table(tableNames.runs)),
     progress: new RunProgress(clients.table(tableNames.runs)),
@@ -25,8 +28,10 @@ export function createPipelineDeps(
     segmentBlobs: clients.segmentBlobs.getContainerClient(segmentsContainerName),
     state: new ExportedStateStore(stateContainer),
     lists: new ExportListStore(stateContainer),
-    work: clients.blobs.getContainerClient(containerNames.batches),
-    batchQueue: clients.queues.getQueueClient(queueNames.exportBatches),
+    work,
+    batchQueue,
+    guard: clients.settings.massRemovalGuard,
+    held: new HeldBatches(work, batchQueue),
     iterable: (connection, apiKey) =>
       createIterableClient({
         connectionId: connection.id,

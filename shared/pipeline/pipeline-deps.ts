@@ -7,6 +7,7 @@ import type { SegmentCatalog } from '../segments/segment-catalog';
 import type { BulkResultLike } from './batch-sender';
 import type { ExportListStore, IterableListApi } from './export-lists';
 import type { ExportedStateStore } from './exported-state';
+import type { HeldBatches } from './held-batches';
 import type { RunProgress } from './run-progress';
 
 /** What the Iterable client offers the pipeline. */
@@ -41,6 +42,9 @@ export interface PipelineDeps {
   /** Batch blobs, failure lists and rejections of runs. */
   work: ContainerClient;
   batchQueue: QueueClient;
+  /** When a run's removals need an Admin's confirmation (see Settings.massRemovalGuard). */
+  guard: { percent: number; minCount: number };
+  held: HeldBatches;
   iterable(
     connection: { id: string; region: 'us' | 'eu'; requestsPerSecond?: number },
     apiKey: string,

@@ -10,6 +10,7 @@ import type { PipelineDeps } from './pipeline-deps';
 import { tryFinalizeRun } from './run-finalizer';
 import { segmentMembers, type Rejection } from './segment-members';
 import { readSnapshotRows } from './snapshot-rows';
+import { checkRemovals, removalsPossible, type SegmentRemovals } from './removal-guard';
 
 /** A run that cannot go on for a reason the user can fix; the run fails with this message. */
 class RunFailure extends Error {
@@ -28,6 +29,7 @@ class RunFailure extends Error {
  * A run that is no longer queued (cancelled, or a duplicate message) is left alone.
  */
 export async function planRun(deps: PipelineDeps, message: RunMessage): Promise<void> {
+  if (message.action === 'release') return releaseRun(deps, message);
   const { tenantId, exportId, runId } = message;
   const run = await deps.runs.get(tenantId, exportId, runId);
   if (!run || run.status !== 'queued') return;
@@ -48,6 +50,18 @@ export async function planRun(deps: PipelineDeps, message: RunMessage): Promise<
   }
 }
 
+/**
+ * A run an Admin confirmed (now `running`): its held batches go on the queue. Sent again after a
+ * crash, the batches are enqueued twice and counted once.
+ */
+async function releaseRun(deps: PipelineDeps, message: RunMessage): Promise<void> {
+  const { tenantId, exportId, runId } = message;
+  const run = await deps.runs.get(tenantId, exportId, runId);
+  if (!run || run.status !== 'running') return;
+  await deps.held.release(await deps.held.load(tenantId, runId));
+  await tryFinalizeRun(deps, tenantId, exportId, runId);
+}
+
 async function plan(deps: PipelineDeps, message: RunMessage, run: StoredRun): Promise<void> {
   const { tenantId, exportId, runId } = message;
   const exportRecord = await deps.exports.get(tenantId, exportId);
@@ -60,12 +74,17 @@ async function plan(deps: PipelineDeps, message: RunMessage, run: StoredRun): Pr
   const iterable = deps.iterable(connection, apiKey);
   const existing = await iterable.getLists();
   const storedLists = await deps.lists.load(tenantId, exportId);
+  // Removals are known only once a snapshot is read: while they may trip the guard, batches are
+  // written but held back, so nothing is sent before the plan is known to be safe.
+  const { pointer } = await deps.state.committed(tenantId, exportId);
+  const hold = removalsPossible(exportRecord.syncMode, pointer !== undefined, deps.guard);
   const writer = new BatchWriter(
     deps.work,
     deps.batchQueue,
     { tenantId, exportId, runId },
-    !run.dryRun,
+    run.dryRun ? 'count' : hold ? 'hold' : 'send',
   );
+  const removals: SegmentRemovals[] = [];
   const rejections: Rejection[] = [];
   const segments: Run['segments'] = [];
   const totals = { total: 0, added: 0, updated: 0, unchanged: 0, removed: 0 };
@@ -93,6 +112,7 @@ async function plan(deps: PipelineDeps, message: RunMessage, run: StoredRun): Pr
     );
     const members = segmentMembers(rows, exportRecord, (rejection) => rejections.push(rejection));
     const target = { segment: snapshot.name, listId: list.listId, listCreatedAt: list.createdAt };
+    const listSize = previous.size; // the plan takes the map over
     const planned = await planDelta(
       members,
       previous,
@@ -100,6 +120,7 @@ async function plan(deps: PipelineDeps, message: RunMessage, run: StoredRun): Pr
       (member, change) => writer.subscribe(target, member, change),
     );
     if (planned.removed.length) await writer.unsubscribe(target, planned.removed);
+    removals.push({ name: snapshot.name, listSize, removing: planned.removed.length });
     if (!run.dryRun)
       await deps.state.saveRunState(tenantId, exportId, runId, snapshot.name, planned.next);
     for (const key of Object.keys(totals) as (keyof typeof totals)[])
@@ -115,15 +136,26 @@ async function plan(deps: PipelineDeps, message: RunMessage, run: StoredRun): Pr
   if (!run.dryRun) await deps.lists.save(tenantId, exportId, storedLists);
   if (rejections.length) await saveRejections(deps, tenantId, runId, rejections);
 
+  const confirmation = run.dryRun ? undefined : checkRemovals(removals, deps.guard);
+  if (confirmation) await deps.held.save(tenantId, runId, writer.held);
+  else await deps.held.release(writer.held);
+
   const current = (await deps.runs.get(tenantId, exportId, runId))!;
   if (current.status !== 'planning') return; // cancelled meanwhile: the batches see it and stop
   const planned: StoredRun = {
     ...current,
-    status: run.dryRun ? 'succeeded' : 'running',
+    status: run.dryRun ? 'succeeded' : confirmation ? 'awaitingConfirmation' : 'running',
     batchCount,
     counts: { ...totals, rejected: rejections.length, failed: 0 },
     segments,
+    ...(confirmation ? { confirmation } : {}),
   };
+  if (confirmation) {
+    if (await deps.runs.save(tenantId, planned)) {
+      deps.log.info('Run held for confirmation', { runId, message: confirmation.message });
+    }
+    return;
+  }
   if (run.dryRun) {
     await deps.runs.finish(tenantId, {
       ...planned,

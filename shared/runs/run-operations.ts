@@ -91,6 +91,23 @@ export function runOperations(
       },
     }),
     defineOperation({
+      name: 'runs-confirm',
+      method: 'POST',
+      route: 'exports/{id}/runs/{runId}/confirm',
+      summary:
+        'Let a run held by the mass-removal guard (awaitingConfirmation) send its changes, removals included',
+      roles: ['Admin'],
+      response: RunSchema,
+      successStatus: 200,
+      handle: async ({ principal, params }) => {
+        const id = uuidParam(params, 'id', 'Export');
+        await exportService().assertWritable(principal, id);
+        return {
+          jsonBody: await runs().confirm(principal, id, uuidParam(params, 'runId', 'Run')),
+        };
+      },
+    }),
+    defineOperation({
       name: 'runs-rejections',
       method: 'GET',
       route: 'exports/{id}/runs/{runId}/rejections',

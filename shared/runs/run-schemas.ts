@@ -49,6 +49,23 @@ export const SkipReasonSchema = z.object({
 });
 export type SkipReason = z.infer<typeof SkipReasonSchema>;
 
+/** What the mass-removal guard found: the lists a run would shrink by more than allowed. */
+export const ConfirmationSchema = z.object({
+  message: z.string(),
+  /** The guard's setting: removals above this share of a list need confirming. */
+  thresholdPercent: z.number(),
+  segments: z.array(
+    z.object({
+      name: z.string(),
+      /** Members the export last confirmed in the list. */
+      listSize: z.number().int(),
+      removing: z.number().int(),
+      percent: z.number(),
+    }),
+  ),
+});
+export type Confirmation = z.infer<typeof ConfirmationSchema>;
+
 export const RunSchema = z
   .object({
     id: z.uuid(),
@@ -85,6 +102,9 @@ export const RunSchema = z
       .optional()
       .describe('While running: when the run should end at the pace of its batches so far'),
     error: z.object({ code: z.string(), message: z.string() }).optional(),
+    confirmation: ConfirmationSchema.optional().describe(
+      'Why the run waits (awaitingConfirmation) for an Admin to confirm or cancel it',
+    ),
     skipReason: SkipReasonSchema.optional().describe('For a skipped slot: why it did not run'),
   })
   .meta({ id: 'Run' });
@@ -103,5 +123,7 @@ export const RunMessageSchema = z.strictObject({
   tenantId: z.string(),
   exportId: z.uuid(),
   runId: z.uuid(),
+  /** A new run is planned; `release` sends the held batches of a confirmed run. */
+  action: z.literal('release').optional(),
 });
 export type RunMessage = z.infer<typeof RunMessageSchema>;

@@ -128,6 +128,45 @@ export class RunService {
     return cancelled;
   }
 
+  /**
+   * Lets a run held by the mass-removal guard send its batches: the run becomes `running` and a
+   * release message goes to the planner, which enqueues them. Only a held run can be confirmed.
+   */
+  async confirm(principal: Principal, exportId: string, runId: string): Promise<Run> {
+    const run = await this.store.get(principal.tenantId, exportId, runId);
+    if (!run) throw new NotFoundError('Run', runId);
+    if (run.status !== 'awaitingConfirmation') {
+      throw new ConflictError(`Run '${runId}' is ${run.status}, not awaitingConfirmation.`, {
+        target: 'runId',
+      });
+    }
+    const confirmed: StoredRun = { ...run, status: 'running' };
+    if (!(await this.store.save(principal.tenantId, confirmed))) {
+      throw new ConflictError('The run changed while it was being confirmed; try again.');
+    }
+    const message: RunMessage = {
+      tenantId: principal.tenantId,
+      exportId,
+      runId,
+      action: 'release',
+    };
+    try {
+      await this.queue.sendMessage(Buffer.from(JSON.stringify(message)).toString('base64'));
+    } catch (error) {
+      const current = await this.store.get(principal.tenantId, exportId, runId);
+      if (current?.status === 'running')
+        await this.store.save(principal.tenantId, { ...current, status: 'awaitingConfirmation' });
+      throw new DependencyError('storage', 'The run could not be released; try again.', error);
+    }
+    await this.audit.record(
+      principal,
+      'run.confirm',
+      { type: 'run', id: runId },
+      { exportId, removing: run.counts.removed },
+    );
+    return stripStorage((await this.store.get(principal.tenantId, exportId, runId)) ?? confirmed);
+  }
+
   /** Cancels the export's active run, if any (used when the export is deleted). */
   async cancelActive(principal: Principal, exportId: string): Promise<Run | undefined> {
     const active = await this.store.active(principal.tenantId, exportId);

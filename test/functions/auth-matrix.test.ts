@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { BlobServiceClient } from '@azure/storage-blob';
+import { odata, TableClient } from '@azure/data-tables';
 import type { TokenRequest } from '../../local/dev-issuer';
 import { allOperations } from '../../shared/api-operations';
 import type { Connection } from '../../shared/connections/connection-schemas';
@@ -45,6 +46,8 @@ const expectedStatus: Record<string, readonly number[]> = {
                              [401,  401,    401,   401,   401,    401,    200,   200,    200,   404],
   'POST exports/{id}/runs/{runId}/cancel':
                              [401,  401,    401,   401,   401,    401,    403,   200,    200,   404],
+  'POST exports/{id}/runs/{runId}/confirm':
+                             [401,  401,    401,   401,   401,    401,    403,   403,    200,   404],
   'GET exports/{id}/runs/{runId}/rejections':
                              [401,  401,    401,   401,   401,    401,    403,   403,    200,   404],
   'GET schedule':            [401,  401,    401,   401,   401,    401,    200,   200,    200,   200],
@@ -198,6 +201,27 @@ describe('who may call what: every route × every caller', () => {
     const run = response.json() as { id: string };
     main.ids.add(run.id);
     return { subject, run };
+  }
+
+  /** Puts a queued run where the mass-removal guard would leave it (the planner is off here). */
+  async function holdForConfirmation(runId: string) {
+    const runs = TableClient.fromConnectionString(stack.storage, 'runs', {
+      allowInsecureConnection: true,
+    });
+    for await (const entity of runs.listEntities<{ run: string }>({
+      queryOptions: { filter: odata`PartitionKey eq ${main.admin.tid} and runId eq ${runId}` },
+    })) {
+      if (!entity.run) continue; // the export's active-run marker names the run too
+      const run = JSON.parse(entity.run) as Record<string, unknown>;
+      await runs.updateEntity(
+        {
+          partitionKey: String(main.admin.tid),
+          rowKey: String(entity.rowKey),
+          run: JSON.stringify({ ...run, status: 'awaitingConfirmation' }),
+        },
+        'Merge',
+      );
+    }
   }
 
   async function readExport(id: string) {
@@ -430,6 +454,19 @@ describe('who may call what: every route × every caller', () => {
         },
         leftAlone: async () => {
           expect((await runsOf(subject.id))[0]).toMatchObject({ status: 'queued' });
+        },
+      };
+    },
+    'POST exports/{id}/runs/{runId}/confirm': async () => {
+      const { subject, run } = await createRun();
+      await holdForConfirmation(run.id);
+      return {
+        path: `exports/${subject.id}/runs/${run.id}/confirm`,
+        succeeded: async () => {
+          expect((await runsOf(subject.id))[0]).toMatchObject({ status: 'running' });
+        },
+        leftAlone: async () => {
+          expect((await runsOf(subject.id))[0]).toMatchObject({ status: 'awaitingConfirmation' });
         },
       };
     },
