@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { QueueClient } from '@azure/storage-queue';
 import type { AuditTrail } from '../audit/audit-trail';
 import type { Principal } from '../http/auth';
@@ -11,6 +10,7 @@ import {
   type RunRequest,
 } from './run-schemas';
 import type { RunStore, StoredRun } from './run-store';
+import { newRunId } from './run-id';
 
 export interface RunRequestInput extends RunRequest {
   trigger: Run['trigger'];
@@ -54,8 +54,9 @@ export class RunService {
     input: RunRequestInput,
     segments: string[],
   ): Promise<Run> {
+    const now = Date.now();
     const run: Run = {
-      id: randomUUID(),
+      id: newRunId(now),
       exportId,
       trigger: input.trigger,
       ...(input.slot ? { slot: input.slot } : {}),
@@ -66,7 +67,7 @@ export class RunService {
       counts: emptyCounts(),
       percentComplete: 0,
       segments: segments.map((name) => ({ name, counts: emptyCounts() })),
-      createdAt: new Date().toISOString(),
+      createdAt: new Date(now).toISOString(),
     };
     if (!(await this.store.start(principal.tenantId, run))) {
       const active = await this.store.active(principal.tenantId, exportId);

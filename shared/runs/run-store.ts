@@ -3,6 +3,7 @@ import { odata } from '@azure/data-tables';
 import { z } from 'zod';
 import { RunSchema, type Run } from './run-schemas';
 import { statusCodeOf } from '../clients/azure-errors';
+import { runIdTime } from './run-id';
 
 /** Row keys sort ascending, so newer runs get smaller keys. */
 const maxTimestamp = 9_999_999_999_999;
@@ -64,6 +65,16 @@ export class RunStore {
   }
 
   async get(tenantId: string, exportId: string, runId: string): Promise<StoredRun | undefined> {
+    const createdAt = runIdTime(runId);
+    if (createdAt !== undefined) {
+      try {
+        return await this.#read(tenantId, rowKeyOf(exportId, createdAt, runId));
+      } catch (error) {
+        if (statusCodeOf(error) === 404) return undefined;
+        throw error;
+      }
+    }
+    // A run id that carries no time (not made by newRunId) is found by its columns.
     const rows = this.table.listEntities({
       queryOptions: {
         filter: odata`PartitionKey eq ${tenantId} and exportId eq ${exportId} and runId eq ${runId}`,
@@ -139,7 +150,11 @@ export class RunStore {
 }
 
 function runRowKey(run: Run): string {
-  return `${run.exportId}|${String(maxTimestamp - Date.parse(run.createdAt)).padStart(13, '0')}|${run.id}`;
+  return rowKeyOf(run.exportId, Date.parse(run.createdAt), run.id);
+}
+
+function rowKeyOf(exportId: string, createdAtMs: number, runId: string): string {
+  return `${exportId}|${String(maxTimestamp - createdAtMs).padStart(13, '0')}|${runId}`;
 }
 
 function runEntity(tenantId: string, run: Run) {

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newRunId } from './run-id';
 import type { TransactionAction } from '@azure/data-tables';
 import type { QueueClient } from '@azure/storage-queue';
 import { ConflictError, DependencyError } from '../http/errors';
@@ -89,7 +89,7 @@ export class ScheduledRuns {
 
 function newRun(request: SlotRequest, status: Run['status']): ScheduledRun {
   return {
-    id: randomUUID(),
+    id: newRunId(request.now.getTime()),
     exportId: request.exportId,
     trigger: 'schedule',
     slot: request.slot,
