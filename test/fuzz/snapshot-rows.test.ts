@@ -1,0 +1,210 @@
+import { Readable } from 'node:stream';
+import fc from 'fast-check';
+import { normalizeEmail } from '../../shared/pipeline/email-address';
+import { segmentMembers, type Member, type Rejection } from '../../shared/pipeline/segment-members';
+import { readSnapshotRows, type SnapshotFormat } from '../../shared/pipeline/snapshot-rows';
+
+/**
+ * Snapshot reading as a property: whatever the rows hold, however the bytes are cut into chunks
+ * (multi-byte characters split included), every record becomes exactly one member or one
+ * rejection naming its row, in order. FUZZ_RUNS=<factor> searches longer.
+ */
+
+const scale = Number(process.env.FUZZ_RUNS ?? 1) || 1;
+const runs = (count: number) => Math.max(1, Math.round(count * scale));
+
+const mapping = { emailField: 'email', dataFields: { firstName: 'first_name' } };
+
+/** The snapshot's bytes as a stream cut at the given offsets. */
+function streamOf(bytes: Buffer, cuts: number[]): Readable {
+  const offsets = [...new Set(cuts.map((cut) => cut % (bytes.length + 1)))].sort((a, b) => a - b);
+  const chunks: Buffer[] = [];
+  let start = 0;
+  for (const offset of [...offsets, bytes.length]) {
+    if (offset > start) chunks.push(bytes.subarray(start, offset));
+    start = Math.max(start, offset);
+  }
+  return Readable.from(chunks, { objectMode: false });
+}
+
+async function readAll(bytes: Buffer, format: SnapshotFormat, cuts: number[]) {
+  const members: Member[] = [];
+  const rejections: Rejection[] = [];
+  const rows = readSnapshotRows(streamOf(bytes, cuts), format, false);
+  for await (const chunk of segmentMembers(rows, mapping, (rejection) =>
+    rejections.push(rejection),
+  )) {
+    members.push(...chunk);
+  }
+  return { members, rejections };
+}
+
+interface Expected {
+  members: { email: string; firstName?: unknown }[];
+  rejections: Rejection[];
+}
+
+/** What a record must become: a member with its first name, or a rejection naming its row. */
+function expectRecord(expected: Expected, email: unknown, firstName: unknown, line: number) {
+  const normalized = normalizeEmail(email);
+  if (normalized) {
+    const member: Expected['members'][number] = { email: normalized };
+    if (firstName !== undefined && firstName !== '') member.firstName = firstName;
+    expected.members.push(member);
+    return;
+  }
+  const text = typeof email === 'string' ? email.trim() : '';
+  expected.rejections.push({
+    email: text,
+    reason: text ? 'invalidEmail' : 'missingEmail',
+    line,
+  });
+}
+
+const simplified = (members: Member[]) =>
+  members.map(({ email, dataFields }) =>
+    dataFields.firstName === undefined ? { email } : { email, firstName: dataFields.firstName },
+  );
+
+const csvCell = fc.oneof(
+  fc.string({ unit: 'grapheme', maxLength: 12 }),
+  fc.emailAddress(),
+  fc.constantFrom('a,b', 'say "hi"', 'two\nlines', 'crlf\r\ninside', ' padded ', '', 'Ünïcødé 🧪'),
+);
+const emailCell = fc.oneof(
+  { weight: 3, arbitrary: fc.emailAddress() },
+  { weight: 1, arbitrary: fc.constantFrom('', '  ', 'not-an-email', ' MiXeD@Example.COM ') },
+  { weight: 1, arbitrary: csvCell },
+);
+
+/** RFC 4180 text: a field is quoted when it must be, and sometimes when it need not be. */
+function csvField(value: string, quote: boolean): string {
+  return quote || /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+const csvSnapshot = fc.record({
+  rows: fc.array(
+    fc.record({
+      email: emailCell,
+      // Ragged rows: fewer cells than the header (no first name, even no e-mail) or more.
+      rest: fc.array(csvCell, { maxLength: 4 }),
+      width: fc.integer({ min: 0, max: 5 }),
+      quote: fc.boolean(),
+    }),
+    { maxLength: 40 },
+  ),
+  bom: fc.boolean(),
+  newline: fc.constantFrom('\n', '\r\n'),
+  trailingNewline: fc.boolean(),
+  cuts: fc.array(fc.nat(), { maxLength: 8 }),
+});
+
+const jsonLine = fc.oneof(
+  fc.record({
+    kind: fc.constant('object' as const),
+    email: fc.oneof(
+      fc.emailAddress(),
+      fc.constantFrom('', 'nope', ' UP@Example.com '),
+      fc.jsonValue({ maxDepth: 1 }),
+    ),
+    firstName: fc.option(fc.string({ unit: 'grapheme', maxLength: 10 }), { nil: undefined }),
+    other: fc.dictionary(fc.string({ maxLength: 5 }), fc.jsonValue({ maxDepth: 1 }), {
+      maxKeys: 2,
+    }),
+  }),
+  fc.record({
+    kind: fc.constant('broken' as const),
+    text: fc
+      .oneof(
+        fc.string({ unit: 'grapheme', maxLength: 20 }).map((text) => `{"email":"${text}`),
+        fc.constantFrom('{', '{email}', "{'email':'a@x.io'}", '{"email":"a@x.io",}', 'undefined'),
+      )
+      .filter((text) => !text.includes('\n') && !parses(text)),
+  }),
+  fc.record({
+    kind: fc.constant('notAnObject' as const),
+    value: fc.oneof(
+      fc.constant(null),
+      fc.integer(),
+      fc.string({ maxLength: 8 }),
+      fc.array(fc.integer(), { maxLength: 3 }),
+    ),
+  }),
+  fc.record({ kind: fc.constant('blank' as const), text: fc.constantFrom('', ' ', '\t', '\r') }),
+);
+
+function parses(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const jsonLinesSnapshot = fc.record({
+  lines: fc.array(jsonLine, { maxLength: 40 }),
+  bom: fc.boolean(),
+  newline: fc.constantFrom('\n', '\r\n'),
+  trailingNewline: fc.boolean(),
+  cuts: fc.array(fc.nat(), { maxLength: 8 }),
+});
+
+describe('reading a snapshot, as a property', () => {
+  it('turns every record of a well-formed CSV into one member or one rejection with its row', async () => {
+    await fc.assert(
+      fc.asyncProperty(csvSnapshot, async (snapshot) => {
+        const expected: Expected = { members: [], rejections: [] };
+        const lines = ['email,first_name,city'];
+        snapshot.rows.forEach((row, index) => {
+          const cells = [row.email, ...row.rest].slice(0, Math.max(1, row.width));
+          let text = cells.map((cell) => csvField(cell, row.quote)).join(',');
+          // A line with nothing on it is no record at all; a quoted empty field is one.
+          if (text === '') text = '""';
+          lines.push(text);
+          expectRecord(expected, cells[0], cells[1], index + 2);
+        });
+        const text =
+          lines.join(snapshot.newline) + (snapshot.trailingNewline ? snapshot.newline : '');
+        const bytes = Buffer.from((snapshot.bom ? '\ufeff' : '') + text, 'utf8');
+        const read = await readAll(bytes, 'csv', snapshot.cuts);
+        expect(read.rejections).toEqual(expected.rejections);
+        expect(simplified(read.members)).toEqual(expected.members);
+      }),
+      { numRuns: runs(200) },
+    );
+  });
+
+  it('turns every JSON line into one member or one rejection with its line, broken ones included', async () => {
+    await fc.assert(
+      fc.asyncProperty(jsonLinesSnapshot, async (snapshot) => {
+        const expected: Expected = { members: [], rejections: [] };
+        const texts = snapshot.lines.map((line, index) => {
+          const number = index + 1;
+          switch (line.kind) {
+            case 'blank':
+              return line.text;
+            case 'broken':
+              expected.rejections.push({ email: '', reason: 'unreadableRow', line: number });
+              return line.text;
+            case 'notAnObject':
+              expected.rejections.push({ email: '', reason: 'unreadableRow', line: number });
+              return JSON.stringify(line.value);
+            case 'object': {
+              const value = { ...line.other, email: line.email, first_name: line.firstName };
+              expectRecord(expected, line.email, line.firstName, number);
+              return JSON.stringify(value);
+            }
+          }
+        });
+        const text =
+          texts.join(snapshot.newline) + (snapshot.trailingNewline ? snapshot.newline : '');
+        const bytes = Buffer.from((snapshot.bom ? '\ufeff' : '') + text, 'utf8');
+        const read = await readAll(bytes, 'jsonl', snapshot.cuts);
+        expect(read.rejections).toEqual(expected.rejections);
+        expect(simplified(read.members)).toEqual(expected.members);
+      }),
+      { numRuns: runs(200) },
+    );
+  });
+});
