@@ -32,18 +32,28 @@ export function azuriteConnectionString(ports: AzuritePorts, host = '127.0.0.1')
   ].join(';');
 }
 
+export interface AzuriteOptions {
+  /**
+   * A folder Azurite keeps its data in, so a stopped Azurite started again on the same folder
+   * (and ports) finds its blobs, queues and tables as they were. Default: in memory only.
+   */
+  location?: string;
+}
+
 /**
- * Starts Azurite from node_modules as a child process: in memory, telemetry off, on loopback.
- * Resolves once all three services listen, with the ports they actually took.
+ * Starts Azurite from node_modules as a child process: in memory unless given a `location`,
+ * telemetry off, on loopback. Resolves once all three services listen, with the ports they
+ * actually took.
  */
 export async function startAzurite(
   ports: AzuritePorts = defaultAzuritePorts,
   host = '127.0.0.1',
+  options: AzuriteOptions = {},
 ): Promise<Azurite> {
   const script = require.resolve('azurite/dist/src/azurite.js');
   const args = [
     script,
-    '--inMemoryPersistence',
+    ...(options.location ? ['--location', options.location] : ['--inMemoryPersistence']),
     '--disableTelemetry',
     // The newest storage SDKs send an x-ms-version newer than Azurite knows (2026-10-06 from
     // storage-blob 12.34); the operations the app uses are unchanged, so skip the check.
