@@ -28,6 +28,12 @@ export interface FunctionHostOptions {
   log?: HostLog;
   /** How long shutdown waits for running invocations before returning their messages. */
   shutdownGraceMs?: number;
+  /**
+   * How long a queue message stays invisible while its function runs (renewed halfway); default
+   * 600 s, as in Azure. A host that is killed leaves its messages invisible this long, so tests
+   * that kill the host shorten it rather than wait ten minutes.
+   */
+  queueLeaseSeconds?: number;
 }
 
 export interface FunctionHost {
@@ -143,6 +149,7 @@ export async function startFunctionHost(options: FunctionHostOptions): Promise<F
           invoker,
           log,
           queueService: queueService(trigger.connection as string | undefined),
+          leaseSeconds: options.queueLeaseSeconds,
         });
         listeners.push(listener);
         admin.addQueue(fn, bindingName);
@@ -243,6 +250,7 @@ function createQueueListener(
     invoker: Invoker;
     log: HostLog;
     queueService: QueueServiceClient;
+    leaseSeconds: number | undefined;
   },
 ): QueueListener {
   const name = queueName.toLowerCase();
@@ -255,6 +263,7 @@ function createQueueListener(
     options: deps.config.queues,
     invoker: deps.invoker,
     log: deps.log,
+    leaseSeconds: deps.leaseSeconds,
   });
 }
 

@@ -5,6 +5,7 @@ import { startFunctionHost } from './function-host';
 /**
  * Runs the local Functions host alone:
  *   node dist/local/host/main.js [--script-root DIR] [--entry GLOB] [--port N] [--shutdown-grace-ms N]
+ *     [--queue-lease-seconds N]
  * The script root holds host.json and package.json (default: the current folder); PORT sets the
  * port when --port is not given (default 7071).
  */
@@ -15,6 +16,7 @@ async function main(): Promise<void> {
       entry: { type: 'string' },
       port: { type: 'string' },
       'shutdown-grace-ms': { type: 'string' },
+      'queue-lease-seconds': { type: 'string' },
     },
   });
   const port = Number(values.port ?? process.env.PORT ?? 7071);
@@ -26,6 +28,7 @@ async function main(): Promise<void> {
     entry: values.entry,
     port,
     shutdownGraceMs: values['shutdown-grace-ms'] ? Number(values['shutdown-grace-ms']) : undefined,
+    queueLeaseSeconds: leaseSeconds(values['queue-lease-seconds']),
   });
   process.stdout.write(`Host listening on ${host.url}\n`);
   const shutdown = (signal: string) => {
@@ -40,6 +43,16 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+/** A queue lease Azure Storage accepts: 1 s to 7 days. */
+function leaseSeconds(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const seconds = Number(value);
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > 7 * 24 * 3600) {
+    throw new Error(`--queue-lease-seconds must be a whole number of seconds, not "${value}"`);
+  }
+  return seconds;
 }
 
 main().catch((error: unknown) => {

@@ -6,8 +6,11 @@ import type { HostLog } from './host-log';
 import type { Invoker } from './invoker';
 import { decodeMessage } from './queue-encoding';
 
-/** Messages are leased for 10 minutes and the lease renewed while the function runs (QueueListener.cs). */
-const leaseSeconds = 600;
+/**
+ * Messages are leased for 10 minutes and the lease renewed while the function runs
+ * (QueueListener.cs): a host that dies mid-invocation leaves its messages invisible that long.
+ */
+const defaultLeaseSeconds = 600;
 const minPollMs = 100;
 
 export interface QueueListenerDeps {
@@ -19,6 +22,8 @@ export interface QueueListenerDeps {
   options: QueueOptions;
   invoker: Pick<Invoker, 'invoke'>;
   log: HostLog;
+  /** How long a received message stays invisible while it runs; default 600 s, as in Azure. */
+  leaseSeconds?: number;
   /** How often a running message's lease is renewed: halfway through it, unless a test says otherwise. */
   leaseRenewMs?: number;
 }
@@ -58,6 +63,10 @@ export class QueueListener {
   #backoffMs = 0;
 
   constructor(private readonly deps: QueueListenerDeps) {}
+
+  get #leaseSeconds(): number {
+    return this.deps.leaseSeconds ?? defaultLeaseSeconds;
+  }
 
   get queueName(): string {
     return this.deps.queue.name;
@@ -114,7 +123,7 @@ export class QueueListener {
       try {
         const response = await queue.receiveMessages({
           numberOfMessages: options.batchSize,
-          visibilityTimeout: leaseSeconds,
+          visibilityTimeout: this.#leaseSeconds,
         });
         messages = response.receivedMessageItems;
         warnedMissing = false;
@@ -181,7 +190,7 @@ export class QueueListener {
       );
     }
 
-    const renewMs = this.deps.leaseRenewMs ?? (leaseSeconds / 2) * 1000;
+    const renewMs = this.deps.leaseRenewMs ?? (this.#leaseSeconds / 2) * 1000;
     lease.renewTimer = setInterval(() => this.#renew(lease), renewMs);
     let succeeded: boolean;
     try {
@@ -275,7 +284,7 @@ export class QueueListener {
         id,
         lease.popReceipt,
         undefined,
-        leaseSeconds,
+        this.#leaseSeconds,
       );
       if (updated.popReceipt) lease.popReceipt = updated.popReceipt;
     }).catch((error: unknown) => {
