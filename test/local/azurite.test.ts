@@ -1,0 +1,38 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { BlobServiceClient } from '@azure/storage-blob';
+import { QueueClient } from '@azure/storage-queue';
+import { startAzurite } from '../../local/azurite';
+
+describe('startAzurite', () => {
+  it('with a data folder, finds its blobs and queue messages again after a restart', async () => {
+    const location = mkdtempSync(path.join(os.tmpdir(), 'azurite-data-'));
+    let azurite = await startAzurite({ blob: 0, queue: 0, table: 0 }, '127.0.0.1', { location });
+    try {
+      const queue = new QueueClient(azurite.connectionString, 'kept-messages');
+      await queue.create();
+      await queue.sendMessage('kept');
+      const container = BlobServiceClient.fromConnectionString(
+        azurite.connectionString,
+      ).getContainerClient('kept-blobs');
+      await container.create();
+      await container.getBlockBlobClient('kept.txt').upload('kept', 4);
+      await azurite.stop();
+
+      azurite = await startAzurite(azurite.ports, '127.0.0.1', { location });
+      const { peekedMessageItems } = await new QueueClient(
+        azurite.connectionString,
+        'kept-messages',
+      ).peekMessages();
+      expect(peekedMessageItems.map((message) => message.messageText)).toEqual(['kept']);
+      const blob = BlobServiceClient.fromConnectionString(azurite.connectionString)
+        .getContainerClient('kept-blobs')
+        .getBlockBlobClient('kept.txt');
+      expect((await blob.downloadToBuffer()).toString()).toBe('kept');
+    } finally {
+      await azurite.stop();
+      rmSync(location, { recursive: true, force: true });
+    }
+  });
+});
