@@ -19,7 +19,54 @@ export async function readJsonBody<T>(request: HttpRequest, schema: z.ZodType<T>
   } catch (error) {
     throw new ValidationError('The request body is not valid JSON.', { cause: error });
   }
+  refuseIllFormedText(value);
   return parseInput(value, schema, 'The request body is not valid.');
+}
+
+// Half of a UTF-16 surrogate pair on its own (JSON lets `"\ud800"` through) is no character:
+// encodeURIComponent throws on it, and storage keys, URLs and Iterable cannot carry it.
+const loneSurrogate = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+interface Visit {
+  value: unknown;
+  key?: string;
+  parent?: Visit;
+}
+
+function pathOf(visit: Visit): string {
+  const keys: string[] = [];
+  for (let at: Visit | undefined = visit; at?.key !== undefined; at = at.parent) keys.push(at.key);
+  return keys.reverse().join('.') || '(body)';
+}
+
+/**
+ * 400 for a field name or string value that is not well-formed Unicode, naming where it is. The
+ * walk keeps its own stack, so a body nested 100,000 deep cannot overflow the call stack.
+ */
+function refuseIllFormedText(body: unknown): void {
+  const pending: Visit[] = [{ value: body }];
+  for (let visit = pending.pop(); visit; visit = pending.pop()) {
+    const { value } = visit;
+    let target: string | undefined;
+    if (typeof value === 'string') {
+      if (loneSurrogate.test(value)) target = pathOf(visit);
+    } else if (value !== null && typeof value === 'object') {
+      for (const [key, item] of Object.entries(value)) {
+        if (loneSurrogate.test(key)) {
+          target = pathOf(visit);
+          break;
+        }
+        pending.push({ value: item, key, parent: visit });
+      }
+    }
+    if (target !== undefined) {
+      const message = `'${target}' holds text that is not well-formed Unicode (a lone surrogate).`;
+      throw new ValidationError(message, {
+        target,
+        details: [{ code: 'InvalidField', target, message }],
+      });
+    }
+  }
 }
 
 /** Parses any input (body, query, route) with a schema, naming each problem by its field. */

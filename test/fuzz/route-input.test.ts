@@ -193,6 +193,29 @@ describe('every route under arbitrary input', () => {
     },
   );
 
+  // Found by the property above: a lone surrogate in a display name or a segment name reached
+  // encodeURIComponent (a connection's name key, a blob prefix), which threw: a 500.
+  it.each(bodyOperations.map((operation) => [routeOf(operation), operation] as const))(
+    '%s answers 400 naming the field to a lone surrogate in any string or field name',
+    async (route, operation) => {
+      const valid = validBodies[operation.name]?.() ?? {};
+      const strings = Object.entries(valid).filter(([, value]) => typeof value === 'string');
+      const cases = [
+        ...strings.map(([field]) => ({ body: { ...valid, [field]: 'a\ud800b' }, target: field })),
+        { body: { ...valid, ['x\udc00']: 1 }, target: '(body)' },
+      ];
+      expect(strings.length).toBeGreaterThan(0);
+      for (const { body, target } of cases) {
+        const reply = await send(operation.method, pathOf(operation), {
+          body: JSON.stringify(body),
+        });
+        expectHandled(reply, `${route} with ${JSON.stringify(body)}`);
+        expect(reply.status).toBe(400);
+        expect(JSON.parse(reply.text)).toMatchObject({ error: { target } });
+      }
+    },
+  );
+
   it.each(bodyOperations.map((operation) => [routeOf(operation), operation] as const))(
     '%s answers bytes that are not a valid JSON body with 400',
     async (route, operation) => {

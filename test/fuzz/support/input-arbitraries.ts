@@ -39,11 +39,37 @@ export const nastyStrings = [
 
 export const nastyString = fc.constantFrom(...nastyStrings);
 
+/** Short strings of the characters that break things, lone surrogate halves among them. */
+const brokenString = fc.string({
+  unit: fc.constantFrom(
+    'a',
+    'Z',
+    '0',
+    ' ',
+    '/',
+    '\\',
+    "'",
+    '"',
+    '%',
+    '.',
+    '#',
+    '?',
+    '\u0000',
+    '\n',
+  ),
+  maxLength: 12,
+});
+const surrogateString = fc
+  .tuple(fc.string({ maxLength: 6 }), fc.constantFrom('\ud800', '\udfff', '\udc00\ud83e'))
+  .map(([text, half]) => `${text}${half}${text}`);
+
 /** Any string: nasty ones, arbitrary code points (lone surrogates included) and plain ASCII. */
 export const anyString = fc.oneof(
-  nastyString,
-  fc.string({ unit: 'binary', maxLength: 300 }),
-  fc.string({ maxLength: 40 }),
+  { weight: 3, arbitrary: nastyString },
+  { weight: 2, arbitrary: brokenString },
+  { weight: 2, arbitrary: surrogateString },
+  { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 300 }) },
+  { weight: 1, arbitrary: fc.string({ maxLength: 40 }) },
 );
 
 /** Numbers JSON can carry, with the edges that break integer and range checks. */
@@ -94,6 +120,30 @@ function withField(body: Json, path: string, value: unknown, remove = false): Js
   return copy;
 }
 
+function valueAt(body: Json, path: string): unknown {
+  let value: unknown = body;
+  for (const key of path.split('.')) {
+    value = value && typeof value === 'object' ? (value as Json)[key] : undefined;
+  }
+  return value;
+}
+
+/** Mostly a value of the sample's own type (a string for a string), which gets past type checks. */
+function valueLike(sample: unknown): fc.Arbitrary<unknown> {
+  if (typeof sample === 'string') {
+    return fc.oneof({ weight: 3, arbitrary: anyString }, { weight: 1, arbitrary: anyJson });
+  }
+  if (Array.isArray(sample)) {
+    const items = fc.array(anyString, { minLength: 1, maxLength: 3 });
+    return fc.oneof({ weight: 3, arbitrary: items }, { weight: 1, arbitrary: anyJson });
+  }
+  if (sample && typeof sample === 'object') {
+    const entries = fc.dictionary(anyString, anyString, { minKeys: 1, maxKeys: 3 });
+    return fc.oneof({ weight: 3, arbitrary: entries }, { weight: 1, arbitrary: anyJson });
+  }
+  return anyJson;
+}
+
 /** The field names a strict object schema knows, whether or not the valid sample sets them. */
 export function schemaFields(schema: z.ZodType | undefined): string[] {
   const shape = (schema as { shape?: Record<string, unknown> } | undefined)?.shape;
@@ -113,27 +163,40 @@ export function bodiesNear(valid: Json, knownFields: string[]): fc.Arbitrary<unk
     { weight: 1, arbitrary: anyString.filter((name) => name !== '' && !name.includes('.')) },
   );
   const change = fc.oneof(
-    fc.record({ path: field, value: anyJson, remove: fc.constant(false) }),
+    field.chain((path) =>
+      fc.record({
+        path: fc.constant(path),
+        value: valueLike(valueAt(valid, path)),
+        remove: fc.constant(false),
+      }),
+    ),
     fc.record({
       path: fc.constantFrom(...paths),
       value: fc.constant(undefined),
       remove: fc.constant(true),
     }),
   );
-  return fc.oneof(
-    {
-      weight: 6,
-      arbitrary: fc
-        .array(change, { minLength: 1, maxLength: 3 })
-        .map((changes) =>
-          changes.reduce(
-            (body, { path, value, remove }) => withField(body, path, value, remove),
-            valid,
-          ),
-        ),
-    },
+  // Each string field alone set to any string: such a body is valid but for that one value,
+  // so the value reaches the service and storage.
+  const stringPaths = paths.filter((path) => typeof valueAt(valid, path) === 'string');
+  const oneString = () =>
+    fc
+      .tuple(fc.constantFrom(...stringPaths), anyString)
+      .map(([path, value]) => withField(valid, path, value));
+  const someChanges = fc
+    .array(change, { minLength: 1, maxLength: 3 })
+    .map((changes) =>
+      changes.reduce(
+        (body, { path, value, remove }) => withField(body, path, value, remove),
+        valid,
+      ),
+    );
+  const options = [
+    { weight: 3, arbitrary: someChanges },
     { weight: 1, arbitrary: anyJson },
-  );
+  ];
+  if (stringPaths.length > 0) options.push({ weight: 3, arbitrary: oneString() });
+  return fc.oneof(...options);
 }
 
 /** Bytes that are not a JSON body: broken JSON text, invalid UTF-8, control bytes, nothing. */
