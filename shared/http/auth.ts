@@ -19,6 +19,27 @@ const ClaimsSchema = z.object({
   roles: z.array(z.string()).default([]),
 });
 
+// Characters a Table PartitionKey cannot hold (/ \ # ? and control characters), and half of a
+// surrogate pair on its own, which no storage key or URL can carry.
+const unusableInKey =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  /[/\\#?\u0000-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * The tenant id keys every table row and names the tenant's snapshot folder. Entra ID's are GUIDs;
+ * one that no key or folder can hold (an issuer bug or a hostile issuer) is refused here, once,
+ * rather than failing as a 500 wherever it is first used.
+ */
+function usableTenantId(tid: string): boolean {
+  return (
+    tid.length <= 256 &&
+    tid.trim() !== '' &&
+    tid !== '.' &&
+    tid !== '..' &&
+    !unusableInKey.test(tid)
+  );
+}
+
 /** Tokens minted a little in the future, or expiring just now, are still accepted. */
 const clockToleranceSeconds = 60;
 
@@ -56,6 +77,9 @@ export function createTokenVerifier(auth: NonNullable<Settings['auth']>): TokenV
     }
     const claims = ClaimsSchema.safeParse(payload);
     if (!claims.success) throw new UnauthorizedError('The token lacks the tid or oid claim.');
+    if (!usableTenantId(claims.data.tid)) {
+      throw new UnauthorizedError("The token's tid claim cannot name a tenant.");
+    }
     return {
       tenantId: claims.data.tid,
       userId: claims.data.oid,

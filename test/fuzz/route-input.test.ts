@@ -10,6 +10,7 @@ import { startTrap, type Trap } from './support/trap-server';
 import {
   anyAuthorization,
   anyPathParameter,
+  anyString,
   anyQuery,
   bodiesNear,
   rawBodies,
@@ -47,6 +48,17 @@ const isDotSegment = (parameter: string) => /^(\.|%2e){1,2}$/i.test(parameter);
  * for new crashes; each has an `it.failing` test below. Remove an entry once its bug is fixed.
  */
 const skipTokenCrashes = new Set(['GET audit', 'GET exports/{id}/runs']);
+
+/** What a tenant id must be to key table rows and name a blob folder. */
+const usableTenantId = (tid: string) =>
+  tid.length <= 256 &&
+  tid.trim() !== '' &&
+  tid !== '.' &&
+  tid !== '..' &&
+  // eslint-disable-next-line no-control-regex -- control characters are what is refused
+  !/[/\\#?\u0000-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(
+    tid,
+  );
 
 const base64Json = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64');
 
@@ -334,6 +346,27 @@ describe('every route under arbitrary input', () => {
       { numRuns: runs(100) },
     );
     expect(trap.requests).toEqual([]);
+  });
+
+  it('answers a signed token whose tenant id cannot key tenant data with 401, on any protected route', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...protectedOperations.map(routeOf)),
+        anyString.filter((tid) => tid.length > 0),
+        async (route, tid) => {
+          const operation = protectedOperations.find((candidate) => routeOf(candidate) === route)!;
+          const body = operation.body ? JSON.stringify(validBodies[operation.name]?.()) : undefined;
+          const signed = await stack.token({ roles: ['Admin'], tid });
+          const reply = await send(operation.method, pathOf(operation), {
+            authorization: `Bearer ${signed}`,
+            body,
+          });
+          expectHandled(reply, `${route} as Admin of tenant ${JSON.stringify(tid)}`);
+          if (!usableTenantId(tid)) expect(reply.status).toBe(401);
+        },
+      ),
+      { numRuns: runs(60) },
+    );
   });
 
   it('logged no unexpected error and still serves', async () => {
