@@ -4,5 +4,5 @@ import { onPoisonBatchMessage } from '../shared/pipeline/pipeline-triggers';
 app.storageQueue('batch-poison', {
   queueName: 'export-batches-poison',
   connection: 'AzureWebJobsStorage',
-  handler: (message) => onPoisonBatchMessage(message),
+  handler: (message, context) => onPoisonBatchMessage(message, context),
 });

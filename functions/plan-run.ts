@@ -4,5 +4,5 @@ import { onRunMessage } from '../shared/pipeline/pipeline-triggers';
 app.storageQueue('plan-run', {
   queueName: 'export-runs',
   connection: 'AzureWebJobsStorage',
-  handler: (message) => onRunMessage(message),
+  handler: (message, context) => onRunMessage(message, context),
 });

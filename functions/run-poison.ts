@@ -4,5 +4,5 @@ import { onPoisonRunMessage } from '../shared/pipeline/pipeline-triggers';
 app.storageQueue('run-poison', {
   queueName: 'export-runs-poison',
   connection: 'AzureWebJobsStorage',
-  handler: (message) => onPoisonRunMessage(message),
+  handler: (message, context) => onPoisonRunMessage(message, context),
 });

@@ -4,5 +4,5 @@ import { onBatchMessage } from '../shared/pipeline/pipeline-triggers';
 app.storageQueue('send-batch', {
   queueName: 'export-batches',
   connection: 'AzureWebJobsStorage',
-  handler: (message) => onBatchMessage(message),
+  handler: (message, context) => onBatchMessage(message, context),
 });

@@ -1,11 +1,17 @@
 import { startLocalStack } from './local-stack';
+import { RunConsole } from './run-console';
 
 /** `npm start`: the local stack until Ctrl-C, with its URLs and a ready Admin token. */
 async function main(): Promise<void> {
   let stopping = false;
-  const stack = await startLocalStack(process.env, (line) =>
-    process.stdout.write(`${line}\n`),
-  ).catch((error: unknown) => {
+  const runConsole = new RunConsole();
+  const show =
+    process.env.LOG_FORMAT === 'json'
+      ? (line: string) => process.stdout.write(`${line}\n`)
+      : (line: string) => {
+          for (const text of runConsole.format(line)) process.stdout.write(`${text}\n`);
+        };
+  const stack = await startLocalStack(process.env, show).catch((error: unknown) => {
     process.stderr.write(
       `npm start failed: ${error instanceof Error ? error.message : String(error)}\n`,
     );

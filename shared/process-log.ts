@@ -1,9 +1,30 @@
-/** Logs that are not tied to one invocation; JSON lines, never a secret. */
+import { currentLogFields } from './log-context';
+
+/**
+ * The app's log: one JSON object a line, with the time, the level, a message, the invocation's
+ * fields (invocationId, operation, tenantId, exportId, runId, batch; see log-context.ts) and the
+ * line's own properties. Never a secret, never a profile's e-mail: callers pass ids and counts.
+ */
+function write(level: 'info' | 'warn' | 'error', message: string, properties: object) {
+  const line = JSON.stringify({
+    time: new Date().toISOString(),
+    level,
+    message,
+    ...currentLogFields(),
+    ...properties,
+  });
+  if (level === 'error') console.error(line);
+  else console.log(line);
+}
+
 export const processLog = {
   info(message: string, properties: Record<string, unknown> = {}): void {
-    console.log(JSON.stringify({ level: 'info', message, ...properties }));
+    write('info', message, properties);
+  },
+  warn(message: string, properties: Record<string, unknown> = {}): void {
+    write('warn', message, properties);
   },
   error(message: string, properties: Record<string, unknown> = {}): void {
-    console.error(JSON.stringify({ level: 'error', message, ...properties }));
+    write('error', message, properties);
   },
 };

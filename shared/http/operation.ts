@@ -8,6 +8,8 @@ import type { z } from 'zod';
 import { requireRole, type Principal, type Role, type TokenVerifier } from './auth';
 import { errorResponse } from './error-response';
 import { readJsonBody } from './request-body';
+import { addLogContext, withLogContext } from '../log-context';
+import { processLog } from '../process-log';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -49,27 +51,49 @@ export function toHttpHandler<Body>(
   operation: Operation<Body>,
   verifier: () => TokenVerifier,
 ): HttpHandler {
-  return async (request, invocation) => {
-    try {
-      let principal = anonymous;
-      if (operation.roles.length > 0) {
-        principal = await verifier()(request.headers.get('authorization'));
-        requireRole(principal, operation.roles);
-      }
-      const body = operation.body
-        ? await readJsonBody(request, operation.body)
-        : (undefined as Body);
-      return await operation.handle({
-        principal,
-        request,
-        body,
-        params: request.params,
-        invocation,
-      });
-    } catch (error) {
-      return errorResponse(error, {
-        error: (message, properties) => invocation.error(message, JSON.stringify(properties ?? {})),
-      });
+  return (request, invocation) =>
+    withLogContext(
+      { invocationId: invocation.invocationId, operation: operation.name },
+      async () => {
+        const started = performance.now();
+        const response = await answer(operation, verifier, request, invocation);
+        processLog.info('Request', {
+          method: operation.method,
+          route: operation.route,
+          status: response.status ?? 200,
+          durationMs: Math.round(performance.now() - started),
+        });
+        return response;
+      },
+    );
+}
+
+async function answer<Body>(
+  operation: Operation<Body>,
+  verifier: () => TokenVerifier,
+  request: HttpRequest,
+  invocation: InvocationContext,
+): Promise<HttpResponseInit> {
+  const { id, runId } = request.params;
+  // Ids from the path (length-capped, as a caller chose them) join the request's log lines.
+  if (id && operation.route.startsWith('exports/')) addLogContext({ exportId: id.slice(0, 64) });
+  if (runId) addLogContext({ runId: runId.slice(0, 64) });
+  try {
+    let principal = anonymous;
+    if (operation.roles.length > 0) {
+      principal = await verifier()(request.headers.get('authorization'));
+      addLogContext({ tenantId: principal.tenantId });
+      requireRole(principal, operation.roles);
     }
-  };
+    const body = operation.body ? await readJsonBody(request, operation.body) : (undefined as Body);
+    return await operation.handle({
+      principal,
+      request,
+      body,
+      params: request.params,
+      invocation,
+    });
+  } catch (error) {
+    return errorResponse(error, processLog);
+  }
 }

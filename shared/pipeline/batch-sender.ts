@@ -29,6 +29,7 @@ export function failuresBlobName(tenantId: string, runId: string, batch: number)
  */
 export async function sendBatch(deps: PipelineDeps, message: BatchMessage): Promise<void> {
   const { tenantId, exportId, runId, batch } = message;
+  const started = performance.now();
   const run = await deps.runs.get(tenantId, exportId, runId);
   if (!run) return;
   let result: BatchResult;
@@ -61,6 +62,13 @@ export async function sendBatch(deps: PipelineDeps, message: BatchMessage): Prom
     }
   }
   const marks = await deps.progress.recordBatch(tenantId, exportId, runId, batch, result);
+  const { hasFailures: _hasFailures, ...counts } = result;
+  deps.log.info('Batch done', {
+    ...counts,
+    size: message.size,
+    attempt: message.attempt,
+    durationMs: Math.round(performance.now() - started),
+  });
   // Only a batch that may be the last one looks further: one whose share of the completion
   // marks is full, or any batch while the planner has not yet said how many there are.
   if (

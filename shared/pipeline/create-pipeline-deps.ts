@@ -33,14 +33,17 @@ export function createPipelineDeps(
     guard: clients.settings.massRemovalGuard,
     held: new HeldBatches(work, batchQueue),
     iterable: (connection, apiKey) =>
-      createIterableClient({
-        connectionId: connection.id,
-        region: connection.region,
-        apiKey,
-        requestsPerSecond: connection.requestsPerSecond,
-        instanceCount: clients.settings.maxInstanceCount,
-        baseUrlOverride: clients.settings.iterableBaseUrl,
-      }),
+      createIterableClient(
+        {
+          connectionId: connection.id,
+          region: connection.region,
+          apiKey,
+          requestsPerSecond: connection.requestsPerSecond,
+          instanceCount: clients.settings.maxInstanceCount,
+          baseUrlOverride: clients.settings.iterableBaseUrl,
+        },
+        { onRequest: (event) => processLog.info('Iterable request', { ...event }) },
+      ),
     log: processLog,
   };
 }

@@ -2,7 +2,8 @@ import type { z } from 'zod';
 import { getAppServices } from '../app-services';
 import { RunMessageSchema } from '../runs/run-schemas';
 import { sendBatch, notSentResult } from './batch-sender';
-import { BatchMessageSchema } from './pipeline-messages';
+import { BatchMessageSchema, type BatchMessage } from './pipeline-messages';
+import { withLogContext, type LogFields } from '../log-context';
 import { endRun, planRun } from './run-planner';
 import { tryFinalizeRun } from './run-finalizer';
 
@@ -22,31 +23,68 @@ function parsed<T>(schema: z.ZodType<T>, message: unknown, queue: string): T | u
   return result.data;
 }
 
-export async function onRunMessage(message: unknown): Promise<void> {
-  const run = parsed(RunMessageSchema, message, 'export-runs');
-  if (run) await planRun(getAppServices().pipeline, run);
+/** The trigger's invocation, for the log lines of the work it does. */
+export interface Invocation {
+  invocationId: string;
+  functionName: string;
 }
 
-export async function onBatchMessage(message: unknown): Promise<void> {
+const contextOf = (invocation: Invocation, ids: LogFields): LogFields => ({
+  invocationId: invocation.invocationId,
+  operation: invocation.functionName,
+  ...ids,
+});
+
+export async function onRunMessage(message: unknown, invocation: Invocation): Promise<void> {
+  const run = parsed(RunMessageSchema, message, 'export-runs');
+  if (!run) return;
+  const { tenantId, exportId, runId } = run;
+  await withLogContext(contextOf(invocation, { tenantId, exportId, runId }), () =>
+    planRun(getAppServices().pipeline, run),
+  );
+}
+
+export async function onBatchMessage(message: unknown, invocation: Invocation): Promise<void> {
   const batch = parsed(BatchMessageSchema, message, 'export-batches');
-  if (batch) await sendBatch(getAppServices().pipeline, batch);
+  if (!batch) return;
+  const { tenantId, exportId, runId } = batch;
+  await withLogContext(
+    contextOf(invocation, { tenantId, exportId, runId, batch: batch.batch }),
+    () => sendBatch(getAppServices().pipeline, batch),
+  );
 }
 
 /** A run whose planning failed five times ends as failed, so nobody waits for it. */
-export async function onPoisonRunMessage(message: unknown): Promise<void> {
+export async function onPoisonRunMessage(message: unknown, invocation: Invocation): Promise<void> {
   const run = parsed(RunMessageSchema, message, 'export-runs-poison');
   if (!run) return;
-  await endRun(getAppServices().pipeline, run.tenantId, run.exportId, run.runId, 'failed', {
-    code: 'PlanningFailed',
-    message: 'Planning the run failed repeatedly; see the logs for the run id.',
+  const { tenantId, exportId, runId } = run;
+  await withLogContext(contextOf(invocation, { tenantId, exportId, runId }), async () => {
+    getAppServices().pipeline.log.error('Run planning failed repeatedly; the run fails', {});
+    await endRun(getAppServices().pipeline, tenantId, exportId, runId, 'failed', {
+      code: 'PlanningFailed',
+      message: 'Planning the run failed repeatedly; see the logs for the run id.',
+    });
   });
 }
 
 /** A batch that failed five times counts as failed, so its run still finalizes. */
-export async function onPoisonBatchMessage(message: unknown): Promise<void> {
+export async function onPoisonBatchMessage(
+  message: unknown,
+  invocation: Invocation,
+): Promise<void> {
   const batch = parsed(BatchMessageSchema, message, 'export-batches-poison');
   if (!batch) return;
+  const { tenantId, exportId, runId } = batch;
+  await withLogContext(
+    contextOf(invocation, { tenantId, exportId, runId, batch: batch.batch }),
+    () => recordPoisonBatch(batch),
+  );
+}
+
+async function recordPoisonBatch(batch: BatchMessage): Promise<void> {
   const deps = getAppServices().pipeline;
+  deps.log.error('Batch failed repeatedly; its members count as failed', { size: batch.size });
   await deps.progress.recordBatch(
     batch.tenantId,
     batch.exportId,

@@ -28,7 +28,14 @@ export async function tryFinalizeRun(
   if (!(await commitState(deps, { tenantId, exportId, runId }, run, results))) return;
   const final = summarize(run, results);
   if (await deps.runs.finish(tenantId, final)) {
-    deps.log.info('Run finished', { runId, status: final.status, counts: final.counts });
+    const seconds =
+      (Date.parse(final.finishedAt!) - Date.parse(final.startedAt ?? final.createdAt)) / 1000;
+    deps.log.info('Run finished', {
+      status: final.status,
+      counts: final.counts,
+      durationMs: Math.round(seconds * 1000),
+      profilesPerSecond: seconds > 0 ? Math.round(final.counts.total / seconds) : undefined,
+    });
   }
 }
 

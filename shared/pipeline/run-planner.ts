@@ -36,6 +36,7 @@ export async function planRun(deps: PipelineDeps, message: RunMessage): Promise<
   const started: StoredRun = { ...run, status: 'planning', startedAt: new Date().toISOString() };
   if (!(await deps.runs.save(tenantId, started))) return;
   const planning = (await deps.runs.get(tenantId, exportId, runId))!;
+  deps.log.info('Run planning started', { mode: run.mode, dryRun: run.dryRun });
   try {
     await plan(deps, message, planning);
   } catch (error) {
@@ -157,6 +158,7 @@ async function plan(deps: PipelineDeps, message: RunMessage, run: StoredRun): Pr
     return;
   }
   if (run.dryRun) {
+    deps.log.info('Dry run planned', { batchCount, counts: planned.counts });
     await deps.runs.finish(tenantId, {
       ...planned,
       percentComplete: 100,
@@ -165,6 +167,7 @@ async function plan(deps: PipelineDeps, message: RunMessage, run: StoredRun): Pr
     return;
   }
   if (!(await deps.runs.save(tenantId, planned))) return;
+  deps.log.info('Run planned', { batchCount, counts: planned.counts });
   await tryFinalizeRun(deps, tenantId, exportId, runId);
 }
 

@@ -11,6 +11,7 @@ import {
 } from './run-schemas';
 import type { RunStore, StoredRun } from './run-store';
 import { newRunId } from './run-id';
+import { addLogContext } from '../log-context';
 
 export interface RunRequestInput extends RunRequest {
   trigger: Run['trigger'];
@@ -74,6 +75,7 @@ export class RunService {
       if (active) throw new ActiveRunError(stripStorage(active));
       throw new ConflictError('Another run of this export was requested at the same moment.');
     }
+    addLogContext({ exportId, runId: run.id });
     const message: RunMessage = { tenantId: principal.tenantId, exportId, runId: run.id };
     try {
       // The Functions host reads queue messages as base64 (host.json messageEncoding).

@@ -35,6 +35,18 @@ export interface IterableClientOptions {
   requestTimeoutMs?: number;
   /** Default: the process-wide keep-alive agent. */
   dispatcher?: Dispatcher;
+  /** Told of every request once answered (or not): for logs and metrics. Never sees the key. */
+  onRequest?: (event: IterableRequestEvent) => void;
+}
+
+export interface IterableRequestEvent {
+  /** `POST /api/lists/subscribe`, with ids as `{listId}`. */
+  endpoint: string;
+  /** The HTTP status, or 0 when no answer came. */
+  status: number;
+  durationMs: number;
+  /** 1 for the first try of a call. */
+  attempt: number;
 }
 
 export interface ListWriteOptions {
@@ -90,6 +102,7 @@ export class IterableClient {
   private readonly policy: RetryPolicy;
   private readonly newListGraceMs: number;
   private readonly requestTimeoutMs: number;
+  private readonly onRequest: IterableClientOptions['onRequest'];
   /** Lists this client created, with their creation time, while their grace window lasts. */
   private readonly listsCreatedAt = new Map<number, number>();
 
@@ -110,6 +123,7 @@ export class IterableClient {
     };
     this.newListGraceMs = options.newListGraceMs ?? 30_000;
     this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+    this.onRequest = options.onRequest;
   }
 
   /** Every list of the project (100 requests/s allowed). */
@@ -224,7 +238,7 @@ export class IterableClient {
     for (;;) {
       await this.rateLimiter.acquire();
       attempts += 1;
-      const attempt = await this.attempt(call);
+      const attempt = await this.attempt(call, attempts);
       if (attempt.ok) return attempt.value;
       const { error } = attempt;
       error.attempts = attempts;
@@ -251,8 +265,28 @@ export class IterableClient {
   }
 
   /** One request; every failure comes back classified, never thrown. */
-  private async attempt<T>(call: Call<T>): Promise<Attempt<T>> {
+  private async attempt<T>(call: Call<T>, attempt: number): Promise<Attempt<T>> {
+    const started = performance.now();
     const operation = `${call.method} ${call.path.replace(/\/\d+$/, '/{listId}')}`;
+    let answered = 0;
+    try {
+      const result = await this.#attempt(call, operation, (status) => (answered = status));
+      return result;
+    } finally {
+      this.onRequest?.({
+        endpoint: operation,
+        status: answered,
+        durationMs: Math.round(performance.now() - started),
+        attempt,
+      });
+    }
+  }
+
+  async #attempt<T>(
+    call: Call<T>,
+    operation: string,
+    onStatus: (status: number) => void,
+  ): Promise<Attempt<T>> {
     const fail = (failure: IterableFailure): Attempt<T> => ({
       ok: false,
       error: classifyIterableFailure(failure, { operation, apiKey: this.#apiKey }),
@@ -272,6 +306,7 @@ export class IterableClient {
         signal: AbortSignal.timeout(this.requestTimeoutMs),
       });
       status = response.statusCode;
+      onStatus(status);
       retryAfter = response.headers['retry-after'];
       text = await response.body.text();
     } catch (error) {
