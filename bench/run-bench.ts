@@ -17,7 +17,10 @@ import { renderReport, type BenchRow, type FloorRow, type ThrottledRow } from '.
  * BENCH_THROTTLE_RPS change what runs.
  */
 
-const sizes = (process.env.BENCH_SIZES ?? '100000,1000000,3000000').split(',').map(Number);
+const sizes = (process.env.BENCH_SIZES ?? '100000,1000000,3000000')
+  .split(',')
+  .filter((size) => size.trim())
+  .map(Number);
 const throttleRps = Number(process.env.BENCH_THROTTLE_RPS ?? 50);
 const throttleSize = Number(process.env.BENCH_THROTTLE_SIZE ?? 300_000);
 const seed = 20261129;
