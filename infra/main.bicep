@@ -57,6 +57,9 @@ param segmentsWriterPrincipalId string = ''
 @allowed(['ServicePrincipal', 'Group', 'User'])
 param segmentsWriterPrincipalType string = 'ServicePrincipal'
 
+@description('E-mail address the alerts notify (docs/operations.md, Alerts); empty: the alerts only show in Azure Monitor.')
+param alertEmail string = ''
+
 var abbrs = loadJsonContent('./abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = { 'azd-env-name': environmentName }
@@ -86,6 +89,20 @@ module monitoring './app/monitoring.bicep' = {
   params: {
     logAnalyticsName: '${abbrs.operationalInsightsWorkspaces}${resourceToken}'
     applicationInsightsName: '${abbrs.insightsComponents}${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+// Alert rules and the workbook read the app's log lines in Application Insights.
+module alerts './app/alerts.bicep' = {
+  name: 'alerts'
+  scope: rg
+  params: {
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    actionGroupName: '${abbrs.insightsActionGroups}${resourceToken}'
+    nameSuffix: resourceToken
+    alertEmail: alertEmail
     location: location
     tags: tags
   }

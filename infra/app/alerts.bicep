@@ -1,0 +1,197 @@
+// Azure Monitor log search alerts on the app's own log lines. The app writes one JSON object a line
+// (shared/process-log.ts); Application Insights keeps each in `traces`, the JSON text in `message`,
+// so every query filters on a phrase first (cheap) and then reads the line with parse_json().
+// Counts are sums of `itemCount`, which stays right when the host samples traces.
+// What each alert means and what to do: docs/operations.md, "Alerts".
+param applicationInsightsName string
+param actionGroupName string
+
+@description('Suffix that makes the alert rule names unique, the same on every deployment.')
+param nameSuffix string
+
+@description('E-mail address the alerts notify; empty creates no action group, and the alerts only show in Azure Monitor.')
+param alertEmail string = ''
+
+param location string
+param tags object = {}
+
+resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing = {
+  name: applicationInsightsName
+}
+
+resource actionGroup 'Microsoft.Insights/actionGroups@2023-01-01' = if (!empty(alertEmail)) {
+  name: actionGroupName
+  // Action groups are global resources.
+  location: 'global'
+  tags: tags
+  properties: {
+    groupShortName: 'segexport'
+    enabled: true
+    emailReceivers: [
+      {
+        name: 'operations'
+        emailAddress: alertEmail
+        useCommonAlertSchema: true
+      }
+    ]
+  }
+}
+
+// A run ended `failed`: its last batch finished with nothing sent (Run finished), or planning it
+// failed five times and run-poison ended it. A run whose planning hit a missing snapshot or a
+// deleted export ends `failed` without either line; the run resource holds that error.
+var failedRunQuery = '''
+traces
+| where message has 'Run finished' or message has 'Run planning failed repeatedly'
+| extend line = parse_json(message)
+| extend event = tostring(line.message)
+| where (event == 'Run finished' and tostring(line.status) == 'failed')
+    or (event == 'Run planning failed repeatedly; the run fails' and tostring(line.operation) == 'run-poison')
+| project timestamp, itemCount, tenantId = tostring(line.tenantId), exportId = tostring(line.exportId), runId = tostring(line.runId)
+'''
+
+// A message reached export-runs-poison or export-batches-poison. Storage's QueueMessageCount
+// metric is one number for the whole account, so the alert counts what the poison functions log
+// as they take each message, and their invocations too: `requests` is never sampled (host.json),
+// so a message is seen even when its log line was sampled away or the function failed before it.
+var poisonMessageQuery = '''
+union
+    (traces
+    | where message has 'failed repeatedly' or message has 'Dropped a message'
+    | extend line = parse_json(message)
+    | extend event = tostring(line.message), operation = tostring(line.operation)
+    | where event in ('Run planning failed repeatedly; the run fails', 'Batch failed repeatedly; its members count as failed', 'Dropped a message that is not valid')
+    | where operation in ('run-poison', 'batch-poison')),
+    (requests
+    | where operation_Name in ('run-poison', 'batch-poison')
+    | extend operation = operation_Name)
+| extend queue = iff(operation == 'run-poison', 'export-runs-poison', 'export-batches-poison')
+| project timestamp, itemCount, queue
+'''
+
+// The mass-removal guard held a run: it waits in awaitingConfirmation until an Admin confirms or
+// cancels it. The planner logs this line with a `message` property (the guard's explanation),
+// which replaces the line's own message in the JSON: the query names it back, so it matches the
+// line as written today and once the property is renamed.
+var heldRunQuery = '''
+traces
+| where message has 'Run held for confirmation' or message has 'The run would remove more than'
+| extend line = parse_json(message)
+| extend event = iff(tostring(line.message) startswith 'The run would remove more than', 'Run held for confirmation', tostring(line.message))
+| where event == 'Run held for confirmation'
+| project timestamp, itemCount, tenantId = tostring(line.tenantId), exportId = tostring(line.exportId), runId = tostring(line.runId)
+'''
+
+// The share of Iterable calls answered 429. The client waits and retries those, so a few are
+// normal; the alert needs the share high in three 5-minute periods in a row. An average of a 0/100
+// column per call stays right under sampling.
+var throttledQuery = '''
+traces
+| where message has 'Iterable request'
+| extend line = parse_json(message)
+| extend event = tostring(line.message)
+| where event == 'Iterable request'
+| extend throttledPercent = iff(toint(line.status) == 429, 100.0, 0.0)
+| project timestamp, throttledPercent, tenantId = tostring(line.tenantId)
+'''
+
+var byTenant = { name: 'tenantId', operator: 'Include', values: ['*'] }
+var byExport = { name: 'exportId', operator: 'Include', values: ['*'] }
+var byRun = { name: 'runId', operator: 'Include', values: ['*'] }
+var byQueue = { name: 'queue', operator: 'Include', values: ['*'] }
+
+// Events (a failed run, a poison message, a held run) fire on any occurrence. The window is three
+// times the frequency so a line that arrives late is still seen; the alerts are stateful
+// (autoMitigate), so one occurrence notifies once and resolves when it leaves the window.
+var anyEvent = {
+  windowSize: 'PT15M'
+  evaluationFrequency: 'PT5M'
+  timeAggregation: 'Total'
+  metricMeasureColumn: 'itemCount'
+  threshold: 0
+  failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 }
+}
+
+var failedRunRule = union(anyEvent, {
+  name: 'run-failed'
+  displayName: 'Export run failed'
+  description: 'A run ended failed (Run finished with status failed, or run-poison ended it). Dimensions name the tenant, export and run. See docs/operations.md, Alerts.'
+  severity: 2
+  query: failedRunQuery
+  dimensions: [byTenant, byExport, byRun]
+})
+
+var poisonMessageRule = union(anyEvent, {
+  name: 'poison-message'
+  displayName: 'Message in a poison queue'
+  description: 'A message reached export-runs-poison or export-batches-poison (the queue dimension says which). See docs/operations.md, Alerts.'
+  severity: 2
+  query: poisonMessageQuery
+  dimensions: [byQueue]
+})
+
+var heldRunRule = union(anyEvent, {
+  name: 'run-held'
+  displayName: 'Export run held by the mass-removal guard'
+  description: 'A run would remove more of a list than the mass-removal guard allows and waits for an Admin to confirm or cancel it. See docs/operations.md, Alerts.'
+  severity: 3
+  query: heldRunQuery
+  dimensions: [byTenant, byExport, byRun]
+})
+
+var throttledRule = {
+  name: 'iterable-throttled'
+  displayName: 'Iterable throttling (429) sustained'
+  description: 'More than 20% of the calls to Iterable were answered 429 in each of three 5-minute periods in a row. See docs/operations.md, Alerts.'
+  severity: 2
+  query: throttledQuery
+  dimensions: [byTenant]
+  windowSize: 'PT5M'
+  evaluationFrequency: 'PT5M'
+  timeAggregation: 'Average'
+  metricMeasureColumn: 'throttledPercent'
+  threshold: 20
+  failingPeriods: { numberOfEvaluationPeriods: 3, minFailingPeriodsToAlert: 3 }
+}
+
+var rules = [
+  failedRunRule
+  poisonMessageRule
+  heldRunRule
+  throttledRule
+]
+
+resource alertRules 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = [
+  for rule in rules: {
+    name: 'alert-${rule.name}-${nameSuffix}'
+    location: location
+    tags: tags
+    kind: 'LogAlert'
+    properties: {
+      displayName: rule.displayName
+      description: rule.description
+      severity: rule.severity
+      enabled: true
+      scopes: [applicationInsights.id]
+      evaluationFrequency: rule.evaluationFrequency
+      windowSize: rule.windowSize
+      autoMitigate: true
+      criteria: {
+        allOf: [
+          {
+            query: rule.query
+            timeAggregation: rule.timeAggregation
+            metricMeasureColumn: rule.metricMeasureColumn
+            operator: 'GreaterThan'
+            threshold: rule.threshold
+            dimensions: rule.dimensions
+            failingPeriods: rule.failingPeriods
+          }
+        ]
+      }
+      actions: {
+        actionGroups: empty(alertEmail) ? [] : [actionGroup.id]
+      }
+    }
+  }
+]
