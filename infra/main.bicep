@@ -108,6 +108,17 @@ module alerts './app/alerts.bicep' = {
   }
 }
 
+module workbook './app/workbook.bicep' = {
+  name: 'workbook'
+  scope: rg
+  params: {
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    displayName: 'Iterable segment export (${environmentName})'
+    location: location
+    tags: tags
+  }
+}
+
 module storage './app/storage.bicep' = {
   name: 'storage'
   scope: rg
