@@ -6,13 +6,11 @@ import { currentLogFields } from './log-context';
  * line's own properties. Never a secret, never a profile's e-mail: callers pass ids and counts.
  */
 function write(level: 'info' | 'warn' | 'error', message: string, properties: object) {
-  const line = JSON.stringify({
-    time: new Date().toISOString(),
-    level,
-    message,
-    ...currentLogFields(),
-    ...properties,
-  });
+  const time = new Date().toISOString();
+  const fields = { time, level, message, ...currentLogFields(), ...properties };
+  // The line's own time, level and message win over a property of the same name.
+  Object.assign(fields, { time, level, message });
+  const line = JSON.stringify(fields);
   if (level === 'error') console.error(line);
   else console.log(line);
 }

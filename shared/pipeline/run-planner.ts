@@ -153,7 +153,7 @@ async function plan(deps: PipelineDeps, message: RunMessage, run: StoredRun): Pr
   };
   if (confirmation) {
     if (await deps.runs.save(tenantId, planned)) {
-      deps.log.info('Run held for confirmation', { runId, message: confirmation.message });
+      deps.log.info('Run held for confirmation', { reason: confirmation.message });
     }
     return;
   }
@@ -185,7 +185,7 @@ async function saveRejections(
 }
 
 export async function endRun(
-  deps: Pick<PipelineDeps, 'runs'>,
+  deps: Pick<PipelineDeps, 'runs' | 'log'>,
   tenantId: string,
   exportId: string,
   runId: string,
@@ -205,6 +205,15 @@ export async function endRun(
       finishedAt: new Date().toISOString(),
       ...(error ? { error } : {}),
     };
-    if (await deps.runs.finish(tenantId, ended)) return;
+    if (await deps.runs.finish(tenantId, ended)) {
+      // The same line as a run that ends after its batches, so one query finds every ending.
+      deps.log.info('Run finished', {
+        status,
+        counts: ended.counts,
+        durationMs: Date.parse(ended.finishedAt) - Date.parse(run.startedAt ?? run.createdAt),
+        ...(error ? { errorCode: error.code, errorMessage: error.message } : {}),
+      });
+      return;
+    }
   }
 }

@@ -12,6 +12,7 @@ import {
 import type { RunStore, StoredRun } from './run-store';
 import { newRunId } from './run-id';
 import { addLogContext } from '../log-context';
+import { processLog } from '../process-log';
 
 export interface RunRequestInput extends RunRequest {
   trigger: Run['trigger'];
@@ -127,6 +128,7 @@ export class RunService {
       });
     }
     const cancelled = await this.#end(principal.tenantId, exportId, runId, 'cancelled');
+    processLog.info('Run cancelled', { exportId, runId, previousStatus: run.status });
     await this.audit.record(principal, 'run.cancel', { type: 'run', id: runId }, { exportId });
     return cancelled;
   }

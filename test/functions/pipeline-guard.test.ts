@@ -109,6 +109,10 @@ describe('the mass-removal guard', () => {
       segments: [{ name: 'Guarded', listSize: size, removing: size - kept }],
     });
     expect(held.confirmation?.message).toMatch(/Guarded/);
+    // The line the held-run alert looks for, under its own message.
+    await stack.host.waitForOutput(
+      new RegExp(`"message":"Run held for confirmation".*"runId":"${runId}"`),
+    );
     expect(requestsSent()).toBe(before);
     expect(members()).toHaveLength(size);
 

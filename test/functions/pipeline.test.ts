@@ -153,6 +153,10 @@ describe('the export pipeline through the local host', () => {
     const run = await runToEnd();
     expect(run.status).toBe('failed');
     expect(run.error?.message).toMatch(/Newsletter/);
+    // A run that fails while planning logs its end like any other, for the failed-run alert.
+    await stack.host.waitForOutput(
+      new RegExp(`"message":"Run finished".*"runId":"${run.id}".*"status":"failed"`),
+    );
     expect(listMembers(listId)).toHaveLength(size);
   });
 });
