@@ -339,6 +339,8 @@ describe('every route under arbitrary input', () => {
           const body = operation.body ? JSON.stringify(validBodies[operation.name]?.()) : undefined;
           const reply = await send(operation.method, pathOf(operation), { authorization, body });
           expectHandled(reply, `${routeOf(operation)} with Authorization: ${authorization}`);
+          // Headers over 16 KB never reach the app: the HTTP server answers 431 itself.
+          if (reply.status === 431) return;
           expect(reply.status).toBe(401);
           expect(reply.headers.get('www-authenticate')).toMatch(/^Bearer\b/);
         },
