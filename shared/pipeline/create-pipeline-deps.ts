@@ -30,6 +30,7 @@ export function createPipelineDeps(
     lists: new ExportListStore(stateContainer),
     work,
     batchQueue,
+    runQueue: clients.queues.getQueueClient(queueNames.exportRuns),
     guard: clients.settings.massRemovalGuard,
     held: new HeldBatches(work, batchQueue),
     iterable: (connection, apiKey) =>

@@ -60,12 +60,11 @@ export async function resolveList(
   if (stored && existing.some((list) => list.id === stored.listId)) {
     return { listId: stored.listId, createdAt: stored.createdAt, fresh: false };
   }
-  if (!stored) {
-    const named = existing.find(
-      (list) => list.name === segment && (list.listType ?? 'Standard') === 'Standard',
-    );
-    if (named) return { listId: named.id, createdAt: 0, fresh: true };
-  }
+  // A planner that died after creating the list, and plans again, finds it here by name.
+  const named = existing.find(
+    (list) => list.name === segment && (list.listType ?? 'Standard') === 'Standard',
+  );
+  if (named) return { listId: named.id, createdAt: 0, fresh: true };
   const listId = await api.createList(segment);
   return { listId, createdAt: Date.now(), fresh: true };
 }

@@ -42,6 +42,8 @@ export interface PipelineDeps {
   /** Batch blobs, failure lists and rejections of runs. */
   work: ContainerClient;
   batchQueue: QueueClient;
+  /** export-runs: where planning that must wait is put back. */
+  runQueue: QueueClient;
   /** When a run's removals need an Admin's confirmation (see Settings.massRemovalGuard). */
   guard: { percent: number; minCount: number };
   held: HeldBatches;
@@ -51,6 +53,7 @@ export interface PipelineDeps {
   ): IterablePipelineApi;
   log: {
     info(message: string, properties?: Record<string, unknown>): void;
+    warn(message: string, properties?: Record<string, unknown>): void;
     error(message: string, properties?: Record<string, unknown>): void;
   };
 }

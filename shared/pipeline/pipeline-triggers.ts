@@ -27,6 +27,7 @@ function parsed<T>(schema: z.ZodType<T>, message: unknown, queue: string): T | u
 export interface Invocation {
   invocationId: string;
   functionName: string;
+  triggerMetadata?: Record<string, unknown>;
 }
 
 const contextOf = (invocation: Invocation, ids: LogFields): LogFields => ({
@@ -40,7 +41,7 @@ export async function onRunMessage(message: unknown, invocation: Invocation): Pr
   if (!run) return;
   const { tenantId, exportId, runId } = run;
   await withLogContext(contextOf(invocation, { tenantId, exportId, runId }), () =>
-    planRun(getAppServices().pipeline, run),
+    planRun(getAppServices().pipeline, run, Number(invocation.triggerMetadata?.dequeueCount ?? 1)),
   );
 }
 

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { AppError } from '../http/errors';
+import { IterableError } from '../clients/iterable/iterable-error';
 import type { Run, RunMessage } from '../runs/run-schemas';
 import type { StoredRun } from '../runs/run-store';
 import { BatchWriter } from './batch-writer';
@@ -28,18 +29,41 @@ class RunFailure extends Error {
  * blobs (enqueued as they are written), records the plan's counts and marks the run `running`.
  * A run that is no longer queued (cancelled, or a duplicate message) is left alone.
  */
-export async function planRun(deps: PipelineDeps, message: RunMessage): Promise<void> {
+export async function planRun(
+  deps: PipelineDeps,
+  message: RunMessage,
+  /** How often the queue delivered this message: above 1, an earlier planner died or failed. */
+  dequeueCount = 1,
+): Promise<void> {
   if (message.action === 'release') return releaseRun(deps, message);
   const { tenantId, exportId, runId } = message;
   const run = await deps.runs.get(tenantId, exportId, runId);
-  if (!run || run.status !== 'queued') return;
-  const started: StoredRun = { ...run, status: 'planning', startedAt: new Date().toISOString() };
+  if (!run) return;
+  // A run still `planning` when its message comes back lost its planner: plan it again (the
+  // same snapshots give the same batches, and a batch already recorded counts once). A second
+  // message for a run being planned (dequeued once) is a duplicate and is left alone.
+  const takeOver = run.status === 'planning' && dequeueCount > 1;
+  if (run.status !== 'queued' && !takeOver) return;
+  const started: StoredRun = {
+    ...run,
+    status: 'planning',
+    startedAt: run.startedAt ?? new Date().toISOString(),
+  };
   if (!(await deps.runs.save(tenantId, started))) return;
   const planning = (await deps.runs.get(tenantId, exportId, runId))!;
-  deps.log.info('Run planning started', { mode: run.mode, dryRun: run.dryRun });
+  deps.log.info('Run planning started', {
+    mode: run.mode,
+    dryRun: run.dryRun,
+    ...(takeOver ? { plannedAgain: true } : {}),
+    ...(message.attempt ? { attempt: message.attempt } : {}),
+  });
   try {
     await plan(deps, message, planning);
   } catch (error) {
+    if (transient(error) && (message.attempt ?? 0) < maxPlanningRetries) {
+      await planLater(deps, message, error);
+      return;
+    }
     if (error instanceof RunFailure || error instanceof AppError) {
       await endRun(deps, tenantId, exportId, runId, 'failed', {
         code: error.code,
@@ -49,6 +73,41 @@ export async function planRun(deps: PipelineDeps, message: RunMessage): Promise<
     }
     throw error;
   }
+}
+
+/** Planning is put back this many times (2 s doubling to 5 min, about 17 minutes in all). */
+const maxPlanningRetries = 8;
+
+/** Iterable throttling or failing for a while, which waiting may cure. */
+function transient(error: unknown): error is IterableError {
+  return error instanceof IterableError && error.retryable;
+}
+
+/**
+ * Puts a run whose planning met a passing failure back in the queue with a delay, rather than
+ * failing it or spending the queue's few quick redeliveries on an outage.
+ */
+async function planLater(deps: PipelineDeps, message: RunMessage, error: IterableError) {
+  const { tenantId, exportId, runId } = message;
+  const attempt = (message.attempt ?? 0) + 1;
+  const delaySeconds = Math.ceil(
+    Math.max(
+      Math.min(300, 2 * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2),
+      (error.retryAfterMs ?? 0) / 1000,
+    ),
+  );
+  const run = await deps.runs.get(tenantId, exportId, runId);
+  if (!run || run.status !== 'planning') return;
+  if (!(await deps.runs.save(tenantId, { ...run, status: 'queued' }))) return;
+  deps.log.warn('Run planning put back: Iterable failed for now', {
+    attempt,
+    delaySeconds,
+    reason: error.message,
+  });
+  const next: RunMessage = { ...message, attempt };
+  await deps.runQueue.sendMessage(Buffer.from(JSON.stringify(next)).toString('base64'), {
+    visibilityTimeout: delaySeconds,
+  });
 }
 
 /**
@@ -71,6 +130,7 @@ async function plan(deps: PipelineDeps, message: RunMessage, run: StoredRun): Pr
   const snapshots = await Promise.all(
     exportRecord.segments.map((name) => deps.segments.snapshot(tenantId, name)),
   );
+  await pinSnapshots(deps, tenantId, run, snapshots);
   const { connection, apiKey } = await deps.connections.apiKey(tenantId, exportRecord.connectionId);
   const iterable = deps.iterable(connection, apiKey);
   const existing = await iterable.getLists();
@@ -130,6 +190,7 @@ async function plan(deps: PipelineDeps, message: RunMessage, run: StoredRun): Pr
       name: snapshot.name,
       ...(list.listId ? { listId: list.listId } : {}),
       ...(list.fresh ? { sentInFull: true } : {}),
+      snapshotEtag: snapshot.etag,
       counts: { ...planned.counts, rejected: 0, failed: 0 },
     });
   }
@@ -169,6 +230,39 @@ async function plan(deps: PipelineDeps, message: RunMessage, run: StoredRun): Pr
   if (!(await deps.runs.save(tenantId, planned))) return;
   deps.log.info('Run planned', { batchCount, counts: planned.counts });
   await tryFinalizeRun(deps, tenantId, exportId, runId);
+}
+
+/**
+ * Records which snapshot versions this run plans, the first time, and holds a run planned again
+ * to them: batches are numbered in snapshot order, so another version would give batches of
+ * the same numbers other members.
+ */
+async function pinSnapshots(
+  deps: PipelineDeps,
+  tenantId: string,
+  run: StoredRun,
+  snapshots: { name: string; etag: string }[],
+): Promise<void> {
+  const pinned = new Map(run.segments.map((segment) => [segment.name, segment.snapshotEtag]));
+  const changed = snapshots.find(
+    (snapshot) =>
+      pinned.get(snapshot.name) !== undefined && pinned.get(snapshot.name) !== snapshot.etag,
+  );
+  if (changed) {
+    throw new RunFailure(
+      'SnapshotChanged',
+      `Segment '${changed.name}' changed while the run was being planned again; request a new run.`,
+    );
+  }
+  if (snapshots.every((snapshot) => pinned.get(snapshot.name) === snapshot.etag)) return;
+  const etags = new Map(snapshots.map((snapshot) => [snapshot.name, snapshot.etag]));
+  const segments = run.segments.map((segment) => ({
+    ...segment,
+    snapshotEtag: etags.get(segment.name),
+  }));
+  if (!(await deps.runs.save(tenantId, { ...run, segments }))) {
+    throw new Error('The run changed while its snapshots were being recorded');
+  }
 }
 
 async function saveRejections(

@@ -86,6 +86,10 @@ export const RunSchema = z
           .boolean()
           .optional()
           .describe('The list was new to this export (created, recreated or adopted): all sent'),
+        snapshotEtag: z
+          .string()
+          .optional()
+          .describe('The snapshot version planned; planning again reads exactly this one'),
         counts: RunCountsSchema,
       }),
     ),
@@ -125,5 +129,7 @@ export const RunMessageSchema = z.strictObject({
   runId: z.uuid(),
   /** A new run is planned; `release` sends the held batches of a confirmed run. */
   action: z.literal('release').optional(),
+  /** Times planning was put back after Iterable or storage failed for a while. */
+  attempt: z.number().int().min(0).optional(),
 });
 export type RunMessage = z.infer<typeof RunMessageSchema>;

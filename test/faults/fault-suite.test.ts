@@ -146,58 +146,40 @@ describe(`the export pipeline under faults (${profiles.toLocaleString('en-US')} 
     { quick: true },
   );
 
-  faultRow(
-    'completes the run when the host is killed (SIGKILL) while planning and started again',
-    {
-      fault: 'host killed (SIGKILL) while planning, started again',
-      timeoutMs: 90_000,
-      during: async (context) => {
-        // Once the first batches are sent, while later ones are still being planned.
-        const seen = { status: 'queued' };
-        await until(
-          async () => {
-            const { status } = await context.api.run(context.exportId, context.runId);
-            seen.status = status;
-            return status !== 'queued' && (status !== 'planning' || received(context.stack) > 0);
-          },
-          'the run sends while it plans',
-          2 * minute,
-        );
-        if (seen.status !== 'planning') throw new Error('Planning ended before a batch was sent');
-        await expectMidRun(context, 'the host was killed');
-        await context.stack.killHost();
-        await context.stack.startHost();
-        // The new host cannot have taken the run's message yet (it is leased): if the run is not
-        // planning now, planning had ended before the host died and this row proves nothing.
-        const { status } = await context.api.run(context.exportId, context.runId);
-        if (status !== 'planning') throw new Error(`The host died after planning (${status})`);
-      },
+  faultRow('completes the run when the host is killed (SIGKILL) while planning and started again', {
+    fault: 'host killed (SIGKILL) while planning, started again',
+    timeoutMs: 90_000,
+    during: async (context) => {
+      // Once the first batches are sent, while later ones are still being planned.
+      const seen = { status: 'queued' };
+      await until(
+        async () => {
+          const { status } = await context.api.run(context.exportId, context.runId);
+          seen.status = status;
+          return status !== 'queued' && (status !== 'planning' || received(context.stack) > 0);
+        },
+        'the run sends while it plans',
+        2 * minute,
+      );
+      if (seen.status !== 'planning') throw new Error('Planning ended before a batch was sent');
+      await expectMidRun(context, 'the host was killed');
+      await context.stack.killHost();
+      await context.stack.startHost();
+      // The new host cannot have taken the run's message yet (it is leased): if the run is not
+      // planning now, planning had ended before the host died and this row proves nothing.
+      const { status } = await context.api.run(context.exportId, context.runId);
+      if (status !== 'planning') throw new Error(`The host died after planning (${status})`);
     },
-    {
-      knownBug: {
-        bug: 'the planner ignores the redelivered message of a run left in planning',
-        symptom: /The run is still planning after/,
-      },
-    },
-  );
+  });
 
-  faultRow(
-    'completes the run when Iterable is down for 60 s from the run request on',
-    {
-      fault: 'Iterable down 60 s from the run request',
-      timeoutMs: 3 * minute,
-      before: (stack) => void stack.iterable.configure({ failProbability: 1, failStatus: 503 }),
-      during: async (context) => {
-        context.struck = 'queued, 0% sent';
-        await sleep(60_000);
-        context.stack.iterable.configure({ failProbability: 0 });
-      },
+  faultRow('completes the run when Iterable is down for 60 s from the run request on', {
+    fault: 'Iterable down 60 s from the run request',
+    timeoutMs: 3 * minute,
+    before: (stack) => void stack.iterable.configure({ failProbability: 1, failStatus: 503 }),
+    during: async (context) => {
+      context.struck = 'queued, 0% sent';
+      await sleep(60_000);
+      context.stack.iterable.configure({ failProbability: 0 });
     },
-    {
-      knownBug: {
-        bug: 'the planner fails the run on a transient Iterable failure',
-        symptom: /DependencyFailed/,
-      },
-    },
-  );
+  });
 });
