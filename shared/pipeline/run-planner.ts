@@ -131,6 +131,17 @@ async function plan(deps: PipelineDeps, message: RunMessage, run: StoredRun): Pr
     exportRecord.segments.map((name) => deps.segments.snapshot(tenantId, name)),
   );
   await pinSnapshots(deps, tenantId, run, snapshots);
+  // A CSV header without the e-mail column would make every row a rejection and the segment look
+  // empty, which a mirror run would turn into removing everyone.
+  const withoutEmail = snapshots.find(
+    (snapshot) => snapshot.format === 'csv' && !snapshot.columns.includes(exportRecord.emailField),
+  );
+  if (withoutEmail) {
+    throw new RunFailure(
+      'ColumnNotFound',
+      `Segment '${withoutEmail.name}' has no column '${exportRecord.emailField}' (the email field); nothing was sent or removed.`,
+    );
+  }
   const { connection, apiKey } = await deps.connections.apiKey(tenantId, exportRecord.connectionId);
   const iterable = deps.iterable(connection, apiKey);
   const existing = await iterable.getLists();
@@ -179,7 +190,18 @@ async function plan(deps: PipelineDeps, message: RunMessage, run: StoredRun): Pr
       previous,
       { mode: run.mode, syncMode: exportRecord.syncMode },
       (member, change) => writer.subscribe(target, member, change),
-    );
+    ).catch((error: unknown) => {
+      // A damaged gzip stream ends the run with a clear error before anything is removed.
+      if (
+        typeof (error as { code?: unknown }).code === 'string' &&
+        /^Z_/.test((error as { code: string }).code)
+      )
+        throw new RunFailure(
+          'SnapshotUnreadable',
+          `Segment '${snapshot.name}' could not be decompressed (gzip: ${(error as Error).message}); no one was removed.`,
+        );
+      throw error;
+    });
     if (planned.removed.length) await writer.unsubscribe(target, planned.removed);
     removals.push({ name: snapshot.name, listSize, removing: planned.removed.length });
     if (!run.dryRun)

@@ -297,24 +297,17 @@ describe('bad snapshots through the pipeline', () => {
     expect(members).toEqual(before);
   });
 
-  // Known bug: with the e-mail column gone every row becomes a missingEmail rejection, the
-  // segment looks empty, and a mirror run unsubscribes every member of the list (a list of at
-  // least MASS_REMOVAL_GUARD_MIN_COUNT members waits for an Admin's confirm instead).
-  it.failing(
-    'fails the run, naming the column and removing no one, when the header lost the e-mail column',
-    async () => {
-      const { exportId, listId, before } = await exportedOnce('Lost column', goodCsv);
-      await put(
-        'Lost column.csv',
-        'mail,first_name\nada@example.com,Ada\ngrace@example.com,Grace\n',
-      );
-      const { run, members } = await runToEnd(exportId, listId);
-      expect(members).toEqual(before);
-      expect(run.counts.removed ?? 0).toBe(0);
-      expect(run.status).toBe('failed');
-      expect(run.error?.message).toMatch(/\bemail\b/);
-    },
-  );
+  // With the e-mail column gone every row would be a missingEmail rejection and the segment
+  // would look empty: the run must fail before a mirror run removes everyone.
+  it('fails the run, naming the column and removing no one, when the header lost the e-mail column', async () => {
+    const { exportId, listId, before } = await exportedOnce('Lost column', goodCsv);
+    await put('Lost column.csv', 'mail,first_name\nada@example.com,Ada\ngrace@example.com,Grace\n');
+    const { run, members } = await runToEnd(exportId, listId);
+    expect(members).toEqual(before);
+    expect(run.counts.removed ?? 0).toBe(0);
+    expect(run.status).toBe('failed');
+    expect(run.error?.message).toMatch(/\bemail\b/);
+  });
 
   it('rejects broken JSON lines and lines that are not objects, naming each, and sends the rest', async () => {
     const lines = [
@@ -341,24 +334,19 @@ describe('bad snapshots through the pipeline', () => {
     ]);
   });
 
-  // Known bug: a gzip error surfaces from the row stream as a plain Error, which run-planner
-  // rethrows: plan-run fails five times and the run ends `failed` (PlanningFailed), saying
-  // nothing of the snapshot.
-  it.failing(
-    'fails the run with a clear error, removing no one, when the gzip stream is corrupt',
-    async () => {
-      const segment = 'Corrupt gzip';
-      await put(`${segment}.csv.gz`, gzipSync(goodCsv));
-      const exportId = await exportOn(segment);
-      const first = await runToEnd(exportId);
-      expect(first.run.status).toBe('succeeded');
-      const listId = first.run.segments[0]?.listId;
-      const truncated = gzipSync(`${goodCsv}${'x@example.com,X\n'.repeat(5000)}`);
-      await put(`${segment}.csv.gz`, truncated.subarray(0, truncated.length - 200));
-      const { run, members } = await runToEnd(exportId, listId);
-      expect(run.status).toBe('failed');
-      expect(run.error?.message).toMatch(/gzip|compress/i);
-      expect(members).toEqual(first.members);
-    },
-  );
+  // A gzip error from the row stream fails the run at once, saying what was wrong.
+  it('fails the run with a clear error, removing no one, when the gzip stream is corrupt', async () => {
+    const segment = 'Corrupt gzip';
+    await put(`${segment}.csv.gz`, gzipSync(goodCsv));
+    const exportId = await exportOn(segment);
+    const first = await runToEnd(exportId);
+    expect(first.run.status).toBe('succeeded');
+    const listId = first.run.segments[0]?.listId;
+    const truncated = gzipSync(`${goodCsv}${'x@example.com,X\n'.repeat(5000)}`);
+    await put(`${segment}.csv.gz`, truncated.subarray(0, truncated.length - 200));
+    const { run, members } = await runToEnd(exportId, listId);
+    expect(run.status).toBe('failed');
+    expect(run.error?.message).toMatch(/gzip|compress/i);
+    expect(members).toEqual(first.members);
+  });
 });
