@@ -2,6 +2,7 @@ import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BlobServiceClient } from '@azure/storage-blob';
+import { adminApi, type AdminCall } from '../local/admin-api';
 import { devTenantId } from '../local/dev-issuer';
 import { standInIterableKey, startLocalStack, type LocalStack } from '../local/local-stack';
 import { postStraight } from './floor';
@@ -25,27 +26,6 @@ const throttleRps = Number(process.env.BENCH_THROTTLE_RPS ?? 50);
 const throttleSize = Number(process.env.BENCH_THROTTLE_SIZE ?? 300_000);
 const seed = 20261129;
 const repoRoot = path.resolve(__dirname, '..', '..');
-
-interface Api {
-  call(method: string, route: string, body?: unknown): Promise<Record<string, unknown>>;
-}
-
-async function api(stack: LocalStack): Promise<Api> {
-  const token = await stack.mint!({ roles: ['Admin'] });
-  return {
-    async call(method, route, body) {
-      const response = await fetch(`${stack.url}/api/${route}`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const json = (await response.json()) as Record<string, unknown>;
-      if (!response.ok)
-        throw new Error(`${method} ${route}: ${response.status} ${JSON.stringify(json)}`);
-      return json;
-    },
-  };
-}
 
 interface StandInStats {
   requests: Record<string, Record<string, number>>;
@@ -88,7 +68,7 @@ const dataFields = {
 /** Requests a run and waits for it to end, measuring the host process meanwhile. */
 async function timedRun(
   stack: LocalStack,
-  client: Api,
+  client: { call: AdminCall },
   exportId: string,
   body: Record<string, unknown>,
 ) {
@@ -128,7 +108,7 @@ async function timedRun(
   };
 }
 
-async function createExport(client: Api, connectionId: string, segment: string) {
+async function createExport(client: { call: AdminCall }, connectionId: string, segment: string) {
   const saved = await client.call('POST', 'exports', {
     displayName: segment,
     connectionId,
@@ -163,7 +143,7 @@ async function main(): Promise<void> {
   let delta: BenchRow | undefined;
   let throttled: ThrottledRow | undefined;
   try {
-    const client = await api(stack);
+    const client = { call: await adminApi(stack) };
     const connection = await client.call('POST', 'connections', {
       displayName: 'Benchmark',
       apiKey: standInIterableKey,

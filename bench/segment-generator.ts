@@ -1,22 +1,11 @@
 import { Readable } from 'node:stream';
+import { seededRandom } from '../local/seeded-random';
 
 /**
  * Reproducible segment snapshots for the benchmark: the same seed and size give the same bytes.
  * Columns look like a customer-data platform's export: mixed-case e-mails with a few invalid
  * and duplicate ones, names, location, plan, dates and a money amount.
  */
-
-/** mulberry32: a small, fast, seeded pseudo-random generator (not for secrets). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const firstNames = [
   'Anna',

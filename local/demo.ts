@@ -1,5 +1,6 @@
 import { BlobServiceClient } from '@azure/storage-blob';
 import { devTenantId } from './dev-issuer';
+import { adminApi } from './admin-api';
 import { standInIterableKey, startLocalStack } from './local-stack';
 
 /**
@@ -31,18 +32,7 @@ async function main(): Promise<void> {
   // The demo shows its own progress; the host's lines would drown it.
   const stack = await startLocalStack(process.env, () => undefined);
   try {
-    const token = await stack.mint!({ roles: ['Admin'] });
-    const call = async (method: string, route: string, body?: unknown) => {
-      const response = await fetch(`${stack.url}/api/${route}`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const json = (await response.json()) as Record<string, unknown>;
-      if (!response.ok)
-        throw new Error(`${method} ${route}: ${response.status} ${JSON.stringify(json)}`);
-      return json;
-    };
+    const call = await adminApi(stack);
 
     const csv = generatedSegment(profiles);
     await BlobServiceClient.fromConnectionString(stack.env.AzureWebJobsStorage ?? '')

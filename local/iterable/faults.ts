@@ -1,18 +1,7 @@
+import { seededRandom } from '../seeded-random';
 import type { ApiEndpoint, Knobs } from './knobs';
 
 export type Fault = { kind: 'status'; status: number } | { kind: 'drop' };
-
-/** mulberry32: tiny, fast and deterministic for a given seed, so fault tests repeat exactly. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Decides, per request, whether to fail it. Reads (and counts down) the live knobs. */
 export class FaultInjector {
