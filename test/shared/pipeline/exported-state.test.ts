@@ -88,4 +88,30 @@ describe('dataFieldsHash', () => {
     expect(dataFieldsHash({ a: 1 })).not.toBe(dataFieldsHash({ a: '1' }));
     expect(dataFieldsHash({})).toMatch(/^[0-9a-z]{1,11}$/);
   });
+
+  it('tells apart fields that would run together, odd lengths and nested values', () => {
+    const distinct = [
+      {},
+      { a: '' },
+      { a: 'bc' },
+      { ab: 'c' },
+      { a: 'b', c: '' },
+      { a: 'b\u0000' },
+      { a: 'abc' },
+      { a: 'abd' },
+      { a: 'ab' },
+      { a: null },
+      { a: 'null' },
+      { a: true },
+      { a: 'true' },
+      { a: [1, 2] },
+      { a: '[1,2]' },
+      { a: { b: 1 } },
+      { a: 'é' },
+      { a: 'e\u0301' },
+    ];
+    const hashes = distinct.map((fields) => dataFieldsHash(fields));
+    expect(new Set(hashes).size).toBe(distinct.length);
+    expect(dataFieldsHash({ a: { b: 1 }, z: 'x' })).toBe(dataFieldsHash({ z: 'x', a: { b: 1 } }));
+  });
 });
