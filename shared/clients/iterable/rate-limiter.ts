@@ -69,11 +69,15 @@ const limiters = new Map<string, RateLimiter>();
 /**
  * The one limiter of a connection in this process, shared by every client and batch that uses the
  * connection. A changed rate replaces it. `connectionId` must be unique across tenants.
+ *
+ * It paces evenly, without a starting burst: requests one every 1/R seconds leave the server's
+ * own bucket of R nearly full, so a few that arrive close together (network jitter) still find
+ * tokens. Sent as a burst, the bucket would sit near empty and every early arrival would be a 429.
  */
 export function rateLimiterFor(connectionId: string, requestsPerSecond?: number): RateLimiter {
   const existing = limiters.get(connectionId);
   if (existing && existing.requestsPerSecond === requestsPerSecond) return existing;
-  const limiter = new RateLimiter(requestsPerSecond);
+  const limiter = new RateLimiter(requestsPerSecond, 1);
   limiters.set(connectionId, limiter);
   return limiter;
 }

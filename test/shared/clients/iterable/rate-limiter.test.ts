@@ -73,6 +73,15 @@ describe('rateLimiterFor', () => {
     expect(changed.requestsPerSecond).toBe(5);
     expect(rateLimiterFor('connection-a', undefined).requestsPerSecond).toBeUndefined();
   });
+
+  it('starts without a burst: the second request waits 1/R', async () => {
+    const limiter = rateLimiterFor('connection-a', 20);
+    const startedAt = performance.now();
+
+    await acquireAll(limiter, 2);
+
+    expect(performance.now() - startedAt).toBeGreaterThanOrEqual(50 - 1);
+  });
 });
 
 describe('IterableClient with a request-rate cap', () => {
@@ -80,10 +89,10 @@ describe('IterableClient with a request-rate cap', () => {
   const cap = 20;
   const requests = 30;
 
-  async function sendAll(options: Parameters<typeof clientFor>[1]) {
+  async function sendAll(options: Parameters<typeof clientFor>[1], standInLimit = cap * 1.1) {
     const client = clientFor(standIn(), options);
     const listId = await client.createList('Capped');
-    standIn().configure({ rateLimitPerSecond: cap * 1.1 });
+    standIn().configure({ rateLimitPerSecond: standInLimit });
     const batches = Array.from({ length: requests }, (_, index) =>
       client.subscribe(listId, subscribers(2, `batch${index}-`)),
     );
@@ -98,6 +107,20 @@ describe('IterableClient with a request-rate cap', () => {
     expect(performance.now() - startedAt).toBeGreaterThanOrEqual(((requests - cap) / cap) * 1000);
     expect(results.every((result) => result.status === 'fulfilled')).toBe(true);
     expect(standIn().stats().rateLimited).toBe(0);
+  });
+
+  it("paces a connection's requests evenly, so a stand-in limit equal to the cap sees no 429", async () => {
+    try {
+      const results = await sendAll(
+        { rateLimiter: rateLimiterFor('paced-connection', cap), maxAttempts: 1 },
+        cap,
+      );
+
+      expect(results.every((result) => result.status === 'fulfilled')).toBe(true);
+      expect(standIn().stats().rateLimited).toBe(0);
+    } finally {
+      forgetRateLimiter('paced-connection');
+    }
   });
 
   it('is what keeps the stand-in quiet: without the cap the same burst is throttled', async () => {
