@@ -18,8 +18,12 @@ export interface DeltaOptions {
   syncMode: 'mirror' | 'addOnly';
 }
 
-/** Marks a record as seen in this snapshot; hashes never start with it. */
-const seenMark = '+';
+/**
+ * A record seen in this snapshot holds `seen(hash)`: below -1, where no hash (0 or more) nor
+ * `unknownFields` (-1) can be, so marking costs no second map.
+ */
+const seen = (hash: number): number => -2 - hash;
+const isSeen = (value: number): boolean => value < -1;
 
 /**
  * Compares the segment's members with the last confirmed state. Members to send go to
@@ -41,10 +45,10 @@ export async function planDelta(
     for (const member of chunk) {
       const before = state.get(member.email);
       // The first row of an address wins: a later one cannot be told apart from a mistake.
-      if (before !== undefined && before.startsWith(seenMark)) continue;
+      if (before !== undefined && isSeen(before)) continue;
       counts.total++;
       const hash = dataFieldsHash(member.dataFields);
-      state.set(member.email, seenMark + hash);
+      state.set(member.email, seen(hash));
       const change: SubscribeChange | undefined =
         before === undefined
           ? 'added'
@@ -62,8 +66,8 @@ export async function planDelta(
   }
   const removed: string[] = [];
   for (const [email, value] of state) {
-    if (value.startsWith(seenMark)) {
-      state.set(email, value.slice(seenMark.length));
+    if (isSeen(value)) {
+      state.set(email, seen(value)); // -2 - (-2 - hash) is the hash again
     } else if (options.syncMode === 'mirror') {
       removed.push(email);
       state.delete(email);

@@ -6,7 +6,7 @@ import { statusCodeOf } from '../clients/azure-errors';
 
 /**
  * What the export last confirmed in Iterable, per export and segment: each member's e-mail and
- * a hash of the data fields sent. Iterable's list read endpoints allow 5 requests a minute, so the
+ * a hash of the data fields sent (a number, kept in base 36). Iterable's list read endpoints allow 5 requests a minute, so the
  * service keeps its own record instead of reading lists back.
  *
  * Layout in the export-state container, under `<tenant>/<exportId>/`:
@@ -18,18 +18,25 @@ import { statusCodeOf } from '../clients/azure-errors';
  *   one conditional write of this small pointer, so a run without failures rewrites no state,
  *   and two workers finalizing the same run cannot interleave their writes.
  */
-export type ExportedState = Map<string, string>;
+export type ExportedState = Map<string, number>;
+
+/**
+ * The fields hash of a member Iterable has with fields the service does not know (an
+ * unsubscribe that failed for someone never confirmed): never equal to a real hash, so the next
+ * run sends the member again. A state written before hashes were numbers reads as this too.
+ */
+export const unknownFields = -1;
 
 /**
  * A short, stable fingerprint of a member's data fields (key order does not matter): a 53-bit
- * non-cryptographic hash (two 32-bit multiply-xorshift lanes, mixed at the end), in base 36, of
+ * non-cryptographic hash (two 32-bit multiply-xorshift lanes, mixed at the end), 0 or more, of
  * each field's name and value, each preceded by its length and the value by its kind, so no two
  * different sets of fields feed the same sequence. Characters go in two at a time and nothing is
  * serialized for string values, the usual case: it costs a fifth of hashing the fields' JSON.
  * It only tells "changed" from "unchanged"; a change goes unnoticed with a chance of about 1 in
  * 9 × 10^15.
  */
-export function dataFieldsHash(dataFields: Record<string, unknown>): string {
+export function dataFieldsHash(dataFields: Record<string, unknown>): number {
   const keys = Object.keys(dataFields);
   let sorted = true;
   for (let index = 1; index < keys.length && sorted; index++) {
@@ -48,7 +55,7 @@ export function dataFieldsHash(dataFields: Record<string, unknown>): string {
   let { h1, h2 } = lanes;
   h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }
 
 interface HashLanes {
@@ -146,7 +153,10 @@ export class ExportedStateStore {
       let start = 0;
       for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
         const tab = text.indexOf('\t', start);
-        if (tab > start && tab < end) state.set(text.slice(start, tab), text.slice(tab + 1, end));
+        if (tab > start && tab < end) {
+          const hash = parseInt(text.slice(tab + 1, end), 36);
+          state.set(text.slice(start, tab), Number.isNaN(hash) ? unknownFields : hash);
+        }
         start = end + 1;
       }
       rest = text.slice(start);
@@ -160,7 +170,7 @@ export class ExportedStateStore {
     exportId: string,
     runId: string,
     segment: string,
-    state: Iterable<[string, string]>,
+    state: Iterable<[string, number]>,
   ): Promise<void> {
     // Fast compression: the blob is written once per run and read once by the next.
     const gzip = createGzip({ level: 1 });
@@ -174,7 +184,7 @@ export class ExportedStateStore {
     });
     let chunk = '';
     for (const [email, fields] of state) {
-      chunk += `${email}\t${fields}\n`;
+      chunk += `${email}\t${fields.toString(36)}\n`;
       if (chunk.length > 64 * 1024) {
         if (!gzip.write(chunk)) await new Promise((resolve) => gzip.once('drain', resolve));
         chunk = '';
@@ -196,7 +206,7 @@ export class ExportedStateStore {
     state: ExportedState,
   ): Promise<string> {
     const lines: string[] = [];
-    for (const [email, fields] of state) lines.push(`${email}\t${fields}\n`);
+    for (const [email, fields] of state) lines.push(`${email}\t${fields.toString(36)}\n`);
     const body = gzipSync(lines.join(''), { level: 1 });
     const name = this.runStateBlobName(tenantId, exportId, runId, segment, true);
     await this.container.getBlockBlobClient(name).upload(body, body.length, {

@@ -2,7 +2,7 @@ import { z, ZodError } from 'zod';
 import { emptyCounts, type Run } from '../runs/run-schemas';
 import type { StoredRun } from '../runs/run-store';
 import { batchEmails, failuresBlobName, readBatchBody } from './batch-sender';
-import type { ExportedState } from './exported-state';
+import { unknownFields, type ExportedState } from './exported-state';
 import type { PipelineDeps } from './pipeline-deps';
 import type { BatchResult } from './run-progress';
 import { statusCodeOf } from '../clients/azure-errors';
@@ -110,7 +110,7 @@ async function commitState(
     const previousBlob = segment.sentInFull ? undefined : committed.pointer?.segments[segment.name];
     const previous: ExportedState = previousBlob
       ? await deps.state.loadBlob(previousBlob)
-      : new Map<string, string>();
+      : new Map<string, number>();
     const unconfirmed = await Promise.all(
       failing.map((result) => failedMembers(deps, ids, result)),
     );
@@ -128,7 +128,7 @@ async function commitState(
       failing.forEach((result, index) => {
         for (const email of unconfirmed[index]!) {
           const before = previous.get(email);
-          if (result.kind === 'unsubscribe') next.set(email, before ?? '');
+          if (result.kind === 'unsubscribe') next.set(email, before ?? unknownFields);
           else if (before === undefined) next.delete(email);
           else next.set(email, before);
         }

@@ -170,7 +170,7 @@ async function plan(deps: PipelineDeps, message: RunMessage, run: StoredRun): Pr
       storedLists[snapshot.name] = { listId: list.listId, createdAt: list.createdAt };
     // A new or recreated list holds no one: send everyone, remove no one.
     const previous: ExportedState = list.fresh
-      ? new Map<string, string>()
+      ? new Map<string, number>()
       : await deps.state.load(tenantId, exportId, snapshot.name);
     const download = await deps.segmentBlobs
       .getBlobClient(snapshot.blobName)
