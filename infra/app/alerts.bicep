@@ -70,14 +70,12 @@ union
 '''
 
 // The mass-removal guard held a run: it waits in awaitingConfirmation until an Admin confirms or
-// cancels it. The planner logs this line with a `message` property (the guard's explanation),
-// which replaces the line's own message in the JSON: the query names it back, so it matches the
-// line as written today and once the property is renamed.
+// cancels it. The planner's line carries the guard's explanation as `reason`.
 var heldRunQuery = '''
 traces
-| where message has 'Run held for confirmation' or message has 'The run would remove more than'
+| where message has 'Run held for confirmation'
 | extend line = parse_json(message)
-| extend event = iff(tostring(line.message) startswith 'The run would remove more than', 'Run held for confirmation', tostring(line.message))
+| extend event = tostring(line.message)
 | where event == 'Run held for confirmation'
 | project timestamp, itemCount, tenantId = tostring(line.tenantId), exportId = tostring(line.exportId), runId = tostring(line.runId)
 '''
