@@ -11,6 +11,15 @@ import type { SubscribeChange } from './delta-plan';
 /** How many batch blobs and messages are written at once while the planner streams on. */
 const writeConcurrency = 16;
 
+/** Room kept in a batch for its envelope (the brackets, and the request around it). */
+const envelopeBytes = 256;
+
+/**
+ * The largest member, in bytes of its JSON, that fits a batch of its own. A larger one can never
+ * be sent (Iterable refuses the request whole, on every run): segment-members refuses it first.
+ */
+export const maxMemberBytes = maxBatchBytes - envelopeBytes - 1;
+
 export function batchBlobName(tenantId: string, runId: string, batch: number): string {
   return `${encodeURIComponent(tenantId)}/${runId}/${String(batch).padStart(6, '0')}.json`;
 }
@@ -71,6 +80,9 @@ export class BatchWriter {
     // Bytes, not characters, count against Iterable's limit: a short member is taken at its
     // worst case (3 bytes a character) rather than measured.
     const size = json.length > 256 ? Buffer.byteLength(json) + 1 : json.length * 3 + 1;
+    if (size > maxMemberBytes + 1) {
+      throw new Error('A member too large for any batch reached the batch writer');
+    }
     const open = this.#open;
     if (
       open &&
@@ -90,7 +102,7 @@ export class BatchWriter {
         target,
         parts: [json],
         changes: changeCodes[change],
-        bytes: 256 + size,
+        bytes: envelopeBytes + size,
       };
     });
   }

@@ -46,6 +46,11 @@ export async function planDelta(
       const before = state.get(member.email);
       // The first row of an address wins: a later one cannot be told apart from a mistake.
       if (before !== undefined && isSeen(before)) continue;
+      if (member.refused) {
+        // Reported as a rejection: nothing is sent, and what Iterable has stays (not a leaver).
+        if (before !== undefined) state.set(member.email, seen(before));
+        continue;
+      }
       counts.total++;
       const hash = dataFieldsHash(member.dataFields);
       state.set(member.email, seen(hash));

@@ -8,7 +8,7 @@ export const RejectionSchema = z
     reason: z
       .string()
       .describe(
-        'invalidEmail, missingEmail, unreadableRow, or the failedUpdates kind Iterable gave',
+        'invalidEmail, missingEmail, unreadableRow (a broken JSON line or CSV quotes), invalidUtf8 (a mapped value with bytes that are not UTF-8), memberTooLarge (over what one request may carry), or the failedUpdates kind Iterable gave',
       ),
     line: z.number().int().optional().describe('Where the row is in the snapshot'),
   })

@@ -1,15 +1,23 @@
+import { maxMemberBytes } from './batch-writer';
+import { brokenQuoteText } from './csv-rows';
 import { normalizeEmail } from './email-address';
-import type { SnapshotRow } from './snapshot-rows';
+import { SnapshotUnreadableError, type SnapshotRow } from './snapshot-rows';
 
 export interface Member {
   email: string;
   dataFields: Record<string, unknown>;
+  /**
+   * The row was refused (and reported as a rejection) but its address is known: nothing is sent
+   * for it, and what was exported for the address before stays as it is, so a refused row never
+   * reads as a member who left the segment.
+   */
+  refused?: true;
 }
 
 export interface Rejection {
   /** The value as it was in the snapshot (trimmed), or empty when there was none. */
   email: string;
-  reason: 'invalidEmail' | 'missingEmail' | 'unreadableRow';
+  reason: 'invalidEmail' | 'missingEmail' | 'unreadableRow' | 'invalidUtf8' | 'memberTooLarge';
   line: number;
 }
 
@@ -17,28 +25,60 @@ export interface MemberMapping {
   emailField: string;
   /** Iterable field name → snapshot column. */
   dataFields: Record<string, string>;
+  /**
+   * addOnly removes no one, so a broken CSV row whose e-mail cannot be read is a rejection like
+   * any other; otherwise (mirror, or not said) the run stops rather than risk removing its member.
+   */
+  syncMode?: 'mirror' | 'addOnly';
 }
+
+interface FieldMapping {
+  field: string;
+  column: string;
+  /** The column is named like a member of Object.prototype: only the row's own value counts. */
+  inherited: boolean;
+  /** The field is `__proto__`, which an assignment would take for the prototype. */
+  proto: boolean;
+}
+
+/** What a member's JSON may take beyond six bytes a character of its string values. */
+const baseBytes = 512;
 
 /**
  * Turns snapshot rows into the members to export: e-mails trimmed, lower-cased and validated
  * (invalid ones become rejections) and mapped data fields. Members come in the chunks the rows
  * came in; data fields are keyed in sorted order, as their hash wants them. An address may come
- * more than once: the delta plan keeps the first (it holds every address anyway).
+ * more than once: the delta plan keeps the first (it holds every address anyway). A row whose
+ * address is valid but which cannot be sent (bytes that are not UTF-8 in a mapped field, a member
+ * too large for a request, broken CSV quotes) is a rejection and comes as a `refused` member.
  */
 export async function* segmentMembers(
   rows: AsyncIterable<SnapshotRow[]>,
   mapping: MemberMapping,
   onRejection: (rejection: Rejection) => void,
 ): AsyncGenerator<Member[]> {
-  const fields = Object.entries(mapping.dataFields).sort(([a], [b]) => (a < b ? -1 : 1));
+  const fields: FieldMapping[] = Object.entries(mapping.dataFields)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([field, column]) => ({
+      field,
+      column,
+      inherited: column in Object.prototype,
+      proto: field === '__proto__',
+    }));
+  const emailColumn = mapping.emailField;
+  const emailInherited = emailColumn in Object.prototype;
+  const fieldBytes = fields.reduce((sum, { field }) => sum + 6 * field.length + 32, baseBytes);
   for await (const chunk of rows) {
     const members: Member[] = [];
     for (const row of chunk) {
       if (row.kind === 'unreadable') {
-        onRejection({ email: '', reason: 'unreadableRow', line: row.line });
+        const member = unreadable(row, mapping, emailInherited, onRejection);
+        if (member) members.push(member);
         continue;
       }
-      const raw = row.values[mapping.emailField];
+      const values = row.values;
+      const raw =
+        emailInherited && !Object.hasOwn(values, emailColumn) ? undefined : values[emailColumn];
       const email = normalizeEmail(raw);
       if (!email) {
         const text = typeof raw === 'string' ? raw.trim() : '';
@@ -50,13 +90,77 @@ export async function* segmentMembers(
         continue;
       }
       const dataFields: Record<string, unknown> = {};
-      for (const [field, column] of fields) {
-        const value = row.values[column];
+      let bytes = fieldBytes;
+      let nested = false;
+      for (const { field, column, inherited, proto } of fields) {
+        const value = inherited && !Object.hasOwn(values, column) ? undefined : values[column];
         // An empty CSV cell means "no value", not an empty string to overwrite Iterable's with.
-        if (value !== undefined && value !== '') dataFields[field] = value;
+        if (value === undefined || value === '') continue;
+        if (proto) Object.defineProperty(dataFields, field, ownField(value));
+        else dataFields[field] = value;
+        if (typeof value === 'string') bytes += 6 * value.length;
+        else if (typeof value === 'object') nested = true;
+      }
+      const refusal =
+        row.invalidUtf8 && holdsReplacement(dataFields)
+          ? 'invalidUtf8'
+          : (nested || bytes > maxMemberBytes) && tooLarge(email, dataFields)
+            ? 'memberTooLarge'
+            : undefined;
+      if (refusal) {
+        onRejection({ email: (raw as string).trim(), reason: refusal, line: row.line });
+        members.push({ email, dataFields: {}, refused: true });
+        continue;
       }
       members.push({ email, dataFields });
     }
     if (members.length) yield members;
   }
+}
+
+/**
+ * A record that could not be read is a rejection. A CSV record with broken quotes whose e-mail
+ * its cells still give is a refused member (its address is known); one whose e-mail cannot be
+ * read may be someone exported before, whom a mirror run would remove: the run stops instead.
+ */
+function unreadable(
+  row: Extract<SnapshotRow, { kind: 'unreadable' }>,
+  mapping: MemberMapping,
+  emailInherited: boolean,
+  onRejection: (rejection: Rejection) => void,
+): Member | undefined {
+  const values = row.values;
+  const raw =
+    !values || (emailInherited && !Object.hasOwn(values, mapping.emailField))
+      ? undefined
+      : values[mapping.emailField];
+  const email = normalizeEmail(raw);
+  if (email) {
+    onRejection({ email: (raw as string).trim(), reason: 'unreadableRow', line: row.line });
+    return { email, dataFields: {}, refused: true };
+  }
+  if (values && mapping.syncMode !== 'addOnly') {
+    const broken = brokenQuoteText[row.reason as keyof typeof brokenQuoteText];
+    throw new SnapshotUnreadableError(
+      `Row ${row.line} of the snapshot is not valid CSV (${broken}) and its e-mail cannot be read, so whether that member left the segment cannot be told. No one was removed.`,
+    );
+  }
+  onRejection({ email: '', reason: 'unreadableRow', line: row.line });
+  return undefined;
+}
+
+function ownField(value: unknown): PropertyDescriptor {
+  return { value, enumerable: true, writable: true, configurable: true };
+}
+
+/** Whether a value holds U+FFFD, which is what bytes that are not UTF-8 were read as. */
+function holdsReplacement(dataFields: Record<string, unknown>): boolean {
+  return Object.values(dataFields).some((value) =>
+    (typeof value === 'string' ? value : JSON.stringify(value)).includes('\ufffd'),
+  );
+}
+
+/** Whether the member, as the batch writer will write it, is larger than a request may be. */
+function tooLarge(email: string, dataFields: Record<string, unknown>): boolean {
+  return Buffer.byteLength(JSON.stringify({ email, dataFields })) > maxMemberBytes;
 }

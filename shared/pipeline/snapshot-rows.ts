@@ -1,19 +1,33 @@
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { parse } from 'csv-parse';
+import { CsvRowReader, type BrokenQuote } from './csv-rows';
+import {
+  LineTooLongError,
+  lineRuns,
+  maxLineBytes,
+  SnapshotUnreadableError,
+  type LineRun,
+} from './snapshot-lines';
+
+export { SnapshotUnreadableError } from './snapshot-lines';
 
 export type SnapshotFormat = 'csv' | 'jsonl';
 
 /**
  * One record of a snapshot, or one that could not be read (kept, to be reported). `line` is where
  * a person finds it: the line of a JSON line, the row number of a CSV record (the header is 1).
+ * `invalidUtf8` marks a record with bytes that are not UTF-8 (read as U+FFFD). An unreadable CSV
+ * record (broken quotes) has the `values` its line gave as well as they could be read, so that
+ * its e-mail may still be known.
  */
 export type SnapshotRow =
-  | { kind: 'row'; line: number; values: Record<string, unknown> }
-  | { kind: 'unreadable'; line: number; reason: string };
-
-/** Rows travel in runs of up to this many, so per-row awaits do not dominate a large snapshot. */
-const maxChunkRows = 2048;
+  | { kind: 'row'; line: number; values: Record<string, unknown>; invalidUtf8?: true }
+  | {
+      kind: 'unreadable';
+      line: number;
+      reason: 'invalidJson' | 'notAnObject' | BrokenQuote;
+      values?: Record<string, unknown>;
+    };
 
 /**
  * Streams the records of a segment snapshot without holding it in memory: CSV (RFC 4180, header
@@ -30,49 +44,21 @@ export async function* readSnapshotRows(
   yield* format === 'csv' ? csvRows(input) : jsonLineRows(input);
 }
 
-/** What a stream has buffered, taken at once after each awaited item. */
-async function* buffered<T>(stream: Readable): AsyncGenerator<T[]> {
-  for await (const first of stream as AsyncIterable<T>) {
-    const items: T[] = [first];
-    for (let item: T | null; items.length < maxChunkRows && (item = stream.read() as T | null);)
-      items.push(item);
-    yield items;
-  }
-}
-
 async function* csvRows(input: Readable): AsyncGenerator<SnapshotRow[]> {
-  // Records come as arrays and are keyed here: csv-parse's `columns` costs twice the parse.
-  const parser = input.pipe(
-    parse({
-      bom: true,
-      // A short or long row is still a member; its missing columns simply have no value.
-      relax_column_count: true,
-      skip_empty_lines: true,
-    }),
-  );
-  input.on('error', (error) => parser.destroy(error));
-  let header: string[] | undefined;
-  let line = 1;
-  for await (const records of buffered<string[]>(parser)) {
+  const reader = new CsvRowReader();
+  for await (const run of namedLongLines(lineRuns(input), () => reader.line)) {
     const rows: SnapshotRow[] = [];
-    for (const cells of records) {
-      if (!header) {
-        header = cells;
-        continue;
-      }
-      const values: Record<string, unknown> = {};
-      const width = Math.min(header.length, cells.length);
-      for (let column = 0; column < width; column++) values[header[column]!] = cells[column];
-      rows.push({ kind: 'row', line: ++line, values });
-    }
+    reader.read(run, rows);
     if (rows.length) yield rows;
   }
+  const last: SnapshotRow[] = [];
+  reader.end(last);
+  if (last.length) yield last;
 }
 
 async function* jsonLineRows(input: Readable): AsyncGenerator<SnapshotRow[]> {
   let line = 0;
-  let rest = '';
-  const rowOf = (rawLine: string): SnapshotRow | undefined => {
+  const rowOf = (rawLine: string, invalidUtf8: boolean): SnapshotRow | undefined => {
     line++;
     let text = rawLine.endsWith('\r') ? rawLine.slice(0, -1) : rawLine;
     if (line === 1) text = text.replace(/^\uFEFF/, '');
@@ -82,22 +68,39 @@ async function* jsonLineRows(input: Readable): AsyncGenerator<SnapshotRow[]> {
       if (value === null || typeof value !== 'object' || Array.isArray(value)) {
         return { kind: 'unreadable', line, reason: 'notAnObject' };
       }
-      return { kind: 'row', line, values: value as Record<string, unknown> };
+      const values = value as Record<string, unknown>;
+      return invalidUtf8
+        ? { kind: 'row', line, values, invalidUtf8: true }
+        : { kind: 'row', line, values };
     } catch {
       return { kind: 'unreadable', line, reason: 'invalidJson' };
     }
   };
-  input.setEncoding('utf8');
-  for await (const chunk of input as AsyncIterable<string>) {
-    const lines = (rest + chunk).split('\n');
-    rest = lines.pop()!;
+  for await (const run of namedLongLines(lineRuns(input), () => line + 1)) {
+    const lines = run.text.split('\n');
+    // A run ends with a newline (except the snapshot's last line): nothing follows it.
+    if (lines[lines.length - 1] === '') lines.pop();
+    const invalid = new Set(run.invalidUtf8);
     const rows: SnapshotRow[] = [];
-    for (const rawLine of lines) {
-      const row = rowOf(rawLine);
+    lines.forEach((rawLine, index) => {
+      const row = rowOf(rawLine, invalid.size > 0 && invalid.has(index));
       if (row) rows.push(row);
-    }
+    });
     if (rows.length) yield rows;
   }
-  const last = rest ? rowOf(rest) : undefined;
-  if (last) yield [last];
+}
+
+/** A line too long to hold refuses the snapshot, naming the line. */
+async function* namedLongLines(
+  runs: AsyncGenerator<LineRun>,
+  nextLine: () => number,
+): AsyncGenerator<LineRun> {
+  try {
+    yield* runs;
+  } catch (error) {
+    if (!(error instanceof LineTooLongError)) throw error;
+    throw new SnapshotUnreadableError(
+      `Line ${nextLine()} of the snapshot is longer than ${maxLineBytes / 1024 / 1024} MB; no one was removed.`,
+    );
+  }
 }

@@ -196,10 +196,9 @@ describe('bad snapshots through the pipeline', () => {
     ]);
   });
 
-  // Known bug: csv-parse throws on these (CSV_INVALID_OPENING_QUOTE, CSV_INVALID_CLOSING_QUOTE,
-  // CSV_QUOTE_NOT_CLOSED); run-planner rethrows what is not a RunFailure or AppError, so plan-run
-  // fails five times and run-poison ends the run `failed` (PlanningFailed), naming no row.
-  it.failing.each([
+  // A broken record on one line is a rejection naming its row (its member kept, not removed,
+  // when its e-mail can be read); one whose e-mail cannot be read fails a mirror run, naming it.
+  it.each([
     ['a quote inside an unquoted field', 'ada@example.com,Ada "the first"\n'],
     ['text after a closing quote', '"ada@example.com"x,Ada\n'],
     ['a quote that is never closed', 'ada@example.com,"Ada\n'],
@@ -225,9 +224,8 @@ describe('bad snapshots through the pipeline', () => {
     expect(members.map((member) => member.email)).toEqual(['ada@example.com']);
   });
 
-  // Known bug: bytes that are not UTF-8 are decoded as U+FFFD and the damaged value is sent,
-  // overwriting the profile's good value in Iterable. The row should be a rejection naming it.
-  it.failing('refuses a data field with bytes that are not UTF-8, naming its row', async () => {
+  // Sent as U+FFFD, the damaged value would overwrite the profile's good one in Iterable.
+  it('refuses a data field with bytes that are not UTF-8, naming its row', async () => {
     const latin1 = Buffer.concat([
       Buffer.from('email,first_name\nada@example.com,Ada\njose@example.com,Jos'),
       Buffer.from([0xe9]),
@@ -252,32 +250,60 @@ describe('bad snapshots through the pipeline', () => {
     expect(members.map((member) => member.email)).toEqual(['ada@example.com', 'grace@example.com']);
   });
 
-  // Known bug: the batch writer puts a member larger than a batch may be into a batch of its own;
-  // Iterable refuses it (413), and the member counts as failed, to be retried and refused again
-  // by every run, with no rejection naming its row.
-  it.failing(
-    'refuses a 10 MB data field, naming its row, sending no request over 4 MB',
-    async () => {
-      // Iterable takes requests under 4 MB; a member larger than that can never be sent.
-      stack.iterable.configure({ maxBodyBytes: 4 * 1024 * 1024 });
-      try {
-        const lines = [
-          { email: 'ada@example.com', first_name: 'Ada' },
-          { email: 'long@example.com', first_name: 'x'.repeat(tenMegabytes) },
-          { email: 'grace@example.com', first_name: 'Grace' },
-        ];
-        await put('Long field.jsonl', `${lines.map((line) => JSON.stringify(line)).join('\n')}\n`);
-        const before = stack.iterable.stats().requests['POST /api/lists/subscribe']?.['413'] ?? 0;
-        const outcome = await runToEnd(await exportOn('Long field'));
-        expectRefusedNamingRow(outcome, 2, ['ada@example.com', 'grace@example.com']);
-        expect(stack.iterable.stats().requests['POST /api/lists/subscribe']?.['413'] ?? 0).toBe(
-          before,
-        );
-      } finally {
-        stack.iterable.configure({ maxBodyBytes: 16 * 1024 * 1024 });
-      }
-    },
-  );
+  // In a batch of its own, such a member would be refused by Iterable (413) on every run.
+  it('refuses a 10 MB data field, naming its row, sending no request over 4 MB', async () => {
+    // Iterable takes requests under 4 MB; a member larger than that can never be sent.
+    stack.iterable.configure({ maxBodyBytes: 4 * 1024 * 1024 });
+    try {
+      const lines = [
+        { email: 'ada@example.com', first_name: 'Ada' },
+        { email: 'long@example.com', first_name: 'x'.repeat(tenMegabytes) },
+        { email: 'grace@example.com', first_name: 'Grace' },
+      ];
+      await put('Long field.jsonl', `${lines.map((line) => JSON.stringify(line)).join('\n')}\n`);
+      const before = stack.iterable.stats().requests['POST /api/lists/subscribe']?.['413'] ?? 0;
+      const outcome = await runToEnd(await exportOn('Long field'));
+      expectRefusedNamingRow(outcome, 2, ['ada@example.com', 'grace@example.com']);
+      expect(stack.iterable.stats().requests['POST /api/lists/subscribe']?.['413'] ?? 0).toBe(
+        before,
+      );
+    } finally {
+      stack.iterable.configure({ maxBodyBytes: 16 * 1024 * 1024 });
+    }
+  });
+
+  // A refused row is not someone who left the segment: a mirror run must not remove its member.
+  it('keeps the members of rows refused on a later run, with the data they had', async () => {
+    const { exportId, listId, before } = await exportedOnce('Refused later', goodCsv);
+    await put(
+      'Refused later.csv',
+      Buffer.concat([
+        Buffer.from('email,first_name\nada@example.com,Ad'),
+        Buffer.from([0xe1]), // á in Latin-1: not UTF-8
+        Buffer.from('\ngrace@example.com,Grace "G"\n'),
+      ]),
+    );
+    const { run, rejections, members } = await runToEnd(exportId, listId);
+    expect(run.status).toBe('partiallySucceeded');
+    expect(run.counts).toMatchObject({ removed: 0, rejected: 2 });
+    expect(rejections).toEqual([
+      { email: 'ada@example.com', reason: 'invalidUtf8', line: 2 },
+      { email: 'grace@example.com', reason: 'unreadableRow', line: 3 },
+    ]);
+    expect(members).toEqual(before);
+  });
+
+  it('fails a mirror run, naming the row and removing no one, when a broken row’s e-mail cannot be read', async () => {
+    const { exportId, listId, before } = await exportedOnce('Unreadable email', goodCsv);
+    await put(
+      'Unreadable email.csv',
+      'email,first_name\n"ada@example.com"x,Ada\ngrace@example.com,Grace\n',
+    );
+    const { run, members } = await runToEnd(exportId, listId);
+    expect(run.status).toBe('failed');
+    expect(run.error?.message).toMatch(/\brow 2\b/i);
+    expect(members).toEqual(before);
+  });
 
   it('refuses to save an export on an empty snapshot', async () => {
     await put('Empty at first.csv', '');

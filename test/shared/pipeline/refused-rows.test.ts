@@ -1,0 +1,166 @@
+import { maxMemberBytes } from '../../../shared/pipeline/batch-writer';
+import { planDelta, type SubscribeChange } from '../../../shared/pipeline/delta-plan';
+import { dataFieldsHash } from '../../../shared/pipeline/exported-state';
+import {
+  segmentMembers,
+  type Member,
+  type MemberMapping,
+  type Rejection,
+} from '../../../shared/pipeline/segment-members';
+import { SnapshotUnreadableError, type SnapshotRow } from '../../../shared/pipeline/snapshot-rows';
+
+const mapping: MemberMapping = { emailField: 'email', dataFields: { firstName: 'first_name' } };
+
+async function membersOf(rows: SnapshotRow[], using: MemberMapping = mapping) {
+  const members: Member[] = [];
+  const rejections: Rejection[] = [];
+  const chunks = (async function* () {
+    await Promise.resolve();
+    yield rows;
+  })();
+  for await (const chunk of segmentMembers(chunks, using, (rejection) =>
+    rejections.push(rejection),
+  ))
+    members.push(...chunk);
+  return { members, rejections };
+}
+
+describe('segmentMembers refusing rows whose address is known', () => {
+  it('refuses a row whose mapped field held bytes that are not UTF-8', async () => {
+    const { members, rejections } = await membersOf([
+      {
+        kind: 'row',
+        line: 2,
+        values: { email: 'Jose@Example.com', first_name: 'Jos\ufffd' },
+        invalidUtf8: true,
+      },
+      // The bad bytes were in a column that is not sent: the member goes.
+      {
+        kind: 'row',
+        line: 3,
+        values: { email: 'ada@example.com', first_name: 'Ada', note: '\ufffd' },
+        invalidUtf8: true,
+      },
+    ]);
+    expect(rejections).toEqual([{ email: 'Jose@Example.com', reason: 'invalidUtf8', line: 2 }]);
+    expect(members).toEqual([
+      { email: 'jose@example.com', dataFields: {}, refused: true },
+      { email: 'ada@example.com', dataFields: { firstName: 'Ada' } },
+    ]);
+  });
+
+  it('refuses a member larger than a batch may be, measured in bytes', async () => {
+    // Three bytes a character in UTF-8: under the limit in characters, over it in bytes.
+    const large = '€'.repeat(Math.ceil(maxMemberBytes / 3));
+    const nested = { list: ['x'.repeat(maxMemberBytes)] };
+    const { members, rejections } = await membersOf(
+      [
+        { kind: 'row', line: 1, values: { email: 'big@example.com', first_name: large } },
+        { kind: 'row', line: 2, values: { email: 'nested@example.com', first_name: nested } },
+        {
+          kind: 'row',
+          line: 3,
+          values: { email: 'fits@example.com', first_name: 'x'.repeat(1e5) },
+        },
+      ],
+      mapping,
+    );
+    expect(rejections).toEqual([
+      { email: 'big@example.com', reason: 'memberTooLarge', line: 1 },
+      { email: 'nested@example.com', reason: 'memberTooLarge', line: 2 },
+    ]);
+    expect(members.map(({ email, refused }) => ({ email, refused }))).toEqual([
+      { email: 'big@example.com', refused: true },
+      { email: 'nested@example.com', refused: true },
+      { email: 'fits@example.com', refused: undefined },
+    ]);
+  });
+
+  it('refuses a CSV row with broken quotes whose e-mail its cells still give', async () => {
+    const { members, rejections } = await membersOf([
+      {
+        kind: 'unreadable',
+        line: 3,
+        reason: 'quoteInUnquotedField',
+        values: { email: 'ada@example.com', first_name: 'Ada "the first"' },
+      },
+      { kind: 'unreadable', line: 4, reason: 'invalidJson' },
+    ]);
+    expect(rejections).toEqual([
+      { email: 'ada@example.com', reason: 'unreadableRow', line: 3 },
+      { email: '', reason: 'unreadableRow', line: 4 },
+    ]);
+    expect(members).toEqual([{ email: 'ada@example.com', dataFields: {}, refused: true }]);
+  });
+
+  it('stops a mirror export at a broken CSV row whose e-mail cannot be read, naming the row', async () => {
+    const row: SnapshotRow = {
+      kind: 'unreadable',
+      line: 7,
+      reason: 'textAfterClosingQuote',
+      values: { email: 'ada@example.com"x', first_name: 'Ada' },
+    };
+    await expect(membersOf([row], { ...mapping, syncMode: 'mirror' })).rejects.toThrow(
+      SnapshotUnreadableError,
+    );
+    await expect(membersOf([row])).rejects.toThrow(/Row 7 .*text after a closing quote/);
+    // An addOnly export removes no one: the row is a rejection like any other.
+    const addOnly = await membersOf([row], { ...mapping, syncMode: 'addOnly' });
+    expect(addOnly.rejections).toEqual([{ email: '', reason: 'unreadableRow', line: 7 }]);
+    expect(addOnly.members).toEqual([]);
+  });
+
+  it('reads columns and fields named like Object.prototype members as plain data', async () => {
+    const values = JSON.parse('{"email":"a@example.com","__proto__":"Proto"}') as Record<
+      string,
+      unknown
+    >;
+    // Parsed, as a stored export is: a literal `__proto__` key would set the prototype.
+    const dataFieldMap = JSON.parse(
+      '{"ctor":"constructor","proto":"__proto__","__proto__":"email"}',
+    ) as Record<string, string>;
+    const { members } = await membersOf([{ kind: 'row', line: 1, values }], {
+      emailField: 'email',
+      dataFields: dataFieldMap,
+    });
+    expect(members).toHaveLength(1);
+    const dataFields = members[0]!.dataFields;
+    expect(Object.getPrototypeOf(dataFields)).toBe(Object.prototype);
+    // Nothing inherited (no `constructor` in the row); `__proto__` a field like any other.
+    expect(JSON.stringify(dataFields)).toBe('{"__proto__":"a@example.com","proto":"Proto"}');
+  });
+});
+
+describe('planDelta with refused members', () => {
+  it('neither sends nor removes a refused member, and keeps what was exported for it', async () => {
+    const previous = new Map([
+      ['kept@example.com', dataFieldsHash({ firstName: 'Kept' })],
+      ['left@example.com', dataFieldsHash({})],
+    ]);
+    const sent: [string, SubscribeChange][] = [];
+    const result = await planDelta(
+      (async function* () {
+        await Promise.resolve();
+        yield [
+          { email: 'kept@example.com', dataFields: {}, refused: true as const },
+          { email: 'new@example.com', dataFields: {}, refused: true as const },
+          { email: 'ada@example.com', dataFields: { firstName: 'Ada' } },
+        ];
+      })(),
+      previous,
+      { mode: 'full', syncMode: 'mirror' },
+      (member, change) => {
+        sent.push([member.email, change]);
+      },
+    );
+    expect(sent).toEqual([['ada@example.com', 'added']]);
+    expect(result.removed).toEqual(['left@example.com']);
+    expect(result.counts).toMatchObject({ total: 1, added: 1, removed: 1 });
+    expect([...result.next].sort()).toEqual(
+      [
+        ['ada@example.com', dataFieldsHash({ firstName: 'Ada' })],
+        ['kept@example.com', dataFieldsHash({ firstName: 'Kept' })],
+      ].sort(),
+    );
+  });
+});
