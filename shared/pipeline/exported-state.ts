@@ -2,7 +2,9 @@ import { PassThrough, type Readable } from 'node:stream';
 import { gzipSync, createGunzip, createGzip } from 'node:zlib';
 import type { ContainerClient } from '@azure/storage-blob';
 import { z } from 'zod';
+import { once } from 'node:events';
 import { statusCodeOf } from '../clients/azure-errors';
+import { textLines } from './spill-files';
 
 /**
  * What the export last confirmed in Iterable, per export and segment: each member's e-mail and
@@ -92,6 +94,25 @@ export interface CommittedState {
   etag: string | undefined;
 }
 
+/** Writes a run's state a part at a time; `close` finishes the blob. */
+export interface StateWriter {
+  add(state: Iterable<[string, number]>): Promise<void>;
+  close(): Promise<void>;
+  /** Gives up the blob (planning failed): nothing is committed, the upload ends. */
+  abort(): void;
+}
+
+/** Blob metadata holding a state blob's member count. */
+const memberCountKey = 'members';
+
+/** Adds a stored "email<TAB>hash" line to a state; a hash that cannot be read is unknown. */
+export function addStateLine(state: ExportedState, line: string): void {
+  const tab = line.indexOf('\t');
+  if (tab <= 0) return;
+  const hash = parseInt(line.slice(tab + 1), 36);
+  state.set(line.slice(0, tab), Number.isNaN(hash) ? unknownFields : hash);
+}
+
 export type CommitOutcome = 'committed' | 'alreadyCommitted' | 'superseded';
 
 export class ExportedStateStore {
@@ -143,25 +164,29 @@ export class ExportedStateStore {
   /** Reads a state blob; a missing one is an error, never an empty state. */
   async loadBlob(blobName: string): Promise<ExportedState> {
     const state: ExportedState = new Map();
+    for await (const lines of this.lines(blobName)) {
+      for (const line of lines) addStateLine(state, line);
+    }
+    return state;
+  }
+
+  /** A state blob's "email<TAB>hash" lines, a run at a time, as stored. */
+  async *lines(blobName: string): AsyncGenerator<string[]> {
     const download = await this.container.getBlobClient(blobName).download();
     const body = download.readableStreamBody as Readable;
     const gunzip = createGunzip();
     body.on('error', (error: Error) => gunzip.destroy(error));
-    let rest = '';
-    for await (const chunk of body.pipe(gunzip) as AsyncIterable<Buffer>) {
-      const text = rest + chunk.toString('utf8');
-      let start = 0;
-      for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
-        const tab = text.indexOf('\t', start);
-        if (tab > start && tab < end) {
-          const hash = parseInt(text.slice(tab + 1, end), 36);
-          state.set(text.slice(start, tab), Number.isNaN(hash) ? unknownFields : hash);
-        }
-        start = end + 1;
-      }
-      rest = text.slice(start);
-    }
-    return state;
+    yield* textLines(body.pipe(gunzip));
+  }
+
+  /**
+   * How many members a state blob holds, as recorded when it was written; undefined for a blob
+   * written without the count.
+   */
+  async memberCount(blobName: string): Promise<number | undefined> {
+    const { metadata } = await this.container.getBlobClient(blobName).getProperties();
+    const count = Number(metadata?.[memberCountKey]);
+    return Number.isSafeInteger(count) && count >= 0 ? count : undefined;
   }
 
   /** The planner's record of what the run will reach: written once per run and segment. */
@@ -172,6 +197,16 @@ export class ExportedStateStore {
     segment: string,
     state: Iterable<[string, number]>,
   ): Promise<void> {
+    const writer = this.openRunState(tenantId, exportId, runId, segment);
+    await writer.add(state);
+    await writer.close();
+  }
+
+  /**
+   * Writes a run's state in parts (a partitioned plan adds one partition's at a time), streamed
+   * through gzip into the blob, and records its member count when closed.
+   */
+  openRunState(tenantId: string, exportId: string, runId: string, segment: string): StateWriter {
     // Fast compression: the blob is written once per run and read once by the next.
     const gzip = createGzip({ level: 1 });
     const output = new PassThrough();
@@ -182,16 +217,34 @@ export class ExportedStateStore {
     const uploading = blob.uploadStream(output, 4 * 1024 * 1024, 4, {
       blobHTTPHeaders: { blobContentType: 'text/tab-separated-values' },
     });
-    let chunk = '';
-    for (const [email, fields] of state) {
-      chunk += `${email}\t${fields.toString(36)}\n`;
-      if (chunk.length > 64 * 1024) {
-        if (!gzip.write(chunk)) await new Promise((resolve) => gzip.once('drain', resolve));
-        chunk = '';
-      }
-    }
-    gzip.end(chunk);
-    await uploading;
+    // Awaited in `close`, or raced below; never an unhandled rejection when the planner stops early.
+    uploading.catch(() => undefined);
+    // A failed upload ends the wait for a drain that would never come.
+    const drained = () => Promise.race([once(gzip, 'drain'), uploading]);
+    let count = 0;
+    return {
+      add: async (state) => {
+        let chunk = '';
+        for (const [email, fields] of state) {
+          chunk += `${email}\t${fields.toString(36)}\n`;
+          count++;
+          if (chunk.length > 64 * 1024) {
+            if (!gzip.write(chunk)) await drained();
+            chunk = '';
+          }
+        }
+        if (chunk && !gzip.write(chunk)) await drained();
+      },
+      close: async () => {
+        gzip.end();
+        await uploading;
+        await blob.setMetadata({ [memberCountKey]: String(count) });
+      },
+      abort: () => {
+        output.destroy(new Error('Planning stopped; the run state is not written.'));
+        gzip.destroy();
+      },
+    };
   }
 
   /**
@@ -211,6 +264,7 @@ export class ExportedStateStore {
     const name = this.runStateBlobName(tenantId, exportId, runId, segment, true);
     await this.container.getBlockBlobClient(name).upload(body, body.length, {
       blobHTTPHeaders: { blobContentType: 'text/tab-separated-values' },
+      metadata: { [memberCountKey]: String(lines.length) },
     });
     return name;
   }

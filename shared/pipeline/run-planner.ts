@@ -4,13 +4,12 @@ import { IterableError } from '../clients/iterable/iterable-error';
 import type { Run, RunMessage } from '../runs/run-schemas';
 import type { StoredRun } from '../runs/run-store';
 import { BatchWriter } from './batch-writer';
-import { planDelta } from './delta-plan';
 import { resolveList } from './export-lists';
-import type { ExportedState } from './exported-state';
 import type { PipelineDeps } from './pipeline-deps';
 import { tryFinalizeRun } from './run-finalizer';
 import { segmentMembers, type Rejection } from './segment-members';
 import { readSnapshotRows } from './snapshot-rows';
+import { planningPartitions, planSegment } from './segment-plan';
 import { checkRemovals, removalsPossible, type SegmentRemovals } from './removal-guard';
 
 /** A run that cannot go on for a reason the user can fix; the run fails with this message. */
@@ -169,9 +168,11 @@ async function plan(deps: PipelineDeps, message: RunMessage, run: StoredRun): Pr
     if (!run.dryRun)
       storedLists[snapshot.name] = { listId: list.listId, createdAt: list.createdAt };
     // A new or recreated list holds no one: send everyone, remove no one.
-    const previous: ExportedState = list.fresh
-      ? new Map<string, number>()
-      : await deps.state.load(tenantId, exportId, snapshot.name);
+    const previousBlob = list.fresh ? undefined : pointer?.segments[snapshot.name];
+    const partitions = planningPartitions(
+      previousBlob ? ((await deps.state.memberCount(previousBlob)) ?? 0) : 0,
+      snapshot,
+    );
     const download = await deps.segmentBlobs
       .getBlobClient(snapshot.blobName)
       .download(0, undefined, {
@@ -184,13 +185,24 @@ async function plan(deps: PipelineDeps, message: RunMessage, run: StoredRun): Pr
     );
     const members = segmentMembers(rows, exportRecord, (rejection) => rejections.push(rejection));
     const target = { segment: snapshot.name, listId: list.listId, listCreatedAt: list.createdAt };
-    const listSize = previous.size; // the plan takes the map over
-    const planned = await planDelta(
+    const next = run.dryRun
+      ? undefined
+      : deps.state.openRunState(tenantId, exportId, runId, snapshot.name);
+    let removing = 0;
+    const planned = await planSegment({
       members,
-      previous,
-      { mode: run.mode, syncMode: exportRecord.syncMode },
-      (member, change) => writer.subscribe(target, member, change),
-    ).catch((error: unknown) => {
+      previousBlob,
+      partitions,
+      options: { mode: run.mode, syncMode: exportRecord.syncMode },
+      state: deps.state,
+      subscribe: (member, change) => writer.subscribe(target, member, change),
+      unsubscribe: (emails) => {
+        removing += emails.length;
+        return writer.unsubscribe(target, emails);
+      },
+      next,
+    }).catch((error: unknown) => {
+      next?.abort();
       // A damaged gzip stream ends the run with a clear error before anything is removed.
       if (
         typeof (error as { code?: unknown }).code === 'string' &&
@@ -202,10 +214,9 @@ async function plan(deps: PipelineDeps, message: RunMessage, run: StoredRun): Pr
         );
       throw error;
     });
-    if (planned.removed.length) await writer.unsubscribe(target, planned.removed);
-    removals.push({ name: snapshot.name, listSize, removing: planned.removed.length });
-    if (!run.dryRun)
-      await deps.state.saveRunState(tenantId, exportId, runId, snapshot.name, planned.next);
+    await next?.close();
+    if (partitions > 1) deps.log.info('Segment planned in partitions', { partitions });
+    removals.push({ name: snapshot.name, listSize: planned.previousSize, removing });
     for (const key of Object.keys(totals) as (keyof typeof totals)[])
       totals[key] += planned.counts[key];
     segments.push({
