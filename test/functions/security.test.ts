@@ -389,24 +389,19 @@ describe('security review', () => {
     ]);
   });
 
-  // Known bug: snapshot-rows.ts keys a CSV record into a plain object, so a column named
-  // __proto__ loses its cells (the assignment sets no property) and reading it yields
-  // Object.prototype, sent to Iterable as {} for every member; a short row reads inherited
-  // members (constructor, toString) of that object as its values.
-  it.failing(
-    'reads columns named __proto__ and constructor as data, with nothing inherited',
-    async () => {
-      const users = await exportCells(
-        'Inherited',
-        'email,constructor,__proto__\nfull@example.com,Ctor,Proto\nshort@example.com\n',
-        { ctor: 'constructor', proto: '__proto__' },
-      );
-      expect(users).toEqual([
-        { email: 'full@example.com', dataFields: { ctor: 'Ctor', proto: 'Proto' } },
-        { email: 'short@example.com', dataFields: {} },
-      ]);
-    },
-  );
+  // Keyed carelessly, a column named __proto__ would lose its cells and read as Object.prototype
+  // (sent as {}), and a short row would read inherited members (constructor) as its values.
+  it('reads columns named __proto__ and constructor as data, with nothing inherited', async () => {
+    const users = await exportCells(
+      'Inherited',
+      'email,constructor,__proto__\nfull@example.com,Ctor,Proto\nshort@example.com\n',
+      { ctor: 'constructor', proto: '__proto__' },
+    );
+    expect(users).toEqual([
+      { email: 'full@example.com', dataFields: { ctor: 'Ctor', proto: 'Proto' } },
+      { email: 'short@example.com', dataFields: {} },
+    ]);
+  });
 
   it('never lets an API key reach storage (tables, queues, blobs, as written or as kept), a log line or a response', async () => {
     // A rotation, a key Iterable refuses, a key checked while Iterable fails, and a run that
