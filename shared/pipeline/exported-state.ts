@@ -1,7 +1,8 @@
 import { PassThrough, type Readable } from 'node:stream';
-import { gzipSync, createGunzip, createGzip } from 'node:zlib';
+import { createGunzip, createGzip } from 'node:zlib';
 import type { ContainerClient } from '@azure/storage-blob';
 import { z } from 'zod';
+import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { statusCodeOf } from '../clients/azure-errors';
 import { textLines } from './spill-files';
@@ -128,9 +129,11 @@ export class ExportedStateStore {
     exportId: string,
     runId: string,
     segment: string,
-    confirmed = false,
+    /** Names a confirmed state instead: each finalizer writes its own, under its own name. */
+    confirmedBy?: string,
   ): string {
-    const file = `${encodeURIComponent(segment)}${confirmed ? '.confirmed' : ''}.tsv.gz`;
+    const suffix = confirmedBy ? `.confirmed-${confirmedBy}` : '';
+    const file = `${encodeURIComponent(segment)}${suffix}.tsv.gz`;
     return `${this.#folder(tenantId, exportId)}/runs/${runId}/${file}`;
   }
 
@@ -207,13 +210,15 @@ export class ExportedStateStore {
    * through gzip into the blob, and records its member count when closed.
    */
   openRunState(tenantId: string, exportId: string, runId: string, segment: string): StateWriter {
+    return this.#openWriter(this.runStateBlobName(tenantId, exportId, runId, segment));
+  }
+
+  #openWriter(blobName: string): StateWriter {
     // Fast compression: the blob is written once per run and read once by the next.
     const gzip = createGzip({ level: 1 });
     const output = new PassThrough();
     gzip.pipe(output);
-    const blob = this.container.getBlockBlobClient(
-      this.runStateBlobName(tenantId, exportId, runId, segment),
-    );
+    const blob = this.container.getBlockBlobClient(blobName);
     const uploading = blob.uploadStream(output, 4 * 1024 * 1024, 4, {
       blobHTTPHeaders: { blobContentType: 'text/tab-separated-values' },
     });
@@ -247,25 +252,61 @@ export class ExportedStateStore {
     };
   }
 
+  /** The records a state blob holds for the given addresses only, read as a stream. */
+  async pick(blobName: string, emails: ReadonlySet<string>): Promise<ExportedState> {
+    const picked: ExportedState = new Map();
+    for await (const lines of this.lines(blobName)) {
+      for (const line of lines) {
+        if (emails.has(line.slice(0, line.indexOf('\t')))) addStateLine(picked, line);
+      }
+    }
+    return picked;
+  }
+
   /**
-   * The run's state less what Iterable did not confirm. One request (Put Blob), so finalizers
-   * racing on the same run each write the whole, identical blob instead of mixing blocks.
+   * The run's planned state with the records of members Iterable did not confirm replaced (a
+   * hash) or dropped (undefined), streamed from the planned blob, so memory holds only those.
+   * Each call writes a blob of its own: finalizers racing on the same run never mix blocks, and
+   * the pointer's conditional commit picks one blob; the others go with the stale runs.
    */
   async saveConfirmedRunState(
     tenantId: string,
     exportId: string,
     runId: string,
     segment: string,
-    state: ExportedState,
+    overrides: ReadonlyMap<string, number | undefined>,
   ): Promise<string> {
-    const lines: string[] = [];
-    for (const [email, fields] of state) lines.push(`${email}\t${fields.toString(36)}\n`);
-    const body = gzipSync(lines.join(''), { level: 1 });
-    const name = this.runStateBlobName(tenantId, exportId, runId, segment, true);
-    await this.container.getBlockBlobClient(name).upload(body, body.length, {
-      blobHTTPHeaders: { blobContentType: 'text/tab-separated-values' },
-      metadata: { [memberCountKey]: String(lines.length) },
-    });
+    const planned = this.runStateBlobName(tenantId, exportId, runId, segment);
+    const name = this.runStateBlobName(tenantId, exportId, runId, segment, randomUUID());
+    const writer = this.#openWriter(name);
+    const replaced = new Set<string>();
+    try {
+      for await (const lines of this.lines(planned)) {
+        const kept: [string, number][] = [];
+        const state: ExportedState = new Map();
+        for (const line of lines) addStateLine(state, line);
+        for (const [email, fields] of state) {
+          if (!overrides.has(email)) {
+            kept.push([email, fields]);
+            continue;
+          }
+          replaced.add(email);
+          const override = overrides.get(email);
+          if (override !== undefined) kept.push([email, override]);
+        }
+        await writer.add(kept);
+      }
+      // Members the plan removed whose removal failed are members still.
+      const added: [string, number][] = [];
+      for (const [email, override] of overrides) {
+        if (!replaced.has(email) && override !== undefined) added.push([email, override]);
+      }
+      await writer.add(added);
+      await writer.close();
+    } catch (error) {
+      writer.abort();
+      throw error;
+    }
     return name;
   }
 

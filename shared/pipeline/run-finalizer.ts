@@ -2,7 +2,7 @@ import { z, ZodError } from 'zod';
 import { emptyCounts, type Run } from '../runs/run-schemas';
 import type { StoredRun } from '../runs/run-store';
 import { batchEmails, failuresBlobName, readBatchBody } from './batch-sender';
-import { unknownFields, type ExportedState } from './exported-state';
+import { unknownFields } from './exported-state';
 import type { PipelineDeps } from './pipeline-deps';
 import type { BatchResult } from './run-progress';
 import { statusCodeOf } from '../clients/azure-errors';
@@ -108,13 +108,9 @@ async function commitState(
       continue;
     }
     const previousBlob = segment.sentInFull ? undefined : committed.pointer?.segments[segment.name];
-    const previous: ExportedState = previousBlob
-      ? await deps.state.loadBlob(previousBlob)
-      : new Map<string, number>();
     const unconfirmed = await Promise.all(
       failing.map((result) => failedMembers(deps, ids, result)),
     );
-    let next: ExportedState;
     if (unconfirmed.some((members) => members === undefined)) {
       // A failed batch whose members cannot be read back: nothing of this segment is taken as
       // confirmed, so the next run sends its changes again (sending twice changes nothing).
@@ -122,24 +118,26 @@ async function commitState(
         runId,
         segment: segment.name,
       });
-      next = previous;
-    } else {
-      next = await deps.state.loadBlob(planned);
-      failing.forEach((result, index) => {
-        for (const email of unconfirmed[index]!) {
-          const before = previous.get(email);
-          if (result.kind === 'unsubscribe') next.set(email, before ?? unknownFields);
-          else if (before === undefined) next.delete(email);
-          else next.set(email, before);
-        }
-      });
+      if (previousBlob) segments[segment.name] = previousBlob;
+      continue;
     }
+    // Only the members Iterable did not confirm are looked up and held, however large the list.
+    const wanted = new Set(unconfirmed.flatMap((members) => members!));
+    const previous = previousBlob ? await deps.state.pick(previousBlob, wanted) : new Map();
+    const overrides = new Map<string, number | undefined>();
+    failing.forEach((result, index) => {
+      for (const email of unconfirmed[index]!) {
+        const before = previous.get(email);
+        // A failed unsubscribe is a member still; a failed subscribe keeps what Iterable had.
+        overrides.set(email, result.kind === 'unsubscribe' ? (before ?? unknownFields) : before);
+      }
+    });
     segments[segment.name] = await deps.state.saveConfirmedRunState(
       tenantId,
       exportId,
       runId,
       segment.name,
-      next,
+      overrides,
     );
   }
   const pointer = { runId, segments };

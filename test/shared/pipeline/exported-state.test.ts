@@ -98,6 +98,47 @@ describe('ExportedStateStore', () => {
     ]);
   });
 
+  it('writes a confirmed state from the planned one, replacing, dropping and adding back members', async () => {
+    await store.saveRunState('t', 'c', 'r1', 'S', [
+      ['kept@x.com', 1],
+      ['new-but-failed@x.com', 2],
+      ['changed-but-failed@x.com', 3],
+    ]);
+    await store.saveRunState('t', 'c', 'r0', 'S', [
+      ['changed-but-failed@x.com', 9],
+      ['removal-failed@x.com', 5],
+      ['other@x.com', 7],
+    ]);
+    const wanted = new Set([
+      'new-but-failed@x.com',
+      'changed-but-failed@x.com',
+      'removal-failed@x.com',
+    ]);
+    const previous = await store.pick(store.runStateBlobName('t', 'c', 'r0', 'S'), wanted);
+    expect([...previous].sort()).toEqual([
+      ['changed-but-failed@x.com', 9],
+      ['removal-failed@x.com', 5],
+    ]);
+    const overrides = new Map([
+      ['new-but-failed@x.com', undefined],
+      ['changed-but-failed@x.com', 9],
+      ['removal-failed@x.com', 5],
+    ]);
+
+    const first = await store.saveConfirmedRunState('t', 'c', 'r1', 'S', overrides);
+    const second = await store.saveConfirmedRunState('t', 'c', 'r1', 'S', overrides);
+
+    expect(first).not.toBe(second);
+    for (const name of [first, second]) {
+      expect([...(await store.loadBlob(name))].sort()).toEqual([
+        ['changed-but-failed@x.com', 9],
+        ['kept@x.com', 1],
+        ['removal-failed@x.com', 5],
+      ]);
+      expect(await store.memberCount(name)).toBe(3);
+    }
+  });
+
   it('never reads a missing state blob as empty', async () => {
     await expect(store.loadBlob('t/e/runs/nobody/S.tsv.gz')).rejects.toMatchObject({
       statusCode: 404,
