@@ -1,22 +1,23 @@
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import { PassThrough, type Readable } from 'node:stream';
 import { createGunzip, createGzip } from 'node:zlib';
 import type { ContainerClient } from '@azure/storage-blob';
 import { z } from 'zod';
-import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
 import { statusCodeOf } from '../clients/azure-errors';
 import { textLines } from './spill-files';
 
 /**
  * What the export last confirmed in Iterable, per export and segment: each member's e-mail and
- * a hash of the data fields sent (a number, kept in base 36). Iterable's list read endpoints allow 5 requests a minute, so the
- * service keeps its own record instead of reading lists back.
+ * a hash of the data fields sent (a number, kept in base 36). Iterable's list read endpoints
+ * allow 5 requests a minute, so the service keeps its own record instead of reading lists back.
  *
  * Layout in the export-state container, under `<tenant>/<exportId>/`:
  * - `runs/<runId>/<segment>.tsv.gz`: the state a run reaches if Iterable confirms every batch,
- *   written once by the planner (gzip-compressed "email<TAB>hash" lines);
- * - `runs/<runId>/<segment>.confirmed.tsv.gz`: the same less what Iterable did not confirm,
- *   written by the finalizer only when a batch of that segment failed;
+ *   written once by the planner (gzip-compressed "email<TAB>hash" lines; blob metadata
+ *   `members` holds the line count);
+ * - `runs/<runId>/<segment>.confirmed-<uuid>.tsv.gz`: the same less what Iterable did not
+ *   confirm, written by a finalizer only when a batch of that segment failed;
  * - `state.json`: which of those blobs is each segment's confirmed state. Committing a run is
  *   one conditional write of this small pointer, so a run without failures rewrites no state,
  *   and two workers finalizing the same run cannot interleave their writes.
