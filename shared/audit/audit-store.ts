@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { TableClient } from '@azure/data-tables';
 import { odata } from '@azure/data-tables';
 import { z } from 'zod';
-import { ValidationError } from '../http/errors';
-import { statusCodeOf } from '../clients/azure-errors';
+import { pageOf } from '../clients/table-pages';
 
 export const AuditEntrySchema = z
   .object({
@@ -58,28 +57,15 @@ export class AuditStore {
   }
 
   async page(tenantId: string, pageSize: number, continuationToken?: string): Promise<AuditPage> {
-    const pages = this.table
-      .listEntities({ queryOptions: { filter: odata`PartitionKey eq ${tenantId}` } })
-      .byPage({ maxPageSize: pageSize, continuationToken });
-    const next = await pages.next().catch((error: unknown) => {
-      // A token the service cannot read is the caller's mistake, not ours.
-      if (continuationToken && statusCodeOf(error) === 400) {
-        throw new ValidationError('The $skipToken is not valid.', {
-          target: '$skipToken',
-          cause: error,
-        });
-      }
-      throw error;
-    });
-    const page = next.value as (unknown[] & { continuationToken?: string }) | undefined;
-    const rows = page ?? [];
+    const { rows, continuationToken: next } = await pageOf(
+      this.table.listEntities({ queryOptions: { filter: odata`PartitionKey eq ${tenantId}` } }),
+      pageSize,
+      continuationToken,
+    );
     const value = rows.map((entity): AuditEntry => {
       const { rowKey, changes, ...row } = AuditEntitySchema.parse(entity);
       return { ...row, id: rowKey, changes: JSON.parse(changes) as Record<string, unknown> };
     });
-    return {
-      value,
-      continuationToken: page?.continuationToken,
-    };
+    return { value, continuationToken: next };
   }
 }

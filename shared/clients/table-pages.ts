@@ -1,5 +1,8 @@
 import type { TableClient, TableEntityResult } from '@azure/data-tables';
 import { odata } from '@azure/data-tables';
+import { z } from 'zod';
+import { ValidationError } from '../http/errors';
+import { statusCodeOf } from './azure-errors';
 
 export interface KeyPage {
   rows: TableEntityResult<Record<string, unknown>>[];
@@ -30,4 +33,54 @@ export async function rowsAfter(
     if (rows.length >= max) return { rows: rows.slice(0, max), done: false };
   }
   return { rows, done: true };
+}
+
+/** What the Tables SDK puts in a continuation token: base64 of this JSON. */
+const ContinuationTokenSchema = z.strictObject({
+  nextPartitionKey: z.string().min(1),
+  nextRowKey: z.string().optional(),
+});
+
+export interface QueryPage {
+  rows: unknown[];
+  continuationToken?: string;
+}
+
+/**
+ * One page of up to `pageSize` of the listed `entities`, from where `skipToken` (a continuation
+ * token this API gave out as `$skipToken`) left off. The SDK decodes a token before sending
+ * anything and throws what it cannot decode, so the token's shape is checked first: a token the
+ * API never issued, or one the service refuses, is the caller's mistake (400), not ours.
+ */
+export async function pageOf(
+  entities: ReturnType<TableClient['listEntities']>,
+  pageSize: number,
+  skipToken?: string,
+): Promise<QueryPage> {
+  // An empty token is no token, as the SDK takes it.
+  if (skipToken && !issuedToken(skipToken)) throw invalidSkipToken();
+  const next = await entities
+    .byPage({ maxPageSize: pageSize, continuationToken: skipToken || undefined })
+    .next()
+    .catch((error: unknown) => {
+      if (skipToken && statusCodeOf(error) === 400) throw invalidSkipToken(error);
+      throw error;
+    });
+  const page = next.value as (unknown[] & { continuationToken?: string }) | undefined;
+  return { rows: page ?? [], continuationToken: page?.continuationToken };
+}
+
+/** Whether a token has the shape the SDK gives its tokens (and decodes them from, as latin1). */
+function issuedToken(token: string): boolean {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(token)) return false;
+  try {
+    const decoded: unknown = JSON.parse(Buffer.from(token, 'base64').toString('latin1'));
+    return ContinuationTokenSchema.safeParse(decoded).success;
+  } catch {
+    return false;
+  }
+}
+
+function invalidSkipToken(cause?: unknown): ValidationError {
+  return new ValidationError('The $skipToken is not valid.', { target: '$skipToken', cause });
 }

@@ -3,6 +3,7 @@ import { odata } from '@azure/data-tables';
 import { z } from 'zod';
 import { RunSchema, type Run } from './run-schemas';
 import { statusCodeOf } from '../clients/azure-errors';
+import { pageOf } from '../clients/table-pages';
 import { runIdTime } from './run-id';
 
 /** Row keys sort ascending, so newer runs get smaller keys. */
@@ -87,12 +88,12 @@ export class RunStore {
   async page(tenantId: string, exportId: string, pageSize: number, continuationToken?: string) {
     // Run rows start with a digit after the bar; ':' sorts right after '9', the marker ('a…') later.
     const filter = odata`PartitionKey eq ${tenantId} and RowKey ge ${`${exportId}|0`} and RowKey lt ${`${exportId}|:`}`;
-    const next = await this.table
-      .listEntities({ queryOptions: { filter } })
-      .byPage({ maxPageSize: pageSize, continuationToken })
-      .next();
-    const page = next.value as (unknown[] & { continuationToken?: string }) | undefined;
-    return { value: (page ?? []).map(toStored), continuationToken: page?.continuationToken };
+    const page = await pageOf(
+      this.table.listEntities({ queryOptions: { filter } }),
+      pageSize,
+      continuationToken,
+    );
+    return { value: page.rows.map(toStored), continuationToken: page.continuationToken };
   }
 
   /** Saves a changed run if nobody changed it since it was read; false when someone did. */
