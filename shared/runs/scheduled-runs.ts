@@ -67,6 +67,12 @@ export class ScheduledRuns {
     return (await this.store.record(request.tenantId, run, claim(run))) ? run : undefined;
   }
 
+  /** Sends a queued run's message again (its first one was lost). */
+  async requeue(tenantId: string, run: Run): Promise<void> {
+    const message: RunMessage = { tenantId, exportId: run.exportId, runId: run.id };
+    await this.queue.sendMessage(Buffer.from(JSON.stringify(message)).toString('base64'));
+  }
+
   async active(tenantId: string, exportId: string): Promise<Run | undefined> {
     return this.store.active(tenantId, exportId);
   }

@@ -19,7 +19,10 @@ export interface RefreshSweepParts {
   };
   /** Queue export-runs. */
   runQueue: QueueClient;
-  log: { error(message: string, properties?: Record<string, unknown>): void };
+  log: {
+    error(message: string, properties?: Record<string, unknown>): void;
+    warn(message: string, properties?: Record<string, unknown>): void;
+  };
   /** The time slots are due by; tests pass their own. */
   clock?: () => Date;
   limits?: Partial<SweepLimits>;
@@ -39,6 +42,7 @@ export function createRefreshSweep(parts: RefreshSweepParts): RefreshSweep {
       runs: new ScheduledRuns(new RunStore(tables.runs), parts.runQueue),
       claims,
       connectionExists: async (tenantId, id) => (await connections.get(tenantId, id)) !== undefined,
+      log: parts.log,
     }),
     clock: parts.clock ?? (() => new Date()),
     log: parts.log,

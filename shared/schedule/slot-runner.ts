@@ -1,6 +1,6 @@
 import type { ExportRecord } from '../exports/export-store';
 import { ConflictError } from '../http/errors';
-import type { SkipReason } from '../runs/run-schemas';
+import type { Run, SkipReason } from '../runs/run-schemas';
 import type { ScheduledRun, ScheduledRuns, SlotRequest } from '../runs/scheduled-runs';
 import type { SlotClaims, SlotCursor } from './slot-claims';
 
@@ -20,7 +20,16 @@ export interface SlotRunnerDeps {
   runs: ScheduledRuns;
   claims: SlotClaims;
   connectionExists(tenantId: string, connectionId: string): Promise<boolean>;
+  log?: { warn(message: string, properties?: Record<string, unknown>): void };
 }
+
+/**
+ * A run still `queued` this long after it was requested or started has lost its queue message (the
+ * process died between writing the run and sending it): its message is sent again. Planning put
+ * back by an Iterable outage waits at most 5 minutes a time, and a second message for a run is
+ * harmless (the first to arrive plans it, the other finds it no longer queued).
+ */
+export const lostRunAfterMs = 15 * 60 * 1000;
 
 /** A claim that keeps conflicting means something else keeps moving the cursor: give up. */
 const maxAttempts = 4;
@@ -63,10 +72,23 @@ export class SlotRunner {
             code: 'RunActive',
             message: `Run '${active.id}' of this export was still ${active.status}.`,
           };
+          await this.#requeueIfLost(due, active);
         }
       }
     }
     throw new ConflictError(`Slot ${due.slot} of export '${due.record.id}' kept conflicting.`);
+  }
+
+  async #requeueIfLost(due: DueSlot, active: Run): Promise<void> {
+    const since = Date.parse(active.startedAt ?? active.createdAt);
+    if (active.status !== 'queued' || due.now.getTime() - since < lostRunAfterMs) return;
+    await this.deps.runs.requeue(due.tenantId, active);
+    this.deps.log?.warn('Run queued again: its queue message was lost', {
+      tenantId: due.tenantId,
+      exportId: active.exportId,
+      runId: active.id,
+      queuedSince: new Date(since).toISOString(),
+    });
   }
 
   async #reasonToSkip({ tenantId, record }: DueSlot): Promise<SkipReason | undefined> {

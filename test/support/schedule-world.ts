@@ -27,6 +27,7 @@ function storage(): string {
 export class ScheduleWorld {
   now = new Date('2025-05-01T00:00:00Z');
   readonly errors: string[] = [];
+  readonly warnings: string[] = [];
   readonly queue: QueueClient;
   readonly runStore: RunStore;
   readonly #tables: Record<'schedules' | 'exports' | 'runs' | 'connections', TableClient>;
@@ -68,6 +69,8 @@ export class ScheduleWorld {
       log: {
         error: (message, properties) =>
           this.errors.push(`${message} ${JSON.stringify(properties)}`),
+        warn: (message, properties) =>
+          this.warnings.push(`${message} ${JSON.stringify(properties)}`),
       },
       clock: () => this.now,
       limits: this.limits,

@@ -241,6 +241,39 @@ describe('RefreshSweep', () => {
     });
   });
 
+  describe('a run whose queue message was lost', () => {
+    it('is queued again once it has waited 15 minutes, and only then', async () => {
+      const every5 = await world.addExport(tenant, connection, {
+        mode: 'custom',
+        cron: '*/5 * * * *',
+        timeZone: 'UTC',
+      });
+      await world.at('2025-05-01T05:00:00Z');
+      const [run] = await world.history(tenant, every5);
+      const queued = async () =>
+        (await world.queue.receiveMessages({ numberOfMessages: 32, visibilityTimeout: 1 }))
+          .receivedMessageItems;
+      // The process died before the message was sent: the run is queued, the queue is empty.
+      await world.queue.clearMessages();
+
+      await world.at('2025-05-01T05:10:30Z');
+      expect(await queued()).toEqual([]);
+      expect(world.warnings).toEqual([]);
+
+      await world.at('2025-05-01T05:15:30Z');
+      const [message] = await queued();
+      expect(JSON.parse(Buffer.from(message!.messageText, 'base64').toString())).toEqual({
+        tenantId: tenant,
+        exportId: every5,
+        runId: run!.id,
+      });
+      expect(world.warnings).toEqual([expect.stringContaining(run!.id)]);
+      const slots = (await world.history(tenant, every5)).map((entry) => entry.skipReason?.code);
+      // The slots at 05:10 and 05:15 (05:05 passed unseen: only the latest due slot counts).
+      expect(slots).toEqual([undefined, 'RunActive', 'RunActive']);
+    });
+  });
+
   describe('paging', () => {
     it('looks at a bounded number of exports per invocation and goes on from there', async () => {
       const paged = await new ScheduleWorld({ pageSize: 2, exportsPerInvocation: 3 }).create();
