@@ -2,7 +2,12 @@ import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { normalizeEmail } from '../../shared/pipeline/email-address';
 import { segmentMembers, type Member, type Rejection } from '../../shared/pipeline/segment-members';
-import { readSnapshotRows, type SnapshotFormat } from '../../shared/pipeline/snapshot-rows';
+import {
+  readSnapshotRows,
+  SnapshotUnreadableError,
+  type SnapshotFormat,
+  type SnapshotRow,
+} from '../../shared/pipeline/snapshot-rows';
 
 /**
  * Snapshot reading as a property: whatever the rows hold, however the bytes are cut into chunks
@@ -205,6 +210,43 @@ describe('reading a snapshot, as a property', () => {
         expect(simplified(read.members)).toEqual(expected.members);
       }),
       { numRuns: runs(200) },
+    );
+  });
+
+  // Broken quotes, bytes that are not UTF-8 and stray CRs, BOMs and blank lines: whatever the
+  // bytes, reading ends in rows or in the one error that names where the snapshot broke, and
+  // the same one however the bytes arrive.
+  it('reads any bytes the same however they are cut, or refuses them naming a row or line', async () => {
+    const piece = fc.oneof(
+      fc.constantFrom('a', 'x@y.io', ',', '"', '""', '\n', '\r\n', '\r', 'é', '\ufeff', '{}'),
+      fc.constantFrom(Buffer.from([0xe9]), Buffer.from([0xc3]), Buffer.from([0xf0, 0x9f])),
+    );
+    const snapshot = fc.record({
+      pieces: fc.array(piece, { maxLength: 60 }),
+      format: fc.constantFrom<SnapshotFormat>('csv', 'jsonl'),
+      cuts: fc.array(fc.nat(), { maxLength: 8 }),
+    });
+    const outcome = async (bytes: Buffer, format: SnapshotFormat, cuts: number[]) => {
+      const rows: SnapshotRow[] = [];
+      try {
+        for await (const chunk of readSnapshotRows(streamOf(bytes, cuts), format, false))
+          rows.push(...chunk);
+        return { rows };
+      } catch (error) {
+        if (!(error instanceof SnapshotUnreadableError)) throw error;
+        expect(error.message).toMatch(/\b(row|line) \d+|header/);
+        return { rows, error: error.message };
+      }
+    };
+    await fc.assert(
+      fc.asyncProperty(snapshot, async ({ pieces, format, cuts }) => {
+        const bytes = Buffer.concat(pieces.map((part) => Buffer.from(part)));
+        const whole = await outcome(bytes, format, []);
+        expect(await outcome(bytes, format, cuts)).toEqual(whole);
+        const lines = whole.rows.map((row) => row.line);
+        expect(lines).toEqual([...new Set(lines)].sort((a, b) => a - b));
+      }),
+      { numRuns: runs(300) },
     );
   });
 });
