@@ -42,33 +42,35 @@ export class LineTooLongError extends Error {}
 
 /**
  * Cuts a snapshot's bytes into runs of whole lines, decoded as UTF-8. A newline byte is never part
- * of a multi-byte character, so each run decodes on its own. Each run is checked in one pass; only
- * a run that is not valid UTF-8 is decoded again line by line, to name the lines at fault.
+ * of a multi-byte character, so each run decodes on its own. Each run is checked as it is decoded,
+ * in one pass; only a run that is not valid UTF-8 is decoded again line by line, to name the lines
+ * at fault.
  */
 export async function* lineRuns(input: Readable): AsyncGenerator<LineRun> {
-  // The end of the last line read so far, kept as the chunks it came in (a long line is joined once).
+  // The start of a line whose end has not come yet, as the chunks it came in (joined once).
   let tail: Buffer[] = [];
   let tailBytes = 0;
   for await (const items of buffered<Buffer | string>(input)) {
-    const chunks = items.map((item) => (typeof item === 'string' ? Buffer.from(item) : item));
-    let last = chunks.length - 1;
-    let cut = -1;
-    for (; last >= 0 && cut < 0; last--) cut = chunks[last]!.lastIndexOf(newline);
-    last++;
-    if (cut < 0) {
-      tail.push(...chunks);
-      for (const chunk of chunks) tailBytes += chunk.length;
-      if (tailBytes > maxLineBytes) throw new LineTooLongError();
-      continue;
+    for (const item of items) {
+      const chunk = typeof item === 'string' ? Buffer.from(item) : item;
+      const first = chunk.indexOf(newline);
+      if (first < 0) {
+        tail.push(chunk);
+        tailBytes += chunk.length;
+        if (tailBytes > maxLineBytes) throw new LineTooLongError();
+        continue;
+      }
+      let start = 0;
+      if (tailBytes > 0) {
+        // Only the line that spans chunks is copied; the chunk's other lines are decoded in place.
+        yield decode(Buffer.concat([...tail, chunk.subarray(0, first + 1)]));
+        start = first + 1;
+      }
+      const last = chunk.lastIndexOf(newline);
+      if (last >= start) yield* pieces(chunk.subarray(start, last + 1));
+      tail = last + 1 < chunk.length ? [chunk.subarray(last + 1)] : [];
+      tailBytes = chunk.length - last - 1;
     }
-    const whole = Buffer.concat([
-      ...tail,
-      ...chunks.slice(0, last),
-      chunks[last]!.subarray(0, cut + 1),
-    ]);
-    tail = [chunks[last]!.subarray(cut + 1), ...chunks.slice(last + 1)].filter((c) => c.length > 0);
-    tailBytes = tail.reduce((sum, chunk) => sum + chunk.length, 0);
-    yield* pieces(whole);
   }
   if (tailBytes > 0) yield* pieces(Buffer.concat(tail));
 }
