@@ -8,7 +8,7 @@ import { resolveList } from './export-lists';
 import type { PipelineDeps } from './pipeline-deps';
 import { tryFinalizeRun } from './run-finalizer';
 import { segmentMembers, type Rejection } from './segment-members';
-import { readSnapshotRows } from './snapshot-rows';
+import { readSnapshotRows, SnapshotUnreadableError } from './snapshot-rows';
 import { planningPartitions, planSegment } from './segment-plan';
 import { checkRemovals, removalsPossible, type SegmentRemovals } from './removal-guard';
 
@@ -203,6 +203,9 @@ async function plan(deps: PipelineDeps, message: RunMessage, run: StoredRun): Pr
       next,
     }).catch((error: unknown) => {
       next?.abort();
+      // Several segments may be planned: the message says which snapshot it is about.
+      if (error instanceof SnapshotUnreadableError)
+        throw new SnapshotUnreadableError(`Segment '${snapshot.name}': ${error.message}`);
       // A damaged gzip stream ends the run with a clear error before anything is removed.
       if (
         typeof (error as { code?: unknown }).code === 'string' &&
