@@ -123,7 +123,9 @@ async function commitState(
     }
     // Only the members Iterable did not confirm are looked up and held, however large the list.
     const wanted = new Set(unconfirmed.flatMap((members) => members!));
-    const previous = previousBlob ? await deps.state.pick(previousBlob, wanted) : new Map();
+    const previous = previousBlob
+      ? await deps.state.pick(previousBlob, wanted)
+      : new Map<string, number>();
     const overrides = new Map<string, number | undefined>();
     failing.forEach((result, index) => {
       for (const email of unconfirmed[index]!) {

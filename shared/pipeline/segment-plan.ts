@@ -37,8 +37,8 @@ export interface SegmentPlanInput {
     loadBlob(blobName: string): Promise<ExportedState>;
     lines(blobName: string): AsyncIterable<string[]>;
   };
-  subscribe(member: Member, change: SubscribeChange): Promise<void> | void;
-  unsubscribe(emails: string[]): Promise<void>;
+  subscribe: (member: Member, change: SubscribeChange) => Promise<void> | void;
+  unsubscribe: (emails: string[]) => Promise<void>;
   /** Receives the state the run reaches; none for a dry run. */
   next: StateWriter | undefined;
 }
@@ -60,7 +60,7 @@ export async function planSegment(input: SegmentPlanInput): Promise<SegmentPlan>
   if (input.partitions === 1) {
     const previous = input.previousBlob
       ? await input.state.loadBlob(input.previousBlob)
-      : new Map();
+      : new Map<string, number>();
     const previousSize = previous.size; // the plan takes the map over
     const planned = await planDelta(input.members, previous, input.options, input.subscribe);
     if (planned.removed.length) await input.unsubscribe(planned.removed);

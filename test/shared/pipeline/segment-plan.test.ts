@@ -36,7 +36,10 @@ function fixture() {
 }
 
 async function* chunksOf(members: Member[]): AsyncGenerator<Member[]> {
-  for (let start = 0; start < members.length; start += 256) yield members.slice(start, start + 256);
+  for (let start = 0; start < members.length; start += 256) {
+    await Promise.resolve();
+    yield members.slice(start, start + 256);
+  }
 }
 
 async function plan(partitions: number, options: DeltaOptions, runId: string) {
@@ -55,8 +58,9 @@ async function plan(partitions: number, options: DeltaOptions, runId: string) {
       expect(sent.has(member.email)).toBe(false);
       sent.set(member.email, [member.dataFields, change]);
     },
-    unsubscribe: async (emails) => {
+    unsubscribe: (emails) => {
       removed.push(...emails);
+      return Promise.resolve();
     },
     next,
   });
@@ -99,7 +103,7 @@ describe('planSegment', () => {
   it('leaves no spill files behind, also when the segment cannot be read', async () => {
     const before = (await readdir(os.tmpdir())).filter((name) => name.startsWith('segment-plan-'));
     async function* broken(): AsyncGenerator<Member[]> {
-      yield [{ email: 'a@example.com', dataFields: {} }];
+      yield* chunksOf([{ email: 'a@example.com', dataFields: {} }]);
       throw new Error('unreadable snapshot');
     }
     await expect(
@@ -110,7 +114,7 @@ describe('planSegment', () => {
         options: { mode: 'delta', syncMode: 'mirror' },
         state: store,
         subscribe: () => undefined,
-        unsubscribe: async () => undefined,
+        unsubscribe: () => Promise.resolve(),
         next: undefined,
       }),
     ).rejects.toThrow('unreadable snapshot');
