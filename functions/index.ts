@@ -1,5 +1,8 @@
 import { getSettings } from '../shared/settings';
+import { startTelemetry } from '../shared/telemetry';
 
 // Read every setting when the app loads, so a missing or malformed one stops start-up with its
 // name instead of failing the first request that needs it.
-getSettings();
+const settings = getSettings();
+// Traces and metrics to Application Insights when its connection string is set.
+startTelemetry(settings.telemetry);

@@ -32,6 +32,12 @@ export interface Settings {
    * waits for an Admin's confirmation instead of sending: a truncated snapshot must not empty lists.
    */
   massRemovalGuard: { percent: number; minCount: number };
+  /**
+   * Application Insights, when APPLICATIONINSIGHTS_CONNECTION_STRING is set; the client id of
+   * APPLICATIONINSIGHTS_AUTHENTICATION_STRING ("ClientId=...;Authorization=AAD") signs in with
+   * the app's managed identity.
+   */
+  telemetry?: { connectionString: string; clientId?: string };
   appVersion: string;
 }
 
@@ -151,8 +157,24 @@ export function loadSettings(env: Env = process.env): Settings {
       minCount:
         optionalSetting(env, 'MASS_REMOVAL_GUARD_MIN_COUNT', z.coerce.number().int().min(0)) ?? 100,
     },
+    telemetry: readTelemetry(env),
     appVersion: optionalSetting(env, 'APP_VERSION', nonEmpty) ?? packageVersion(),
   };
+}
+
+function readTelemetry(env: Env): Settings['telemetry'] {
+  const connectionString = optionalSetting(
+    env,
+    'APPLICATIONINSIGHTS_CONNECTION_STRING',
+    z
+      .string()
+      .trim()
+      .regex(/InstrumentationKey=/i, 'must hold an InstrumentationKey'),
+  );
+  if (!connectionString) return undefined;
+  const authentication = env.APPLICATIONINSIGHTS_AUTHENTICATION_STRING ?? '';
+  const clientId = /(?:^|;)\s*ClientId=([^;]+)/i.exec(authentication)?.[1]?.trim();
+  return { connectionString, ...(clientId ? { clientId } : {}) };
 }
 
 /** The app's package.json version, found by walking up from this file (source or compiled). */

@@ -10,6 +10,7 @@ import { errorResponse } from './error-response';
 import { readJsonBody } from './request-body';
 import { addLogContext, withLogContext } from '../log-context';
 import { processLog } from '../process-log';
+import { inSpan } from '../telemetry';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -56,7 +57,13 @@ export function toHttpHandler<Body>(
       { invocationId: invocation.invocationId, operation: operation.name },
       async () => {
         const started = performance.now();
-        const response = await answer(operation, verifier, request, invocation);
+        const response = await inSpan(
+          `${operation.method} /api/${operation.route}`,
+          'server',
+          invocation.traceContext?.traceParent ?? undefined,
+          { operation: operation.name },
+          () => answer(operation, verifier, request, invocation),
+        );
         processLog.info('Request', {
           method: operation.method,
           route: operation.route,

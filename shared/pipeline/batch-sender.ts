@@ -6,6 +6,7 @@ import type { PipelineDeps } from './pipeline-deps';
 import type { BatchResult } from './run-progress';
 import { tryFinalizeRun } from './run-finalizer';
 import { sendingContext } from './sending-context';
+import { recordBatchDone } from '../telemetry';
 
 export interface BulkResultLike {
   successCount: number;
@@ -63,6 +64,7 @@ export async function sendBatch(deps: PipelineDeps, message: BatchMessage): Prom
   }
   const marks = await deps.progress.recordBatch(tenantId, exportId, runId, batch, result);
   const { hasFailures: _hasFailures, ...counts } = result;
+  recordBatchDone(result);
   deps.log.info('Batch done', {
     ...counts,
     size: message.size,

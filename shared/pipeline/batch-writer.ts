@@ -7,6 +7,7 @@ import {
   type BatchMessage,
 } from './pipeline-messages';
 import type { SubscribeChange } from './delta-plan';
+import { currentTraceparent } from '../telemetry';
 
 /** How many batch blobs and messages are written at once while the planner streams on. */
 const writeConcurrency = 16;
@@ -51,6 +52,8 @@ export class BatchWriter {
   #open: OpenBatch | undefined;
   /** Messages of batches written but not yet enqueued (when holding). */
   readonly held: BatchMessage[] = [];
+  /** The planner's trace, continued by every batch. */
+  readonly #traceparent = currentTraceparent();
 
   constructor(
     private readonly container: ContainerClient,
@@ -159,6 +162,7 @@ export class BatchWriter {
       ...(open.target.listCreatedAt ? { listCreatedAt: open.target.listCreatedAt } : {}),
       size: open.parts.length,
       ...(open.kind === 'subscribe' ? { changes: open.changes } : {}),
+      ...(this.#traceparent ? { traceparent: this.#traceparent } : {}),
       attempt: 0,
     };
     if (this.mode === 'hold') this.held.push(message);

@@ -1,4 +1,5 @@
 import { processLog } from '../process-log';
+import { observeQueueBacklog, recordIterableRequest } from '../telemetry';
 import type { AppClients } from '../clients/app-clients';
 import { createIterableClient } from '../clients/iterable/create-iterable-client';
 import type { ConnectionService } from '../connections/connection-service';
@@ -19,6 +20,12 @@ export function createPipelineDeps(
   const stateContainer = clients.blobs.getContainerClient(containerNames.exportState);
   const work = clients.blobs.getContainerClient(containerNames.batches);
   const batchQueue = clients.queues.getQueueClient(queueNames.exportBatches);
+  if (clients.settings.telemetry) {
+    observeQueueBacklog(
+      queueNames.exportBatches,
+      async () => (await batchQueue.getProperties()).approximateMessagesCount ?? 0,
+    );
+  }
   return {
     runs: new RunStore(clients.table(tableNames.runs)),
     progress: new RunProgress(clients.table(tableNames.runs)),
@@ -43,7 +50,12 @@ export function createPipelineDeps(
           instanceCount: clients.settings.maxInstanceCount,
           baseUrlOverride: clients.settings.iterableBaseUrl,
         },
-        { onRequest: (event) => processLog.info('Iterable request', { ...event }) },
+        {
+          onRequest: (event) => {
+            processLog.info('Iterable request', { ...event });
+            recordIterableRequest(event);
+          },
+        },
       ),
     log: processLog,
   };

@@ -24,6 +24,8 @@ export const BatchMessageSchema = z.strictObject({
     .string()
     .regex(/^[aur]*$/)
     .optional(),
+  /** W3C trace context of the planner, so the run's telemetry is one trace. */
+  traceparent: z.string().max(128).optional(),
   /** Times this batch was put back after throttling or a transient failure. */
   attempt: z.number().int().min(0).default(0),
 });

@@ -4,6 +4,7 @@ import { RunMessageSchema } from '../runs/run-schemas';
 import { sendBatch, notSentResult } from './batch-sender';
 import { BatchMessageSchema, type BatchMessage } from './pipeline-messages';
 import { withLogContext, type LogFields } from '../log-context';
+import { inSpan } from '../telemetry';
 import { endRun, planRun } from './run-planner';
 import { tryFinalizeRun } from './run-finalizer';
 
@@ -41,7 +42,9 @@ export async function onRunMessage(message: unknown, invocation: Invocation): Pr
   if (!run) return;
   const { tenantId, exportId, runId } = run;
   await withLogContext(contextOf(invocation, { tenantId, exportId, runId }), () =>
-    planRun(getAppServices().pipeline, run, Number(invocation.triggerMetadata?.dequeueCount ?? 1)),
+    inSpan('plan run', 'consumer', run.traceparent, { tenantId, exportId, runId }, () =>
+      planRun(getAppServices().pipeline, run, Number(invocation.triggerMetadata?.dequeueCount ?? 1)),
+    ),
   );
 }
 
@@ -51,7 +54,14 @@ export async function onBatchMessage(message: unknown, invocation: Invocation): 
   const { tenantId, exportId, runId } = batch;
   await withLogContext(
     contextOf(invocation, { tenantId, exportId, runId, batch: batch.batch }),
-    () => sendBatch(getAppServices().pipeline, batch),
+    () =>
+      inSpan(
+        'send batch',
+        'consumer',
+        batch.traceparent,
+        { tenantId, exportId, runId, batch: batch.batch, size: batch.size },
+        () => sendBatch(getAppServices().pipeline, batch),
+      ),
   );
 }
 

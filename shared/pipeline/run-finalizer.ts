@@ -6,6 +6,7 @@ import { unknownFields } from './exported-state';
 import type { PipelineDeps } from './pipeline-deps';
 import type { BatchResult } from './run-progress';
 import { statusCodeOf } from '../clients/azure-errors';
+import { recordRunFinished } from '../telemetry';
 
 const FailuresSchema = z.array(z.object({ email: z.string(), reason: z.string() }));
 
@@ -30,6 +31,7 @@ export async function tryFinalizeRun(
   if (await deps.runs.finish(tenantId, final)) {
     const seconds =
       (Date.parse(final.finishedAt!) - Date.parse(final.startedAt ?? final.createdAt)) / 1000;
+    recordRunFinished({ status: final.status, seconds });
     deps.log.info('Run finished', {
       status: final.status,
       counts: final.counts,

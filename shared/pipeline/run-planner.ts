@@ -10,6 +10,7 @@ import { tryFinalizeRun } from './run-finalizer';
 import { segmentMembers, type Rejection } from './segment-members';
 import { readSnapshotRows, SnapshotUnreadableError } from './snapshot-rows';
 import { planningPartitions, planSegment } from './segment-plan';
+import { recordSnapshotRejections } from '../telemetry';
 import { checkRemovals, removalsPossible, type SegmentRemovals } from './removal-guard';
 
 /** A run that cannot go on for a reason the user can fix; the run fails with this message. */
@@ -233,6 +234,7 @@ async function plan(deps: PipelineDeps, message: RunMessage, run: StoredRun): Pr
   const batchCount = await writer.close();
   if (!run.dryRun) await deps.lists.save(tenantId, exportId, storedLists);
   if (rejections.length) await saveRejections(deps, tenantId, runId, rejections);
+  recordSnapshotRejections(rejections.length);
 
   const confirmation = run.dryRun ? undefined : checkRemovals(removals, deps.guard);
   if (confirmation) await deps.held.save(tenantId, runId, writer.held);

@@ -131,5 +131,7 @@ export const RunMessageSchema = z.strictObject({
   action: z.literal('release').optional(),
   /** Times planning was put back after Iterable or storage failed for a while. */
   attempt: z.number().int().min(0).optional(),
+  /** W3C trace context of the request, so the run's telemetry is one trace. */
+  traceparent: z.string().max(128).optional(),
 });
 export type RunMessage = z.infer<typeof RunMessageSchema>;

@@ -13,6 +13,7 @@ import type { RunStore, StoredRun } from './run-store';
 import { newRunId } from './run-id';
 import { addLogContext } from '../log-context';
 import { processLog } from '../process-log';
+import { currentTraceparent } from '../telemetry';
 
 export interface RunRequestInput extends RunRequest {
   trigger: Run['trigger'];
@@ -77,7 +78,13 @@ export class RunService {
       throw new ConflictError('Another run of this export was requested at the same moment.');
     }
     addLogContext({ exportId, runId: run.id });
-    const message: RunMessage = { tenantId: principal.tenantId, exportId, runId: run.id };
+    const traceparent = currentTraceparent();
+    const message: RunMessage = {
+      tenantId: principal.tenantId,
+      exportId,
+      runId: run.id,
+      ...(traceparent ? { traceparent } : {}),
+    };
     try {
       // The Functions host reads queue messages as base64 (host.json messageEncoding).
       await this.queue.sendMessage(Buffer.from(JSON.stringify(message)).toString('base64'));
@@ -149,11 +156,13 @@ export class RunService {
     if (!(await this.store.save(principal.tenantId, confirmed))) {
       throw new ConflictError('The run changed while it was being confirmed; try again.');
     }
+    const traceparent = currentTraceparent();
     const message: RunMessage = {
       tenantId: principal.tenantId,
       exportId,
       runId,
       action: 'release',
+      ...(traceparent ? { traceparent } : {}),
     };
     try {
       await this.queue.sendMessage(Buffer.from(JSON.stringify(message)).toString('base64'));
