@@ -33,7 +33,9 @@ function failureAnswer(
 }
 
 function faultOutcome(fault: Fault): Outcome {
-  return fault.kind === 'drop' ? { drop: true } : failureAnswer(injectedServerError(fault.status));
+  if (fault.kind === 'drop') return { drop: true };
+  if (fault.kind === 'throttle') return failureAnswer(rateLimitExceeded(undefined));
+  return failureAnswer(injectedServerError(fault.status));
 }
 
 /** The key travels in the `Api-Key` header only: the spec's one security definition. */

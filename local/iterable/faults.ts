@@ -1,7 +1,7 @@
 import { seededRandom } from '../seeded-random';
 import type { ApiEndpoint, Knobs } from './knobs';
 
-export type Fault = { kind: 'status'; status: number } | { kind: 'drop' };
+export type Fault = { kind: 'status'; status: number } | { kind: 'throttle' } | { kind: 'drop' };
 
 /** Decides, per request, whether to fail it. Reads (and counts down) the live knobs. */
 export class FaultInjector {
@@ -21,6 +21,10 @@ export class FaultInjector {
     if (knobs.dropNext > 0) {
       knobs.dropNext -= 1;
       return { kind: 'drop' };
+    }
+    if (knobs.throttleNext > 0) {
+      knobs.throttleNext -= 1;
+      return { kind: 'throttle' };
     }
     if (knobs.failNext > 0) {
       knobs.failNext -= 1;

@@ -29,7 +29,9 @@ export const KnobsSchema = z.strictObject({
   sendRetryAfter: z.boolean(),
   /** Added before every `/api` answer, including errors, like a slow network. */
   latencyMs: z.number().min(0),
-  /** The next n matching `/api` requests answer `failStatus`. */
+  /** The next n matching `/api` requests answer 429 RateLimitExceeded, whatever the rate. */
+  throttleNext: z.int().min(0),
+  /** The next n matching `/api` requests answer `failStatus` (after any `throttleNext`). */
   failNext: z.int().min(0),
   failStatus: z.union([z.literal(500), z.literal(502), z.literal(503), z.literal(504)]),
   /** Chance of a 5xx per matching request, drawn from an RNG seeded with `seed`. */
@@ -65,6 +67,7 @@ export const DEFAULT_KNOBS: Readonly<Knobs> = {
   listReadsPerMinute: 5,
   sendRetryAfter: false,
   latencyMs: 0,
+  throttleNext: 0,
   failNext: 0,
   failStatus: 503,
   failProbability: 0,

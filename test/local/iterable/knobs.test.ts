@@ -86,6 +86,17 @@ describe('Iterable stand-in fault injection', () => {
       expect(standIn.stats().injectedFaults).toBe(3);
     }));
 
+  it('throttles the next n requests before any 5xx, as Iterable answers past its limits', () =>
+    withStandIn({ throttleNext: 1, failNext: 1 }, async (standIn) => {
+      const first = await call(standIn, 'GET', '/api/lists');
+      const rest = await statuses(standIn, 2);
+
+      expect(first.status).toBe(429);
+      expect(first.json).toMatchObject({ code: 'RateLimitExceeded' });
+      expect(rest).toEqual([503, 200]);
+      expect(standIn.stats().injectedFaults).toBe(2);
+    }));
+
   it('draws the same failures for the same seed', async () => {
     const runs: number[][] = [];
     for (let run = 0; run < 2; run += 1) {
