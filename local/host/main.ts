@@ -19,6 +19,7 @@ async function main(): Promise<void> {
       'queue-lease-seconds': { type: 'string' },
     },
   });
+  platformSettings(process.env);
   const port = Number(values.port ?? process.env.PORT ?? 7071);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new Error(`Setting PORT must be a port number, not "${values.port ?? process.env.PORT}"`);
@@ -43,6 +44,16 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+/**
+ * Settings the Functions platform gives every app in Azure, unless already set. Azure Monitor's
+ * resource detection reads them to recognise Azure Functions and name the app; without them it
+ * asks the Azure VM metadata address (169.254.169.254), which only exists on Azure VMs.
+ */
+function platformSettings(env: NodeJS.ProcessEnv): void {
+  env.FUNCTIONS_EXTENSION_VERSION ??= '~4';
+  env.WEBSITE_SITE_NAME ??= 'iterable-segment-export-local';
 }
 
 /** A queue lease Azure Storage accepts: 1 s to 7 days. */
