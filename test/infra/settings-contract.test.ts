@@ -3,6 +3,7 @@ import {
   apiParameterSamples,
   bindingExpressionSettings,
   checkAppSettings,
+  deployedValues,
   refreshScheduleDefaults,
   settingsEnvironment,
   templateAppSettings,
@@ -40,6 +41,11 @@ describe('app settings contract (infra/app/api.bicep against shared/settings.ts)
     expect(settings.keyVaultUrl).toBe('https://kv-abc123.vault.azure.net');
     expect(settings.maxInstanceCount).toBe(100);
     expect(settings.iterableBaseUrl).toBeUndefined();
+    // Telemetry on, signed in with the identity (Application Insights has local auth off).
+    expect(settings.telemetry).toEqual({
+      connectionString: deployedValues['applicationInsights.properties.ConnectionString'],
+      clientId,
+    });
   });
 
   it('finds what the code requires by taking each setting away', async () => {

@@ -82,6 +82,12 @@ export function templateAppSettings(templates: Templates): Record<string, Value>
     : undefined;
 }
 
+/** What Azure puts in place of a resource property at deployment, in the form it has there. */
+export const deployedValues: Record<string, string> = {
+  'applicationInsights.properties.ConnectionString':
+    'InstrumentationKey=00000000-0000-0000-0000-00000000000a;IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/;LiveEndpoint=https://westeurope.livediagnostics.monitor.azure.com/',
+};
+
 /** The app settings as the process would see them. */
 export function settingsEnvironment(settings: Record<string, Value>): Record<string, string> {
   return Object.fromEntries(
@@ -90,7 +96,7 @@ export function settingsEnvironment(settings: Record<string, Value>): Record<str
       typeof value === 'string'
         ? value
         : isUnresolved(value)
-          ? `<${value.text}>`
+          ? (deployedValues[value.text] ?? `<${value.text}>`)
           : JSON.stringify(value),
     ]),
   );
