@@ -1,8 +1,11 @@
+import { app } from '@azure/functions';
 import { getSettings } from '../shared/settings';
-import { startTelemetry } from '../shared/telemetry';
+import { startTelemetry, stopTelemetry } from '../shared/telemetry';
 
 // Read every setting when the app loads, so a missing or malformed one stops start-up with its
 // name instead of failing the first request that needs it.
 const settings = getSettings();
 // Traces and metrics to Application Insights when its connection string is set.
 startTelemetry(settings.telemetry);
+// The last spans and metrics are still buffered when the host stops the worker: send them.
+app.hook.appTerminate(() => stopTelemetry());

@@ -57,11 +57,22 @@ export function toHttpHandler<Body>(
       { invocationId: invocation.invocationId, operation: operation.name },
       async () => {
         const started = performance.now();
+        const route = `/api/${operation.route}`;
         const response = await inSpan(
-          `${operation.method} /api/${operation.route}`,
-          'server',
-          invocation.traceContext?.traceParent ?? undefined,
-          { operation: operation.name },
+          `${operation.method} ${route}`,
+          {
+            kind: 'server',
+            // The Functions host's trace of this invocation, itself joined to the caller's.
+            traceparent: invocation.traceContext?.traceParent,
+            attributes: {
+              operation: operation.name,
+              'http.request.method': operation.method,
+              'http.route': route,
+            },
+            resultAttributes: (answered) => ({
+              'http.response.status_code': answered.status ?? 200,
+            }),
+          },
           () => answer(operation, verifier, request, invocation),
         );
         processLog.info('Request', {

@@ -20,10 +20,12 @@ export function createPipelineDeps(
   const stateContainer = clients.blobs.getContainerClient(containerNames.exportState);
   const work = clients.blobs.getContainerClient(containerNames.batches);
   const batchQueue = clients.queues.getQueueClient(queueNames.exportBatches);
-  if (clients.settings.telemetry) {
+  const runQueue = clients.queues.getQueueClient(queueNames.exportRuns);
+  // The pipeline's backlog, read once per metrics collection (a minute) while telemetry is on.
+  for (const queue of [batchQueue, runQueue]) {
     observeQueueBacklog(
-      queueNames.exportBatches,
-      async () => (await batchQueue.getProperties()).approximateMessagesCount ?? 0,
+      queue.name,
+      async () => (await queue.getProperties()).approximateMessagesCount ?? 0,
     );
   }
   return {
@@ -37,7 +39,7 @@ export function createPipelineDeps(
     lists: new ExportListStore(stateContainer),
     work,
     batchQueue,
-    runQueue: clients.queues.getQueueClient(queueNames.exportRuns),
+    runQueue,
     guard: clients.settings.massRemovalGuard,
     held: new HeldBatches(work, batchQueue),
     iterable: (connection, apiKey) =>

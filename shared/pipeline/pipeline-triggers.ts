@@ -42,8 +42,15 @@ export async function onRunMessage(message: unknown, invocation: Invocation): Pr
   if (!run) return;
   const { tenantId, exportId, runId } = run;
   await withLogContext(contextOf(invocation, { tenantId, exportId, runId }), () =>
-    inSpan('plan run', 'consumer', run.traceparent, { tenantId, exportId, runId }, () =>
-      planRun(getAppServices().pipeline, run, Number(invocation.triggerMetadata?.dequeueCount ?? 1)),
+    inSpan(
+      'plan run',
+      { kind: 'consumer', traceparent: run.traceparent, attributes: { tenantId, exportId, runId } },
+      () =>
+        planRun(
+          getAppServices().pipeline,
+          run,
+          Number(invocation.triggerMetadata?.dequeueCount ?? 1),
+        ),
     ),
   );
 }
@@ -57,9 +64,18 @@ export async function onBatchMessage(message: unknown, invocation: Invocation): 
     () =>
       inSpan(
         'send batch',
-        'consumer',
-        batch.traceparent,
-        { tenantId, exportId, runId, batch: batch.batch, size: batch.size },
+        {
+          kind: 'consumer',
+          traceparent: batch.traceparent,
+          attributes: {
+            tenantId,
+            exportId,
+            runId,
+            batch: batch.batch,
+            size: batch.size,
+            attempt: batch.attempt,
+          },
+        },
         () => sendBatch(getAppServices().pipeline, batch),
       ),
   );

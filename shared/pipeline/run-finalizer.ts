@@ -31,7 +31,7 @@ export async function tryFinalizeRun(
   if (await deps.runs.finish(tenantId, final)) {
     const seconds =
       (Date.parse(final.finishedAt!) - Date.parse(final.startedAt ?? final.createdAt)) / 1000;
-    recordRunFinished({ status: final.status, seconds });
+    recordRunFinished(final);
     deps.log.info('Run finished', {
       status: final.status,
       counts: final.counts,

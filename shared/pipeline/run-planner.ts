@@ -10,7 +10,7 @@ import { tryFinalizeRun } from './run-finalizer';
 import { segmentMembers, type Rejection } from './segment-members';
 import { readSnapshotRows, SnapshotUnreadableError } from './snapshot-rows';
 import { planningPartitions, planSegment } from './segment-plan';
-import { recordSnapshotRejections } from '../telemetry';
+import { recordRunFinished, recordSnapshotRejections } from '../telemetry';
 import { checkRemovals, removalsPossible, type SegmentRemovals } from './removal-guard';
 
 /** A run that cannot go on for a reason the user can fix; the run fails with this message. */
@@ -258,11 +258,8 @@ async function plan(deps: PipelineDeps, message: RunMessage, run: StoredRun): Pr
   }
   if (run.dryRun) {
     deps.log.info('Dry run planned', { batchCount, counts: planned.counts });
-    await deps.runs.finish(tenantId, {
-      ...planned,
-      percentComplete: 100,
-      finishedAt: new Date().toISOString(),
-    });
+    const finished = { ...planned, percentComplete: 100, finishedAt: new Date().toISOString() };
+    if (await deps.runs.finish(tenantId, finished)) recordRunFinished(finished);
     return;
   }
   if (!(await deps.runs.save(tenantId, planned))) return;
@@ -338,6 +335,7 @@ export async function endRun(
       ...(error ? { error } : {}),
     };
     if (await deps.runs.finish(tenantId, ended)) {
+      recordRunFinished(ended);
       // The same line as a run that ends after its batches, so one query finds every ending.
       deps.log.info('Run finished', {
         status,

@@ -13,7 +13,7 @@ import type { RunStore, StoredRun } from './run-store';
 import { newRunId } from './run-id';
 import { addLogContext } from '../log-context';
 import { processLog } from '../process-log';
-import { currentTraceparent } from '../telemetry';
+import { currentTraceparent, recordRunFinished } from '../telemetry';
 
 export interface RunRequestInput extends RunRequest {
   trigger: Run['trigger'];
@@ -205,7 +205,10 @@ export class RunService {
         finishedAt: new Date().toISOString(),
         ...(error ? { error } : {}),
       };
-      if (await this.store.finish(tenantId, ended)) return stripStorage(ended);
+      if (await this.store.finish(tenantId, ended)) {
+        recordRunFinished(ended);
+        return stripStorage(ended);
+      }
     }
     throw new ConflictError('The run kept changing while it was being ended; try again.');
   }
