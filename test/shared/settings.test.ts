@@ -70,6 +70,10 @@ describe('loadSettings', () => {
       { ...base, SEGMENTS_STORAGE__blobServiceUri: 'https://seg.blob.core.windows.net' },
       /Setting SEGMENTS_STORAGE__queueServiceUri is missing/,
     ],
+    [
+      { ...base, APPLICATIONINSIGHTS_CONNECTION_STRING: 'IngestionEndpoint=https://in.example/' },
+      /Setting APPLICATIONINSIGHTS_CONNECTION_STRING must hold an InstrumentationKey/,
+    ],
   ])('stops with an error naming the setting (%#)', (env, message) => {
     expect(() => loadSettings(env)).toThrow(SettingsError);
     expect(() => loadSettings(env)).toThrow(message);
@@ -85,5 +89,26 @@ describe('loadSettings', () => {
   it('accepts ITERABLE_BASE_URL as an origin', () => {
     const settings = loadSettings({ ...base, ITERABLE_BASE_URL: 'http://127.0.0.1:4010/' });
     expect(settings.iterableBaseUrl).toBe('http://127.0.0.1:4010');
+  });
+
+  it('turns telemetry on only with APPLICATIONINSIGHTS_CONNECTION_STRING', () => {
+    const connectionString =
+      'InstrumentationKey=00000000-0000-0000-0000-000000000002;IngestionEndpoint=https://in.example/';
+    expect(loadSettings(base).telemetry).toBeUndefined();
+    expect(loadSettings({ ...base, APPLICATIONINSIGHTS_CONNECTION_STRING: ' ' }).telemetry).toBe(
+      undefined,
+    );
+    expect(
+      loadSettings({ ...base, APPLICATIONINSIGHTS_CONNECTION_STRING: connectionString }).telemetry,
+    ).toEqual({ connectionString });
+    // Local authentication off: the app signs in with its managed identity.
+    expect(
+      loadSettings({
+        ...base,
+        APPLICATIONINSIGHTS_CONNECTION_STRING: connectionString,
+        APPLICATIONINSIGHTS_AUTHENTICATION_STRING:
+          'ClientId=00000000-0000-0000-0000-000000000003;Authorization=AAD',
+      }).telemetry,
+    ).toEqual({ connectionString, clientId: '00000000-0000-0000-0000-000000000003' });
   });
 });
