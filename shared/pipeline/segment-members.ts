@@ -26,8 +26,9 @@ export interface MemberMapping {
   /** Iterable field name → snapshot column. */
   dataFields: Record<string, string>;
   /**
-   * addOnly removes no one, so a broken CSV row whose e-mail cannot be read is a rejection like
-   * any other; otherwise (mirror, or not said) the run stops rather than risk removing its member.
+   * addOnly removes no one, so a broken CSV row or JSON line whose e-mail cannot be read is a
+   * rejection like any other; otherwise (mirror, or not said) the run stops rather than risk
+   * removing its member.
    */
   syncMode?: 'mirror' | 'addOnly';
 }
@@ -50,7 +51,8 @@ const baseBytes = 512;
  * came in; data fields are keyed in sorted order, as their hash wants them. An address may come
  * more than once: the delta plan keeps the first (it holds every address anyway). A row whose
  * address is valid but which cannot be sent (bytes that are not UTF-8 in a mapped field, a member
- * too large for a request, broken CSV quotes) is a rejection and comes as a `refused` member.
+ * too large for a request, broken CSV quotes, a broken JSON line that still names it) is a
+ * rejection and comes as a `refused` member.
  */
 export async function* segmentMembers(
   rows: AsyncIterable<SnapshotRow[]>,
@@ -68,11 +70,12 @@ export async function* segmentMembers(
   const emailColumn = mapping.emailField;
   const emailInherited = emailColumn in Object.prototype;
   const fieldBytes = fields.reduce((sum, { field }) => sum + 6 * field.length + 32, baseBytes);
+  const emailInLine = emailInBrokenLine(emailColumn);
   for await (const chunk of rows) {
     const members: Member[] = [];
     for (const row of chunk) {
       if (row.kind === 'unreadable') {
-        const member = unreadable(row, mapping, emailInherited, onRejection);
+        const member = unreadable(row, mapping, emailInherited, emailInLine, onRejection);
         if (member) members.push(member);
         continue;
       }
@@ -120,33 +123,75 @@ export async function* segmentMembers(
 
 /**
  * A record that could not be read is a rejection. A CSV record with broken quotes whose e-mail
- * its cells still give is a refused member (its address is known); one whose e-mail cannot be
- * read may be someone exported before, whom a mirror run would remove: the run stops instead.
+ * its cells still give, or a broken JSON line whose text still holds it, is a refused member (its
+ * address is known); one whose e-mail cannot be read may be someone exported before, whom a
+ * mirror run would remove: the run stops instead.
  */
 function unreadable(
   row: Extract<SnapshotRow, { kind: 'unreadable' }>,
   mapping: MemberMapping,
   emailInherited: boolean,
+  emailInLine: (text: string) => string | undefined,
   onRejection: (rejection: Rejection) => void,
 ): Member | undefined {
-  const values = row.values;
+  const { values, text } = row;
   const raw =
-    !values || (emailInherited && !Object.hasOwn(values, mapping.emailField))
-      ? undefined
-      : values[mapping.emailField];
+    text !== undefined
+      ? emailInLine(text)
+      : !values || (emailInherited && !Object.hasOwn(values, mapping.emailField))
+        ? undefined
+        : values[mapping.emailField];
   const email = normalizeEmail(raw);
   if (email) {
     onRejection({ email: (raw as string).trim(), reason: 'unreadableRow', line: row.line });
     return { email, dataFields: {}, refused: true };
   }
-  if (values && mapping.syncMode !== 'addOnly') {
-    const broken = brokenQuoteText[row.reason as keyof typeof brokenQuoteText];
+  if (mapping.syncMode !== 'addOnly') {
+    const reason = row.reason;
+    const what =
+      reason === 'invalidJson'
+        ? `Line ${row.line} of the snapshot is not valid JSON`
+        : reason === 'notAnObject'
+          ? `Line ${row.line} of the snapshot is not a JSON object`
+          : `Row ${row.line} of the snapshot is not valid CSV (${brokenQuoteText[reason]})`;
     throw new SnapshotUnreadableError(
-      `Row ${row.line} of the snapshot is not valid CSV (${broken}) and its e-mail cannot be read, so whether that member left the segment cannot be told. No one was removed.`,
+      `${what} and its e-mail cannot be read, so whether that member left the segment cannot be told. No one was removed.`,
     );
   }
   onRejection({ email: '', reason: 'unreadableRow', line: row.line });
   return undefined;
+}
+
+/**
+ * Finds the e-mail field in the text of a line that is not a JSON object: a member `"<field>":
+ * "<string>"` where a key may stand (at the start, or after `{` or `,`), its string decoded as
+ * JSON. A line holding the field more than once with different values (a nested object may have
+ * one too) cannot tell which is the member's: it gives none. The pattern is built at the first
+ * broken line, so well-formed snapshots never pay for it.
+ */
+function emailInBrokenLine(field: string): (text: string) => string | undefined {
+  let pattern: RegExp | undefined;
+  return (text) => {
+    pattern ??= new RegExp(
+      String.raw`(?:^|[{,])\s*${escapeRegExp(JSON.stringify(field))}\s*:\s*(${jsonString})`,
+      'g',
+    );
+    let found: string | undefined;
+    for (const match of text.matchAll(pattern)) {
+      const value = JSON.parse(match[1]!) as string;
+      const email = normalizeEmail(value);
+      if (!email || (found !== undefined && email !== normalizeEmail(found))) return undefined;
+      found ??= value;
+    }
+    return found;
+  };
+}
+
+/** A JSON string literal, quotes included: what JSON.parse reads as a string, and only that. */
+const jsonString = String.raw`"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"`;
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
 }
 
 function ownField(value: unknown): PropertyDescriptor {

@@ -17,8 +17,8 @@ export type SnapshotFormat = 'csv' | 'jsonl';
  * One record of a snapshot, or one that could not be read (kept, to be reported). `line` is where
  * a person finds it: the line of a JSON line, the row number of a CSV record (the header is 1).
  * `invalidUtf8` marks a record with bytes that are not UTF-8 (read as U+FFFD). An unreadable CSV
- * record (broken quotes) has the `values` its line gave as well as they could be read, so that
- * its e-mail may still be known.
+ * record (broken quotes) has the `values` its line gave as well as they could be read, and an
+ * unreadable JSON line its `text`, so that its e-mail may still be known.
  */
 export type SnapshotRow =
   | { kind: 'row'; line: number; values: Record<string, unknown>; invalidUtf8?: true }
@@ -27,6 +27,7 @@ export type SnapshotRow =
       line: number;
       reason: 'invalidJson' | 'notAnObject' | BrokenQuote;
       values?: Record<string, unknown>;
+      text?: string;
     };
 
 /**
@@ -66,14 +67,14 @@ async function* jsonLineRows(input: Readable): AsyncGenerator<SnapshotRow[]> {
     try {
       const value: unknown = JSON.parse(text);
       if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-        return { kind: 'unreadable', line, reason: 'notAnObject' };
+        return { kind: 'unreadable', line, reason: 'notAnObject', text };
       }
       const values = value as Record<string, unknown>;
       return invalidUtf8
         ? { kind: 'row', line, values, invalidUtf8: true }
         : { kind: 'row', line, values };
     } catch {
-      return { kind: 'unreadable', line, reason: 'invalidJson' };
+      return { kind: 'unreadable', line, reason: 'invalidJson', text };
     }
   };
   for await (const run of namedLongLines(lineRuns(input), () => line + 1)) {

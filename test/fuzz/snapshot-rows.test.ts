@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { normalizeEmail } from '../../shared/pipeline/email-address';
 import { segmentMembers, type Member, type Rejection } from '../../shared/pipeline/segment-members';
+import type { MemberMapping } from '../../shared/pipeline/segment-members';
 import {
   readSnapshotRows,
   SnapshotUnreadableError,
@@ -18,7 +19,7 @@ import {
 const scale = Number(process.env.FUZZ_RUNS ?? 1) || 1;
 const runs = (count: number) => Math.max(1, Math.round(count * scale));
 
-const mapping = { emailField: 'email', dataFields: { firstName: 'first_name' } };
+const mapping: MemberMapping = { emailField: 'email', dataFields: { firstName: 'first_name' } };
 
 /** The snapshot's bytes as a stream cut at the given offsets. */
 function streamOf(bytes: Buffer, cuts: number[]): Readable {
@@ -32,20 +33,30 @@ function streamOf(bytes: Buffer, cuts: number[]): Readable {
   return Readable.from(chunks, { objectMode: false });
 }
 
-async function readAll(bytes: Buffer, format: SnapshotFormat, cuts: number[]) {
+async function readAll(
+  bytes: Buffer,
+  format: SnapshotFormat,
+  cuts: number[],
+  using: MemberMapping = mapping,
+) {
   const members: Member[] = [];
   const rejections: Rejection[] = [];
   const rows = readSnapshotRows(streamOf(bytes, cuts), format, false);
-  for await (const chunk of segmentMembers(rows, mapping, (rejection) =>
-    rejections.push(rejection),
-  )) {
-    members.push(...chunk);
+  try {
+    for await (const chunk of segmentMembers(rows, using, (rejection) =>
+      rejections.push(rejection),
+    )) {
+      members.push(...chunk);
+    }
+  } catch (error) {
+    if (!(error instanceof SnapshotUnreadableError)) throw error;
+    return { members, rejections, error: error.message };
   }
   return { members, rejections };
 }
 
 interface Expected {
-  members: { email: string; firstName?: unknown }[];
+  members: { email: string; firstName?: unknown; refused?: true }[];
   rejections: Rejection[];
 }
 
@@ -67,9 +78,11 @@ function expectRecord(expected: Expected, email: unknown, firstName: unknown, li
 }
 
 const simplified = (members: Member[]) =>
-  members.map(({ email, dataFields }) =>
-    dataFields.firstName === undefined ? { email } : { email, firstName: dataFields.firstName },
-  );
+  members.map(({ email, dataFields, refused }) => ({
+    email,
+    ...(dataFields.firstName === undefined ? {} : { firstName: dataFields.firstName }),
+    ...(refused ? { refused } : {}),
+  }));
 
 const csvCell = fc.oneof(
   fc.string({ unit: 'grapheme', maxLength: 12 }),
@@ -117,15 +130,47 @@ const jsonLine = fc.oneof(
       maxKeys: 2,
     }),
   }),
-  fc.record({
-    kind: fc.constant('broken' as const),
-    text: fc
-      .oneof(
-        fc.string({ unit: 'grapheme', maxLength: 20 }).map((text) => `{"email":"${text}`),
-        fc.constantFrom('{', '{email}', "{'email':'a@x.io'}", '{"email":"a@x.io",}', 'undefined'),
-      )
-      .filter((text) => !text.includes('\n') && !parses(text)),
-  }),
+  // A broken line, and the e-mail its text still holds (undefined when none can be read).
+  fc
+    .oneof(
+      fc
+        .string({ unit: 'grapheme', maxLength: 20 })
+        .filter((text) => !text.includes('"'))
+        .map((text) => ({ text: `{"email":"${text}`, email: undefined })),
+      fc.constantFrom(
+        { text: '{', email: undefined },
+        { text: '{email}', email: undefined },
+        { text: "{'email':'a@x.io'}", email: undefined },
+        { text: 'undefined', email: undefined },
+        { text: '{"email":"a@x.io",}', email: 'a@x.io' },
+        { text: '{"email":"a@x.io","boss":{"email":"b@x.io"}', email: undefined },
+      ),
+      // A good line cut short: its e-mail is known once its string is whole.
+      fc
+        .record({
+          email: emailCell,
+          firstName: fc.string({ unit: 'grapheme', maxLength: 10 }),
+          emailFirst: fc.boolean(),
+          cut: fc.nat(),
+        })
+        .map(({ email, firstName, emailFirst, cut }) => {
+          const value = emailFirst
+            ? { email, first_name: firstName }
+            : { first_name: firstName, email };
+          const whole = JSON.stringify(value);
+          const text = whole.slice(0, cut % whole.length);
+          // Where the e-mail's string ends: before the name, or just before the closing brace.
+          const emailEnd = emailFirst
+            ? '{"email":'.length + JSON.stringify(email).length
+            : whole.length - 1;
+          return {
+            text,
+            email: text.length >= emailEnd && normalizeEmail(email) ? email : undefined,
+          };
+        }),
+    )
+    .filter(({ text }) => text.trim() !== '' && !/[\r\n]/.test(text) && !parses(text))
+    .map((broken) => ({ kind: 'broken' as const, ...broken })),
   fc.record({
     kind: fc.constant('notAnObject' as const),
     value: fc.oneof(
@@ -184,16 +229,28 @@ describe('reading a snapshot, as a property', () => {
     await fc.assert(
       fc.asyncProperty(jsonLinesSnapshot, async (snapshot) => {
         const expected: Expected = { members: [], rejections: [] };
+        // Broken lines whose e-mail cannot be read.
+        const unknown: number[] = [];
         const texts = snapshot.lines.map((line, index) => {
           const number = index + 1;
           switch (line.kind) {
             case 'blank':
               return line.text;
             case 'broken':
-              expected.rejections.push({ email: '', reason: 'unreadableRow', line: number });
+              expected.rejections.push({
+                email: line.email?.trim() ?? '',
+                reason: 'unreadableRow',
+                line: number,
+              });
+              if (line.email !== undefined) {
+                expected.members.push({ email: normalizeEmail(line.email)!, refused: true });
+              } else {
+                unknown.push(number);
+              }
               return line.text;
             case 'notAnObject':
               expected.rejections.push({ email: '', reason: 'unreadableRow', line: number });
+              unknown.push(number);
               return JSON.stringify(line.value);
             case 'object': {
               const value = { ...line.other, email: line.email, first_name: line.firstName };
@@ -205,9 +262,27 @@ describe('reading a snapshot, as a property', () => {
         const text =
           texts.join(snapshot.newline) + (snapshot.trailingNewline ? snapshot.newline : '');
         const bytes = Buffer.from((snapshot.bom ? '\ufeff' : '') + text, 'utf8');
-        const read = await readAll(bytes, 'jsonl', snapshot.cuts);
+        // addOnly removes no one: every broken line is a rejection.
+        const read = await readAll(bytes, 'jsonl', snapshot.cuts, {
+          ...mapping,
+          syncMode: 'addOnly',
+        });
+        expect(read.error).toBeUndefined();
         expect(read.rejections).toEqual(expected.rejections);
         expect(simplified(read.members)).toEqual(expected.members);
+        // mirror stops at the first broken line whose e-mail cannot be read, naming it.
+        const mirror = await readAll(bytes, 'jsonl', snapshot.cuts, {
+          ...mapping,
+          syncMode: 'mirror',
+        });
+        const stop = unknown[0];
+        if (stop === undefined) {
+          expect(mirror).toEqual(read);
+        } else {
+          expect(mirror.error).toMatch(new RegExp(`^Line ${stop} of the snapshot is not`));
+          const before = expected.rejections.filter((rejection) => rejection.line < stop);
+          expect(mirror.rejections).toEqual(before);
+        }
       }),
       { numRuns: runs(200) },
     );

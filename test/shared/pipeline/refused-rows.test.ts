@@ -84,13 +84,91 @@ describe('segmentMembers refusing rows whose address is known', () => {
         reason: 'quoteInUnquotedField',
         values: { email: 'ada@example.com', first_name: 'Ada "the first"' },
       },
-      { kind: 'unreadable', line: 4, reason: 'invalidJson' },
+    ]);
+    expect(rejections).toEqual([{ email: 'ada@example.com', reason: 'unreadableRow', line: 3 }]);
+    expect(members).toEqual([{ email: 'ada@example.com', dataFields: {}, refused: true }]);
+  });
+
+  it('refuses a broken JSON line whose text still holds the e-mail field', async () => {
+    const broken = (line: number, text: string): SnapshotRow => ({
+      kind: 'unreadable',
+      line,
+      reason: 'invalidJson',
+      text,
+    });
+    const { members, rejections } = await membersOf([
+      broken(1, '{"email":"ada@example.com","first_name":"Ada'),
+      // Escapes are decoded as JSON decodes them, spaces around the colon allowed.
+      broken(2, '{"first_name":"Grace", "email" : " Grace\\u0040Example.com ",'),
+      { kind: 'unreadable', line: 3, reason: 'notAnObject', text: '[{"email":"bo@example.com"}]' },
+      // The same address twice is still one address.
+      broken(4, '{"email":"cy@example.com","boss":{"email":"CY@example.com"}'),
     ]);
     expect(rejections).toEqual([
-      { email: 'ada@example.com', reason: 'unreadableRow', line: 3 },
-      { email: '', reason: 'unreadableRow', line: 4 },
+      { email: 'ada@example.com', reason: 'unreadableRow', line: 1 },
+      { email: 'Grace@Example.com', reason: 'unreadableRow', line: 2 },
+      { email: 'bo@example.com', reason: 'unreadableRow', line: 3 },
+      { email: 'cy@example.com', reason: 'unreadableRow', line: 4 },
     ]);
-    expect(members).toEqual([{ email: 'ada@example.com', dataFields: {}, refused: true }]);
+    expect(members).toEqual(
+      ['ada', 'grace', 'bo', 'cy'].map((name) => ({
+        email: `${name}@example.com`,
+        dataFields: {},
+        refused: true,
+      })),
+    );
+  });
+
+  it.each([
+    ['no e-mail field', '{"first_name":"Ada"'],
+    ['an e-mail string never closed', '{"email":"ada@example.com'],
+    ['a quote escaped in the e-mail', '{"email":"ada@example.com\\"'],
+    ['the field only inside a string', '{"note":"\\"email\\":\\"ada@example.com\\"",'],
+    ['an invalid address', '{"email":"not-an-email",'],
+    ['two different addresses', '{"email":"ada@example.com","boss":{"email":"bo@example.com"}'],
+    ['a value that is not a string', '{"email":["ada@example.com"],'],
+  ])(
+    'stops a mirror export at a broken JSON line with %s, naming the line',
+    async (_kind, text) => {
+      const row: SnapshotRow = { kind: 'unreadable', line: 5, reason: 'invalidJson', text };
+      await expect(membersOf([row], { ...mapping, syncMode: 'mirror' })).rejects.toThrow(
+        SnapshotUnreadableError,
+      );
+      await expect(membersOf([row])).rejects.toThrow(/^Line 5 of the snapshot is not valid JSON/);
+      // An addOnly export removes no one: the line is a rejection like any other.
+      const addOnly = await membersOf([row], { ...mapping, syncMode: 'addOnly' });
+      expect(addOnly.rejections).toEqual([{ email: '', reason: 'unreadableRow', line: 5 }]);
+      expect(addOnly.members).toEqual([]);
+    },
+  );
+
+  it('stops a mirror export at a line that is not a JSON object, naming the line', async () => {
+    const row: SnapshotRow = { kind: 'unreadable', line: 2, reason: 'notAnObject', text: 'null' };
+    await expect(membersOf([row])).rejects.toThrow(/^Line 2 of the snapshot is not a JSON object/);
+  });
+
+  it('looks for the e-mail field by its exact name, whatever characters it holds', async () => {
+    const row = (text: string): SnapshotRow => ({
+      kind: 'unreadable',
+      line: 1,
+      reason: 'invalidJson',
+      text,
+    });
+    const using = (emailField: string) => ({
+      ...mapping,
+      emailField,
+      syncMode: 'addOnly' as const,
+    });
+    // Read as a pattern, `e.mail` would match `eXmail`, and `(` would not compile.
+    expect(
+      (await membersOf([row('{"eXmail":"ada@example.com",')], using('e.mail'))).members,
+    ).toEqual([]);
+    for (const field of ['e.mail', 'mail (work)', 'a"quote', 'back\\slash', '[x]+{2}$']) {
+      const text = `{${JSON.stringify(field)}:"ada@example.com",`;
+      expect((await membersOf([row(text)], using(field))).members).toEqual([
+        { email: 'ada@example.com', dataFields: {}, refused: true },
+      ]);
+    }
   });
 
   it('stops a mirror export at a broken CSV row whose e-mail cannot be read, naming the row', async () => {

@@ -37,8 +37,9 @@ describe('readSnapshotRows', () => {
     const rows = await collect(readSnapshotRows(chunked(gzipSync(jsonl)), 'jsonl', true));
     expect(rows).toEqual([
       { kind: 'row', line: 1, values: { email: 'a@example.com', n: 1 } },
-      { kind: 'unreadable', line: 3, reason: 'invalidJson' },
-      { kind: 'unreadable', line: 4, reason: 'notAnObject' },
+      // Their text is kept: the e-mail may still be found in it.
+      { kind: 'unreadable', line: 3, reason: 'invalidJson', text: 'not json' },
+      { kind: 'unreadable', line: 4, reason: 'notAnObject', text: '[1,2]' },
       { kind: 'row', line: 5, values: { email: 'b@example.com' } },
     ]);
   });
