@@ -56,7 +56,7 @@ describe('bad snapshots through the pipeline', () => {
     await blob.upload(content, Buffer.byteLength(content));
   }
 
-  async function createExport(segment: string) {
+  async function createExport(segment: string, syncMode?: 'mirror' | 'addOnly') {
     return stack.call('POST', 'exports', {
       as: admin,
       body: {
@@ -65,12 +65,13 @@ describe('bad snapshots through the pipeline', () => {
         segments: [segment],
         emailField: 'email',
         dataFields: { firstName: 'first_name' },
+        ...(syncMode ? { syncMode } : {}),
       },
     });
   }
 
-  async function exportOn(segment: string): Promise<string> {
-    const response = await createExport(segment);
+  async function exportOn(segment: string, syncMode?: 'mirror' | 'addOnly'): Promise<string> {
+    const response = await createExport(segment, syncMode);
     expect(`${response.status} ${response.text}`).toMatch(/^201 /);
     return String(response.json().id);
   }
@@ -131,10 +132,13 @@ describe('bad snapshots through the pipeline', () => {
     }
   }
 
-  /** An export whose first run sent `csv` fine; what its list held then. */
-  async function exportedOnce(segment: string, csv: string) {
-    await put(`${segment}.csv`, csv);
-    const exportId = await exportOn(segment);
+  /**
+   * A mirror export whose first run sent `content` (CSV, or JSON lines) fine; what its list held
+   * then.
+   */
+  async function exportedOnce(segment: string, content: string, format = 'csv') {
+    await put(`${segment}.${format}`, content);
+    const exportId = await exportOn(segment, 'mirror');
     const first = await runToEnd(exportId);
     expect(first.run.status).toBe('succeeded');
     expect(first.members.length).toBeGreaterThan(0);
@@ -301,7 +305,8 @@ describe('bad snapshots through the pipeline', () => {
     );
     const { run, members } = await runToEnd(exportId, listId);
     expect(run.status).toBe('failed');
-    expect(run.error?.message).toMatch(/\brow 2\b/i);
+    expect(run.error?.code).toBe('SnapshotUnreadable');
+    expect(run.error?.message).toMatch(/^Segment 'Unreadable email': Row 2\b/);
     expect(members).toEqual(before);
   });
 
@@ -335,7 +340,8 @@ describe('bad snapshots through the pipeline', () => {
     expect(run.error?.message).toMatch(/\bemail\b/);
   });
 
-  it('rejects broken JSON lines and lines that are not objects, naming each, and sends the rest', async () => {
+  // An addOnly export removes no one, so a broken line is only a rejection, its e-mail known or not.
+  it('rejects broken JSON lines and lines that are not objects in an addOnly export, naming each, and sends the rest', async () => {
     const lines = [
       '{"email":"ada@example.com","first_name":"Ada"}',
       '{"email":"broken@example.com",',
@@ -346,10 +352,12 @@ describe('bad snapshots through the pipeline', () => {
       '{"email":"grace@example.com","first_name":"Grace"}\r',
     ];
     await put('Broken lines.jsonl', `\ufeff${lines.join('\n')}`);
-    const { run, rejections, members } = await runToEnd(await exportOn('Broken lines'));
+    const { run, rejections, members } = await runToEnd(await exportOn('Broken lines', 'addOnly'));
     expect(run.status).toBe('partiallySucceeded');
+    expect(run.counts).toMatchObject({ total: 2, added: 2, removed: 0, rejected: 4 });
     expect(rejections).toEqual([
-      { email: '', reason: 'unreadableRow', line: 2 },
+      // Its e-mail is still in the line: refused (nothing sent for it), named in the rejection.
+      { email: 'broken@example.com', reason: 'unreadableRow', line: 2 },
       { email: '', reason: 'unreadableRow', line: 3 },
       { email: '', reason: 'unreadableRow', line: 4 },
       { email: '', reason: 'missingEmail', line: 6 },
@@ -358,6 +366,42 @@ describe('bad snapshots through the pipeline', () => {
       { email: 'ada@example.com', dataFields: { firstName: 'Ada' } },
       { email: 'grace@example.com', dataFields: { firstName: 'Grace' } },
     ]);
+  });
+
+  const goodJsonLines = `${[
+    { email: 'ada@example.com', first_name: 'Ada' },
+    { email: 'grace@example.com', first_name: 'Grace' },
+  ]
+    .map((line) => JSON.stringify(line))
+    .join('\n')}\n`;
+
+  // A damaged line is not someone who left the segment: a mirror run keeps its member as it was.
+  it('keeps the member of a damaged JSON line whose e-mail it still holds, with the data it had', async () => {
+    const segment = 'Damaged line';
+    const { exportId, listId, before } = await exportedOnce(segment, goodJsonLines, 'jsonl');
+    await put(
+      `${segment}.jsonl`,
+      '{"email":"ada@example.com","first_name":"Ada Lovelace\n{"email":"grace@example.com","first_name":"Grace"}\n',
+    );
+    const { run, rejections, members } = await runToEnd(exportId, listId);
+    expect(run.status).toBe('partiallySucceeded');
+    expect(run.counts).toMatchObject({ removed: 0, rejected: 1 });
+    expect(rejections).toEqual([{ email: 'ada@example.com', reason: 'unreadableRow', line: 1 }]);
+    expect(members).toEqual(before);
+  });
+
+  it('fails a mirror run, naming the line and removing no one, when a damaged JSON line’s e-mail cannot be read', async () => {
+    const segment = 'Damaged line without email';
+    const { exportId, listId, before } = await exportedOnce(segment, goodJsonLines, 'jsonl');
+    await put(`${segment}.jsonl`, '{"email":"grace@example.com","first_name":"Grace"}\n{"emai\n');
+    const { run, rejections, members } = await runToEnd(exportId, listId);
+    expect(run.status).toBe('failed');
+    expect(run.error?.code).toBe('SnapshotUnreadable');
+    expect(run.error?.message).toMatch(
+      /^Segment 'Damaged line without email': Line 2 of the snapshot is not valid JSON\b/,
+    );
+    expect(rejections).toEqual([]);
+    expect(members).toEqual(before);
   });
 
   // A gzip error from the row stream fails the run at once, saying what was wrong.
