@@ -179,6 +179,7 @@ export const operationPermissions: Record<string, string[]> = {
   'BlobClient.getProperties': [`${blob}/containers/blobs/read`],
   'BlobClient.delete': [`${blob}/containers/blobs/delete`],
   'BlobClient.deleteIfExists': [`${blob}/containers/blobs/delete`],
+  'BlobClient.setMetadata': [`${blob}/containers/blobs/write`],
   'BlockBlobClient.upload': [`${blob}/containers/blobs/write`],
   'BlockBlobClient.uploadData': [`${blob}/containers/blobs/write`],
   'BlockBlobClient.uploadStream': [`${blob}/containers/blobs/write`],
