@@ -117,10 +117,16 @@ export async function startLocalStack(
     await provisionStorage(createAppClients(settings));
 
     const port = String(portSetting(env, 'PORT', 7071));
-    host = spawn(process.execPath, [hostMain, '--script-root', repoRoot, '--port', port], {
-      env: { ...env, PORT: port },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    // As on Azure, languageWorkers__node__arguments passes options to the Node.js worker only.
+    const nodeArguments = (env.languageWorkers__node__arguments ?? '').split(/\s+/).filter(Boolean);
+    host = spawn(
+      process.execPath,
+      [...nodeArguments, hostMain, '--script-root', repoRoot, '--port', port],
+      {
+        env: { ...env, PORT: port },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     const url = await waitForHost(host, onHostLine);
     lines.unshift(`Functions host         ${url}  (health: ${url}/api/health)`);
     return { url, env, lines, mint, host, stop };
