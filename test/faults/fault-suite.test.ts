@@ -82,11 +82,14 @@ describe(`the export pipeline under faults (${profiles.toLocaleString('en-US')} 
       fault: 'host killed (SIGKILL) while sending, started again',
       timeoutMs: 3 * minute,
       during: async (context) => {
-        await untilStatus(context, 'running');
-        // A few batches later, so some are on their way to Iterable when the host dies.
-        await untilSent(context, received(context.stack) / context.segment.expected.size + 0.05);
+        // Once sending is under way (planning may still be going on), Iterable's answers are held
+        // back, so batches are on their way to Iterable and members are left to send when the
+        // host dies, however fast the run would otherwise end.
+        await untilSent(context, 0.1);
+        context.stack.iterable.configure({ latencyMs: 2000 });
         await expectMidRun(context, 'the host was killed');
         await context.stack.killHost();
+        context.stack.iterable.configure({ latencyMs: 0 });
         await context.stack.startHost();
       },
     },
