@@ -77,25 +77,42 @@ export async function planSegment(input: SegmentPlanInput): Promise<SegmentPlan>
     await previous.finish();
     const counts: DeltaCounts = { total: 0, added: 0, updated: 0, unchanged: 0, removed: 0 };
     for (let partition = 0; partition < input.partitions; partition++) {
-      const state: ExportedState = new Map();
-      for await (const lines of previous.lines(partition)) {
-        for (const line of lines) addStateLine(state, line);
-      }
-      const planned = await planDelta(
-        spilledMembers(members.lines(partition)),
-        state,
-        input.options,
-        input.subscribe,
+      const planned = await planPartition(
+        input,
+        previous.lines(partition),
+        members.lines(partition),
       );
-      if (planned.removed.length) await input.unsubscribe(planned.removed);
-      await input.next?.add(planned.next);
-      for (const key of Object.keys(counts) as (keyof DeltaCounts)[])
-        counts[key] += planned.counts[key];
+      for (const key of Object.keys(counts) as (keyof DeltaCounts)[]) counts[key] += planned[key];
     }
     return { counts, previousSize };
   } finally {
     await Promise.all([members.remove(), previous.remove()]);
   }
+}
+
+/**
+ * Plans one partition and returns its counts only. Its state map lives in this call alone: a
+ * suspended loop in the caller would keep the last partition's map alive while the next one
+ * fills, doubling the memory a partition costs.
+ */
+async function planPartition(
+  input: SegmentPlanInput,
+  previousLines: AsyncIterable<string[]>,
+  memberLines: AsyncIterable<string[]>,
+): Promise<DeltaCounts> {
+  const state: ExportedState = new Map();
+  for await (const lines of previousLines) {
+    for (const line of lines) addStateLine(state, line);
+  }
+  const planned = await planDelta(
+    spilledMembers(memberLines),
+    state,
+    input.options,
+    input.subscribe,
+  );
+  if (planned.removed.length) await input.unsubscribe(planned.removed);
+  await input.next?.add(planned.next);
+  return planned.counts;
 }
 
 async function spillMembers(source: AsyncIterable<Member[]>, files: SpillFiles): Promise<void> {
