@@ -107,12 +107,18 @@ export interface StateWriter {
 /** Blob metadata holding a state blob's member count. */
 const memberCountKey = 'members';
 
-/** Adds a stored "email<TAB>hash" line to a state; a hash that cannot be read is unknown. */
-export function addStateLine(state: ExportedState, line: string): void {
+/** A stored "email<TAB>hash" line; a hash that cannot be read is unknown, a line without an e-mail none. */
+export function parseStateLine(line: string): [string, number] | undefined {
   const tab = line.indexOf('\t');
-  if (tab <= 0) return;
+  if (tab <= 0) return undefined;
   const hash = parseInt(line.slice(tab + 1), 36);
-  state.set(line.slice(0, tab), Number.isNaN(hash) ? unknownFields : hash);
+  return [line.slice(0, tab), Number.isNaN(hash) ? unknownFields : hash];
+}
+
+/** Adds a stored line to a state. */
+export function addStateLine(state: ExportedState, line: string): void {
+  const entry = parseStateLine(line);
+  if (entry) state.set(entry[0], entry[1]);
 }
 
 export type CommitOutcome = 'committed' | 'alreadyCommitted' | 'superseded';
@@ -258,7 +264,8 @@ export class ExportedStateStore {
     const picked: ExportedState = new Map();
     for await (const lines of this.lines(blobName)) {
       for (const line of lines) {
-        if (emails.has(line.slice(0, line.indexOf('\t')))) addStateLine(picked, line);
+        const entry = parseStateLine(line);
+        if (entry && emails.has(entry[0])) picked.set(entry[0], entry[1]);
       }
     }
     return picked;
@@ -284,16 +291,16 @@ export class ExportedStateStore {
     try {
       for await (const lines of this.lines(planned)) {
         const kept: [string, number][] = [];
-        const state: ExportedState = new Map();
-        for (const line of lines) addStateLine(state, line);
-        for (const [email, fields] of state) {
-          if (!overrides.has(email)) {
-            kept.push([email, fields]);
+        for (const line of lines) {
+          const entry = parseStateLine(line);
+          if (!entry) continue;
+          if (!overrides.has(entry[0])) {
+            kept.push(entry);
             continue;
           }
-          replaced.add(email);
-          const override = overrides.get(email);
-          if (override !== undefined) kept.push([email, override]);
+          replaced.add(entry[0]);
+          const override = overrides.get(entry[0]);
+          if (override !== undefined) kept.push([entry[0], override]);
         }
         await writer.add(kept);
       }

@@ -1,5 +1,10 @@
 import { planDelta, type DeltaCounts, type DeltaOptions, type SubscribeChange } from './delta-plan';
-import { addStateLine, type ExportedState, type StateWriter } from './exported-state';
+import {
+  addStateLine,
+  parseStateLine,
+  type ExportedState,
+  type StateWriter,
+} from './exported-state';
 import type { Member } from './segment-members';
 import { partitionOf, SpillFiles } from './spill-files';
 
@@ -133,10 +138,10 @@ async function spillState(lines: AsyncIterable<string[]>, files: SpillFiles): Pr
   let count = 0;
   for await (const chunk of lines) {
     for (const line of chunk) {
-      const tab = line.indexOf('\t');
-      if (tab <= 0) continue;
+      const entry = parseStateLine(line);
+      if (!entry) continue;
       count++;
-      const waiting = files.add(partitionOf(line.slice(0, tab), files.partitions), line);
+      const waiting = files.add(partitionOf(entry[0], files.partitions), line);
       if (waiting) await waiting;
     }
   }

@@ -11,6 +11,7 @@ import { startAppStack, type AppStack } from '../support/app-stack';
 import { dumpStorage } from '../support/storage-scan';
 import { startRecordingProxy, type RecordingProxy } from '../fuzz/support/recording-proxy';
 import { startTrap, type Trap } from '../fuzz/support/trap-server';
+import { settled } from '../support/run-status';
 
 /**
  * The security review as tests: the routes served are the routes authorized; no caller-supplied
@@ -19,15 +20,6 @@ import { startTrap, type Trap } from '../fuzz/support/trap-server';
  */
 
 const repoRoot = path.resolve(__dirname, '..', '..');
-// A run held by the mass-removal guard waits for a person: as far as a test goes, it has ended.
-const terminal = [
-  'succeeded',
-  'partiallySucceeded',
-  'failed',
-  'cancelled',
-  'skipped',
-  'awaitingConfirmation',
-];
 
 function sourceFiles(folder: string): string[] {
   return readdirSync(folder).flatMap((name) => {
@@ -81,7 +73,7 @@ describe('security review', () => {
     for (;;) {
       const run = await call('GET', `exports/${exportId}/runs/${runId}`, { as });
       const status = String(run.json().status);
-      if (terminal.includes(status)) return run.json();
+      if (settled(status)) return run.json();
       if (Date.now() > deadline) throw new Error(`The run is still '${status}'`);
       await new Promise((resolve) => setTimeout(resolve, 150));
     }
