@@ -20,7 +20,7 @@ export interface DeltaOptions {
 
 /**
  * A record seen in this snapshot holds `seen(hash)`: below -1, where no hash (0 or more) nor
- * `unknownFields` (-1) can be, so marking costs no second map.
+ * `unknownFields` (-1) can be, so marking costs no second table.
  */
 const seen = (hash: number): number => -2 - hash;
 const isSeen = (value: number): boolean => value < -1;
@@ -28,8 +28,8 @@ const isSeen = (value: number): boolean => value < -1;
 /**
  * Compares the segment's members with the last confirmed state. Members to send go to
  * `subscribe` as they stream by; once the segment is read, members who left are returned for
- * unsubscribing (mirror mode only), with the counts. The next state is built in the same map as
- * the previous one (which the plan takes over), so a million members cost one map, not two: it
+ * unsubscribing (mirror mode only), with the counts. The next state is built in the same table as
+ * the previous one (which the plan takes over), so a million members cost one table, not two: it
  * holds what Iterable will have if every batch is confirmed, and failures are taken out later.
  */
 export async function planDelta(
@@ -43,17 +43,19 @@ export async function planDelta(
   const state = previous;
   for await (const chunk of members) {
     for (const member of chunk) {
-      const before = state.get(member.email);
+      const slot = state.slotOf(member.email);
+      const before = slot === undefined ? undefined : state.hashAt(slot);
       // The first row of an address wins: a later one cannot be told apart from a mistake.
       if (before !== undefined && isSeen(before)) continue;
       if (member.refused) {
         // Reported as a rejection: nothing is sent, and what Iterable has stays (not a leaver).
-        if (before !== undefined) state.set(member.email, seen(before));
+        if (slot !== undefined) state.setAt(slot, seen(before!));
         continue;
       }
       counts.total++;
       const hash = dataFieldsHash(member.dataFields);
-      state.set(member.email, seen(hash));
+      if (slot === undefined) state.add(member.email, seen(hash));
+      else state.setAt(slot, seen(hash));
       const change: SubscribeChange | undefined =
         before === undefined
           ? 'added'
@@ -70,9 +72,10 @@ export async function planDelta(
     }
   }
   const removed: string[] = [];
-  for (const [email, value] of state) {
+  for (const [email, slot] of state.slots()) {
+    const value = state.hashAt(slot);
     if (isSeen(value)) {
-      state.set(email, seen(value)); // -2 - (-2 - hash) is the hash again
+      state.setAt(slot, seen(value)); // -2 - (-2 - hash) is the hash again
     } else if (options.syncMode === 'mirror') {
       removed.push(email);
       state.delete(email);

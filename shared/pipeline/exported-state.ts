@@ -6,6 +6,7 @@ import type { ContainerClient } from '@azure/storage-blob';
 import { z } from 'zod';
 import { statusCodeOf } from '../clients/azure-errors';
 import { textLines } from './spill-files';
+import { StateTable } from './state-table';
 
 /**
  * What the export last confirmed in Iterable, per export and segment: each member's e-mail and
@@ -22,7 +23,7 @@ import { textLines } from './spill-files';
  *   one conditional write of this small pointer, so a run without failures rewrites no state,
  *   and two workers finalizing the same run cannot interleave their writes.
  */
-export type ExportedState = Map<string, number>;
+export type ExportedState = StateTable;
 
 /**
  * The fields hash of a member Iterable has with fields the service does not know (an
@@ -107,6 +108,30 @@ export interface StateWriter {
 /** Blob metadata holding a state blob's member count. */
 const memberCountKey = 'members';
 
+const base36 = '0123456789abcdefghijklmnopqrstuvwxyz';
+const base36Low = 36 ** 6;
+
+/**
+ * A hash as stored: base 36, as `hash.toString(36)` writes it, in a quarter of the time (V8
+ * formats a number in another radix through a general path for fractions, a microsecond each,
+ * which is a second per million members).
+ */
+export function hashText(hash: number): string {
+  if (hash < 0 || !Number.isSafeInteger(hash)) return hash.toString(36);
+  let high = Math.floor(hash / base36Low);
+  let low = hash - high * base36Low;
+  let text = '';
+  do {
+    text = base36[low % 36]! + text;
+    low = Math.floor(low / 36);
+  } while (low > 0 || (high > 0 && text.length < 6));
+  while (high > 0) {
+    text = base36[high % 36]! + text;
+    high = Math.floor(high / 36);
+  }
+  return text;
+}
+
 /** A stored "email<TAB>hash" line; a hash that cannot be read is unknown, a line without an e-mail none. */
 export function parseStateLine(line: string): [string, number] | undefined {
   const tab = line.indexOf('\t');
@@ -168,12 +193,12 @@ export class ExportedStateStore {
   async load(tenantId: string, exportId: string, segment: string): Promise<ExportedState> {
     const { pointer } = await this.committed(tenantId, exportId);
     const blobName = pointer?.segments[segment];
-    return blobName ? this.loadBlob(blobName) : new Map();
+    return blobName ? this.loadBlob(blobName) : new StateTable();
   }
 
   /** Reads a state blob; a missing one is an error, never an empty state. */
   async loadBlob(blobName: string): Promise<ExportedState> {
-    const state: ExportedState = new Map();
+    const state = new StateTable();
     for await (const lines of this.lines(blobName)) {
       for (const line of lines) addStateLine(state, line);
     }
@@ -238,7 +263,7 @@ export class ExportedStateStore {
       add: async (state) => {
         let chunk = '';
         for (const [email, fields] of state) {
-          chunk += `${email}\t${fields.toString(36)}\n`;
+          chunk += `${email}\t${hashText(fields)}\n`;
           count++;
           if (chunk.length > 64 * 1024) {
             if (!gzip.write(chunk)) await drained();
@@ -260,8 +285,8 @@ export class ExportedStateStore {
   }
 
   /** The records a state blob holds for the given addresses only, read as a stream. */
-  async pick(blobName: string, emails: ReadonlySet<string>): Promise<ExportedState> {
-    const picked: ExportedState = new Map();
+  async pick(blobName: string, emails: ReadonlySet<string>): Promise<Map<string, number>> {
+    const picked = new Map<string, number>();
     for await (const lines of this.lines(blobName)) {
       for (const line of lines) {
         const entry = parseStateLine(line);

@@ -7,6 +7,7 @@ import {
 } from './exported-state';
 import type { Member } from './segment-members';
 import { partitionOf, SpillFiles } from './spill-files';
+import { StateTable } from './state-table';
 
 /**
  * At most this many members are planned in memory at once (about 100 MB of state): a larger
@@ -65,7 +66,7 @@ export async function planSegment(input: SegmentPlanInput): Promise<SegmentPlan>
   if (input.partitions === 1) {
     const previous = input.previousBlob
       ? await input.state.loadBlob(input.previousBlob)
-      : new Map<string, number>();
+      : new StateTable();
     const previousSize = previous.size; // the plan takes the map over
     const planned = await planDelta(input.members, previous, input.options, input.subscribe);
     if (planned.removed.length) await input.unsubscribe(planned.removed);
@@ -105,7 +106,7 @@ async function planPartition(
   previousLines: AsyncIterable<string[]>,
   memberLines: AsyncIterable<string[]>,
 ): Promise<DeltaCounts> {
-  const state: ExportedState = new Map();
+  const state = new StateTable();
   for await (const lines of previousLines) {
     for (const line of lines) addStateLine(state, line);
   }

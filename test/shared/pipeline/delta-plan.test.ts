@@ -1,6 +1,7 @@
 import { planDelta, type SubscribeChange } from '../../../shared/pipeline/delta-plan';
 import { dataFieldsHash } from '../../../shared/pipeline/exported-state';
 import type { Member } from '../../../shared/pipeline/segment-members';
+import { StateTable } from '../../../shared/pipeline/state-table';
 
 /** The members in chunks of two, as the planner receives them. */
 function membersOf(list: Member[]): AsyncIterable<Member[]> {
@@ -30,7 +31,7 @@ const segment = [
 async function plan(mode: 'delta' | 'full', syncMode: 'mirror' | 'addOnly') {
   const sent: [string, SubscribeChange][] = [];
   // The plan takes the previous state over and turns it into the next one: give it a copy.
-  const state = new Map(previous);
+  const state = new StateTable(previous);
   const result = await planDelta(membersOf(segment), state, { mode, syncMode }, (m, change) => {
     sent.push([m.email, change]);
   });
@@ -66,7 +67,7 @@ describe('planDelta', () => {
     const sent: Member[] = [];
     const result = await planDelta(
       membersOf([member('new@example.com', { n: 1 }), member('new@example.com', { n: 2 })]),
-      new Map(),
+      new StateTable(),
       { mode: 'delta', syncMode: 'mirror' },
       (m) => {
         sent.push(m);

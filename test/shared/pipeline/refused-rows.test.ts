@@ -8,6 +8,7 @@ import {
   type Rejection,
 } from '../../../shared/pipeline/segment-members';
 import { SnapshotUnreadableError, type SnapshotRow } from '../../../shared/pipeline/snapshot-rows';
+import { StateTable } from '../../../shared/pipeline/state-table';
 
 const mapping: MemberMapping = { emailField: 'email', dataFields: { firstName: 'first_name' } };
 
@@ -211,7 +212,7 @@ describe('segmentMembers refusing rows whose address is known', () => {
 
 describe('planDelta with refused members', () => {
   it('neither sends nor removes a refused member, and keeps what was exported for it', async () => {
-    const previous = new Map([
+    const previous = new StateTable([
       ['kept@example.com', dataFieldsHash({ firstName: 'Kept' })],
       ['left@example.com', dataFieldsHash({})],
     ]);

@@ -1,0 +1,55 @@
+import { hashText, parseStateLine } from '../../../shared/pipeline/exported-state';
+import { StateTable } from '../../../shared/pipeline/state-table';
+
+describe('StateTable', () => {
+  it('reads, rewrites and removes members like a map, in the order they were added', () => {
+    const table = new StateTable([
+      ['a@example.com', 1],
+      ['b@example.com', 2 ** 52 + 7],
+    ]);
+    table.set('c@example.com', -1).set('a@example.com', 5);
+    expect(table.delete('b@example.com')).toBe(true);
+    expect(table.delete('b@example.com')).toBe(false);
+    expect(table.size).toBe(2);
+    expect(table.has('b@example.com')).toBe(false);
+    expect(table.get('b@example.com')).toBeUndefined();
+    expect([...table]).toEqual([
+      ['a@example.com', 5],
+      ['c@example.com', -1],
+    ]);
+    expect([...table.keys()]).toEqual(['a@example.com', 'c@example.com']);
+  });
+
+  it('gives each member a slot that reads and rewrites its hash', () => {
+    const table = new StateTable();
+    const slot = table.add('a@example.com', 9);
+    expect(table.slotOf('a@example.com')).toBe(slot);
+    expect(table.slotOf('z@example.com')).toBeUndefined();
+    table.setAt(slot, 2 ** 53 - 1);
+    expect(table.hashAt(slot)).toBe(2 ** 53 - 1);
+    expect(table.get('a@example.com')).toBe(2 ** 53 - 1);
+    expect([...table.slots()]).toEqual([['a@example.com', slot]]);
+  });
+
+  it('grows past its first block without losing a hash', () => {
+    const table = new StateTable();
+    for (let n = 0; n < 5000; n++) table.set(`m${n}@example.com`, n * 1_000_003);
+    expect(table.size).toBe(5000);
+    for (let n = 0; n < 5000; n += 499) expect(table.get(`m${n}@example.com`)).toBe(n * 1_000_003);
+  });
+});
+
+describe('hashText', () => {
+  it('writes a hash as toString(36) does, and reads back as the same number', () => {
+    const hashes = [0, 1, 35, 36, 36 ** 6 - 1, 36 ** 6, 36 ** 6 + 1, 2 ** 32, 2 ** 53 - 1, -1];
+    let seed = 7;
+    for (let n = 0; n < 2000; n++) {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      hashes.push(Math.floor((seed / 2 ** 32) * 2 ** 53), seed);
+    }
+    for (const hash of hashes) {
+      expect(hashText(hash)).toBe(hash.toString(36));
+      expect(parseStateLine(`a@example.com\t${hashText(hash)}`)).toEqual(['a@example.com', hash]);
+    }
+  });
+});
