@@ -143,7 +143,7 @@ export function parseStateLine(line: string): [string, number] | undefined {
 /** Adds a stored line to a state. */
 export function addStateLine(state: ExportedState, line: string): void {
   const entry = parseStateLine(line);
-  if (entry) state.set(entry[0], entry[1]);
+  if (entry) state.add(entry[0], entry[1]);
 }
 
 export type CommitOutcome = 'committed' | 'alreadyCommitted' | 'superseded';

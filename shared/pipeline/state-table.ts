@@ -31,7 +31,11 @@ export class StateTable implements Iterable<[string, number]> {
     this.#hashes[slot] = hash;
   }
 
-  /** Adds an address that is not in the table yet; returns its slot. */
+  /**
+   * Gives the address a new slot holding `hash`; returns the slot. One map operation: an address
+   * already in the table moves to the new slot (keeping its place in the order), and its old
+   * slot is left unused, so rewriting a known member is `setAt` on its slot instead.
+   */
   add(email: string, hash: number): number {
     if (this.#used === this.#hashes.length) {
       const grown = new Float64Array(this.#hashes.length * 2);
@@ -54,9 +58,7 @@ export class StateTable implements Iterable<[string, number]> {
   }
 
   set(email: string, hash: number): this {
-    const slot = this.#slots.get(email);
-    if (slot === undefined) this.add(email, hash);
-    else this.#hashes[slot] = hash;
+    this.add(email, hash);
     return this;
   }
 
