@@ -1,6 +1,7 @@
 import { maxMemberBytes } from './batch-writer';
 import { brokenQuoteText } from './csv-rows';
 import { normalizeEmail } from './email-address';
+import { ownString } from './own-string';
 import { SnapshotUnreadableError, type SnapshotRow } from './snapshot-rows';
 
 export interface Member {
@@ -84,7 +85,8 @@ export async function* segmentMembers(
         emailInherited && !Object.hasOwn(values, emailColumn) ? undefined : values[emailColumn];
       const email = normalizeEmail(raw);
       if (!email) {
-        const text = typeof raw === 'string' ? raw.trim() : '';
+        // Kept until the run ends: a copy, not a view pinning the snapshot text it came from.
+        const text = typeof raw === 'string' ? ownString(raw.trim()) : '';
         onRejection({
           email: text,
           reason: text ? 'invalidEmail' : 'missingEmail',
@@ -111,7 +113,7 @@ export async function* segmentMembers(
             ? 'memberTooLarge'
             : undefined;
       if (refusal) {
-        onRejection({ email: (raw as string).trim(), reason: refusal, line: row.line });
+        onRejection({ email: ownString((raw as string).trim()), reason: refusal, line: row.line });
         members.push({ email, dataFields: {}, refused: true });
         continue;
       }
@@ -143,7 +145,11 @@ function unreadable(
         : values[mapping.emailField];
   const email = normalizeEmail(raw);
   if (email) {
-    onRejection({ email: (raw as string).trim(), reason: 'unreadableRow', line: row.line });
+    onRejection({
+      email: ownString((raw as string).trim()),
+      reason: 'unreadableRow',
+      line: row.line,
+    });
     return { email, dataFields: {}, refused: true };
   }
   if (mapping.syncMode !== 'addOnly') {

@@ -1,3 +1,5 @@
+import { ownString } from './own-string';
+
 /**
  * A segment's exported members: each e-mail with the hash of the data fields it was sent with.
  * Laid out for millions of members: the map holds each address's slot, a small integer V8 keeps
@@ -44,7 +46,8 @@ export class StateTable implements Iterable<[string, number]> {
     }
     const slot = this.#used++;
     this.#hashes[slot] = hash;
-    this.#slots.set(email, slot);
+    // Addresses are cut from snapshot or state text: keep a copy, not a view that pins the text.
+    this.#slots.set(ownString(email), slot);
     return slot;
   }
 
