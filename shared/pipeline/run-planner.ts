@@ -7,7 +7,8 @@ import { BatchWriter } from './batch-writer';
 import { resolveList } from './export-lists';
 import type { PipelineDeps } from './pipeline-deps';
 import { tryFinalizeRun } from './run-finalizer';
-import { segmentMembers, type Rejection } from './segment-members';
+import { segmentMembers } from './segment-members';
+import { RejectionLog } from './run-rejections';
 import { readSnapshotRows, SnapshotUnreadableError } from './snapshot-rows';
 import { planningPartitions, planSegment } from './segment-plan';
 import { recordRunFinished, recordSnapshotRejections } from '../telemetry';
@@ -157,84 +158,92 @@ async function plan(deps: PipelineDeps, message: RunMessage, run: StoredRun): Pr
     run.dryRun ? 'count' : hold ? 'hold' : 'send',
   );
   const removals: SegmentRemovals[] = [];
-  const rejections: Rejection[] = [];
+  const rejections = new RejectionLog(deps.work, { tenantId, runId });
   const segments: Run['segments'] = [];
   const totals = { total: 0, added: 0, updated: 0, unchanged: 0, removed: 0 };
 
-  for (const snapshot of snapshots) {
-    const list =
-      run.dryRun && !storedLists[snapshot.name]
-        ? { listId: 0, createdAt: 0, fresh: true }
-        : await resolveList(iterable, existing, snapshot.name, storedLists[snapshot.name]);
-    if (!run.dryRun)
-      storedLists[snapshot.name] = { listId: list.listId, createdAt: list.createdAt };
-    // A new or recreated list holds no one: send everyone, remove no one.
-    const previousBlob = list.fresh ? undefined : pointer?.segments[snapshot.name];
-    const partitions = planningPartitions(
-      previousBlob ? ((await deps.state.memberCount(previousBlob)) ?? 0) : 0,
-      snapshot,
-    );
-    const download = await deps.segmentBlobs
-      .getBlobClient(snapshot.blobName)
-      .download(0, undefined, {
-        conditions: { ifMatch: snapshot.etag },
+  try {
+    for (const snapshot of snapshots) {
+      const list =
+        run.dryRun && !storedLists[snapshot.name]
+          ? { listId: 0, createdAt: 0, fresh: true }
+          : await resolveList(iterable, existing, snapshot.name, storedLists[snapshot.name]);
+      if (!run.dryRun)
+        storedLists[snapshot.name] = { listId: list.listId, createdAt: list.createdAt };
+      // A new or recreated list holds no one: send everyone, remove no one.
+      const previousBlob = list.fresh ? undefined : pointer?.segments[snapshot.name];
+      const partitions = planningPartitions(
+        previousBlob ? ((await deps.state.memberCount(previousBlob)) ?? 0) : 0,
+        snapshot,
+      );
+      const download = await deps.segmentBlobs
+        .getBlobClient(snapshot.blobName)
+        .download(0, undefined, {
+          conditions: { ifMatch: snapshot.etag },
+        });
+      const rows = readSnapshotRows(
+        download.readableStreamBody as Readable,
+        snapshot.format,
+        snapshot.compressed,
+      );
+      const members = pacedBy(
+        segmentMembers(rows, exportRecord, (rejection) => rejections.add(rejection)),
+        rejections,
+      );
+      const target = { segment: snapshot.name, listId: list.listId, listCreatedAt: list.createdAt };
+      const next = run.dryRun
+        ? undefined
+        : deps.state.openRunState(tenantId, exportId, runId, snapshot.name);
+      let removing = 0;
+      const planned = await planSegment({
+        members,
+        previousBlob,
+        partitions,
+        options: { mode: run.mode, syncMode: exportRecord.syncMode },
+        state: deps.state,
+        subscribe: (member, change) => writer.subscribe(target, member, change),
+        unsubscribe: (emails) => {
+          removing += emails.length;
+          return writer.unsubscribe(target, emails);
+        },
+        next,
+      }).catch((error: unknown) => {
+        next?.abort();
+        // Several segments may be planned: the message says which snapshot it is about.
+        if (error instanceof SnapshotUnreadableError)
+          throw new SnapshotUnreadableError(`Segment '${snapshot.name}': ${error.message}`);
+        // A damaged gzip stream ends the run with a clear error before anything is removed.
+        if (
+          typeof (error as { code?: unknown }).code === 'string' &&
+          /^Z_/.test((error as { code: string }).code)
+        )
+          throw new RunFailure(
+            'SnapshotUnreadable',
+            `Segment '${snapshot.name}' could not be decompressed (gzip: ${(error as Error).message}); no one was removed.`,
+          );
+        throw error;
       });
-    const rows = readSnapshotRows(
-      download.readableStreamBody as Readable,
-      snapshot.format,
-      snapshot.compressed,
-    );
-    const members = segmentMembers(rows, exportRecord, (rejection) => rejections.push(rejection));
-    const target = { segment: snapshot.name, listId: list.listId, listCreatedAt: list.createdAt };
-    const next = run.dryRun
-      ? undefined
-      : deps.state.openRunState(tenantId, exportId, runId, snapshot.name);
-    let removing = 0;
-    const planned = await planSegment({
-      members,
-      previousBlob,
-      partitions,
-      options: { mode: run.mode, syncMode: exportRecord.syncMode },
-      state: deps.state,
-      subscribe: (member, change) => writer.subscribe(target, member, change),
-      unsubscribe: (emails) => {
-        removing += emails.length;
-        return writer.unsubscribe(target, emails);
-      },
-      next,
-    }).catch((error: unknown) => {
-      next?.abort();
-      // Several segments may be planned: the message says which snapshot it is about.
-      if (error instanceof SnapshotUnreadableError)
-        throw new SnapshotUnreadableError(`Segment '${snapshot.name}': ${error.message}`);
-      // A damaged gzip stream ends the run with a clear error before anything is removed.
-      if (
-        typeof (error as { code?: unknown }).code === 'string' &&
-        /^Z_/.test((error as { code: string }).code)
-      )
-        throw new RunFailure(
-          'SnapshotUnreadable',
-          `Segment '${snapshot.name}' could not be decompressed (gzip: ${(error as Error).message}); no one was removed.`,
-        );
-      throw error;
-    });
-    await next?.close();
-    if (partitions > 1) deps.log.info('Segment planned in partitions', { partitions });
-    removals.push({ name: snapshot.name, listSize: planned.previousSize, removing });
-    for (const key of Object.keys(totals) as (keyof typeof totals)[])
-      totals[key] += planned.counts[key];
-    segments.push({
-      name: snapshot.name,
-      ...(list.listId ? { listId: list.listId } : {}),
-      ...(list.fresh ? { sentInFull: true } : {}),
-      snapshotEtag: snapshot.etag,
-      counts: { ...planned.counts, rejected: 0, failed: 0 },
-    });
+      await next?.close();
+      if (partitions > 1) deps.log.info('Segment planned in partitions', { partitions });
+      removals.push({ name: snapshot.name, listSize: planned.previousSize, removing });
+      for (const key of Object.keys(totals) as (keyof typeof totals)[])
+        totals[key] += planned.counts[key];
+      segments.push({
+        name: snapshot.name,
+        ...(list.listId ? { listId: list.listId } : {}),
+        ...(list.fresh ? { sentInFull: true } : {}),
+        snapshotEtag: snapshot.etag,
+        counts: { ...planned.counts, rejected: 0, failed: 0 },
+      });
+    }
+    await rejections.close();
+  } catch (error) {
+    rejections.abort();
+    throw error;
   }
   const batchCount = await writer.close();
   if (!run.dryRun) await deps.lists.save(tenantId, exportId, storedLists);
-  if (rejections.length) await saveRejections(deps, tenantId, runId, rejections);
-  recordSnapshotRejections(rejections.length);
+  recordSnapshotRejections(rejections.count);
 
   const confirmation = run.dryRun ? undefined : checkRemovals(removals, deps.guard);
   if (confirmation) await deps.held.save(tenantId, runId, writer.held);
@@ -246,7 +255,7 @@ async function plan(deps: PipelineDeps, message: RunMessage, run: StoredRun): Pr
     ...current,
     status: run.dryRun ? 'succeeded' : confirmation ? 'awaitingConfirmation' : 'running',
     batchCount,
-    counts: { ...totals, rejected: rejections.length, failed: 0 },
+    counts: { ...totals, rejected: rejections.count, failed: 0 },
     segments,
     ...(confirmation ? { confirmation } : {}),
   };
@@ -300,17 +309,12 @@ async function pinSnapshots(
   }
 }
 
-async function saveRejections(
-  deps: PipelineDeps,
-  tenantId: string,
-  runId: string,
-  rejections: Rejection[],
-) {
-  const body = rejections.map((rejection) => JSON.stringify(rejection)).join('\n');
-  const blob = deps.work.getBlockBlobClient(
-    `${encodeURIComponent(tenantId)}/${runId}/rejections.jsonl`,
-  );
-  await blob.upload(body, Buffer.byteLength(body));
+/** Members as they come, waiting between chunks while the rejections' upload is behind. */
+async function* pacedBy<T>(members: AsyncIterable<T>, rejections: RejectionLog): AsyncGenerator<T> {
+  for await (const chunk of members) {
+    yield chunk;
+    await rejections.drained();
+  }
 }
 
 export async function endRun(

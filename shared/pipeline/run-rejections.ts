@@ -1,6 +1,9 @@
+import { once } from 'node:events';
+import { PassThrough } from 'node:stream';
 import type { ContainerClient } from '@azure/storage-blob';
 import { z } from 'zod';
 import { statusCodeOf } from '../clients/azure-errors';
+import type { Rejection } from './segment-members';
 
 export const RejectionSchema = z
   .object({
@@ -36,7 +39,7 @@ export async function readRejections(
   const found: RejectionEntry[] = [];
   try {
     const text = (
-      await work.getBlobClient(`${folder}/rejections.jsonl`).downloadToBuffer()
+      await work.getBlobClient(rejectionsBlobName(tenantId, runId)).downloadToBuffer()
     ).toString('utf8');
     for (const line of text.split('\n'))
       if (line) found.push(PlannerRejectionSchema.parse(JSON.parse(line)));
@@ -50,4 +53,67 @@ export async function readRejections(
     }
   }
   return found;
+}
+
+/** The planner's rejections of a run: JSON lines, written once per plan. */
+function rejectionsBlobName(tenantId: string, runId: string): string {
+  return `${encodeURIComponent(tenantId)}/${runId}/rejections.jsonl`;
+}
+
+/**
+ * The planner's rejections, streamed to the run's rejections blob as they are found, so a
+ * segment of millions of bad rows costs no more memory than one of a few. The blob is started at
+ * the first rejection and committed by `close`; a plan that stops first commits nothing, and a
+ * plan made again writes the blob again whole.
+ */
+export class RejectionLog {
+  #count = 0;
+  #output: PassThrough | undefined;
+  #uploading: Promise<unknown> | undefined;
+
+  constructor(
+    private readonly work: ContainerClient,
+    private readonly ids: { tenantId: string; runId: string },
+  ) {}
+
+  get count(): number {
+    return this.#count;
+  }
+
+  add(rejection: Rejection): void {
+    this.#count++;
+    this.#open().write(`${JSON.stringify(rejection)}\n`);
+  }
+
+  /** Waits while the upload is behind (the planner calls it between chunks of rows). */
+  async drained(): Promise<void> {
+    const output = this.#output;
+    if (output?.writableNeedDrain) await Promise.race([once(output, 'drain'), this.#uploading]);
+  }
+
+  /** Commits the blob, when there was anything to write. */
+  async close(): Promise<void> {
+    this.#output?.end();
+    await this.#uploading;
+  }
+
+  /** Gives the blob up (planning failed): nothing is committed. */
+  abort(): void {
+    this.#output?.destroy(new Error('Planning stopped; the rejections are not written.'));
+  }
+
+  #open(): PassThrough {
+    if (this.#output) return this.#output;
+    const output = new PassThrough({ highWaterMark: 1024 * 1024 });
+    const blob = this.work.getBlockBlobClient(
+      rejectionsBlobName(this.ids.tenantId, this.ids.runId),
+    );
+    this.#uploading = blob.uploadStream(output, 1024 * 1024, 2, {
+      blobHTTPHeaders: { blobContentType: 'application/x-ndjson' },
+    });
+    // Awaited in `close` or `drained`; never an unhandled rejection when planning stops early.
+    this.#uploading.catch(() => undefined);
+    this.#output = output;
+    return output;
+  }
 }

@@ -1,0 +1,52 @@
+import { randomBytes } from 'node:crypto';
+import { BlobServiceClient } from '@azure/storage-blob';
+import { readRejections, RejectionLog } from '../../../shared/pipeline/run-rejections';
+import type { Rejection } from '../../../shared/pipeline/segment-members';
+
+describe('RejectionLog', () => {
+  const container = BlobServiceClient.fromConnectionString(
+    process.env.AzureWebJobsStorage ?? '',
+  ).getContainerClient(`work-${randomBytes(4).toString('hex')}`);
+
+  beforeAll(() => container.create());
+  afterAll(() => container.delete());
+
+  const rejection = (line: number): Rejection => ({
+    email: `not-an-email-${line}`,
+    reason: 'invalidEmail',
+    line,
+  });
+
+  it('streams every rejection to the run, in order, however many there are', async () => {
+    const log = new RejectionLog(container, { tenantId: 't/1', runId: 'run-many' });
+    // About 3.5 MB of lines: several blocks, and more than the stream holds before it waits.
+    for (let line = 2; line < 60_002; line++) {
+      log.add(rejection(line));
+      if (line % 2048 === 0) await log.drained();
+    }
+    await log.close();
+    expect(log.count).toBe(60_000);
+    const found = await readRejections(container, 't/1', 'run-many');
+    expect(found).toHaveLength(60_000);
+    expect(found[0]).toEqual(rejection(2));
+    expect(found[59_999]).toEqual(rejection(60_001));
+    expect(found.every((entry, index) => entry.line === index + 2)).toBe(true);
+  });
+
+  it('writes no blob for a run without rejections', async () => {
+    const log = new RejectionLog(container, { tenantId: 't', runId: 'run-none' });
+    await log.close();
+    expect(log.count).toBe(0);
+    const blobs = [];
+    for await (const blob of container.listBlobsFlat({ prefix: 't/run-none/' })) blobs.push(blob);
+    expect(blobs).toEqual([]);
+  });
+
+  it('commits nothing when planning stops', async () => {
+    const log = new RejectionLog(container, { tenantId: 't', runId: 'run-stopped' });
+    for (let line = 2; line < 5_000; line++) log.add(rejection(line));
+    log.abort();
+    await expect(log.close()).rejects.toThrow('Planning stopped');
+    expect(await readRejections(container, 't', 'run-stopped')).toEqual([]);
+  });
+});
