@@ -118,6 +118,10 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     // token that lets it in comes from the identity named in the authentication string.
     APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsights.properties.ConnectionString
     APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
+    // V8 sizes its heap from the machine, not the instance, and grows it lazily: cap it at half
+    // the instance, leaving the rest to the Functions host and native memory. One plan needs
+    // about 320 MB of heap whatever the segment's size (large ones are planned in partitions).
+    languageWorkers__node__arguments: '--max-old-space-size=${instanceMemoryMB / 2}'
   }
 }
 

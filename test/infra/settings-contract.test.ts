@@ -80,6 +80,13 @@ describe('app settings contract (infra/app/api.bicep against shared/settings.ts)
     );
   });
 
+  it('caps the Node.js heap at half the instance memory', async () => {
+    // main.bicep's default instance size reaches api.bicep; V8 would size its heap from the host.
+    expect((await environment()).languageWorkers__node__arguments).toBe(
+      '--max-old-space-size=1024',
+    );
+  });
+
   it('sets every setting a binding expression names', async () => {
     const env = await environment();
     const names = bindingExpressionSettings();

@@ -288,6 +288,16 @@ function evaluateNode(node: Node, scope: Scope): Value {
       const value = argument ? evaluate(argument, scope) : unresolvable;
       return typeof value === 'boolean' ? !value : unresolvable;
     }
+    case 'binary_expression': {
+      const left = node.childForFieldName('left');
+      const right = node.childForFieldName('right');
+      const operator = node.children.find((child) => !child.isNamed)?.text;
+      const a = left ? evaluate(left, scope) : unresolvable;
+      const b = right ? evaluate(right, scope) : unresolvable;
+      if (typeof a !== 'number' || typeof b !== 'number') return unresolvable;
+      const arithmetic = arithmeticOperators[operator ?? ''];
+      return arithmetic ? arithmetic(a, b) : unresolvable;
+    }
     case 'ternary_expression': {
       const condition = node.childForFieldName('condition');
       const value = condition ? evaluate(condition, scope) : unresolvable;
@@ -299,6 +309,15 @@ function evaluateNode(node: Node, scope: Scope): Value {
       return unresolvable;
   }
 }
+
+/** Bicep's integer arithmetic (division truncates, as in ARM's div()). */
+const arithmeticOperators: Record<string, (a: number, b: number) => number> = {
+  '+': (a, b) => a + b,
+  '-': (a, b) => a - b,
+  '*': (a, b) => a * b,
+  '/': (a, b) => Math.trunc(a / b),
+  '%': (a, b) => a % b,
+};
 
 function lookUp(name: string, scope: Scope): Value {
   if (scope.locals && name in scope.locals) return scope.locals[name] ?? null;
