@@ -36,6 +36,7 @@ export function renderReport(input: {
   floors: FloorRow[];
   delta: BenchRow | undefined;
   throttled: ThrottledRow | undefined;
+  hostNodeArguments: string;
 }): string {
   const cpus = os.cpus();
   const lines = [
@@ -44,7 +45,8 @@ export function renderReport(input: {
     'Written by `npm run bench`: seeded CSV segments (9 columns, about 1 in 500 rows an invalid or',
     'repeated e-mail) exported through the local Functions host, Azurite and the Iterable stand-in,',
     'timed from the run request to the finished run. Host figures are for the Functions host',
-    'process only (Azurite and the stand-in run beside it on the same machine).',
+    'process only (Azurite and the stand-in run beside it on the same machine), started with',
+    `\`${input.hostNodeArguments || '(no Node.js options)'}\` (\`languageWorkers__node__arguments\`).`,
     '',
     `Machine: ${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${number(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}.`,
     '',
