@@ -1,3 +1,4 @@
+import { getHeapStatistics } from 'node:v8';
 import { processLog } from '../process-log';
 import { observeQueueBacklog, recordIterableRequest } from '../telemetry';
 import type { AppClients } from '../clients/app-clients';
@@ -10,8 +11,13 @@ import { containerNames, queueNames, segmentsContainerName, tableNames } from '.
 import { ExportListStore } from './export-lists';
 import { ExportedStateStore } from './exported-state';
 import { HeldBatches } from './held-batches';
+import { PlanningBudget } from './planning-budget';
+import { maxMembersPlannedAtOnce } from './segment-plan';
 import type { PipelineDeps } from './pipeline-deps';
 import { RunProgress } from './run-progress';
+
+/** A plan below this many members (about 20 MB of state) runs without waiting its turn. */
+const smallPlanMembers = 100_000;
 
 export function createPipelineDeps(
   clients: AppClients,
@@ -42,6 +48,13 @@ export function createPipelineDeps(
     runQueue,
     guard: clients.settings.massRemovalGuard,
     held: new HeldBatches(work, batchQueue),
+    // Sized by the heap this process may grow to (the instance's cap in Azure).
+    planningBudget: PlanningBudget.forHeap(getHeapStatistics().heap_size_limit, {
+      partitionMembers: maxMembersPlannedAtOnce,
+      smallPlan: smallPlanMembers,
+      // Well inside the function timeout (10 minutes); a 1.25M-member plan takes under a minute.
+      waitMs: 2 * 60_000,
+    }),
     iterable: (connection, apiKey) =>
       createIterableClient(
         {

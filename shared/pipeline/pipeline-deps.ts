@@ -8,6 +8,7 @@ import type { BulkResultLike } from './batch-sender';
 import type { ExportListStore, IterableListApi } from './export-lists';
 import type { ExportedStateStore } from './exported-state';
 import type { HeldBatches } from './held-batches';
+import type { PlanningBudget } from './planning-budget';
 import type { RunProgress } from './run-progress';
 
 /** What the Iterable client offers the pipeline. */
@@ -47,6 +48,8 @@ export interface PipelineDeps {
   /** When a run's removals need an Admin's confirmation (see Settings.massRemovalGuard). */
   guard: { percent: number; minCount: number };
   held: HeldBatches;
+  /** Members this process plans in memory at once, shared by every run it plans. */
+  planningBudget: PlanningBudget;
   iterable(
     connection: { id: string; region: 'us' | 'eu'; requestsPerSecond?: number },
     apiKey: string,

@@ -3,14 +3,17 @@ import { AppError } from '../http/errors';
 import { IterableError } from '../clients/iterable/iterable-error';
 import type { Run, RunMessage } from '../runs/run-schemas';
 import type { StoredRun } from '../runs/run-store';
+import type { ExportRecord } from '../exports/export-store';
+import type { SegmentSnapshot } from '../segments/segment-catalog';
 import { BatchWriter } from './batch-writer';
+import type { StatePointer } from './exported-state';
 import { resolveList } from './export-lists';
 import type { PipelineDeps } from './pipeline-deps';
 import { tryFinalizeRun } from './run-finalizer';
 import { segmentMembers } from './segment-members';
 import { RejectionLog } from './run-rejections';
 import { readSnapshotRows, SnapshotUnreadableError } from './snapshot-rows';
-import { planningPartitions, planSegment } from './segment-plan';
+import { membersPlannedAtOnce, planningPartitions, planSegment } from './segment-plan';
 import { recordRunFinished, recordSnapshotRejections } from '../telemetry';
 import { checkRemovals, removalsPossible, type SegmentRemovals } from './removal-guard';
 
@@ -61,6 +64,16 @@ export async function planRun(
   try {
     await plan(deps, message, planning);
   } catch (error) {
+    if (error instanceof PlannerBusy) {
+      // Not a failure: the attempt is not counted, and another instance may take the run.
+      await putBack(deps, message, {
+        attempt: message.attempt,
+        delaySeconds: Math.ceil(15 + Math.random() * 15),
+        why: 'Run planning put back: this instance is planning other large segments',
+        properties: { members: error.members },
+      });
+      return;
+    }
     if (transient(error) && (message.attempt ?? 0) < maxPlanningRetries) {
       await planLater(deps, message, error);
       return;
@@ -89,7 +102,6 @@ function transient(error: unknown): error is IterableError {
  * failing it or spending the queue's few quick redeliveries on an outage.
  */
 async function planLater(deps: PipelineDeps, message: RunMessage, error: IterableError) {
-  const { tenantId, exportId, runId } = message;
   const attempt = (message.attempt ?? 0) + 1;
   const delaySeconds = Math.ceil(
     Math.max(
@@ -97,17 +109,40 @@ async function planLater(deps: PipelineDeps, message: RunMessage, error: Iterabl
       (error.retryAfterMs ?? 0) / 1000,
     ),
   );
+  await putBack(deps, message, {
+    attempt,
+    delaySeconds,
+    why: 'Run planning put back: Iterable failed for now',
+    properties: { reason: error.message },
+  });
+}
+
+/** Makes a run being planned `queued` again and sends its message back after a delay. */
+async function putBack(
+  deps: PipelineDeps,
+  message: RunMessage,
+  next: {
+    attempt: number | undefined;
+    delaySeconds: number;
+    why: string;
+    properties: Record<string, unknown>;
+  },
+) {
+  const { tenantId, exportId, runId } = message;
   const run = await deps.runs.get(tenantId, exportId, runId);
   if (!run || run.status !== 'planning') return;
   if (!(await deps.runs.save(tenantId, { ...run, status: 'queued' }))) return;
-  deps.log.warn('Run planning put back: Iterable failed for now', {
-    attempt,
-    delaySeconds,
-    reason: error.message,
+  deps.log.warn(next.why, {
+    ...(next.attempt ? { attempt: next.attempt } : {}),
+    delaySeconds: next.delaySeconds,
+    ...next.properties,
   });
-  const next: RunMessage = { ...message, attempt };
-  await deps.runQueue.sendMessage(Buffer.from(JSON.stringify(next)).toString('base64'), {
-    visibilityTimeout: delaySeconds,
+  const again: RunMessage = {
+    ...message,
+    ...(next.attempt ? { attempt: next.attempt } : {}),
+  };
+  await deps.runQueue.sendMessage(Buffer.from(JSON.stringify(again)).toString('base64'), {
+    visibilityTimeout: next.delaySeconds,
   });
 }
 
@@ -124,7 +159,7 @@ async function releaseRun(deps: PipelineDeps, message: RunMessage): Promise<void
 }
 
 async function plan(deps: PipelineDeps, message: RunMessage, run: StoredRun): Promise<void> {
-  const { tenantId, exportId, runId } = message;
+  const { tenantId, exportId } = message;
   const exportRecord = await deps.exports.get(tenantId, exportId);
   if (!exportRecord) throw new RunFailure('ExportNotFound', 'The export was deleted.');
   // Every snapshot must exist before anything is sent: a missing one never means "empty".
@@ -143,13 +178,54 @@ async function plan(deps: PipelineDeps, message: RunMessage, run: StoredRun): Pr
       `Segment '${withoutEmail.name}' has no column '${exportRecord.emailField}' (the email field); nothing was sent or removed.`,
     );
   }
+  const { pointer } = await deps.state.committed(tenantId, exportId);
+  const previousMembers = new Map(
+    await Promise.all(
+      snapshots.map(async (snapshot): Promise<[string, number]> => {
+        const blob = pointer?.segments[snapshot.name];
+        return [snapshot.name, blob ? ((await deps.state.memberCount(blob)) ?? 0) : 0];
+      }),
+    ),
+  );
+  // Segments are planned one after another: the largest sets what the run holds at once.
+  const atOnce = Math.max(
+    ...snapshots.map((snapshot) =>
+      membersPlannedAtOnce(previousMembers.get(snapshot.name) ?? 0, snapshot),
+    ),
+  );
+  const release = await deps.planningBudget.take(atOnce);
+  if (!release) throw new PlannerBusy(atOnce);
+  try {
+    await planSegments(deps, message, run, exportRecord, snapshots, { pointer, previousMembers });
+  } finally {
+    release();
+  }
+}
+
+/** The instance is planning other large segments: the run waits in the queue instead. */
+class PlannerBusy extends Error {
+  constructor(readonly members: number) {
+    super('This instance is planning other large segments');
+  }
+}
+
+/** Plans the run's segments one by one, then records the plan and sends the run on its way. */
+async function planSegments(
+  deps: PipelineDeps,
+  message: RunMessage,
+  run: StoredRun,
+  exportRecord: ExportRecord,
+  snapshots: SegmentSnapshot[],
+  known: { pointer: StatePointer | undefined; previousMembers: Map<string, number> },
+): Promise<void> {
+  const { tenantId, exportId, runId } = message;
+  const { pointer, previousMembers } = known;
   const { connection, apiKey } = await deps.connections.apiKey(tenantId, exportRecord.connectionId);
   const iterable = deps.iterable(connection, apiKey);
   const existing = await iterable.getLists();
   const storedLists = await deps.lists.load(tenantId, exportId);
   // Removals are known only once a snapshot is read: while they may trip the guard, batches are
   // written but held back, so nothing is sent before the plan is known to be safe.
-  const { pointer } = await deps.state.committed(tenantId, exportId);
   const hold = removalsPossible(exportRecord.syncMode, pointer !== undefined, deps.guard);
   const writer = new BatchWriter(
     deps.work,
@@ -173,7 +249,7 @@ async function plan(deps: PipelineDeps, message: RunMessage, run: StoredRun): Pr
       // A new or recreated list holds no one: send everyone, remove no one.
       const previousBlob = list.fresh ? undefined : pointer?.segments[snapshot.name];
       const partitions = planningPartitions(
-        previousBlob ? ((await deps.state.memberCount(previousBlob)) ?? 0) : 0,
+        previousBlob ? (previousMembers.get(snapshot.name) ?? 0) : 0,
         snapshot,
       );
       const download = await deps.segmentBlobs

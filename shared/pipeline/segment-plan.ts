@@ -26,11 +26,28 @@ export function planningPartitions(
   previousMembers: number,
   snapshot: { sizeBytes: number; compressed: boolean },
 ): number {
-  const rows = snapshot.sizeBytes / (snapshot.compressed ? minRowBytes.gzip : minRowBytes.plain);
   return Math.min(
     64,
-    Math.max(1, Math.ceil(Math.max(previousMembers, rows) / maxMembersPlannedAtOnce)),
+    Math.max(1, Math.ceil(estimatedMembers(previousMembers, snapshot) / maxMembersPlannedAtOnce)),
   );
+}
+
+/** The most members a segment's plan holds in memory at once: its largest partition's share. */
+export function membersPlannedAtOnce(
+  previousMembers: number,
+  snapshot: { sizeBytes: number; compressed: boolean },
+): number {
+  return Math.ceil(
+    estimatedMembers(previousMembers, snapshot) / planningPartitions(previousMembers, snapshot),
+  );
+}
+
+function estimatedMembers(
+  previousMembers: number,
+  snapshot: { sizeBytes: number; compressed: boolean },
+): number {
+  const rows = snapshot.sizeBytes / (snapshot.compressed ? minRowBytes.gzip : minRowBytes.plain);
+  return Math.max(previousMembers, rows);
 }
 
 export interface SegmentPlanInput {
