@@ -1,12 +1,19 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseTimeSpan, readHostConfig } from '../../../local/host/host-config';
 import { decodeMessage, encodeMessage } from '../../../local/host/queue-encoding';
 import { resolveSettingExpressions } from '../../../local/host/app-settings';
 
+/** Folders written by the tests, removed after each. */
+const written: string[] = [];
+afterEach(() => {
+  for (const dir of written.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
 function writeHostJson(content: unknown): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'host-config-'));
+  written.push(dir);
   writeFileSync(path.join(dir, 'host.json'), JSON.stringify(content));
   return dir;
 }
