@@ -21,7 +21,8 @@ export const operationsByResource = {
   runs: runOperations(
     () => getAppServices().exports,
     () => getAppServices().runs,
-    (tenantId, runId) => readRejections(getAppServices().pipeline.work, tenantId, runId),
+    (tenantId, runId, window) =>
+      readRejections(getAppServices().pipeline.work, tenantId, runId, window),
   ),
   schedule: scheduleOperations(() => getAppServices().schedule),
   openapi: [

@@ -81,6 +81,6 @@ function issuedToken(token: string): boolean {
   }
 }
 
-function invalidSkipToken(cause?: unknown): ValidationError {
+export function invalidSkipToken(cause?: unknown): ValidationError {
   return new ValidationError('The $skipToken is not valid.', { target: '$skipToken', cause });
 }

@@ -1,9 +1,10 @@
 import { once } from 'node:events';
-import { PassThrough } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import type { ContainerClient } from '@azure/storage-blob';
 import { z } from 'zod';
 import { statusCodeOf } from '../clients/azure-errors';
 import type { Rejection } from './segment-members';
+import { textLines } from './spill-files';
 
 export const RejectionSchema = z
   .object({
@@ -25,34 +26,54 @@ const PlannerRejectionSchema = z.object({
 });
 const IterableFailureSchema = z.array(z.object({ email: z.string(), reason: z.string() }));
 
+/** One page of a run's rejections, and whether any follow it. */
+export interface RejectionPage {
+  page: RejectionEntry[];
+  more: boolean;
+}
+
 /**
- * A run's rejected rows: those the planner refused while reading the snapshot, then those
- * Iterable refused (from each batch's failure list). Members of batches that failed as a whole
- * are failures to retry, not rejections, and are left out.
+ * A page of a run's rejected rows: `top` of them from `offset`, those the planner refused while
+ * reading the snapshot first, then those Iterable refused (from each batch's failure list).
+ * Members of batches that failed as a whole are failures to retry, not rejections, and are left
+ * out. The planner's list is read as a stream up to the page's end, so a run with millions of
+ * rejected rows costs a page of memory, not the whole list.
  */
 export async function readRejections(
   work: ContainerClient,
   tenantId: string,
   runId: string,
-): Promise<RejectionEntry[]> {
-  const folder = `${encodeURIComponent(tenantId)}/${runId}`;
-  const found: RejectionEntry[] = [];
+  window: { offset: number; top: number },
+): Promise<RejectionPage> {
+  const page: RejectionEntry[] = [];
+  let index = 0;
+  /** Takes an entry if it falls on the page; false once the page is full and one more exists. */
+  const take = (entry: () => RejectionEntry): boolean => {
+    if (index >= window.offset + window.top) return false;
+    if (index >= window.offset) page.push(entry());
+    index++;
+    return true;
+  };
   try {
-    const text = (
-      await work.getBlobClient(rejectionsBlobName(tenantId, runId)).downloadToBuffer()
-    ).toString('utf8');
-    for (const line of text.split('\n'))
-      if (line) found.push(PlannerRejectionSchema.parse(JSON.parse(line)));
+    const download = await work.getBlobClient(rejectionsBlobName(tenantId, runId)).download();
+    for await (const lines of textLines(download.readableStreamBody as Readable)) {
+      for (const line of lines) {
+        if (line && !take(() => PlannerRejectionSchema.parse(JSON.parse(line)))) {
+          return { page, more: true };
+        }
+      }
+    }
   } catch (error) {
     if (statusCodeOf(error) !== 404) throw error;
   }
+  const folder = `${encodeURIComponent(tenantId)}/${runId}`;
   for await (const blob of work.listBlobsFlat({ prefix: `${folder}/failures/` })) {
     const text = (await work.getBlobClient(blob.name).downloadToBuffer()).toString('utf8');
     for (const failure of IterableFailureSchema.parse(JSON.parse(text))) {
-      if (failure.reason !== 'batchFailed') found.push(failure);
+      if (failure.reason !== 'batchFailed' && !take(() => failure)) return { page, more: true };
     }
   }
-  return found;
+  return { page, more: false };
 }
 
 /** The planner's rejections of a run: JSON lines, written once per plan. */

@@ -1,17 +1,22 @@
 import { collectionSchema, nextLink, PageQuerySchema } from '../http/collection';
 import { defineOperation } from '../http/operation';
+import { invalidSkipToken } from '../clients/table-pages';
 import { parseInput } from '../http/request-body';
 import { everyone, writers } from '../exports/export-operations';
 import { uuidParam } from '../http/route-params';
 import type { ExportService } from '../exports/export-service';
 import { RunRequestSchema, RunSchema, type RunRequest } from './run-schemas';
 import type { RunService } from './run-service';
-import { RejectionSchema, type RejectionEntry } from '../pipeline/run-rejections';
+import { RejectionSchema, type RejectionPage } from '../pipeline/run-rejections';
 
 export function runOperations(
   exportService: () => ExportService,
   runs: () => RunService,
-  rejections: (tenantId: string, runId: string) => Promise<RejectionEntry[]>,
+  rejections: (
+    tenantId: string,
+    runId: string,
+    window: { offset: number; top: number },
+  ) => Promise<RejectionPage>,
 ) {
   return [
     defineOperation<RunRequest>({
@@ -124,10 +129,15 @@ export function runOperations(
           PageQuerySchema,
           'The query is not valid.',
         );
-        const all = await rejections(principal.tenantId, runId);
-        const offset = Number(query.$skipToken ?? 0) || 0;
-        const page = all.slice(offset, offset + query.top);
-        const next = offset + query.top < all.length ? String(offset + query.top) : undefined;
+        // The token is the offset this route issued: a count of rejections, nothing else.
+        const token = query.$skipToken || '0';
+        if (!/^\d{1,15}$/.test(token)) throw invalidSkipToken();
+        const offset = Number(token);
+        const { page, more } = await rejections(principal.tenantId, runId, {
+          offset,
+          top: query.top,
+        });
+        const next = more ? String(offset + query.top) : undefined;
         return { jsonBody: { value: page, nextLink: nextLink(request.url, next) } };
       },
     }),

@@ -104,6 +104,21 @@ describe('the export pipeline through the local host', () => {
       { email: 'not-an-email', reason: 'invalidEmail', line: size + 2 },
       { email: '', reason: 'missingEmail', line: size + 3 },
     ]);
+    // Paged: a page of one, then the link to the next and last one.
+    const route = `exports/${exportId}/runs/${run.id}/rejections`;
+    const first = (await stack.call('GET', `${route}?top=1`, { as: admin })).json();
+    expect(first.value).toEqual([
+      { email: 'not-an-email', reason: 'invalidEmail', line: size + 2 },
+    ]);
+    const token = new URL(String(first.nextLink)).searchParams.get('$skipToken');
+    const second = (
+      await stack.call('GET', `${route}?top=1&$skipToken=${token}`, { as: admin })
+    ).json();
+    expect(second.value).toEqual([{ email: '', reason: 'missingEmail', line: size + 3 }]);
+    expect(second.nextLink).toBeUndefined();
+    const malformed = await stack.call('GET', `${route}?$skipToken=-1`, { as: admin });
+    expect(malformed.status).toBe(400);
+    expect(malformed.text).toContain('$skipToken');
   });
 
   it('sends only the changes on a delta run after 1% churn, and removes leavers', async () => {

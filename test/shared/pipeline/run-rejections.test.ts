@@ -26,11 +26,19 @@ describe('RejectionLog', () => {
     }
     await log.close();
     expect(log.count).toBe(60_000);
-    const found = await readRejections(container, 't/1', 'run-many');
-    expect(found).toHaveLength(60_000);
-    expect(found[0]).toEqual(rejection(2));
-    expect(found[59_999]).toEqual(rejection(60_001));
-    expect(found.every((entry, index) => entry.line === index + 2)).toBe(true);
+    const all = await readRejections(container, 't/1', 'run-many', { offset: 0, top: 100_000 });
+    expect(all.more).toBe(false);
+    expect(all.page).toHaveLength(60_000);
+    expect(all.page.every((entry, index) => entry.line === index + 2)).toBe(true);
+    // A page from the middle, read up to its end only.
+    const page = await readRejections(container, 't/1', 'run-many', { offset: 59_000, top: 500 });
+    expect(page.more).toBe(true);
+    expect(page.page).toEqual(Array.from({ length: 500 }, (_, n) => rejection(59_002 + n)));
+    const last = await readRejections(container, 't/1', 'run-many', { offset: 59_500, top: 500 });
+    expect(last).toEqual({
+      page: Array.from({ length: 500 }, (_, n) => rejection(59_502 + n)),
+      more: false,
+    });
   });
 
   it('writes no blob for a run without rejections', async () => {
@@ -47,6 +55,9 @@ describe('RejectionLog', () => {
     for (let line = 2; line < 5_000; line++) log.add(rejection(line));
     log.abort();
     await expect(log.close()).rejects.toThrow('Planning stopped');
-    expect(await readRejections(container, 't', 'run-stopped')).toEqual([]);
+    expect(await readRejections(container, 't', 'run-stopped', { offset: 0, top: 10 })).toEqual({
+      page: [],
+      more: false,
+    });
   });
 });
