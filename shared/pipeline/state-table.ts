@@ -36,9 +36,11 @@ export class StateTable implements Iterable<[string, number]> {
   /**
    * Gives the address a new slot holding `hash`; returns the slot. One map operation: an address
    * already in the table moves to the new slot (keeping its place in the order), and its old
-   * slot is left unused, so rewriting a known member is `setAt` on its slot instead.
+   * slot is left unused, so rewriting a known member is `setAt` on its slot instead. The address
+   * is copied unless the caller says it already holds its own characters (`own`: decoded on its
+   * own, not cut from a larger text).
    */
-  add(email: string, hash: number): number {
+  add(email: string, hash: number, string: 'copy' | 'own' = 'copy'): number {
     if (this.#used === this.#hashes.length) {
       const grown = new Float64Array(this.#hashes.length * 2);
       grown.set(this.#hashes);
@@ -47,7 +49,7 @@ export class StateTable implements Iterable<[string, number]> {
     const slot = this.#used++;
     this.#hashes[slot] = hash;
     // Addresses are cut from snapshot or state text: keep a copy, not a view that pins the text.
-    this.#slots.set(ownString(email), slot);
+    this.#slots.set(string === 'own' ? email : ownString(email), slot);
     return slot;
   }
 

@@ -4,6 +4,8 @@ import { gzipSync } from 'node:zlib';
 import {
   dataFieldsHash,
   ExportedStateStore,
+  parseStateLine,
+  readStateBytes,
   unknownFields,
 } from '../../../shared/pipeline/exported-state';
 
@@ -78,6 +80,36 @@ describe('ExportedStateStore', () => {
     const later = new Date(second.committedAt!.getTime() + 1000);
     await store.removeStaleRuns('t', 'e', runState('r2'), later);
     expect(await left()).toEqual([store.runStateBlobName('t', 'e', 'r2', 'S')]);
+  });
+
+  it('loads a state of many blocks whole, lines cut across chunks included', async () => {
+    const members: [string, number][] = Array.from({ length: 60_000 }, (_, n) => [
+      `member.${n}@mail.example.org`,
+      dataFieldsHash({ n }),
+    ]);
+    await store.saveRunState('t', 'many', 'r1', 'S', members);
+    const loaded = await store.loadBlob(store.runStateBlobName('t', 'many', 'r1', 'S'));
+    expect(loaded.size).toBe(60_000);
+    expect([...loaded]).toEqual(members);
+  });
+
+  it('reads stored bytes as parseStateLine reads the same lines', () => {
+    const lines = [
+      'a@x.com\t1z',
+      'b@x.com\t-1',
+      'c@x.com\t',
+      'd@x.com\t!',
+      '\tabc',
+      'no-tab-here',
+      '',
+      'é@x.com\t2',
+      'e@x.com\t3\r',
+      'f@x.com\t4 trailing',
+    ];
+    const read: [string, number][] = [];
+    readStateBytes(Buffer.from(lines.join('\n')), (email, hash) => read.push([email, hash]));
+    expect(read).toEqual(lines.map(parseStateLine).filter((entry) => entry !== undefined));
+    expect(read).toHaveLength(7);
   });
 
   it('keeps a member with unknown fields as unknown, and reads an unreadable hash the same way', async () => {
