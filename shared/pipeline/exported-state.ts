@@ -229,12 +229,8 @@ export class ExportedStateStore {
 
   /** A state blob's bytes, decompressed, each chunk ending with a whole line. */
   async *#bytes(blobName: string): AsyncGenerator<Buffer> {
-    const download = await this.container.getBlobClient(blobName).download();
-    const body = download.readableStreamBody as Readable;
-    const gunzip = createGunzip();
-    body.on('error', (error: Error) => gunzip.destroy(error));
     let rest: Buffer | undefined;
-    for await (const chunk of body.pipe(gunzip) as AsyncIterable<Buffer>) {
+    for await (const chunk of (await this.#decompressed(blobName)) as AsyncIterable<Buffer>) {
       const bytes = rest ? Buffer.concat([rest, chunk]) : chunk;
       const end = bytes.lastIndexOf(newline) + 1;
       rest = end < bytes.length ? bytes.subarray(end) : undefined;
@@ -245,11 +241,16 @@ export class ExportedStateStore {
 
   /** A state blob's "email<TAB>hash" lines, a run at a time, as stored. */
   async *lines(blobName: string): AsyncGenerator<string[]> {
+    yield* textLines(await this.#decompressed(blobName));
+  }
+
+  /** A state blob's download, through gunzip; a failed download fails the stream. */
+  async #decompressed(blobName: string): Promise<Readable> {
     const download = await this.container.getBlobClient(blobName).download();
     const body = download.readableStreamBody as Readable;
     const gunzip = createGunzip();
     body.on('error', (error: Error) => gunzip.destroy(error));
-    yield* textLines(body.pipe(gunzip));
+    return body.pipe(gunzip);
   }
 
   /**
