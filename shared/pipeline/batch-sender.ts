@@ -1,7 +1,13 @@
 import { IterableError } from '../clients/iterable/iterable-error';
+import { versionedBlobFormat } from '../schema-version';
 import { activeStatuses } from '../runs/run-schemas';
 import { batchBlobName } from './batch-writer';
-import { EmailsSchema, SubscribersSchema, type BatchMessage } from './pipeline-messages';
+import {
+  batchMessageText,
+  EmailsSchema,
+  SubscribersSchema,
+  type BatchMessage,
+} from './pipeline-messages';
 import type { PipelineDeps } from './pipeline-deps';
 import type { BatchResult } from './run-progress';
 import { tryFinalizeRun } from './run-finalizer';
@@ -17,6 +23,12 @@ export interface BulkResultLike {
 /** Put a throttled batch back at most this often before counting it failed. */
 const maxRequeues = 12;
 const requeueBaseSeconds = 2;
+
+/**
+ * A batch's failure list (`failures/<batch>.json`): a JSON array of {email, reason}, read by the
+ * run's finalizer and the rejections API. An array has no room for a field: metadata it is.
+ */
+export const failureListFormat = versionedBlobFormat('batch failure list (failures/*.json)');
 
 export function failuresBlobName(tenantId: string, runId: string, batch: number): string {
   return `${encodeURIComponent(tenantId)}/${runId}/failures/${String(batch).padStart(6, '0')}.json`;
@@ -161,7 +173,7 @@ async function saveFailures(
   const blob = deps.work.getBlockBlobClient(
     failuresBlobName(message.tenantId, message.runId, message.batch),
   );
-  await blob.upload(body, Buffer.byteLength(body));
+  await blob.upload(body, Buffer.byteLength(body), { metadata: failureListFormat.metadata() });
 }
 
 async function requeue(
@@ -173,6 +185,7 @@ async function requeue(
   const backoff =
     Math.min(300, requeueBaseSeconds * 2 ** message.attempt) * (0.5 + Math.random() / 2);
   const delaySeconds = Math.ceil(Math.max(backoff, (retryAfterMs ?? 0) / 1000));
-  const text = Buffer.from(JSON.stringify({ ...message, attempt })).toString('base64');
-  await deps.batchQueue.sendMessage(text, { visibilityTimeout: delaySeconds });
+  await deps.batchQueue.sendMessage(batchMessageText({ ...message, attempt }), {
+    visibilityTimeout: delaySeconds,
+  });
 }

@@ -1,6 +1,7 @@
 import type { ContainerClient } from '@azure/storage-blob';
 import type { QueueClient } from '@azure/storage-queue';
 import {
+  batchMessageText,
   changeCodes,
   maxBatchBytes,
   maxBatchMembers,
@@ -171,6 +172,5 @@ export class BatchWriter {
 }
 
 export async function enqueueBatch(queue: QueueClient, message: BatchMessage): Promise<void> {
-  // The Functions host reads queue messages as base64 (host.json messageEncoding).
-  await queue.sendMessage(Buffer.from(JSON.stringify(message)).toString('base64'));
+  await queue.sendMessage(batchMessageText(message));
 }

@@ -1,15 +1,16 @@
 import type { ContainerClient } from '@azure/storage-blob';
 import type { QueueClient } from '@azure/storage-queue';
 import { enqueueBatch } from './batch-writer';
-import { BatchMessageSchema, type BatchMessage } from './pipeline-messages';
+import { batchMessageFormat, type BatchMessage } from './pipeline-messages';
 
 /** How many held batches are enqueued at once when they are released. */
 const releaseConcurrency = 16;
 
 /**
  * Batches of a run held back by the mass-removal guard: their blobs are written, their queue
- * messages kept in one blob of the run (`held.jsonl`) until an Admin confirms the run. Releasing
- * twice enqueues twice, which the batch worker counts once.
+ * messages kept in one blob of the run (`held.jsonl`, a message a line, each with its version)
+ * until an Admin confirms the run. Releasing twice enqueues twice, which the batch worker counts
+ * once.
  */
 export class HeldBatches {
   constructor(
@@ -22,7 +23,7 @@ export class HeldBatches {
   }
 
   async save(tenantId: string, runId: string, messages: BatchMessage[]): Promise<void> {
-    const body = messages.map((message) => JSON.stringify(message)).join('\n');
+    const body = messages.map((message) => batchMessageFormat.serialize(message)).join('\n');
     await this.#blob(tenantId, runId).upload(body, Buffer.byteLength(body));
   }
 
@@ -31,7 +32,7 @@ export class HeldBatches {
     return text
       .split('\n')
       .filter((line) => line.trim())
-      .map((line) => BatchMessageSchema.parse(JSON.parse(line)));
+      .map((line) => batchMessageFormat.parse(JSON.parse(line)));
   }
 
   /** Enqueues the messages, a few at a time. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { versionedFormat } from '../schema-version';
 import type { SubscribeChange } from './delta-plan';
 
 /**
@@ -30,6 +31,21 @@ export const BatchMessageSchema = z.strictObject({
   attempt: z.number().int().min(0).default(0),
 });
 export type BatchMessage = z.infer<typeof BatchMessageSchema>;
+
+/**
+ * Queue export-batches (and export-batches-poison), and the messages a held run keeps in its
+ * held.jsonl. The batch blob's body is Iterable's own request body, read only through its
+ * message: a change to it is a change of this format.
+ */
+export const batchMessageFormat = versionedFormat({
+  name: 'export-batches message',
+  schema: BatchMessageSchema,
+});
+
+/** A batch message as the Functions host reads it: JSON in base64 (host.json messageEncoding). */
+export function batchMessageText(message: BatchMessage): string {
+  return Buffer.from(batchMessageFormat.serialize(message)).toString('base64');
+}
 
 export const changeCodes: Record<SubscribeChange, string> = {
   added: 'a',

@@ -1,27 +1,17 @@
-import type { z } from 'zod';
 import { getAppServices } from '../app-services';
-import { RunMessageSchema } from '../runs/run-schemas';
+import { runMessageFormat } from '../runs/run-schemas';
+import type { VersionedFormat } from '../schema-version';
 import { sendBatch, notSentResult } from './batch-sender';
-import { BatchMessageSchema, type BatchMessage } from './pipeline-messages';
+import { batchMessageFormat, type BatchMessage } from './pipeline-messages';
+import { readMessage } from './message-reader';
 import { withLogContext, type LogFields } from '../log-context';
 import { inSpan } from '../telemetry';
 import { endRun, planRun } from './run-planner';
 import { tryFinalizeRun } from './run-finalizer';
 
-/**
- * The queue triggers' service calls. A message that does not parse can never succeed: it is
- * logged and completed instead of being retried into the poison queue.
- */
-function parsed<T>(schema: z.ZodType<T>, message: unknown, queue: string): T | undefined {
-  const result = schema.safeParse(message);
-  if (!result.success) {
-    getAppServices().pipeline.log.error('Dropped a message that is not valid', {
-      queue,
-      issues: result.error.issues.length,
-    });
-    return undefined;
-  }
-  return result.data;
+/** The queue triggers' service calls, each on a message read by `readMessage`. */
+function parsed<T>(format: VersionedFormat<T>, message: unknown, queue: string): T | undefined {
+  return readMessage(format, message, queue, getAppServices().pipeline.log);
 }
 
 /** The trigger's invocation, for the log lines of the work it does. */
@@ -38,7 +28,7 @@ const contextOf = (invocation: Invocation, ids: LogFields): LogFields => ({
 });
 
 export async function onRunMessage(message: unknown, invocation: Invocation): Promise<void> {
-  const run = parsed(RunMessageSchema, message, 'export-runs');
+  const run = parsed(runMessageFormat, message, 'export-runs');
   if (!run) return;
   const { tenantId, exportId, runId } = run;
   await withLogContext(contextOf(invocation, { tenantId, exportId, runId }), () =>
@@ -56,7 +46,7 @@ export async function onRunMessage(message: unknown, invocation: Invocation): Pr
 }
 
 export async function onBatchMessage(message: unknown, invocation: Invocation): Promise<void> {
-  const batch = parsed(BatchMessageSchema, message, 'export-batches');
+  const batch = parsed(batchMessageFormat, message, 'export-batches');
   if (!batch) return;
   const { tenantId, exportId, runId } = batch;
   await withLogContext(
@@ -83,7 +73,7 @@ export async function onBatchMessage(message: unknown, invocation: Invocation): 
 
 /** A run whose planning failed five times ends as failed, so nobody waits for it. */
 export async function onPoisonRunMessage(message: unknown, invocation: Invocation): Promise<void> {
-  const run = parsed(RunMessageSchema, message, 'export-runs-poison');
+  const run = parsed(runMessageFormat, message, 'export-runs-poison');
   if (!run) return;
   const { tenantId, exportId, runId } = run;
   await withLogContext(contextOf(invocation, { tenantId, exportId, runId }), async () => {
@@ -100,7 +90,7 @@ export async function onPoisonBatchMessage(
   message: unknown,
   invocation: Invocation,
 ): Promise<void> {
-  const batch = parsed(BatchMessageSchema, message, 'export-batches-poison');
+  const batch = parsed(batchMessageFormat, message, 'export-batches-poison');
   if (!batch) return;
   const { tenantId, exportId, runId } = batch;
   await withLogContext(

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { AppError } from '../http/errors';
 import { IterableError } from '../clients/iterable/iterable-error';
-import type { Run, RunMessage } from '../runs/run-schemas';
+import { runMessageText, type Run, type RunMessage } from '../runs/run-schemas';
 import type { StoredRun } from '../runs/run-store';
 import type { ExportRecord } from '../exports/export-store';
 import type { SegmentSnapshot } from '../segments/segment-catalog';
@@ -141,7 +141,7 @@ async function putBack(
     ...message,
     ...(next.attempt ? { attempt: next.attempt } : {}),
   };
-  await deps.runQueue.sendMessage(Buffer.from(JSON.stringify(again)).toString('base64'), {
+  await deps.runQueue.sendMessage(runMessageText(again), {
     visibilityTimeout: next.delaySeconds,
   });
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { versionedFormat } from '../schema-version';
 
 export const RunStatusSchema = z.enum([
   'queued',
@@ -135,3 +136,14 @@ export const RunMessageSchema = z.strictObject({
   traceparent: z.string().max(128).optional(),
 });
 export type RunMessage = z.infer<typeof RunMessageSchema>;
+
+/** Queue export-runs (and export-runs-poison). */
+export const runMessageFormat = versionedFormat({
+  name: 'export-runs message',
+  schema: RunMessageSchema,
+});
+
+/** A run message as the Functions host reads it: JSON in base64 (host.json messageEncoding). */
+export function runMessageText(message: RunMessage): string {
+  return Buffer.from(runMessageFormat.serialize(message)).toString('base64');
+}

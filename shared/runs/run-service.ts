@@ -6,6 +6,7 @@ import {
   activeStatuses,
   emptyCounts,
   type Run,
+  runMessageText,
   type RunMessage,
   type RunRequest,
 } from './run-schemas';
@@ -86,8 +87,7 @@ export class RunService {
       ...(traceparent ? { traceparent } : {}),
     };
     try {
-      // The Functions host reads queue messages as base64 (host.json messageEncoding).
-      await this.queue.sendMessage(Buffer.from(JSON.stringify(message)).toString('base64'));
+      await this.queue.sendMessage(runMessageText(message));
     } catch (error) {
       await this.#end(principal.tenantId, exportId, run.id, 'failed', {
         code: 'NotQueued',
@@ -165,7 +165,7 @@ export class RunService {
       ...(traceparent ? { traceparent } : {}),
     };
     try {
-      await this.queue.sendMessage(Buffer.from(JSON.stringify(message)).toString('base64'));
+      await this.queue.sendMessage(runMessageText(message));
     } catch (error) {
       const current = await this.store.get(principal.tenantId, exportId, runId);
       if (current?.status === 'running')

@@ -6,6 +6,7 @@ import {
   activeStatuses,
   emptyCounts,
   type Run,
+  runMessageText,
   type RunMessage,
   type SkipReason,
 } from './run-schemas';
@@ -44,8 +45,7 @@ export class ScheduledRuns {
       runId: run.id,
     };
     try {
-      // The Functions host reads queue messages as base64 (host.json messageEncoding).
-      await this.queue.sendMessage(Buffer.from(JSON.stringify(message)).toString('base64'));
+      await this.queue.sendMessage(runMessageText(message));
     } catch (error) {
       // The slot is spent either way: its run ends failed, visibly, and frees the export.
       await this.#failUnqueued(request.tenantId, run);
@@ -70,7 +70,7 @@ export class ScheduledRuns {
   /** Sends a queued run's message again (its first one was lost). */
   async requeue(tenantId: string, run: Run): Promise<void> {
     const message: RunMessage = { tenantId, exportId: run.exportId, runId: run.id };
-    await this.queue.sendMessage(Buffer.from(JSON.stringify(message)).toString('base64'));
+    await this.queue.sendMessage(runMessageText(message));
   }
 
   async active(tenantId: string, exportId: string): Promise<Run | undefined> {

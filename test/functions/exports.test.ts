@@ -295,9 +295,14 @@ describe('exports and runs API', () => {
       const { peekedMessageItems } = await queue.peekMessages({ numberOfMessages: 32 });
       const messages = peekedMessageItems.map(
         (m) =>
-          JSON.parse(Buffer.from(m.messageText, 'base64').toString()) as Record<string, string>,
+          JSON.parse(Buffer.from(m.messageText, 'base64').toString()) as Record<string, unknown>,
       );
-      expect(messages).toContainEqual({ tenantId: tenant, exportId: id, runId: run.id });
+      expect(messages).toContainEqual({
+        tenantId: tenant,
+        exportId: id,
+        runId: run.id,
+        schemaVersion: 1,
+      });
     });
 
     it('answers 409 with the active run while one is active, and lets a new run start after cancel', async () => {

@@ -77,7 +77,7 @@ describe('RefreshSweep', () => {
       });
       expect(run?.requestedBy).toBeUndefined();
       expect(await world.queuedMessages()).toEqual([
-        { tenantId: tenant, exportId: id, runId: run?.id },
+        { tenantId: tenant, exportId: id, runId: run?.id, schemaVersion: 1 },
       ]);
     });
 
