@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { HttpResponseInit } from '@azure/functions';
+import { NewerSchemaVersionError } from '../schema-version';
 import { AppError } from './errors';
 
 export interface ErrorLogger {
@@ -27,6 +28,16 @@ export function errorResponse(error: unknown, log: ErrorLogger): HttpResponseIni
           ...(error.options.innerError ? { innererror: error.options.innerError } : {}),
         },
       },
+    };
+  }
+  if (error instanceof NewerSchemaVersionError) {
+    // A newer release wrote what the request read: a deploy is under way, and an instance of
+    // that release answers it. Nothing is wrong with the request, so it is worth repeating.
+    log.error('Read a record of a newer release', { errorMessage: error.message });
+    return {
+      status: 503,
+      headers: { 'x-ms-error-code': 'NewerSchemaVersion', 'retry-after': '30' },
+      jsonBody: { error: { code: 'NewerSchemaVersion', message: error.message } },
     };
   }
   const errorId = randomUUID();

@@ -1,12 +1,17 @@
 import type { ContainerClient } from '@azure/storage-blob';
 import { z } from 'zod';
 import { statusCodeOf } from '../clients/azure-errors';
+import { versionedBlobFormat } from '../schema-version';
+import { downloadVersionedBytes } from './versioned-blob';
 
 const ListsSchema = z.record(
   z.string(),
   z.object({ listId: z.number().int(), createdAt: z.number() }),
 );
 export type ExportLists = z.infer<typeof ListsSchema>;
+
+/** The lists blob is a map keyed by segment names, with no room for a field: metadata it is. */
+const listsBlobFormat = versionedBlobFormat('export lists (lists.json)');
 
 export interface IterableListApi {
   getLists(): Promise<{ id: number; name: string; listType?: string }[]>;
@@ -25,7 +30,7 @@ export class ExportListStore {
 
   async load(tenantId: string, exportId: string): Promise<ExportLists> {
     try {
-      const body = await this.#blob(tenantId, exportId).downloadToBuffer();
+      const body = await downloadVersionedBytes(this.#blob(tenantId, exportId), listsBlobFormat);
       return ListsSchema.parse(JSON.parse(body.toString('utf8')));
     } catch (error) {
       if (statusCodeOf(error) === 404) return {};
@@ -35,7 +40,9 @@ export class ExportListStore {
 
   async save(tenantId: string, exportId: string, lists: ExportLists): Promise<void> {
     const body = JSON.stringify(lists);
-    await this.#blob(tenantId, exportId).upload(body, Buffer.byteLength(body));
+    await this.#blob(tenantId, exportId).upload(body, Buffer.byteLength(body), {
+      metadata: listsBlobFormat.metadata(),
+    });
   }
 }
 

@@ -5,8 +5,10 @@ import { createGunzip, createGzip } from 'node:zlib';
 import type { ContainerClient } from '@azure/storage-blob';
 import { z } from 'zod';
 import { statusCodeOf } from '../clients/azure-errors';
+import { versionedBlobFormat, versionedFormat } from '../schema-version';
 import { textLines } from './spill-files';
 import { StateTable } from './state-table';
+import { downloadVersioned } from './versioned-blob';
 
 /**
  * What the export last confirmed in Iterable, per export and segment: each member's e-mail and
@@ -16,12 +18,13 @@ import { StateTable } from './state-table';
  * Layout in the export-state container, under `<tenant>/<exportId>/`:
  * - `runs/<runId>/<segment>.tsv.gz`: the state a run reaches if Iterable confirms every batch,
  *   written once by the planner (gzip-compressed "email<TAB>hash" lines; blob metadata
- *   `members` holds the line count);
+ *   `members` holds the line count, `schemaversion` the format's version);
  * - `runs/<runId>/<segment>.confirmed-<uuid>.tsv.gz`: the same less what Iterable did not
  *   confirm, written by a finalizer only when a batch of that segment failed;
- * - `state.json`: which of those blobs is each segment's confirmed state. Committing a run is
- *   one conditional write of this small pointer, so a run without failures rewrites no state,
- *   and two workers finalizing the same run cannot interleave their writes.
+ * - `state.json`: which of those blobs is each segment's confirmed state (with its
+ *   `schemaVersion`). Committing a run is one conditional write of this small pointer, so a run
+ *   without failures rewrites no state, and two workers finalizing the same run cannot
+ *   interleave their writes.
  */
 export type ExportedState = StateTable;
 
@@ -90,6 +93,14 @@ const PointerSchema = z.object({
   segments: z.record(z.string(), z.string()),
 });
 export type StatePointer = z.infer<typeof PointerSchema>;
+
+const pointerFormat = versionedFormat({
+  name: 'exported-state pointer (state.json)',
+  schema: PointerSchema,
+});
+
+/** A state blob's lines have no room for a version: it is the blob's metadata. */
+export const stateBlobFormat = versionedBlobFormat('exported-state blob (.tsv.gz)');
 
 /** The confirmed state of an export: which blob holds each segment's, and the pointer's etag. */
 export interface CommittedState {
@@ -203,7 +214,7 @@ export class ExportedStateStore {
       const download = await blob.download();
       const body = await streamToBuffer(download.readableStreamBody as Readable);
       return {
-        pointer: PointerSchema.parse(JSON.parse(body.toString('utf8'))),
+        pointer: pointerFormat.parse(JSON.parse(body.toString('utf8'))),
         etag: download.etag,
       };
     } catch (error) {
@@ -246,8 +257,7 @@ export class ExportedStateStore {
 
   /** A state blob's download, through gunzip; a failed download fails the stream. */
   async #decompressed(blobName: string): Promise<Readable> {
-    const download = await this.container.getBlobClient(blobName).download();
-    const body = download.readableStreamBody as Readable;
+    const body = await downloadVersioned(this.container.getBlobClient(blobName), stateBlobFormat);
     const gunzip = createGunzip();
     body.on('error', (error: Error) => gunzip.destroy(error));
     return body.pipe(gunzip);
@@ -259,6 +269,7 @@ export class ExportedStateStore {
    */
   async memberCount(blobName: string): Promise<number | undefined> {
     const { metadata } = await this.container.getBlobClient(blobName).getProperties();
+    stateBlobFormat.check(metadata);
     const count = Number(metadata?.[memberCountKey]);
     return Number.isSafeInteger(count) && count >= 0 ? count : undefined;
   }
@@ -292,6 +303,7 @@ export class ExportedStateStore {
     const blob = this.container.getBlockBlobClient(blobName);
     const uploading = blob.uploadStream(output, 4 * 1024 * 1024, 4, {
       blobHTTPHeaders: { blobContentType: 'text/tab-separated-values' },
+      metadata: stateBlobFormat.metadata(),
     });
     // Awaited in `close`, or raced below; never an unhandled rejection when the planner stops early.
     uploading.catch(() => undefined);
@@ -314,7 +326,8 @@ export class ExportedStateStore {
       close: async () => {
         gzip.end();
         await uploading;
-        await blob.setMetadata({ [memberCountKey]: String(count) });
+        // Setting metadata replaces all of it: the version is written again with the count.
+        await blob.setMetadata({ ...stateBlobFormat.metadata(), [memberCountKey]: String(count) });
       },
       abort: () => {
         output.destroy(new Error('Planning stopped; the run state is not written.'));
@@ -394,7 +407,7 @@ export class ExportedStateStore {
     expected: CommittedState,
     next: StatePointer,
   ): Promise<{ outcome: CommitOutcome; committedAt?: Date }> {
-    const body = JSON.stringify(next);
+    const body = pointerFormat.serialize(next);
     try {
       const written = await this.#pointerBlob(tenantId, exportId).upload(
         body,

@@ -1,12 +1,13 @@
 import { z, ZodError } from 'zod';
 import { emptyCounts, type Run } from '../runs/run-schemas';
 import type { StoredRun } from '../runs/run-store';
-import { batchEmails, failuresBlobName, readBatchBody } from './batch-sender';
+import { batchEmails, failureListFormat, failuresBlobName, readBatchBody } from './batch-sender';
 import { unknownFields } from './exported-state';
 import type { PipelineDeps } from './pipeline-deps';
 import type { BatchResult } from './run-progress';
 import { statusCodeOf } from '../clients/azure-errors';
 import { recordRunFinished } from '../telemetry';
+import { downloadVersionedBytes } from './versioned-blob';
 
 const FailuresSchema = z.array(z.object({ email: z.string(), reason: z.string() }));
 
@@ -166,7 +167,7 @@ async function failedMembers(
   try {
     const blob = deps.work.getBlobClient(failuresBlobName(ids.tenantId, ids.runId, result.batch));
     const failures = FailuresSchema.parse(
-      JSON.parse((await blob.downloadToBuffer()).toString('utf8')),
+      JSON.parse((await downloadVersionedBytes(blob, failureListFormat)).toString('utf8')),
     );
     return failures.map((failure) => failure.email.toLowerCase());
   } catch (error) {

@@ -2,6 +2,7 @@ import type { TableClient } from '@azure/data-tables';
 import { odata } from '@azure/data-tables';
 import { z } from 'zod';
 import { statusCodeOf } from '../clients/azure-errors';
+import { versionedFormat } from '../schema-version';
 
 /** Completion is counted on this many rows, so parallel batches rarely contend for one. */
 const counterShards = 16;
@@ -22,6 +23,21 @@ export const BatchResultSchema = z.object({
   hasFailures: z.boolean(),
 });
 export type BatchResult = z.infer<typeof BatchResultSchema>;
+
+/** A batch's result row: created once, whole, so its version is a column of the row. */
+const batchResultFormat = versionedFormat({
+  name: 'batch result (runs table)',
+  schema: BatchResultSchema,
+});
+
+/**
+ * A shard of completion marks, one character a batch ('1' when done). Every write sets the
+ * whole row, marks and version together.
+ */
+const progressFormat = versionedFormat({
+  name: 'batch progress marks (runs table)',
+  schema: z.object({ marks: z.string().regex(/^[01]*$/) }),
+});
 
 export interface ShardMarks {
   /** Whether every batch of this shard, out of `batchCount`, is marked done. */
@@ -51,7 +67,11 @@ export class RunProgress {
   ): Promise<ShardMarks> {
     try {
       const rowKey = batchKey(exportId, runId, batch);
-      await this.table.createEntity({ partitionKey: tenantId, rowKey, ...result });
+      await this.table.createEntity({
+        partitionKey: tenantId,
+        rowKey,
+        ...batchResultFormat.stamp(result),
+      });
     } catch (error) {
       if (statusCodeOf(error) !== 409) throw error;
     }
@@ -87,13 +107,15 @@ export class RunProgress {
   async completedBatches(tenantId: string, exportId: string, runId: string): Promise<number> {
     const prefix = `${exportId}|progress|${runId}|`;
     let done = 0;
-    const rows = this.table.listEntities<{ marks: string }>({
+    const rows = this.table.listEntities({
       queryOptions: {
         filter: odata`PartitionKey eq ${tenantId} and RowKey ge ${prefix} and RowKey lt ${`${prefix}~`}`,
-        select: ['marks'],
+        select: ['marks', 'schemaVersion'],
       },
     });
-    for await (const row of rows) for (const mark of row.marks) if (mark === '1') done++;
+    for await (const row of rows) {
+      for (const mark of progressFormat.parse(row).marks) if (mark === '1') done++;
+    }
     return done;
   }
 
@@ -111,7 +133,7 @@ export class RunProgress {
     });
     for await (const row of rows) {
       found.push({
-        ...BatchResultSchema.parse(row),
+        ...batchResultFormat.parse(row),
         batch: Number(String(row.rowKey).slice(prefix.length)),
       });
     }
@@ -131,7 +153,8 @@ export class RunProgress {
     for (;;) {
       let row: { marks: string; etag: string } | undefined;
       try {
-        row = await this.table.getEntity<{ marks: string }>(tenantId, rowKey);
+        const entity = await this.table.getEntity(tenantId, rowKey);
+        row = { ...progressFormat.parse(entity), etag: String(entity.etag) };
       } catch (error) {
         if (statusCodeOf(error) !== 404) throw error;
       }
@@ -139,13 +162,9 @@ export class RunProgress {
       if (marks[position] === '1') return marks;
       const next = `${marks.slice(0, position)}1${marks.slice(position + 1)}`;
       try {
-        if (row) {
-          await this.table.updateEntity({ partitionKey: tenantId, rowKey, marks: next }, 'Merge', {
-            etag: row.etag,
-          });
-        } else {
-          await this.table.createEntity({ partitionKey: tenantId, rowKey, marks: next });
-        }
+        const entity = { partitionKey: tenantId, rowKey, ...progressFormat.stamp({ marks: next }) };
+        if (row) await this.table.updateEntity(entity, 'Replace', { etag: row.etag });
+        else await this.table.createEntity(entity);
         return next;
       } catch (error) {
         // Another batch of this shard wrote first: read again and retry.

@@ -1,10 +1,13 @@
 import { once } from 'node:events';
-import { PassThrough, type Readable } from 'node:stream';
+import { PassThrough } from 'node:stream';
 import type { ContainerClient } from '@azure/storage-blob';
 import { z } from 'zod';
 import { statusCodeOf } from '../clients/azure-errors';
 import type { Rejection } from './segment-members';
+import { versionedBlobFormat } from '../schema-version';
+import { failureListFormat } from './batch-sender';
 import { textLines } from './spill-files';
+import { downloadVersioned, downloadVersionedBytes } from './versioned-blob';
 
 export const RejectionSchema = z
   .object({
@@ -25,6 +28,9 @@ const PlannerRejectionSchema = z.object({
   line: z.number(),
 });
 const IterableFailureSchema = z.array(z.object({ email: z.string(), reason: z.string() }));
+
+/** The planner's rejections: JSON lines, none of which speaks for the blob, so metadata does. */
+const rejectionLogFormat = versionedBlobFormat('planner rejections (rejections.jsonl)');
 
 /** One page of a run's rejections, and whether any follow it. */
 export interface RejectionPage {
@@ -55,8 +61,11 @@ export async function readRejections(
     return true;
   };
   try {
-    const download = await work.getBlobClient(rejectionsBlobName(tenantId, runId)).download();
-    for await (const lines of textLines(download.readableStreamBody as Readable)) {
+    const body = await downloadVersioned(
+      work.getBlobClient(rejectionsBlobName(tenantId, runId)),
+      rejectionLogFormat,
+    );
+    for await (const lines of textLines(body)) {
       for (const line of lines) {
         if (line && !take(() => PlannerRejectionSchema.parse(JSON.parse(line)))) {
           return { page, more: true };
@@ -68,7 +77,9 @@ export async function readRejections(
   }
   const folder = `${encodeURIComponent(tenantId)}/${runId}`;
   for await (const blob of work.listBlobsFlat({ prefix: `${folder}/failures/` })) {
-    const text = (await work.getBlobClient(blob.name).downloadToBuffer()).toString('utf8');
+    const text = (
+      await downloadVersionedBytes(work.getBlobClient(blob.name), failureListFormat)
+    ).toString('utf8');
     for (const failure of IterableFailureSchema.parse(JSON.parse(text))) {
       if (failure.reason !== 'batchFailed' && !take(() => failure)) return { page, more: true };
     }
@@ -131,6 +142,7 @@ export class RejectionLog {
     );
     this.#uploading = blob.uploadStream(output, 1024 * 1024, 2, {
       blobHTTPHeaders: { blobContentType: 'application/x-ndjson' },
+      metadata: rejectionLogFormat.metadata(),
     });
     // Awaited in `close` or `drained`; never an unhandled rejection when planning stops early.
     this.#uploading.catch(() => undefined);

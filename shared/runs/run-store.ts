@@ -5,12 +5,27 @@ import { RunSchema, type Run } from './run-schemas';
 import { statusCodeOf } from '../clients/azure-errors';
 import { pageOf } from '../clients/table-pages';
 import { runIdTime } from './run-id';
+import { versionedFormat } from '../schema-version';
 
 /** Row keys sort ascending, so newer runs get smaller keys. */
 const maxTimestamp = 9_999_999_999_999;
 
 const RunEntitySchema = z.object({ rowKey: z.string(), run: z.string(), etag: z.string() });
-const MarkerEntitySchema = z.object({ runId: z.string(), runRowKey: z.string() });
+
+/**
+ * A run row's `run` column. The version travels inside the JSON, not in a column of its own: a
+ * save merges the `run` column alone, so only the JSON always says which release wrote it.
+ */
+export const storedRunFormat = versionedFormat({
+  name: 'run record (runs table)',
+  schema: RunSchema,
+});
+
+/** An export's active-run marker row: written once, whole, so its version is a column. */
+const markerFormat = versionedFormat({
+  name: 'active-run marker (runs table)',
+  schema: z.object({ runId: z.string(), runRowKey: z.string() }),
+});
 
 export type StoredRun = Run & { rowKey: string; etag: string };
 
@@ -37,8 +52,7 @@ export class RunStore {
           partitionKey: tenantId,
           rowKey: markerKey(run.exportId),
           kind: 'marker',
-          runId: run.id,
-          runRowKey: rowKey,
+          ...markerFormat.stamp({ runId: run.id, runRowKey: rowKey }),
         },
       ],
       ['create', runEntity(tenantId, run)],
@@ -55,9 +69,7 @@ export class RunStore {
 
   async active(tenantId: string, exportId: string): Promise<StoredRun | undefined> {
     try {
-      const marker = MarkerEntitySchema.parse(
-        await this.table.getEntity(tenantId, markerKey(exportId)),
-      );
+      const marker = markerFormat.parse(await this.table.getEntity(tenantId, markerKey(exportId)));
       return await this.#read(tenantId, marker.runRowKey);
     } catch (error) {
       if (statusCodeOf(error) === 404) return undefined;
@@ -101,7 +113,7 @@ export class RunStore {
     const { rowKey, etag, ...fields } = run;
     try {
       await this.table.updateEntity(
-        { partitionKey: tenantId, rowKey, run: JSON.stringify(fields) },
+        { partitionKey: tenantId, rowKey, run: storedRunFormat.serialize(fields) },
         'Merge',
         { etag },
       );
@@ -119,7 +131,7 @@ export class RunStore {
       await this.table.submitTransaction([
         [
           'update',
-          { partitionKey: tenantId, rowKey, run: JSON.stringify(fields) },
+          { partitionKey: tenantId, rowKey, run: storedRunFormat.serialize(fields) },
           'Merge',
           { etag },
         ],
@@ -165,7 +177,7 @@ function runEntity(tenantId: string, run: Run) {
     kind: 'run',
     exportId: run.exportId,
     runId: run.id,
-    run: JSON.stringify(run),
+    run: storedRunFormat.serialize(run),
   };
 }
 
@@ -175,5 +187,5 @@ function markerKey(exportId: string): string {
 
 function toStored(entity: unknown): StoredRun {
   const { rowKey, run, etag } = RunEntitySchema.parse(entity);
-  return { ...RunSchema.parse(JSON.parse(run)), rowKey, etag };
+  return { ...storedRunFormat.parse(JSON.parse(run)), rowKey, etag };
 }
