@@ -13,7 +13,7 @@ param nameSuffix string
 param alertEmail string = ''
 
 param location string
-param tags object = {}
+param tags { *: string } = {}
 
 resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing = {
   name: applicationInsightsName

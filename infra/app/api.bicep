@@ -4,7 +4,7 @@
 param name string
 param planName string
 param location string
-param tags object = {}
+param tags { *: string } = {}
 param identityId string
 param identityClientId string
 param storageAccountName string

@@ -2,7 +2,7 @@
 // (and every role assignment made to it) when the app is deleted and deployed again.
 param name string
 param location string
-param tags object = {}
+param tags { *: string } = {}
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
   name: name

@@ -4,7 +4,7 @@
 // change after creation: both are constants so every redeployment sends the same values.
 param name string
 param location string
-param tags object = {}
+param tags { *: string } = {}
 
 resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   name: name

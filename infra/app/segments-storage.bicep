@@ -3,7 +3,7 @@
 // app only reads here (rbac.bicep). Shared-key access is off, as on the runtime account.
 param name string
 param location string
-param tags object = {}
+param tags { *: string } = {}
 
 // The container the code reads snapshots from: segmentsContainerName in shared/storage-layout.ts.
 var segmentsContainerName = 'segments'

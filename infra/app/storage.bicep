@@ -3,7 +3,7 @@
 // Only Entra identities get in: shared-key access (account keys, SAS, connection strings) is off.
 param name string
 param location string
-param tags object = {}
+param tags { *: string } = {}
 param deploymentContainerName string
 @description('Days a run\'s batch blobs, failure lists and rejections are kept in export-batches')
 @minValue(1)

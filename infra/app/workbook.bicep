@@ -5,7 +5,7 @@
 param applicationInsightsName string
 param displayName string
 param location string
-param tags object = {}
+param tags { *: string } = {}
 
 resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing = {
   name: applicationInsightsName
