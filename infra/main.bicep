@@ -60,6 +60,10 @@ param segmentsWriterPrincipalType string = 'ServicePrincipal'
 @description('E-mail address the alerts notify (docs/operations.md, Alerts); empty: the alerts only show in Azure Monitor.')
 param alertEmail string = ''
 
+@description('Name of an existing Key Vault to keep: only for an environment whose vault was created before vault names carried a generation (kv-<token>). Empty: kv-<token>-<generation>, see infra/README.md.')
+@maxLength(24)
+param keyVaultName string = ''
+
 var abbrs = loadJsonContent('./abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = { 'azd-env-name': environmentName }
@@ -140,11 +144,19 @@ module segmentsStorage './app/segments-storage.bicep' = {
   }
 }
 
+// After `azd down` a Key Vault stays soft-deleted for 90 days and, under purge protection, keeps
+// its name all that time. So the vault's name ends with a generation: a hash of the runtime storage
+// account's creation time. Deploying the environment again finds the same account, hence the same
+// vault and its secrets; `azd down` deletes the account with the rest, and the next `azd up` makes a
+// new account and a new vault, under a name the deleted vault does not hold. The account's tables
+// are what point into the vault (each connection names its secret), so the two live and go together.
+var keyVaultGeneration = take(uniqueString(storage.outputs.creationTime), 7)
+
 module keyVault './app/key-vault.bicep' = {
   name: 'key-vault'
   scope: rg
   params: {
-    name: '${abbrs.keyVaultVaults}${resourceToken}'
+    name: !empty(keyVaultName) ? keyVaultName : '${abbrs.keyVaultVaults}${resourceToken}-${keyVaultGeneration}'
     location: location
     tags: tags
   }

@@ -2,6 +2,8 @@
 // secrets stay recoverable for 90 days, and purge protection means no one, the app included, can
 // destroy one sooner. Purge protection cannot be turned off once on, and the retention cannot
 // change after creation: both are constants so every redeployment sends the same values.
+// A deleted vault keeps its name for those 90 days, which is why main.bicep gives the name a
+// generation that changes after `azd down` (infra/README.md, "The Key Vault's name").
 param name string
 param location string
 param tags { *: string } = {}

@@ -150,3 +150,6 @@ resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-
 output name string = account.name
 output id string = account.id
 output blobEndpoint string = account.properties.primaryEndpoints.blob
+// Set by Azure when the account is created and never changed: main.bicep names the Key Vault's
+// generation after it.
+output creationTime string = account.properties.creationTime

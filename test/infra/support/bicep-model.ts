@@ -196,6 +196,8 @@ export interface Scope {
   file: BicepFile;
   params: Record<string, Value>;
   locals?: Record<string, Value>;
+  /** Stand-ins for functions the evaluator does not know, such as subscription(). */
+  functions?: Record<string, (args: Value[]) => Value>;
 }
 
 const functions: Record<string, (args: Value[]) => Value> = {
@@ -279,7 +281,7 @@ function evaluateNode(node: Node, scope: Scope): Value {
       const args = (node.childForFieldName('arguments')?.namedChildren ?? []).map((arg) =>
         evaluate(arg, scope),
       );
-      const implementation = functions[name];
+      const implementation = scope.functions?.[name] ?? functions[name];
       if (!implementation || args.some(isUnresolved)) return unresolvable;
       return implementation(args);
     }

@@ -1,6 +1,7 @@
 import { descendantsOfType, property, where } from './bicep-model';
+import { incarnationInputs } from './check-key-vault-name';
 import { roleAssignments } from './check-roles';
-import { fileOf, mainFile, rbacFile, type Templates } from './templates';
+import { fileOf, mainFile, rbacFile, traceOutput, type Templates } from './templates';
 
 /**
  * Deploying the same template twice changes nothing: names never come from the clock or a random
@@ -17,6 +18,15 @@ const stableTokenInputs = [
   'resourceGroup().id',
 ];
 
+/**
+ * A module output Azure fixes when a resource is created (check-key-vault-name.ts): the same on
+ * every deployment of an environment, new only after the environment is deleted and created again.
+ */
+function isIncarnationInput(templates: Templates, expression: string): boolean {
+  const traced = traceOutput(templates, expression);
+  return traced !== undefined && `${traced.file}: ${traced.source}` in incarnationInputs;
+}
+
 export function checkRedeployable(templates: Templates): string[] {
   const problems: string[] = [];
   for (const [name, file] of templates.files) {
@@ -28,7 +38,10 @@ export function checkRedeployable(templates: Templates): string[] {
       if (callee === 'uniqueString') {
         const inputs =
           call.childForFieldName('arguments')?.namedChildren.map((arg) => arg.text) ?? [];
-        for (const input of inputs.filter((arg) => !stableTokenInputs.includes(arg))) {
+        const stable = (arg: string) =>
+          stableTokenInputs.includes(arg) ||
+          (name === mainFile && isIncarnationInput(templates, arg));
+        for (const input of inputs.filter((arg) => !stable(arg))) {
           problems.push(
             `${where(name, call)} makes a unique string from ${input}, which may change`,
           );

@@ -18,6 +18,7 @@ export const apiFile = 'app/api.bicep';
 export const rbacFile = 'app/rbac.bicep';
 export const runtimeStorageFile = 'app/storage.bicep';
 export const segmentsStorageFile = 'app/segments-storage.bicep';
+export const keyVaultFile = 'app/key-vault.bicep';
 
 export async function loadTemplates(dir: string): Promise<Templates> {
   const files = new Map<string, BicepFile>();
@@ -68,9 +69,17 @@ export function traceArgument(
   module: Declaration,
   parameter: string,
 ): { file: string; source: string } | undefined {
-  const main = fileOf(templates, mainFile);
   const argument = property(property(module.body, 'params') ?? module.body, parameter)?.text;
-  const [, symbol, output] = /^(\w+)\.outputs\.(\w+)$/.exec(argument ?? '') ?? [];
+  return traceOutput(templates, argument ?? '');
+}
+
+/** Where `<module>.outputs.<name>` of main.bicep comes from, in the form of traceArgument. */
+export function traceOutput(
+  templates: Templates,
+  expression: string,
+): { file: string; source: string } | undefined {
+  const main = fileOf(templates, mainFile);
+  const [, symbol, output] = /^(\w+)\.outputs\.(\w+)$/.exec(expression) ?? [];
   const source = main.modules.find((candidate) => candidate.symbol === symbol);
   if (!source) return undefined;
   const file = moduleFile(mainFile, source);
