@@ -266,6 +266,7 @@ describe('RefreshSweep', () => {
         tenantId: tenant,
         exportId: every5,
         runId: run!.id,
+        schemaVersion: 1,
       });
       expect(world.warnings).toEqual([expect.stringContaining(run!.id)]);
       const slots = (await world.history(tenant, every5)).map((entry) => entry.skipReason?.code);
