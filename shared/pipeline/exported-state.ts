@@ -100,7 +100,7 @@ const pointerFormat = versionedFormat({
 });
 
 /** A state blob's lines have no room for a version: it is the blob's metadata. */
-export const stateBlobFormat = versionedBlobFormat('exported-state blob (.tsv.gz)');
+const stateBlobFormat = versionedBlobFormat('exported-state blob (.tsv.gz)');
 
 /** The confirmed state of an export: which blob holds each segment's, and the pointer's etag. */
 export interface CommittedState {

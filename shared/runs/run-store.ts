@@ -16,7 +16,7 @@ const RunEntitySchema = z.object({ rowKey: z.string(), run: z.string(), etag: z.
  * A run row's `run` column. The version travels inside the JSON, not in a column of its own: a
  * save merges the `run` column alone, so only the JSON always says which release wrote it.
  */
-export const storedRunFormat = versionedFormat({
+const storedRunFormat = versionedFormat({
   name: 'run record (runs table)',
   schema: RunSchema,
 });
