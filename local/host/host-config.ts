@@ -7,6 +7,8 @@ import { z } from 'zod';
 export interface HostConfig {
   routePrefix: string;
   queues: QueueOptions;
+  /** How long an invocation may run before the worker running it is restarted; null: no limit. */
+  functionTimeoutMs: number | null;
 }
 
 export interface QueueOptions {
@@ -21,11 +23,54 @@ export interface QueueOptions {
 /** host.json TimeSpans: "hh:mm:ss", "d.hh:mm:ss" or with fractional seconds. */
 export function parseTimeSpan(value: string): number {
   const match = /^(?:(\d+)\.)?(\d{1,2}):(\d{1,2}):(\d{1,2}(?:\.\d+)?)$/.exec(value.trim());
-  if (!match) throw new Error(`"${value}" is not a TimeSpan such as "00:00:30"`);
-  const [, days = '0', hours = '0', minutes = '0', seconds = '0'] = match;
+  const [, days = '0', hours = '0', minutes = '0', seconds = '0'] = match ?? [];
+  // .NET refuses "00:60:00" rather than reading it as an hour, and so does the local host.
+  if (!match || Number(hours) > 23 || Number(minutes) > 59 || Number(seconds) >= 60) {
+    throw new Error(`"${value}" is not a TimeSpan such as "00:00:30"`);
+  }
   return Math.round(
     (((Number(days) * 24 + Number(hours)) * 60 + Number(minutes)) * 60 + Number(seconds)) * 1000,
   );
+}
+
+/** A TimeSpan as .NET writes it ("00:00:05", "1.02:00:00", "00:00:01.5000000"), for log lines. */
+export function formatTimeSpan(ms: number): string {
+  const ticks = Math.round(ms * 10_000); // .NET counts in ticks of 100 ns
+  const totalSeconds = Math.floor(ticks / 10_000_000);
+  const fraction = ticks % 10_000_000;
+  const days = Math.floor(totalSeconds / 86_400);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const clock = [
+    pad(Math.floor(totalSeconds / 3600) % 24),
+    pad(Math.floor(totalSeconds / 60) % 60),
+    pad(totalSeconds % 60),
+  ].join(':');
+  return `${days > 0 ? `${days}.` : ''}${clock}${fraction > 0 ? `.${String(fraction).padStart(7, '0')}` : ''}`;
+}
+
+/** Flex Consumption's default functionTimeout (the "Function app timeout duration" table). */
+export const flexDefaultFunctionTimeoutMs = 30 * 60_000;
+/** The host refuses a shorter functionTimeout on every plan (ScriptJobHostOptionsSetup). */
+const minFunctionTimeoutMs = 1000;
+
+/**
+ * host.json `functionTimeout` as Flex Consumption reads it: a TimeSpan of at least one second
+ * with no maximum, or -1 for no limit at all (null). Consumption's ten-minute cap does not apply
+ * on Flex.
+ */
+export function parseFunctionTimeout(value: string): number | null {
+  const text = value.trim();
+  if (text === '-1') return null;
+  let ms: number;
+  try {
+    ms = parseTimeSpan(text);
+  } catch {
+    throw new Error(`"${value}" is not a TimeSpan such as "00:10:00" (or -1 for no limit)`);
+  }
+  if (ms < minFunctionTimeoutMs) {
+    throw new Error(`"${value}" is shorter than the least the host accepts, 00:00:01`);
+  }
+  return ms;
 }
 
 const timeSpan = z.string().transform((value, ctx) => {
@@ -39,6 +84,18 @@ const timeSpan = z.string().transform((value, ctx) => {
 
 const HostJsonSchema = z.object({
   version: z.literal('2.0'),
+  // A number when an app setting gave it ("-1" reads as a number, as in the host's binder).
+  functionTimeout: z
+    .union([z.string(), z.number()])
+    .transform((value, ctx) => {
+      try {
+        return parseFunctionTimeout(String(value));
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    })
+    .optional(),
   extensions: z
     .object({
       http: z.object({ routePrefix: z.string().optional() }).loose().optional(),
@@ -61,6 +118,7 @@ const HostJsonSchema = z.object({
 const overridePrefix = 'azurefunctionsjobhost__';
 /** host.json's spelling of the keys the local host reads, for settings spelt otherwise. */
 const knownKeys = [
+  'functionTimeout',
   'extensions',
   'http',
   'routePrefix',
@@ -122,6 +180,10 @@ export function readHostConfig(
   const queues = parsed.data.extensions?.queues ?? {};
   const batchSize = queues.batchSize ?? 16;
   return {
+    functionTimeoutMs:
+      parsed.data.functionTimeout === undefined
+        ? flexDefaultFunctionTimeoutMs
+        : parsed.data.functionTimeout,
     // An empty routePrefix is allowed and means routes sit at the root.
     routePrefix: (parsed.data.extensions?.http?.routePrefix ?? 'api').replace(/^\/+|\/+$/g, ''),
     queues: {

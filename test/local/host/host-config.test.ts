@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseTimeSpan, readHostConfig } from '../../../local/host/host-config';
+import { formatTimeSpan, parseTimeSpan, readHostConfig } from '../../../local/host/host-config';
 import { decodeMessage, encodeMessage } from '../../../local/host/queue-encoding';
 import { resolveSettingExpressions } from '../../../local/host/app-settings';
 
@@ -113,4 +113,42 @@ describe('resolveSettingExpressions', () => {
       'Function "f": app setting "MISSING" (from "%MISSING%") is not set',
     );
   });
+});
+
+describe('functionTimeout', () => {
+  it('is Flex Consumption’s 30 minutes when host.json sets none', () => {
+    expect(readHostConfig(writeHostJson({ version: '2.0' })).functionTimeoutMs).toBe(30 * 60_000);
+  });
+
+  it('reads a TimeSpan, takes -1 as no limit, and has no maximum on Flex', () => {
+    const read = (functionTimeout: unknown, env: Record<string, string> = {}) =>
+      readHostConfig(writeHostJson({ version: '2.0', functionTimeout }), env).functionTimeoutMs;
+    expect(read('00:10:00')).toBe(600_000);
+    expect(read('-1')).toBeNull();
+    // Above the Consumption plan's 10-minute cap, which Flex does not have.
+    expect(read('2.00:00:00')).toBe(48 * 3600_000);
+    expect(read('00:10:00', { AzureFunctionsJobHost__functionTimeout: '00:00:05' })).toBe(5000);
+    // An app setting of -1 arrives as a number.
+    expect(read('00:10:00', { AZUREFUNCTIONSJOBHOST__FUNCTIONTIMEOUT: '-1' })).toBeNull();
+  });
+
+  it.each([
+    ['10 minutes', /"10 minutes" is not a TimeSpan/],
+    ['00:60:00', /"00:60:00" is not a TimeSpan/],
+    [600, /"600" is not a TimeSpan/],
+    ['00:00:00.999', /shorter than the least the host accepts, 00:00:01/],
+  ])('refuses %p, naming the setting', (functionTimeout, message) => {
+    const read = () => readHostConfig(writeHostJson({ version: '2.0', functionTimeout }));
+    expect(read).toThrow(/^host\.json: functionTimeout: /);
+    expect(read).toThrow(message);
+  });
+});
+
+describe('formatTimeSpan', () => {
+  it.each([
+    [5000, '00:00:05'],
+    [30 * 60_000, '00:30:00'],
+    [26 * 3600_000, '1.02:00:00'],
+    [1500, '00:00:01.5000000'],
+  ])('writes %d ms as .NET does: %s', (ms, text) => expect(formatTimeSpan(ms)).toBe(text));
 });
