@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { CoreApi, RegisteredFunction } from './core-api';
-import type { Invoker } from './invoker';
+import type { HostFunction, Invoker } from './invoker';
 import type { TimerFunction, TimerScheduler } from './timer-scheduler';
 
 const InvokeBodySchema = z.object({ input: z.string().optional() });
@@ -15,10 +14,11 @@ type AdminResult = { status: number; body?: unknown } | undefined;
  */
 export class AdminApi {
   #timers = new Map<string, TimerFunction>();
-  #queues = new Map<string, { fn: RegisteredFunction; bindingName: string }>();
+  #queues = new Map<string, { fn: HostFunction; bindingName: string }>();
 
   constructor(
-    private readonly core: CoreApi,
+    private readonly functions: readonly HostFunction[],
+    private readonly hostVersion: string,
     private readonly invoker: Invoker,
     private readonly scheduler: TimerScheduler,
   ) {}
@@ -27,7 +27,7 @@ export class AdminApi {
     this.#timers.set(timer.fn.metadata.name.toLowerCase(), timer);
   }
 
-  addQueue(fn: RegisteredFunction, bindingName: string): void {
+  addQueue(fn: HostFunction, bindingName: string): void {
     this.#queues.set(fn.metadata.name.toLowerCase(), { fn, bindingName });
   }
 
@@ -35,12 +35,12 @@ export class AdminApi {
   // eslint-disable-next-line @typescript-eslint/require-await
   async handle(method: string, path: string, body: Buffer): Promise<AdminResult> {
     if (method === 'GET' && path === '/admin/host/status') {
-      return { status: 200, body: { state: 'Running', version: this.core.hostVersion } };
+      return { status: 200, body: { state: 'Running', version: this.hostVersion } };
     }
     if (method === 'GET' && path === '/admin/functions') {
       return {
         status: 200,
-        body: [...this.core.functions.values()].map(({ metadata }) => ({
+        body: this.functions.map(({ metadata }) => ({
           name: metadata.name,
           trigger: Object.values(metadata.bindings).find((b) => /trigger$/i.test(b.type ?? ''))
             ?.type,
@@ -64,15 +64,13 @@ export class AdminApi {
       void this.#runQueueFunction(queue.fn, queue.bindingName, parsed.data.input ?? '');
       return { status: 202 };
     }
-    const exists = [...this.core.functions.values()].some(
-      (f) => f.metadata.name.toLowerCase() === name,
-    );
+    const exists = this.functions.some((f) => f.metadata.name.toLowerCase() === name);
     return exists
       ? { status: 400, body: { error: 'HTTP functions are called through their own route' } }
       : { status: 404 };
   }
 
-  async #runQueueFunction(fn: RegisteredFunction, bindingName: string, message: string) {
+  async #runQueueFunction(fn: HostFunction, bindingName: string, message: string) {
     const now = new Date().toISOString();
     try {
       await this.invoker.invoke(fn, {

@@ -50,11 +50,14 @@ const hookNames: readonly HookName[] = [
   'log',
 ];
 
+/** The Functions host version the local host answers to (`coreApi.hostVersion`, host status). */
+export const functionsHostVersion = '4.1040.0';
+
 export type HostLogger = (level: RpcLogLevel, category: RpcLogCategory, message: string) => void;
 
 export class CoreApi {
   readonly version = '3.11.0';
-  readonly hostVersion = '4.1040.0';
+  readonly hostVersion = functionsHostVersion;
   readonly Disposable = Disposable;
   readonly functions = new Map<string, RegisteredFunction>();
   readonly hooks = new Map<HookName, Set<HookCallback>>(hookNames.map((name) => [name, new Set()]));

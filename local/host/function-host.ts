@@ -1,19 +1,18 @@
 import type { QueueServiceClient } from '@azure/storage-queue';
+import { AdminApi } from './admin-api';
 import { resolveSettingExpressions } from './app-settings';
-import { CoreApi, type RegisteredFunction } from './core-api';
+import { functionsHostVersion } from './core-api';
 import type { RpcBindingInfo } from './core-types';
 import { readHostConfig, type HostConfig } from './host-config';
 import { createConsoleHostLog, type HostLog } from './host-log';
 import { HttpListener } from './http-listener';
-import { installCoreApi } from './install-core-api';
-import { Invoker } from './invoker';
-import { loadAppFiles } from './load-app';
+import { Invoker, type HostFunction } from './invoker';
 import { OutputBindingWriter } from './output-bindings';
 import { QueueListener } from './queue-listener';
 import { queueServiceFor } from './storage-connection';
 import { checkBindings } from './supported-bindings';
 import { ncrontabJob, TimerScheduler, type TimerFunction } from './timer-scheduler';
-import { AdminApi } from './admin-api';
+import { WorkerChannel } from './worker-channel';
 
 type Env = Record<string, string | undefined>;
 
@@ -34,6 +33,8 @@ export interface FunctionHostOptions {
    * that kill the host shorten it rather than wait ten minutes.
    */
   queueLeaseSeconds?: number;
+  /** The worker process keeps failing, so the app cannot run; the host should stop. */
+  onFatal?: (error: Error) => void;
 }
 
 export interface FunctionHost {
@@ -42,31 +43,42 @@ export interface FunctionHost {
   stop(): Promise<void>;
 }
 
-/** The worker's default capabilities, which the programming model may extend. */
-const defaultCapabilities: Record<string, string> = {
-  RawHttpBodyBytes: 'true',
-  RpcHttpTriggerMetadataRemoved: 'true',
-  RpcHttpBodyOnly: 'true',
-  IgnoreEmptyValuedRpcHttpHeaders: 'true',
-  UseNullableValueDictionaryForHttp: 'true',
-  WorkerStatus: 'true',
-  TypedDataCollection: 'true',
-  HandlesWorkerTerminateMessage: 'true',
-};
-
 /**
- * A local Azure Functions host for the Node v4 programming model: it provides
- * `@azure/functions-core`, loads the unmodified app, and runs its HTTP, timer and storage-queue
- * triggers. One per process, since the core module is installed process-wide.
+ * A local Azure Functions host for the Node v4 programming model. As in Azure, the app runs in a
+ * worker process of its own (worker-main.ts), which provides `@azure/functions-core` and loads
+ * the unmodified app; this process owns the triggers (HTTP, timers, storage queues), the output
+ * bindings and functionTimeout, and restarts the worker when an invocation passes it.
  */
 export async function startFunctionHost(options: FunctionHostOptions): Promise<FunctionHost> {
   const env = options.env ?? process.env;
   const log = options.log ?? createConsoleHostLog();
   const config = readHostConfig(options.scriptRoot, env);
-  const core = new CoreApi((level, category, message) => log.fromApp(level, category, message));
-  installCoreApi(core);
-  await loadAppFiles(options.scriptRoot, options.entry);
+  const worker = await WorkerChannel.start({
+    scriptRoot: options.scriptRoot,
+    entry: options.entry,
+    env,
+    log,
+    onFatal: (error) => options.onFatal?.(error),
+  });
+  try {
+    return await serve(options, { env, log, config, worker });
+  } catch (error) {
+    // Refused at start (an unsupported binding, say): the worker must not outlive the host.
+    await worker.terminate();
+    throw error;
+  }
+}
 
+async function serve(
+  options: FunctionHostOptions,
+  {
+    env,
+    log,
+    config,
+    worker,
+  }: { env: Env; log: HostLog; config: HostConfig; worker: WorkerChannel },
+): Promise<FunctionHost> {
+  const functions: HostFunction[] = worker.functions.map((metadata) => ({ metadata }));
   const queueServices = new Map<string, QueueServiceClient>();
   const queueService = (connection: string | undefined) => {
     const key = connection || 'AzureWebJobsStorage';
@@ -82,26 +94,9 @@ export async function startFunctionHost(options: FunctionHostOptions): Promise<F
     (name) =>
       listeners.filter((listener) => listener.queueName === name).forEach((l) => l.notify()),
   );
-  const invoker = new Invoker(core, log, outputs);
-  // As the worker: appStart and appTerminate hooks share `hookData` only with each other
-  // (appLevelOnlyHookData); `appHookData` is shared with every hook. appStart runs before
-  // getCapabilities, which locks app.setup(), so an appStart hook may still call it.
-  const appLevelOnlyHookData: Record<string, unknown> = {};
-  await core.runHooks('appStart', {
-    hookData: appLevelOnlyHookData,
-    appHookData: invoker.appHookData,
-    functionAppDirectory: options.scriptRoot,
-  });
-  const capabilities = await core.programmingModel().getCapabilities?.({ ...defaultCapabilities });
-  if (capabilities?.HttpUri) {
-    // The library now answers HTTP through its own proxy, which needs the real host's handshake.
-    throw new Error(
-      'The app enables HTTP streaming (app.setup({ enableHttpStream: true })), which the local host does not support',
-    );
-  }
-  core.lock();
+  const invoker = new Invoker(worker, log, outputs, config.functionTimeoutMs);
   const timers = new TimerScheduler(invoker, log, env.WEBSITE_TIME_ZONE);
-  const admin = new AdminApi(core, invoker, timers);
+  const admin = new AdminApi(functions, functionsHostVersion, invoker, timers);
   const http = new HttpListener(
     config.routePrefix,
     invoker,
@@ -111,7 +106,7 @@ export async function startFunctionHost(options: FunctionHostOptions): Promise<F
   );
   const timerFunctions: TimerFunction[] = [];
 
-  for (const fn of core.functions.values()) {
+  for (const fn of functions) {
     if (isDisabled(fn.metadata.name, env)) {
       log.info(
         `Function '${fn.metadata.name}' is disabled (AzureWebJobs.${fn.metadata.name}.Disabled)`,
@@ -165,7 +160,7 @@ export async function startFunctionHost(options: FunctionHostOptions): Promise<F
   const url = await http.listen(options.port, options.host ?? '127.0.0.1');
   timers.start(timerFunctions);
   listeners.forEach((listener) => listener.start());
-  logFunctions(log, url, http, core);
+  logFunctions(log, url, http, functions);
 
   let stopping: Promise<void> | undefined;
   const stop = async () => {
@@ -182,14 +177,12 @@ export async function startFunctionHost(options: FunctionHostOptions): Promise<F
     await Promise.all(listeners.map((listener) => listener.abandonRunning()));
     http.closeAllConnections();
     await closing;
-    await core.runHooks('appTerminate', {
-      hookData: appLevelOnlyHookData,
-      appHookData: invoker.appHookData,
-    });
+    // The worker runs the appTerminate hooks, then exits; what still runs there ends with it.
+    await worker.terminate();
   };
   return {
     url,
-    functionNames: [...core.functions.keys()],
+    functionNames: functions.map((fn) => fn.metadata.name),
     stop: () => (stopping ??= stop()),
   };
 }
@@ -200,7 +193,7 @@ function isDisabled(name: string, env: Env): boolean {
   return value === 'true' || value === '1';
 }
 
-function findTrigger(fn: RegisteredFunction): [string, RpcBindingInfo] {
+function findTrigger(fn: HostFunction): [string, RpcBindingInfo] {
   // Binding names are generated hashes unless the app names them, so find the trigger by type.
   const entry = Object.entries(fn.metadata.bindings).find(([, b]) =>
     /trigger$/i.test(b.type ?? ''),
@@ -242,7 +235,7 @@ function poisonQueueName(queueName: string): string | undefined {
 }
 
 function createQueueListener(
-  fn: RegisteredFunction,
+  fn: HostFunction,
   triggerBindingName: string,
   queueName: string,
   deps: {
@@ -267,13 +260,13 @@ function createQueueListener(
   });
 }
 
-function logFunctions(log: HostLog, url: string, http: HttpListener, core: CoreApi): void {
+function logFunctions(log: HostLog, url: string, http: HttpListener, functions: HostFunction[]) {
   const lines = ['Functions:'];
   for (const route of http.routes.routes) {
     const methods = route.target.methods?.join(',').toUpperCase() ?? 'ALL';
     lines.push(`  ${route.target.fn.metadata.name}: [${methods}] ${url}/${route.template}`);
   }
-  for (const fn of core.functions.values()) {
+  for (const fn of functions) {
     const [, trigger] = findTrigger(fn);
     if (trigger.type?.toLowerCase() !== 'httptrigger')
       lines.push(`  ${fn.metadata.name}: ${trigger.type}`);

@@ -3,6 +3,7 @@ import type { RpcLogCategory, RpcLogLevel } from './core-types';
 /** Host console output: one line per message, prefixed with the time like `func start` does. */
 export interface HostLog {
   info(message: string): void;
+  warn(message: string): void;
   error(message: string): void;
   fromApp(level: RpcLogLevel, category: RpcLogCategory, message: string): void;
 }
@@ -17,6 +18,7 @@ export function createConsoleHostLog(
     stream.write(`[${new Date().toISOString()}] ${message}\n`);
   return {
     info: (message) => line(out, message),
+    warn: (message) => line(out, message),
     error: (message) => line(err, message),
     fromApp: (level, _category, message) => {
       if (level === 'none' || level === 'trace' || level === 'debug') return;

@@ -1,14 +1,13 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { RegisteredFunction } from './core-api';
 import type { RpcHttpData } from './core-types';
 import type { HostLog } from './host-log';
-import type { Invoker } from './invoker';
+import type { HostFunction, Invoker } from './invoker';
 import { RouteTable } from './route-table';
 import { formatSetCookie } from './set-cookie';
 
 export interface HttpFunction {
-  fn: RegisteredFunction;
+  fn: HostFunction;
   triggerBindingName: string;
   route: string;
   methods: string[] | undefined;

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type { CoreApi, RegisteredFunction } from './core-api';
-import type {
-  CoreInvocationContext,
-  RpcInvocationRequest,
-  RpcInvocationResponse,
-  RpcLogCategory,
-  RpcLogLevel,
-} from './core-types';
+import type { FunctionMetadata, RpcInvocationRequest, RpcInvocationResponse } from './core-types';
+import { formatTimeSpan } from './host-config';
 import type { HostLog } from './host-log';
 import type { OutputBindingWriter } from './output-bindings';
+import { WorkerExitedError, type WorkerChannel } from './worker-channel';
+
+/** A function as the host knows it: the metadata the worker reported. */
+export interface HostFunction {
+  metadata: FunctionMetadata;
+}
 
 export type InvocationInput = Pick<
   RpcInvocationRequest,
@@ -35,23 +35,30 @@ export class InvocationAbandonedError extends Error {
   }
 }
 
-type InvocationState = CoreInvocationContext['state'];
+/** An invocation ran past functionTimeout (the real host's FunctionTimeoutException). */
+export class FunctionTimeoutError extends Error {}
 
 /**
- * Runs one invocation the way the Node worker's InvocationHandler does: programming model →
- * getArguments → preInvocation hooks → the function → postInvocation hooks → getResponse. The
- * error a postInvocation hook leaves in place is the invocation's outcome. Output bindings are
- * written only after success, and a failed write fails the invocation. Ends with one log line
- * naming the function, invocation id, outcome and duration.
+ * How long the host waits, once it has failed a timed-out invocation, for the worker to end it
+ * anyway before restarting the worker (TimeoutAttribute.GracePeriod in the WebJobs SDK).
+ */
+const timeoutGracePeriodMs = 2000;
+
+/**
+ * The host's side of every invocation: it sends the invocation to the worker process, fails it
+ * when it passes functionTimeout (and then restarts the worker, as the real host does for an
+ * out-of-process language), writes the output bindings only after success (a failed write fails
+ * the invocation), and logs one line naming the function, invocation id, outcome and duration.
  */
 export class Invoker {
-  readonly appHookData: Record<string, unknown> = {};
   #inFlight = new Set<Promise<unknown>>();
 
   constructor(
-    private readonly core: CoreApi,
+    private readonly worker: Pick<WorkerChannel, 'invoke' | 'restartWorkerWithInvocationId'>,
     private readonly log: HostLog,
     private readonly outputs: OutputBindingWriter,
+    /** null: no limit (functionTimeout -1). */
+    private readonly functionTimeoutMs: number | null,
   ) {}
 
   get inFlightCount(): number {
@@ -64,7 +71,7 @@ export class Invoker {
   }
 
   invoke(
-    fn: RegisteredFunction,
+    fn: HostFunction,
     input: InvocationInput,
     options: InvocationOptions = {},
   ): Promise<InvocationOutcome> {
@@ -80,8 +87,10 @@ export class Invoker {
       const line = `Executed 'Functions.${name}' (${outcome}, Id=${invocationId}, Duration=${duration}ms${reason})`;
       if (outcome !== 'Failed') return this.log.info(line);
       this.log.error(line);
-      // The stack helps the developer at the console; callers never see it.
-      if (error instanceof Error && error.stack) this.log.error(error.stack);
+      // The app's stack helps the developer at the console; callers never see it. The host's
+      // own errors (a timeout, a worker that went down) say all there is in their message.
+      const hostError = error instanceof FunctionTimeoutError || error instanceof WorkerExitedError;
+      if (error instanceof Error && error.stack && !hostError) this.log.error(error.stack);
     };
     return running.then(
       (response) => {
@@ -96,101 +105,76 @@ export class Invoker {
   }
 
   async #run(
-    fn: RegisteredFunction,
+    fn: HostFunction,
     invocationId: string,
     input: InvocationInput,
     options: InvocationOptions,
   ): Promise<RpcInvocationResponse> {
-    // What log hooks see of the invocation; filled in once the library has made its context.
-    const logContext: { hookData: Record<string, unknown>; invocationContext?: unknown } = {
-      hookData: {},
-    };
-    const coreContext: CoreInvocationContext = {
-      invocationId,
-      request: { invocationId, functionId: fn.metadata.functionId ?? fn.metadata.name, ...input },
-      metadata: fn.metadata,
-      log: (level, category, message) => this.#appLog(logContext, level, category, message),
-    };
-    // The worker sets `state` only for the length of each phase and clears it in a finally; the
-    // library relies on that to warn about a log call after the function has completed.
-    const inPhase = async <T>(state: InvocationState, phase: () => Promise<T>): Promise<T> => {
-      coreContext.state = state;
-      try {
-        return await phase();
-      } finally {
-        coreContext.state = undefined;
-      }
-    };
-    const model = await this.core.programmingModel().getInvocationModel(coreContext);
-    const { context, inputs } = await model.getArguments();
-    const hookData = logContext.hookData;
-    logContext.invocationContext = context;
-    const pre = {
-      hookData,
-      appHookData: this.appHookData,
-      invocationContext: context,
-      inputs,
-      functionCallback: fn.callback,
-    };
-    await inPhase('preInvocationHooks', () => this.core.runHooks('preInvocation', pre));
-
-    const post = {
-      hookData,
-      appHookData: this.appHookData,
-      invocationContext: context,
-      inputs: pre.inputs,
-      result: undefined as unknown,
-      error: undefined as unknown,
-    };
-    try {
-      post.result = await inPhase('invocation', () =>
-        model.invokeFunction(context, pre.inputs, pre.functionCallback),
-      );
-    } catch (error) {
-      post.error = error;
-    }
-    await inPhase('postInvocationHooks', () => this.core.runHooks('postInvocation', post));
-    if (post.error !== undefined && post.error !== null) {
-      // Rethrown as it came: a function may throw any value, and the worker does the same.
-      // eslint-disable-next-line @typescript-eslint/only-throw-error
-      throw post.error;
-    }
-    const response = await model.getResponse(context, post.result);
+    const functionId = fn.metadata.functionId ?? fn.metadata.name;
+    const running = this.worker.invoke({ invocationId, functionId, ...input });
+    const response = await this.#withinTimeout(fn, invocationId, running);
     if (options.shouldCommit && !options.shouldCommit()) throw new InvocationAbandonedError();
     await this.outputs.write(fn.metadata.name, fn.metadata.bindings, response);
     return response;
   }
 
-  #appLog(
-    logContext: { hookData: Record<string, unknown>; invocationContext?: unknown },
-    level: RpcLogLevel,
-    category: RpcLogCategory,
-    message: string,
-  ): void {
-    const hookContext = {
-      hookData: logContext.hookData,
-      appHookData: this.appHookData,
-      invocationContext: logContext.invocationContext,
-      category,
-      level,
-      message,
-    };
-    // As the worker's WorkerContext.log: every log goes through the hooks, but only a user log
-    // takes their changes, and a throwing hook is ignored so it can never suppress a log line.
-    try {
-      for (const hook of this.core.hooks.get('log') ?? []) {
-        // Log hooks are synchronous; a rejected promise from an async one must not crash the host.
-        const result = hook(hookContext);
-        if (result instanceof Promise) result.catch(() => undefined);
-      }
-      if (category === 'user') {
-        level = hookContext.level;
-        message = hookContext.message;
-      }
-    } catch {
-      // ignored, as in the worker
-    }
-    this.log.fromApp(level, category, message);
+  /**
+   * `running`, or a FunctionTimeoutError once functionTimeout has passed. The timeout covers the
+   * function (and a wait for a worker being restarted), not the writing of its outputs.
+   */
+  #withinTimeout<T>(fn: HostFunction, invocationId: string, running: Promise<T>): Promise<T> {
+    const limitMs = this.functionTimeoutMs;
+    if (limitMs === null) return running;
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        const timeout = formatTimeSpan(limitMs);
+        const name = `Functions.${fn.metadata.name}`;
+        // The WebJobs SDK's own lines (FunctionExecutor.OnFunctionTimeout, TryHandleTimeoutAsync).
+        this.log.error(
+          `Timeout value of ${timeout} exceeded by function '${name}' (Id: '${invocationId}'). Initiating cancellation.`,
+        );
+        const error = new FunctionTimeoutError(
+          `Timeout value of ${timeout} was exceeded by function: ${name}`,
+        );
+        reject(error);
+        void this.#restartUnlessItEnds(invocationId, running, error);
+      }, limitMs);
+      running.then(
+        (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        (error: Error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      );
+    });
+  }
+
+  /**
+   * The Node worker does not act on the host's cancellation, so unless the timed-out invocation
+   * ends within the grace period its worker is restarted, and every invocation it runs fails with
+   * the same error (WebScriptHostExceptionHandler.OnTimeoutExceptionAsync).
+   */
+  async #restartUnlessItEnds(invocationId: string, running: Promise<unknown>, error: Error) {
+    let timer: NodeJS.Timeout | undefined;
+    const ended = await Promise.race([
+      running.then(
+        () => true,
+        () => true,
+      ),
+      new Promise<false>(
+        (resolve) => (timer = setTimeout(() => resolve(false), timeoutGracePeriodMs)),
+      ),
+    ]);
+    clearTimeout(timer);
+    if (ended) return;
+    this.log.warn(
+      `A function timeout has occurred. Restarting worker process executing invocationId '${invocationId}'.`,
+    );
+    await this.worker.restartWorkerWithInvocationId(invocationId, error);
+    this.log.warn('Attempt to restart language worker process(es) completed.');
   }
 }
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { startFunctionHost } from './function-host';
+import { startFunctionHost, type FunctionHost } from './function-host';
 
 /**
  * Runs the local Functions host alone:
@@ -24,23 +24,32 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new Error(`Setting PORT must be a port number, not "${values.port ?? process.env.PORT}"`);
   }
-  const host = await startFunctionHost({
-    scriptRoot: path.resolve(values['script-root'] ?? '.'),
-    entry: values.entry,
-    port,
-    shutdownGraceMs: values['shutdown-grace-ms'] ? Number(values['shutdown-grace-ms']) : undefined,
-    queueLeaseSeconds: leaseSeconds(values['queue-lease-seconds']),
-  });
-  process.stdout.write(`Host listening on ${host.url}\n`);
-  const shutdown = (signal: string) => {
-    process.stdout.write(`${signal}: stopping the host\n`);
+  const stopAndExit = (host: FunctionHost, code: number) => {
     host.stop().then(
-      () => process.exit(0),
+      () => process.exit(code),
       (error: unknown) => {
         process.stderr.write(`Stopping failed: ${String(error)}\n`);
         process.exit(1);
       },
     );
+  };
+  const starting = startFunctionHost({
+    scriptRoot: path.resolve(values['script-root'] ?? '.'),
+    entry: values.entry,
+    port,
+    shutdownGraceMs: values['shutdown-grace-ms'] ? Number(values['shutdown-grace-ms']) : undefined,
+    queueLeaseSeconds: leaseSeconds(values['queue-lease-seconds']),
+    // As the real host recycles itself when its language worker keeps failing.
+    onFatal: (error) => {
+      process.stderr.write(`The host is stopping: ${error.message}\n`);
+      void starting.then((host) => stopAndExit(host, 1));
+    },
+  });
+  const host = await starting;
+  process.stdout.write(`Host listening on ${host.url}\n`);
+  const shutdown = (signal: string) => {
+    process.stdout.write(`${signal}: stopping the host\n`);
+    stopAndExit(host, 0);
   };
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));

@@ -1,9 +1,8 @@
 import type { DequeuedMessageItem, QueueClient } from '@azure/storage-queue';
-import type { RegisteredFunction } from './core-api';
 import type { RpcTypedData } from './core-types';
 import type { QueueOptions } from './host-config';
 import type { HostLog } from './host-log';
-import type { Invoker } from './invoker';
+import type { HostFunction, Invoker } from './invoker';
 import { decodeMessage } from './queue-encoding';
 
 /**
@@ -14,7 +13,7 @@ const defaultLeaseSeconds = 600;
 const minPollMs = 100;
 
 export interface QueueListenerDeps {
-  fn: RegisteredFunction;
+  fn: HostFunction;
   triggerBindingName: string;
   queue: QueueClient;
   /** Undefined when the queue has none (its name ends in "-poison" or would be too long). */

@@ -1,10 +1,9 @@
 import { Cron } from 'croner';
-import type { RegisteredFunction } from './core-api';
 import type { HostLog } from './host-log';
-import type { Invoker } from './invoker';
+import type { HostFunction, Invoker } from './invoker';
 
 export interface TimerFunction {
-  fn: RegisteredFunction;
+  fn: HostFunction;
   triggerBindingName: string;
   schedule: string;
   runOnStartup: boolean;

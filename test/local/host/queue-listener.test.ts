@@ -87,7 +87,7 @@ function setUp(
   const poison = new ScriptedQueue('work-poison');
   const lines: string[] = [];
   const listener = new QueueListener({
-    fn: { metadata: { name: 'f', bindings: {} }, callback: () => undefined },
+    fn: { metadata: { name: 'f', bindings: {} } },
     triggerBindingName: 'trigger',
     queue: queue as unknown as QueueClient,
     poisonQueue: withPoisonQueue ? (poison as unknown as QueueClient) : undefined,
@@ -98,7 +98,12 @@ function setUp(
         return { invocationId: 'i', response: {} };
       },
     },
-    log: { info: (m) => lines.push(m), error: (m) => lines.push(m), fromApp: () => undefined },
+    log: {
+      info: (m) => lines.push(m),
+      warn: (m) => lines.push(m),
+      error: (m) => lines.push(m),
+      fromApp: () => undefined,
+    },
     leaseRenewMs: 10,
   });
   const settle = async () => {
