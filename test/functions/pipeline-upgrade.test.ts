@@ -3,6 +3,7 @@ import { odata, TableClient } from '@azure/data-tables';
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import { QueueClient } from '@azure/storage-queue';
 import { startAzurite, type Azurite } from '../../local/azurite';
+import { newRunId } from '../../shared/runs/run-id';
 import { startAppStack, type AppStack } from '../support/app-stack';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
 import { takeMessages, toBase64 } from '../support/queues';
@@ -246,4 +247,18 @@ describe('a run in flight across an upgrade', () => {
     const after = await waitFor(await requestRun(), (candidate) => settled(candidate.status));
     expect(after.counts).toMatchObject({ total: 5700, added: 0, updated: 0, removed: 0 });
   }, 180_000);
+
+  it('leaves a message of a newer release on its queue, for an instance of that release', async () => {
+    receiveOnlyFrom('export-runs', 'export-batches');
+    const runId = newRunId(Date.now());
+    const newer = { tenantId: tenant, exportId, runId, schemaVersion: 2, priority: 'high' };
+    await runQueue.sendMessage(toBase64(JSON.stringify(newer)));
+    await stack.host.waitForOutput(
+      /"message":"Left a message of a newer release on the queue".*"schemaVersion":2/,
+    );
+    await stack.host.waitForOutput(/Executed 'Functions\.plan-run' \(Failed/);
+    // Failed, so released back to the queue rather than completed or dropped as not valid.
+    expect((await runQueue.getProperties()).approximateMessagesCount).toBe(1);
+    expect(stack.host.output()).not.toContain('Dropped a message that is not valid');
+  });
 });
