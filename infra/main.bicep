@@ -60,6 +60,23 @@ param segmentsWriterPrincipalType string = 'ServicePrincipal'
 @description('E-mail address the alerts notify (docs/operations.md, Alerts); empty: the alerts only show in Azure Monitor.')
 param alertEmail string = ''
 
+// Storage redundancy (infra/README.md, "Storage redundancy"). The runtime account is zone-redundant:
+// it holds the only copy of the connections, exports, runs and the exported state each delta run
+// starts from, and it is the Functions host's own storage, so while it is unreachable the app is
+// down. ZRS keeps three copies in three availability zones and stays writable when a zone fails;
+// LRS keeps them in one datacenter. At this data size the difference in price is small. Geo
+// redundancy would only help an app running in a second region, which this template does not make.
+@description('Redundancy of the runtime storage account (AzureWebJobsStorage). Standard_ZRS needs a region with availability zones; changing it on an existing account is a conversion (infra/README.md).')
+@allowed(['Standard_LRS', 'Standard_ZRS', 'Standard_GRS', 'Standard_GZRS'])
+param runtimeStorageSku string = 'Standard_ZRS'
+
+// The segments account is locally redundant: it holds copies the platform writes again on every
+// refresh, a lost or unreadable snapshot fails its run with a clear error (never an empty segment)
+// until the next refresh rewrites it, and snapshots are the product's largest data.
+@description('Redundancy of the segments storage account (SEGMENTS_STORAGE); Standard_ZRS keeps exports running through a zone outage (infra/README.md).')
+@allowed(['Standard_LRS', 'Standard_ZRS', 'Standard_GRS', 'Standard_GZRS'])
+param segmentsStorageSku string = 'Standard_LRS'
+
 @description('Name of an existing Key Vault to keep: only for an environment whose vault was created before vault names carried a generation (kv-<token>). Empty: kv-<token>-<generation>, see infra/README.md.')
 @maxLength(24)
 param keyVaultName string = ''
@@ -130,6 +147,7 @@ module storage './app/storage.bicep' = {
     name: '${abbrs.storageStorageAccounts}${resourceToken}'
     location: location
     tags: tags
+    skuName: runtimeStorageSku
     deploymentContainerName: deploymentContainerName
   }
 }
@@ -141,6 +159,7 @@ module segmentsStorage './app/segments-storage.bicep' = {
     name: '${abbrs.storageStorageAccounts}seg${resourceToken}'
     location: location
     tags: tags
+    skuName: segmentsStorageSku
   }
 }
 

@@ -25,7 +25,17 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
     enabledForDeployment: false
     enabledForDiskEncryption: false
     enabledForTemplateDeployment: false
+    // Network exposure (infra/README.md, "Network exposure"): the public endpoint is open to every
+    // network, and only Entra identities with a Key Vault role on this vault get a secret (RBAC,
+    // no access policies). A network rule would lock the app out: a Flex Consumption app outside a
+    // virtual network calls from shared addresses that change. Key Vault has no TLS setting: the
+    // service itself accepts TLS 1.2 or later only.
     publicNetworkAccess: 'Enabled'
+    networkAcls: {
+      defaultAction: 'Allow'
+      // Trusted Azure services; it matters only once defaultAction is Deny.
+      bypass: 'AzureServices'
+    }
   }
 }
 

@@ -4,6 +4,8 @@
 param name string
 param location string
 param tags { *: string } = {}
+@description('Redundancy, chosen in main.bicep (segmentsStorageSku).')
+param skuName string
 
 // The container the code reads snapshots from: segmentsContainerName in shared/storage-layout.ts.
 var segmentsContainerName = 'segments'
@@ -14,9 +16,15 @@ resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   tags: tags
   kind: 'StorageV2'
   sku: {
-    name: 'Standard_LRS'
+    name: skuName
   }
   properties: {
+    // Network exposure (infra/README.md, "Network exposure"): the public endpoint is open to every
+    // network, and nothing gets in without an Entra identity. Shared keys (account keys, SAS,
+    // connection strings) and anonymous blob reads are off, OAuth is the portal's default, and only
+    // HTTPS with TLS 1.2 or later is accepted. An IP or network rule would lock the app out: a Flex
+    // Consumption app outside a virtual network calls from shared addresses that change. And the
+    // platform writes snapshots from wherever it runs.
     allowSharedKeyAccess: false
     defaultToOAuthAuthentication: true
     minimumTlsVersion: 'TLS1_2'
@@ -26,6 +34,7 @@ resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
     publicNetworkAccess: 'Enabled'
     networkAcls: {
       defaultAction: 'Allow'
+      // Trusted Azure services; it matters only once defaultAction is Deny.
       bypass: 'AzureServices'
     }
   }
