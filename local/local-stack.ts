@@ -1,8 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import { createAppClients } from '../shared/clients/app-clients';
 import { loadSettings, readStorageLocation } from '../shared/settings';
+import { copyAppPackage } from './app-package';
 import { defaultAzuritePorts, startAzurite, stopChild } from './azurite';
 import { startDevIssuer, type TokenRequest } from './dev-issuer';
 import { startIterableStandIn } from './iterable/server';
@@ -117,11 +119,11 @@ export async function startLocalStack(
     await provisionStorage(createAppClients(settings));
 
     const port = String(portSetting(env, 'PORT', 7071));
-    // As on Azure, languageWorkers__node__arguments passes options to the Node.js worker only.
-    const nodeArguments = (env.languageWorkers__node__arguments ?? '').split(/\s+/).filter(Boolean);
+    const appPackage = copyAppPackage();
+    stops.push(() => Promise.resolve(appPackage.remove()));
     host = spawn(
       process.execPath,
-      [...nodeArguments, hostMain, '--script-root', repoRoot, '--port', port],
+      [...workerNodeArguments(env), hostMain, '--script-root', appPackage.root, '--port', port],
       {
         env: { ...env, PORT: port },
         stdio: ['ignore', 'pipe', 'inherit'],
@@ -134,6 +136,30 @@ export async function startLocalStack(
     await stop();
     throw error;
   }
+}
+
+/**
+ * Node.js options for the app's process. As on Azure, languageWorkers__node__arguments passes
+ * them to the Node.js worker; unless it is set, the worker gets the heap the templates give it
+ * in Azure (half the instance memory), so a run holds here what it may hold there.
+ */
+export function workerNodeArguments(env: Record<string, string | undefined>): string[] {
+  const configured = env.languageWorkers__node__arguments;
+  if (configured !== undefined) return configured.split(/\s+/).filter(Boolean);
+  return [`--max-old-space-size=${deployedInstanceMemoryMB() / 2}`];
+}
+
+/** The instance memory the deployment parameters ask for (infra/main.parameters.json). */
+export function deployedInstanceMemoryMB(): number {
+  const file = path.join(repoRoot, 'infra', 'main.parameters.json');
+  const parameters = JSON.parse(readFileSync(file, 'utf8')) as {
+    parameters?: { instanceMemoryMB?: { value?: unknown } };
+  };
+  const value = parameters.parameters?.instanceMemoryMB?.value;
+  if (typeof value !== 'number' || !Number.isInteger(value)) {
+    throw new Error(`${file} sets no whole instanceMemoryMB`);
+  }
+  return value;
 }
 
 /** Passes the host's output through and resolves with its URL once it listens. */

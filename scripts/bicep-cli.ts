@@ -66,7 +66,8 @@ function azureCli(version: string): BicepCli {
     version,
     build: (file, outFile) =>
       result(run('az', ['bicep', 'build', '--file', file, '--outfile', outFile, '--no-restore'])),
-    lint: (file) => result(run('az', ['bicep', 'lint', '--file', file, '--no-restore'])),
+    // Not every az version takes --no-restore for lint; the build above refuses restoring.
+    lint: (file) => result(run('az', ['bicep', 'lint', '--file', file])),
   };
 }
 

@@ -10,6 +10,7 @@ import {
   type ParametersFile,
 } from './arm-template-checks';
 import { findBicepCli, type BicepCli, type CommandResult } from './bicep-cli';
+import { checkLinterConfig, readLinterConfig } from './bicep-config';
 import { failing, formatDiagnostic, parseDiagnostics } from './bicep-diagnostics';
 
 /**
@@ -77,19 +78,23 @@ function canary(cli: BicepCli): Outcome {
   }
 }
 
-/** The rules infra/bicepconfig.json sets, for the report; the file allows // comment lines. */
+/** infra/bicepconfig.json: the linter on, and a reason beside each rule left off. */
 function linterConfig(): Outcome {
-  const text = readFileSync(configFile, 'utf8').replace(/^\s*\/\/.*$/gm, '');
-  const config = JSON.parse(text) as {
-    analyzers?: { core?: { enabled?: boolean; rules?: Record<string, { level?: string }> } };
-  };
-  const core = config.analyzers?.core;
-  const rules = Object.entries(core?.rules ?? {}).map(([rule, { level }]) => `${rule}: ${level}`);
-  return {
-    name: `${relative(configFile)}: the linter is on, with the default rules and these`,
-    problems: core?.enabled === false ? ['analyzers.core.enabled is false: nothing is linted'] : [],
-    notes: rules,
-  };
+  const name = `${relative(configFile)}: the linter is on, with the default rules and these`;
+  try {
+    const config = readLinterConfig(readFileSync(configFile, 'utf8'));
+    return {
+      name,
+      problems: checkLinterConfig(config),
+      notes: config.rules.map(({ rule, level, reason }) =>
+        level === 'off'
+          ? `${rule}: off. ${reason.replace(/^Left off: /, '')}`
+          : `${rule}: ${level}`,
+      ),
+    };
+  } catch (error) {
+    return { name, problems: [(error as Error).message] };
+  }
 }
 
 function compiledOutcomes(): Outcome[] {

@@ -1,8 +1,6 @@
-import path from 'node:path';
 import { startKeyVaultStandIn, type KeyVaultStandIn } from '../../local/key-vault/server';
 import { startHostProcess, type HostProcess } from '../support/host-process';
-
-const repoRoot = path.resolve(__dirname, '..', '..');
+import { appPackageRoot } from '../support/app-package';
 
 /** The real app (package.json main) on the local host, with the given settings. */
 function startApp(env: Record<string, string>): Promise<HostProcess> {
@@ -12,7 +10,7 @@ function startApp(env: Record<string, string>): Promise<HostProcess> {
     AUTH_AUDIENCE: 'api://test',
     AUTH_JWKS_URL: 'http://127.0.0.1:9/keys',
   };
-  return startHostProcess({ scriptRoot: repoRoot, env: { ...auth, ...env } });
+  return startHostProcess({ scriptRoot: appPackageRoot(), env: { ...auth, ...env } });
 }
 
 describe('GET /api/health', () => {

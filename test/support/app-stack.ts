@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { startDevIssuer, type DevIssuer, type TokenRequest } from '../../local/dev-issuer';
 import { startIterableStandIn, type IterableStandIn } from '../../local/iterable/server';
 import { startKeyVaultStandIn, type KeyVaultStandIn } from '../../local/key-vault/server';
@@ -7,8 +6,7 @@ import { provisionStorage } from '../../local/provision-storage';
 import { createAppClients } from '../../shared/clients/app-clients';
 import { loadSettings } from '../../shared/settings';
 import { startHostProcess, type HostProcess } from './host-process';
-
-const repoRoot = path.resolve(__dirname, '..', '..');
+import { appPackageRoot } from './app-package';
 
 export interface AppStack {
   url: string;
@@ -68,7 +66,7 @@ export async function startAppStack(
   };
   // What the templates create in Azure and npm start creates locally.
   await provisionStorage(createAppClients(loadSettings(env)));
-  const host = await startHostProcess({ scriptRoot: repoRoot, env });
+  const host = await startHostProcess({ scriptRoot: appPackageRoot(), env });
   const stack: AppStack = {
     url: host.url,
     storage,

@@ -1,5 +1,8 @@
+import type { AppPackageCopy } from '../../local/app-package';
 import type { Azurite } from '../../local/azurite';
 
 export default async function globalTeardown(): Promise<void> {
-  await (globalThis as { __azurite?: Azurite }).__azurite?.stop();
+  const state = globalThis as { __azurite?: Azurite; __appPackage?: AppPackageCopy };
+  await state.__azurite?.stop();
+  state.__appPackage?.remove();
 }

@@ -10,8 +10,7 @@ import { createAppClients } from '../../../shared/clients/app-clients';
 import { loadSettings } from '../../../shared/settings';
 import { startFaultProxy, type FaultProxy } from '../../support/fault-proxy';
 import { startHostProcess, type HostProcess } from '../../support/host-process';
-
-const repoRoot = path.resolve(__dirname, '..', '..', '..');
+import { appPackageRoot } from '../../support/app-package';
 
 /**
  * How long a received queue message stays invisible on this stack's host. Azure's (and the local
@@ -93,7 +92,7 @@ export class FaultStack {
 
   async startHost(): Promise<void> {
     this.#host = await startHostProcess({
-      scriptRoot: repoRoot,
+      scriptRoot: appPackageRoot(),
       env: this.env,
       args: ['--queue-lease-seconds', String(queueLeaseSeconds)],
     });
