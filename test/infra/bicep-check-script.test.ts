@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import {
   checkParameterDescriptions,
   checkParametersFile,
@@ -5,13 +7,51 @@ import {
   deployedResources,
   type ArmTemplate,
 } from '../../scripts/arm-template-checks';
+import { checkLinterConfig, readLinterConfig } from '../../scripts/bicep-config';
 import { failing, parseDiagnostics } from '../../scripts/bicep-diagnostics';
+import { infraDir } from './support/infra-folder';
 
 /**
  * The parts of `npm run test:bicep` that need no compiler, on small hand-written inputs: how it
  * reads the CLI's diagnostics and what it refuses in a compiled template. The script itself runs
  * the real compiler and applies the same checks to infra/main.bicep.
  */
+
+describe('infra/bicepconfig.json', () => {
+  const config = (rules: string, enabled = true) =>
+    `{\n  "analyzers": {\n    "core": {\n      "enabled": ${enabled},\n      "rules": {\n${rules}\n      }\n    }\n  }\n}\n`;
+
+  it('keeps the linter on and says why each rule it leaves off is off', () => {
+    const read = readLinterConfig(readFileSync(path.join(infraDir, 'bicepconfig.json'), 'utf8'));
+    expect(checkLinterConfig(read)).toEqual([]);
+    expect(read.rules.filter((rule) => rule.level === 'off').length).toBeGreaterThan(0);
+  });
+
+  it('reads each rule with the comment above it', () => {
+    const read = readLinterConfig(
+      config(
+        '        // Left off: a reason\n        // on two lines.\n        "rule-a": { "level": "off" },\n        "rule-b": { "level": "warning" }',
+      ),
+    );
+    expect(read.rules).toEqual([
+      { rule: 'rule-a', level: 'off', reason: 'Left off: a reason on two lines.' },
+      { rule: 'rule-b', level: 'warning', reason: '' },
+    ]);
+  });
+
+  it('reports a rule left off without a reason, and a linter turned off', () => {
+    const read = readLinterConfig(config('        "no-unused-params": { "level": "off" }', false));
+    expect(checkLinterConfig(read)).toEqual([
+      'analyzers.core.enabled is false: nothing would be linted',
+      'no-unused-params is off without a "// Left off: <why>" comment above it',
+    ]);
+  });
+
+  it('refuses a rule it cannot read with its comment', () => {
+    const spread = config('        "no-unused-params": {\n          "level": "off"\n        }');
+    expect(() => readLinterConfig(spread)).toThrow('write each rule on one line: no-unused-params');
+  });
+});
 
 describe('reading the Bicep CLI diagnostics', () => {
   const output = [
