@@ -105,7 +105,11 @@ export class WorkerChannel {
     this.#stopping = true;
     const worker = await this.#ready.catch(() => undefined);
     if (!worker?.alive) return;
-    worker.child.send({ type: 'terminate' } satisfies HostToWorker);
+    try {
+      worker.child.send({ type: 'terminate' } satisfies HostToWorker);
+    } catch {
+      // Its channel closed as it exited: there is nothing left to terminate.
+    }
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<void>(
       (resolve) => (timer = setTimeout(resolve, terminateTimeoutMs)),
