@@ -13,7 +13,7 @@ import path from 'node:path';
 export const packageFolder = path.join(projectRoot(), 'out', 'functionapp');
 
 /** The project folder, from this file compiled (dist/local/) or run as source (local/). */
-function projectRoot(): string {
+export function projectRoot(): string {
   for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
     if (existsSync(path.join(dir, '.funcignore'))) return dir;
   }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { createAppClients } from '../shared/clients/app-clients';
 import { loadSettings, readStorageLocation } from '../shared/settings';
-import { copyAppPackage } from './app-package';
+import { copyAppPackage, projectRoot } from './app-package';
 import { defaultAzuritePorts, startAzurite, stopChild } from './azurite';
 import { startDevIssuer, type TokenRequest } from './dev-issuer';
 import { startIterableStandIn } from './iterable/server';
@@ -21,7 +21,7 @@ import { provisionStorage } from './provision-storage';
  * local services (0 = any free port), so a second stack can run beside the first.
  */
 
-const repoRoot = path.resolve(__dirname, '..', '..');
+const repoRoot = projectRoot();
 const hostMain = path.join(repoRoot, 'dist', 'local', 'host', 'main.js');
 
 function portSetting(env: Record<string, string | undefined>, name: string, fallback: number) {
@@ -42,6 +42,9 @@ function azuritePorts(env: Record<string, string | undefined>) {
   return ports as typeof defaultAzuritePorts;
 }
 
+/** Where the local services listen unless a setting moves them (local.settings.example.json). */
+export const defaultServicePorts = { keyVault: 8400, iterable: 4010, issuer: 4020 };
+
 /** Accepted only by the local Iterable stand-in; use it to create a connection locally. */
 export const standInIterableKey = 'local0000standin0000iterable0key';
 
@@ -59,20 +62,28 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
+export interface LocalServices {
+  /** The settings the app runs with (storage, vault, Iterable, token issuer). */
+  env: Record<string, string | undefined>;
+  /** What was started, one line each, for a banner. */
+  lines: string[];
+  /** Mints a dev token when the stack runs its own issuer. */
+  mint?: (request?: TokenRequest) => Promise<string>;
+  stop(): Promise<void>;
+}
+
 /**
- * Starts what the product needs on this machine and the Functions host running the app. Each
- * line the host prints goes to `onHostLine`.
+ * Starts what the app needs on this machine, without the app: Azurite, the stand-ins and the
+ * token issuer, each unless a setting names one already running, and provisions the storage.
+ * `npm run stack` runs just these, for a host of one's own (Core Tools' `func start`).
  */
-export async function startLocalStack(
+export async function startLocalServices(
   baseEnv: Record<string, string | undefined>,
-  onHostLine: (line: string) => void,
-): Promise<LocalStack> {
+): Promise<LocalServices> {
   const env: Record<string, string | undefined> = { ...baseEnv };
   const stops: Stop[] = [];
   const lines: string[] = [];
-  let host: ChildProcess | undefined;
   const stop = async () => {
-    if (host) await stopChild(host, 15_000);
     for (const stopOne of stops.reverse()) await stopOne().catch(() => undefined);
   };
   try {
@@ -91,7 +102,7 @@ export async function startLocalStack(
     }
     if (!env.KEY_VAULT_URL) {
       const vault = await startKeyVaultStandIn({
-        port: portSetting(env, 'KEY_VAULT_STANDIN_PORT', 8400),
+        port: portSetting(env, 'KEY_VAULT_STANDIN_PORT', defaultServicePorts.keyVault),
       });
       stops.push(() => vault.close());
       env.KEY_VAULT_URL = vault.url;
@@ -99,7 +110,7 @@ export async function startLocalStack(
     }
     if (!env.ITERABLE_BASE_URL) {
       const iterable = await startIterableStandIn({
-        port: portSetting(env, 'ITERABLE_STANDIN_PORT', 4010),
+        port: portSetting(env, 'ITERABLE_STANDIN_PORT', defaultServicePorts.iterable),
         apiKeys: [standInIterableKey],
       });
       stops.push(() => iterable.close());
@@ -107,20 +118,43 @@ export async function startLocalStack(
       lines.push(`Iterable stand-in      ${iterable.url}  (lists: ${iterable.url}/_standin/lists)`);
       lines.push(`  stand-in API key     ${standInIterableKey}`);
     }
-    let mint: LocalStack['mint'];
+    let mint: LocalServices['mint'];
     if (!env.AUTH_ISSUER) {
-      const issuer = await startDevIssuer({ port: portSetting(env, 'DEV_ISSUER_PORT', 4020) });
+      const issuer = await startDevIssuer({
+        port: portSetting(env, 'DEV_ISSUER_PORT', defaultServicePorts.issuer),
+      });
       stops.push(() => issuer.close());
       Object.assign(env, issuer.settings);
       lines.push(`Token issuer (dev)     ${issuer.issuer}`);
       mint = (request) => issuer.mint(request);
     }
-    const settings = loadSettings(env);
-    await provisionStorage(createAppClients(settings));
+    await provisionStorage(createAppClients(loadSettings(env)));
+    return { env, lines, mint, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
 
+/**
+ * Starts what the product needs on this machine and the Functions host running the app (a copy
+ * of the deployment package). Each line the host prints goes to `onHostLine`.
+ */
+export async function startLocalStack(
+  baseEnv: Record<string, string | undefined>,
+  onHostLine: (line: string) => void,
+): Promise<LocalStack> {
+  const services = await startLocalServices(baseEnv);
+  const { env, lines, mint } = services;
+  let host: ChildProcess | undefined;
+  const appPackage = copyAppPackage();
+  const stop = async () => {
+    if (host) await stopChild(host, 15_000);
+    appPackage.remove();
+    await services.stop();
+  };
+  try {
     const port = String(portSetting(env, 'PORT', 7071));
-    const appPackage = copyAppPackage();
-    stops.push(() => Promise.resolve(appPackage.remove()));
     host = spawn(
       process.execPath,
       [...workerNodeArguments(env), hostMain, '--script-root', appPackage.root, '--port', port],
