@@ -43,8 +43,8 @@ describe('npm run stack (local/stack)', () => {
     expect(output).toContain('Press Ctrl-C to stop everything.');
     expect(output).not.toContain('Functions host');
 
-    const settings = Object.fromEntries(
-      [...output.matchAll(/^ {2}(\w+)=(.*)$/gm)].map(([, name, value]) => [name, value]),
+    const settings: Record<string, string> = Object.fromEntries(
+      [...output.matchAll(/^ {2}(\w+)=(.*)$/gm)].map((match) => [match[1] ?? '', match[2] ?? '']),
     );
     // Exactly what the app needs to start: the settings parse as the app parses them.
     expect(() => loadSettings(settings)).not.toThrow();
