@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
@@ -98,6 +98,10 @@ function linterConfig(): Outcome {
 }
 
 function compiledOutcomes(): Outcome[] {
+  if (!existsSync(compiledFile))
+    return [
+      { name: 'compiled template', problems: [`the build wrote no ${relative(compiledFile)}`] },
+    ];
   const template = JSON.parse(readFileSync(compiledFile, 'utf8')) as ArmTemplate;
   const parameters = JSON.parse(
     readFileSync(path.join(infraDir, 'main.parameters.json'), 'utf8'),
