@@ -1,4 +1,5 @@
-import { app } from '@azure/functions';
+import { app, type InvocationContext } from '@azure/functions';
+import { withInvocationLog } from '../shared/log-context';
 import { getSettings } from '../shared/settings';
 import { startTelemetry, stopTelemetry } from '../shared/telemetry';
 
@@ -9,3 +10,10 @@ const settings = getSettings();
 startTelemetry(settings.telemetry);
 // The last spans and metrics are still buffered when the host stops the worker: send them.
 app.hook.appTerminate(() => stopTelemetry());
+// Every invocation logs through its own context, so its lines reach Application Insights as
+// traces of that invocation.
+app.hook.preInvocation((hook) => {
+  const handler = hook.functionHandler;
+  hook.functionHandler = (input: unknown, invocation: InvocationContext): unknown =>
+    withInvocationLog(invocation, (): unknown => handler(input, invocation));
+});

@@ -1,3 +1,5 @@
+import { appLogLine } from './app-log-line';
+
 /**
  * What `npm start` shows a person watching: the app's JSON log lines turned into one readable line
  * per run step (planned, progress every few seconds with profiles/s, finished with counts), HTTP
@@ -24,15 +26,10 @@ export class RunConsole {
 
   /** The lines to print for one line of host output (often none). */
   format(raw: string): string[] {
-    if (!raw.startsWith('{')) {
+    const line = appLogLine(raw);
+    if (!line) {
       // The host's own line per invocation: only failures and non-batch functions are news.
       if (/Executed 'Functions\.send-batch' \(Succeeded/.test(raw)) return [];
-      return [raw];
-    }
-    let line: Record<string, unknown>;
-    try {
-      line = JSON.parse(raw) as Record<string, unknown>;
-    } catch {
       return [raw];
     }
     const run = typeof line.runId === 'string' ? line.runId : undefined;

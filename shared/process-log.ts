@@ -1,9 +1,11 @@
-import { currentLogFields } from './log-context';
+import { currentInvocationLog, currentLogFields } from './log-context';
 
 /**
  * The app's log: one JSON object a line, with the time, the level, a message, the invocation's
  * fields (invocationId, operation, tenantId, exportId, runId, batch; see log-context.ts) and the
  * line's own properties. Never a secret, never a profile's e-mail: callers pass ids and counts.
+ * Within an invocation a line goes through the invocation's log (log-context.ts), else to the
+ * console.
  */
 function write(level: 'info' | 'warn' | 'error', message: string, properties: object) {
   const time = new Date().toISOString();
@@ -11,7 +13,9 @@ function write(level: 'info' | 'warn' | 'error', message: string, properties: ob
   // The line's own time, level and message win over a property of the same name.
   Object.assign(fields, { time, level, message });
   const line = JSON.stringify(fields);
-  if (level === 'error') console.error(line);
+  const invocationLog = currentInvocationLog();
+  if (invocationLog) invocationLog[level](line);
+  else if (level === 'error') console.error(line);
   else console.log(line);
 }
 

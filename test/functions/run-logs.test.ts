@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { startAppStack, type AppStack } from '../support/app-stack';
+import { appLogLine } from '../../local/app-log-line';
 
 const tenant = `logs-${randomBytes(4).toString('hex')}`;
 const admin = { roles: ['Admin'], tid: tenant };
@@ -70,11 +71,16 @@ describe('the log lines of one run', () => {
     await stack.host.waitForOutput(new RegExp(`"Run finished".*"runId":"${runId}"`));
 
     const output = stack.host.output();
-    const lines: LogLine[] = output
+    const lines = output
       .split('\n')
-      .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line) as LogLine);
+      .map((line) => appLogLine(line) as LogLine | undefined)
+      .filter((line) => line !== undefined);
     const ofRun = lines.filter((line) => line.runId === runId);
+    // Each went through its invocation's log (the host prints those after the time), which is
+    // what reaches Application Insights as a trace of that invocation, not console output.
+    const rawOfRun = output.split('\n').filter((line) => line.includes(`"runId":"${runId}"`));
+    expect(rawOfRun.length).toBe(ofRun.length);
+    expect(rawOfRun.filter((line) => !/^\[[^\]]+\] \{/.test(line))).toEqual([]);
     const where = (message: string, operation?: string) =>
       ofRun.filter(
         (line) => line.message === message && (!operation || line.operation === operation),
