@@ -23,6 +23,32 @@ export function processUsage(pid: number): ProcessUsage | undefined {
   }
 }
 
+/**
+ * A process and its children, as the local host runs the app: the host process and the worker
+ * process the app runs in. CPU is the sum; the peak RSS is the sum of each process's peak, an
+ * upper bound of what the two held at once.
+ */
+export function processTreeUsage(pid: number): ProcessUsage | undefined {
+  const usages = [pid, ...childPids(pid)].map(processUsage).filter((usage) => usage !== undefined);
+  if (usages.length === 0) return undefined;
+  return {
+    cpuSeconds: usages.reduce((sum, usage) => sum + usage.cpuSeconds, 0),
+    peakRssMb: usages.reduce((sum, usage) => sum + usage.peakRssMb, 0),
+  };
+}
+
+export function childPids(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return [];
+  }
+}
+
 /** Resets the process's peak RSS (VmHWM) so the next reading covers only what follows. */
 export function clearPeakRss(pid: number): void {
   try {

@@ -6,7 +6,7 @@ import { adminApi, type AdminCall } from '../local/admin-api';
 import { devTenantId } from '../local/dev-issuer';
 import { standInIterableKey, startLocalStack, type LocalStack } from '../local/local-stack';
 import { postStraight } from './floor';
-import { clearPeakRss, processUsage } from './process-usage';
+import { childPids, clearPeakRss, processTreeUsage } from './process-usage';
 import { segmentStream, type SegmentOptions } from './segment-generator';
 import { renderReport, type BenchRow, type FloorRow, type ThrottledRow } from './report';
 
@@ -74,16 +74,17 @@ const dataFields = {
   marketingOptIn: 'marketing_opt_in',
 };
 
-/** Requests a run and waits for it to end, measuring the host process meanwhile. */
+/** Requests a run and waits for it to end, measuring the host and its worker meanwhile. */
 async function timedRun(
   stack: LocalStack,
   client: { call: AdminCall },
   exportId: string,
   body: Record<string, unknown>,
 ) {
+  // The host process and the worker process the app runs in.
   const pid = stack.host.pid!;
-  clearPeakRss(pid);
-  const before = processUsage(pid);
+  [pid, ...childPids(pid)].forEach(clearPeakRss);
+  const before = processTreeUsage(pid);
   const statsBefore = (await standIn(stack, 'stats')) as StandInStats;
   const started = performance.now();
   const run = await client.call('POST', `exports/${exportId}/runs`, body);
@@ -101,7 +102,7 @@ async function timedRun(
     }
   }
   const seconds = (performance.now() - started) / 1000;
-  const after = processUsage(pid);
+  const after = processTreeUsage(pid);
   const statsAfter = (await standIn(stack, 'stats')) as StandInStats;
   if (current.status !== 'succeeded' && current.status !== 'partiallySucceeded') {
     throw new Error(`Run ended ${String(current.status)}: ${JSON.stringify(current.error)}`);

@@ -155,14 +155,12 @@ export async function startLocalStack(
   };
   try {
     const port = String(portSetting(env, 'PORT', 7071));
-    host = spawn(
-      process.execPath,
-      [...workerNodeArguments(env), hostMain, '--script-root', appPackage.root, '--port', port],
-      {
-        env: { ...env, PORT: port },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
-    );
+    // As on Azure, the Node.js options reach the worker process the app runs in, not the host.
+    const languageWorkers__node__arguments = workerNodeArguments(env).join(' ');
+    host = spawn(process.execPath, [hostMain, '--script-root', appPackage.root, '--port', port], {
+      env: { ...env, PORT: port, languageWorkers__node__arguments },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const url = await waitForHost(host, onHostLine);
     lines.unshift(`Functions host         ${url}  (health: ${url}/api/health)`);
     return { url, env, lines, mint, host, stop };

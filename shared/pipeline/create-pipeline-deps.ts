@@ -52,7 +52,7 @@ export function createPipelineDeps(
     planningBudget: PlanningBudget.forHeap(getHeapStatistics().heap_size_limit, {
       partitionMembers: maxMembersPlannedAtOnce,
       smallPlan: smallPlanMembers,
-      // Well inside the function timeout (10 minutes); a 1.25M-member plan takes under a minute.
+      // Well inside the function timeout (30 minutes); a 1.25M-member plan takes under a minute.
       waitMs: 2 * 60_000,
     }),
     iterable: (connection, apiKey) =>
