@@ -12,6 +12,7 @@ import {
   type Tracer,
 } from '@opentelemetry/api';
 import { createAzureCredential } from './clients/azure-credential';
+import { currentLogFields } from './log-context';
 import type { Run } from './runs/run-schemas';
 import type { Settings } from './settings';
 import type * as AzureMonitor from '@azure/monitor-opentelemetry';
@@ -171,8 +172,12 @@ export function inSpan<T>(
   const parent = traceparent
     ? propagation.extract(context.active(), { traceparent })
     : context.active();
+  const { invocationId } = currentLogFields();
   const attributes: Attributes = {
     ...options.attributes,
+    // The Functions host's own request and log items of this invocation carry the same
+    // customDimensions.InvocationId: the key that joins a run's trace to them.
+    ...(invocationId ? { InvocationId: invocationId } : {}),
     // The exporter names a request after this attribute unless it is an HTTP server span.
     ...(kind === 'consumer' ? { 'ai.operation.name': name } : {}),
   };

@@ -213,6 +213,19 @@ describe('telemetry to Application Insights', () => {
       expect(send.tags?.['ai.operation.id']).toBe(traceId);
       expect(send.tags?.['ai.operation.parentId']).toBe(plan?.data?.baseData?.id);
     }
+    // Each span names the Functions invocation it ran in, the key to the host's own items.
+    const executed = (name: string) =>
+      [
+        ...stack.host
+          .output()
+          .matchAll(new RegExp(`Executed 'Functions\\.${name}' \\(\\w+, Id=([0-9a-f-]+)`, 'g')),
+      ].map((match) => match[1]);
+    expect(request?.data?.baseData?.properties?.InvocationId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(executed('plan-run')).toContain(plan?.data?.baseData?.properties?.InvocationId);
+    const sendInvocations = executed('send-batch');
+    for (const send of sends) {
+      expect(sendInvocations).toContain(send.data?.baseData?.properties?.InvocationId);
+    }
     const succeeded = sends.map((send) => Number(send.data?.baseData?.properties?.succeeded));
     expect(succeeded.reduce((total, count) => total + count, 0)).toBe(size);
 
