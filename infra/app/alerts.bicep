@@ -1,6 +1,7 @@
 // Azure Monitor log search alerts on the app's own log lines. The app writes one JSON object a line
-// (shared/process-log.ts); Application Insights keeps each in `traces`, the JSON text in `message`,
-// so every query filters on a phrase first (cheap) and then reads the line with parse_json().
+// through the log of the invocation it belongs to (shared/process-log.ts), and the Functions host
+// sends each to Application Insights as a `traces` item of that invocation, the JSON text in
+// `message`, so every query filters on a phrase first (cheap) and then reads it with parse_json().
 // Counts are sums of `itemCount`, which stays right when the host samples traces.
 // What each alert means and what to do: docs/operations.md, "Alerts".
 param applicationInsightsName string
