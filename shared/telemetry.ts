@@ -149,8 +149,6 @@ export function currentTraceparent(): string | undefined {
 }
 
 export interface SpanOptions<T> {
-  /** `server` for an HTTP request, `consumer` for a queue message. */
-  kind: 'server' | 'consumer';
   /** The W3C trace context to continue: a queue message's, or the Functions host's. */
   traceparent: string | null | undefined;
   attributes: Attributes;
@@ -159,8 +157,10 @@ export interface SpanOptions<T> {
 }
 
 /**
- * Runs `work` in a span (a request in Application Insights) that continues the trace of
- * `traceparent`, recording a thrown error on it.
+ * Runs `work` in a span that continues the trace of `traceparent`, recording a thrown error on
+ * it. The span is internal: Application Insights keeps it in `dependencies` (type InProc), since
+ * the Functions host already writes the invocation's one `requests` item, which the span names
+ * by its InvocationId.
  */
 export function inSpan<T>(
   name: string,
@@ -168,7 +168,7 @@ export function inSpan<T>(
   work: () => Promise<T>,
 ): Promise<T> {
   if (!telemetry) return work();
-  const { kind, traceparent, resultAttributes } = options;
+  const { traceparent, resultAttributes } = options;
   const parent = traceparent
     ? propagation.extract(context.active(), { traceparent })
     : context.active();
@@ -178,12 +178,10 @@ export function inSpan<T>(
     // The Functions host's own request and log items of this invocation carry the same
     // customDimensions.InvocationId: the key that joins a run's trace to them.
     ...(invocationId ? { InvocationId: invocationId } : {}),
-    // The exporter names a request after this attribute unless it is an HTTP server span.
-    ...(kind === 'consumer' ? { 'ai.operation.name': name } : {}),
   };
   return telemetry.tracer.startActiveSpan(
     name,
-    { kind: kind === 'server' ? SpanKind.SERVER : SpanKind.CONSUMER, attributes },
+    { kind: SpanKind.INTERNAL, attributes },
     parent,
     async (span) => {
       try {

@@ -5,6 +5,7 @@ import type { HostLog } from './host-log';
 import type { HostFunction, Invoker } from './invoker';
 import { RouteTable } from './route-table';
 import { formatSetCookie } from './set-cookie';
+import { invocationTraceContext } from './trace-context';
 
 export interface HttpFunction {
   fn: HostFunction;
@@ -104,6 +105,7 @@ export class HttpListener {
     try {
       const outcome = await this.invoker.invoke(fn, {
         inputData: [{ name: triggerBindingName, data: { http: rpcRequest } }],
+        traceContext: invocationTraceContext(headerValue(request.headers.traceparent)),
       });
       rpcResponse = outcome.response.returnValue?.http;
     } catch {
@@ -159,4 +161,8 @@ async function readBody(request: http.IncomingMessage, limit: number): Promise<B
     else chunks.push(chunk);
   }
   return tooLarge ? undefined : Buffer.concat(chunks);
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
 }

@@ -3,6 +3,7 @@ import type { FunctionMetadata, RpcInvocationRequest, RpcInvocationResponse } fr
 import { formatTimeSpan } from './host-config';
 import type { HostLog } from './host-log';
 import type { OutputBindingWriter } from './output-bindings';
+import { invocationTraceContext } from './trace-context';
 import { WorkerExitedError, type WorkerChannel } from './worker-channel';
 
 /** A function as the host knows it: the metadata the worker reported. */
@@ -111,7 +112,8 @@ export class Invoker {
     options: InvocationOptions,
   ): Promise<RpcInvocationResponse> {
     const functionId = fn.metadata.functionId ?? fn.metadata.name;
-    const running = this.worker.invoke({ invocationId, functionId, ...input });
+    const traceContext = input.traceContext ?? invocationTraceContext();
+    const running = this.worker.invoke({ invocationId, functionId, ...input, traceContext });
     const response = await this.#withinTimeout(fn, invocationId, running);
     if (options.shouldCommit && !options.shouldCommit()) throw new InvocationAbandonedError();
     await this.outputs.write(fn.metadata.name, fn.metadata.bindings, response);

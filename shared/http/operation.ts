@@ -61,16 +61,17 @@ export function toHttpHandler<Body>(
         const response = await inSpan(
           `${operation.method} ${route}`,
           {
-            kind: 'server',
             // The Functions host's trace of this invocation, itself joined to the caller's.
             traceparent: invocation.traceContext?.traceParent,
             attributes: {
               operation: operation.name,
-              'http.request.method': operation.method,
-              'http.route': route,
+              // Not the HTTP conventions' names: on an internal span the exporter would take
+              // them for an outgoing call.
+              method: operation.method,
+              route,
             },
             resultAttributes: (answered) => ({
-              'http.response.status_code': answered.status ?? 200,
+              status: answered.status ?? 200,
             }),
           },
           () => answer(operation, verifier, request, invocation),

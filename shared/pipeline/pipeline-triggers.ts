@@ -34,7 +34,7 @@ export async function onRunMessage(message: unknown, invocation: Invocation): Pr
   await withLogContext(contextOf(invocation, { tenantId, exportId, runId }), () =>
     inSpan(
       'plan run',
-      { kind: 'consumer', traceparent: run.traceparent, attributes: { tenantId, exportId, runId } },
+      { traceparent: run.traceparent, attributes: { tenantId, exportId, runId } },
       () =>
         planRun(
           getAppServices().pipeline,
@@ -55,7 +55,6 @@ export async function onBatchMessage(message: unknown, invocation: Invocation): 
       inSpan(
         'send batch',
         {
-          kind: 'consumer',
           traceparent: batch.traceparent,
           attributes: {
             tenantId,

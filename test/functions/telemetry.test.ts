@@ -194,10 +194,11 @@ describe('telemetry to Application Insights', () => {
     // The run's trace: the request, the planner under it, the batches under the planner.
     const [request, ...moreRequests] = named(items, 'POST /api/exports/{id}/runs');
     expect(moreRequests).toEqual([]);
-    expect(request?.data?.baseType).toBe('RequestData');
-    expect(request?.data?.baseData?.responseCode).toBe('202');
+    expect(request?.data?.baseData?.properties?.status).toBe('202');
     const traceId = request?.tags?.['ai.operation.id'];
     expect(traceId).toMatch(/^[0-9a-f]{32}$/);
+    // Under the host's own item of the HTTP invocation, as in Azure.
+    expect(request?.tags?.['ai.operation.parentId']).toMatch(/^[0-9a-f]{16}$/);
     const inRun = items.filter((item) => item.tags?.['ai.operation.id'] === traceId);
 
     const [plan, ...morePlans] = named(items, 'plan run');
@@ -225,6 +226,11 @@ describe('telemetry to Application Insights', () => {
     const sendInvocations = executed('send-batch');
     for (const send of sends) {
       expect(sendInvocations).toContain(send.data?.baseData?.properties?.InvocationId);
+    }
+    // The app's spans are in-process dependencies: the host writes each invocation's one request.
+    for (const span of [request, plan, ...sends]) {
+      expect(span?.data?.baseType).toBe('RemoteDependencyData');
+      expect(span?.data?.baseData?.type).toBe('InProc');
     }
     const succeeded = sends.map((send) => Number(send.data?.baseData?.properties?.succeeded));
     expect(succeeded.reduce((total, count) => total + count, 0)).toBe(size);

@@ -23,7 +23,7 @@ const telemetry = require(${JSON.stringify(path.join(dist, 'telemetry.js'))});
   telemetry.startTelemetry(settings.telemetry);
   const result = await telemetry.inSpan(
     'send batch',
-    { kind: 'consumer', traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01', attributes: {} },
+    { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01', attributes: {} },
     async () => telemetry.currentTraceparent() ?? 'none',
   );
   telemetry.recordIterableRequest({ endpoint: 'POST /api/lists/subscribe', status: 429, durationMs: 5, attempt: 1 });

@@ -4,9 +4,10 @@ import path from 'node:path';
 
 /**
  * Run in a fresh process: `node load-entries.js <app folder> [entry glob]`. Loads every file named
- * by the folder's package.json `main` (or the glob given), as the Node worker does, with a minimal `@azure/functions-core`
- * that records what the app registers, and prints one JSON line: the functions registered.
- * It also prints which of the folder's files were loaded. A module missing from the folder fails the load with Node's own "Cannot find module" error.
+ * by the folder's package.json `main` (or the glob given), as the Node worker does, with a minimal
+ * `@azure/functions-core` that records what the app registers, and prints one JSON line: the
+ * functions registered and which of the folder's files were loaded. A module missing from the
+ * folder fails the load with Node's own "Cannot find module" error.
  */
 
 const root = path.resolve(process.argv[2] ?? '.');

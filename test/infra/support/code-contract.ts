@@ -18,7 +18,7 @@ import {
 
 export const repoRoot = path.resolve(__dirname, '../../..');
 
-/** The folders that are deployed (see .funcignore): only their needs count. */
+/** The folders whose code is bundled into the deployment package (scripts/bundle-app.ts): only their needs count. */
 const deployedFolders = ['functions', 'shared'];
 
 export interface SettingsRun {
