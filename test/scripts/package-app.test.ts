@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { globSync, readFileSync, statSync } from 'node:fs';
+import { cpSync, globSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import yauzl from 'yauzl';
 import { appPackageRoot } from '../support/app-package';
@@ -117,8 +118,15 @@ describe('the deployment package (npm run package)', () => {
   });
 
   it('fails to load, naming the module, when a file the app needs is missing', () => {
-    expect(() =>
-      loadApp(path.join(repoRoot, 'test', 'scripts', 'fixtures', 'missing-module')),
-    ).toThrow(/Cannot find module/);
+    // A copy outside the repository, as the package's: nothing above it can supply the module.
+    const root = mkdtempSync(path.join(os.tmpdir(), 'missing-module-'));
+    try {
+      cpSync(path.join(repoRoot, 'test', 'scripts', 'fixtures', 'missing-module'), root, {
+        recursive: true,
+      });
+      expect(() => loadApp(root)).toThrow(/Cannot find module '\.\/web\/infra'/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
