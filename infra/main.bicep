@@ -50,6 +50,18 @@ param massRemovalGuardPercent int = 50
 @minValue(0)
 param massRemovalGuardMinCount int = 100
 
+@description('Fair use: the most exports one tenant may save.')
+@minValue(1)
+param maxExportsPerTenant int = 1000
+
+@description('Fair use: the most runs one tenant may have active at once.')
+@minValue(1)
+param maxActiveRunsPerTenant int = 20
+
+@description('Fair use: the most runs one connection (Iterable API key) may have active at once.')
+@minValue(1)
+param maxActiveRunsPerConnection int = 5
+
 @description('Object id of the platform identity that writes segment snapshots; empty grants no one.')
 param segmentsWriterPrincipalId string = ''
 
@@ -221,6 +233,9 @@ module api './app/api.bicep' = {
     refreshTimerSchedule: refreshTimerSchedule
     massRemovalGuardPercent: massRemovalGuardPercent
     massRemovalGuardMinCount: massRemovalGuardMinCount
+    maxExportsPerTenant: maxExportsPerTenant
+    maxActiveRunsPerTenant: maxActiveRunsPerTenant
+    maxActiveRunsPerConnection: maxActiveRunsPerConnection
   }
 }
 

@@ -32,6 +32,8 @@ export interface Settings {
    * waits for an Admin's confirmation instead of sending: a truncated snapshot must not empty lists.
    */
   massRemovalGuard: { percent: number; minCount: number };
+  /** Fair use: what one tenant may hold at once, so no tenant crowds out the others. */
+  fairUse: FairUseLimits;
   /**
    * Application Insights, when APPLICATIONINSIGHTS_CONNECTION_STRING is set; the client id of
    * APPLICATIONINSIGHTS_AUTHENTICATION_STRING ("ClientId=...;Authorization=AAD") signs in with
@@ -40,6 +42,35 @@ export interface Settings {
   telemetry?: { connectionString: string; clientId?: string };
   appVersion: string;
 }
+
+export interface FairUseLimits {
+  /** Saved exports per tenant. */
+  exportsPerTenant: number;
+  /** Runs of the tenant queued, planning, awaiting confirmation or running at once. */
+  activeRunsPerTenant: number;
+  /** Active runs through one connection (one Iterable API key) at once. */
+  activeRunsPerConnection: number;
+}
+
+/** The setting each fair-use limit is read from; a request refused by a limit names it. */
+export const fairUseSettingNames = {
+  exportsPerTenant: 'MAX_EXPORTS_PER_TENANT',
+  activeRunsPerTenant: 'MAX_ACTIVE_RUNS_PER_TENANT',
+  activeRunsPerConnection: 'MAX_ACTIVE_RUNS_PER_CONNECTION',
+} as const satisfies Record<keyof FairUseLimits, string>;
+
+/**
+ * A platform keeps one export per segment, and tenants with hundreds of segments exist: 1,000
+ * exports leave room for them while bounding what one tenant adds to every refresh-timer pass.
+ * 20 active runs per tenant are most of one instance's planners (24 per queue), so one tenant's
+ * burst queues behind its own runs instead of filling the shared queue; 5 per connection because
+ * runs through one Iterable key share its rate limit, and more at once only wait on each other.
+ */
+export const defaultFairUseLimits: FairUseLimits = {
+  exportsPerTenant: 1000,
+  activeRunsPerTenant: 20,
+  activeRunsPerConnection: 5,
+};
 
 /** Every five minutes: how often the refresh timer looks for due exports unless told otherwise. */
 export const defaultRefreshTimerSchedule = '0 */5 * * * *';
@@ -157,8 +188,20 @@ export function loadSettings(env: Env = process.env): Settings {
       minCount:
         optionalSetting(env, 'MASS_REMOVAL_GUARD_MIN_COUNT', z.coerce.number().int().min(0)) ?? 100,
     },
+    fairUse: readFairUse(env),
     telemetry: readTelemetry(env),
     appVersion: optionalSetting(env, 'APP_VERSION', nonEmpty) ?? packageVersion(),
+  };
+}
+
+function readFairUse(env: Env): FairUseLimits {
+  const limit = (name: keyof FairUseLimits, max: number) =>
+    optionalSetting(env, fairUseSettingNames[name], z.coerce.number().int().min(1).max(max)) ??
+    defaultFairUseLimits[name];
+  return {
+    exportsPerTenant: limit('exportsPerTenant', 100_000),
+    activeRunsPerTenant: limit('activeRunsPerTenant', 1000),
+    activeRunsPerConnection: limit('activeRunsPerConnection', 1000),
   };
 }
 

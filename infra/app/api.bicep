@@ -18,6 +18,9 @@ param authJwksUrl string
 param refreshTimerSchedule string = '0 */5 * * * *'
 param massRemovalGuardPercent int = 50
 param massRemovalGuardMinCount int = 100
+param maxExportsPerTenant int = 1000
+param maxActiveRunsPerTenant int = 20
+param maxActiveRunsPerConnection int = 5
 @minValue(1)
 @maxValue(1000)
 param maximumInstanceCount int = 100
@@ -112,6 +115,10 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     // Runs removing more than this share of a list (and at least the count) wait for an Admin.
     MASS_REMOVAL_GUARD_PERCENT: string(massRemovalGuardPercent)
     MASS_REMOVAL_GUARD_MIN_COUNT: string(massRemovalGuardMinCount)
+    // Fair use: a request over one of these limits is answered 429 naming it.
+    MAX_EXPORTS_PER_TENANT: string(maxExportsPerTenant)
+    MAX_ACTIVE_RUNS_PER_TENANT: string(maxActiveRunsPerTenant)
+    MAX_ACTIVE_RUNS_PER_CONNECTION: string(maxActiveRunsPerConnection)
     // DefaultAzureCredential, wherever the SDKs use it, picks the user-assigned identity.
     AZURE_CLIENT_ID: identityClientId
     // With local auth off on the component, this string only says where to send telemetry; the

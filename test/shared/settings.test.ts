@@ -111,4 +111,24 @@ describe('loadSettings', () => {
       }).telemetry,
     ).toEqual({ connectionString, clientId: '00000000-0000-0000-0000-000000000003' });
   });
+
+  it('reads the fair-use limits, with defaults, and refuses a limit below one by its name', () => {
+    expect(loadSettings(base).fairUse).toEqual({
+      exportsPerTenant: 1000,
+      activeRunsPerTenant: 20,
+      activeRunsPerConnection: 5,
+    });
+    expect(
+      loadSettings({
+        ...base,
+        MAX_EXPORTS_PER_TENANT: '3',
+        MAX_ACTIVE_RUNS_PER_TENANT: '2',
+        MAX_ACTIVE_RUNS_PER_CONNECTION: '1',
+      }).fairUse,
+    ).toEqual({ exportsPerTenant: 3, activeRunsPerTenant: 2, activeRunsPerConnection: 1 });
+    expect(() => loadSettings({ ...base, MAX_ACTIVE_RUNS_PER_CONNECTION: '0' })).toThrow(
+      /MAX_ACTIVE_RUNS_PER_CONNECTION/,
+    );
+    expect(() => loadSettings({ ...base, MAX_EXPORTS_PER_TENANT: 'many' })).toThrow(SettingsError);
+  });
 });
