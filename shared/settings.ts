@@ -34,6 +34,8 @@ export interface Settings {
   massRemovalGuard: { percent: number; minCount: number };
   /** Fair use: what one tenant may hold at once, so no tenant crowds out the others. */
   fairUse: FairUseLimits;
+  /** How large a snapshot a run reads, counted as it is read; past a limit the run fails. */
+  snapshotLimits: SnapshotLimits;
   /**
    * Application Insights, when APPLICATIONINSIGHTS_CONNECTION_STRING is set; the client id of
    * APPLICATIONINSIGHTS_AUTHENTICATION_STRING ("ClientId=...;Authorization=AAD") signs in with
@@ -70,6 +72,36 @@ export const defaultFairUseLimits: FairUseLimits = {
   exportsPerTenant: 1000,
   activeRunsPerTenant: 20,
   activeRunsPerConnection: 5,
+};
+
+export interface SnapshotLimits {
+  /** Records in one segment's snapshot. */
+  maxRows: number;
+  /** Bytes of one snapshot after decompression. */
+  maxInflatedBytes: number;
+  /** Inflated bytes per compressed byte of a gzip snapshot. */
+  maxCompressionRatio: number;
+}
+
+/** The setting each snapshot limit is read from; a run failed by a limit names it. */
+export const snapshotLimitSettingNames = {
+  maxRows: 'SNAPSHOT_MAX_ROWS',
+  maxInflatedBytes: 'SNAPSHOT_MAX_INFLATED_BYTES',
+  maxCompressionRatio: 'SNAPSHOT_MAX_COMPRESSION_RATIO',
+} as const satisfies Record<keyof SnapshotLimits, string>;
+
+/**
+ * 20M rows: six times the largest segments the product plans for (3M+ members), and what a run
+ * still plans well inside the function timeout (3M took 91 s). 4 GiB inflated: 20M rows of about
+ * 200 bytes (an address and a few data fields). 100:1: CSV and JSON lines of real profiles
+ * compress 3:1 to 15:1, and only a crafted or degenerate file (a run of one byte) goes past
+ * 100:1; gzip itself stops near 1,030:1. The ratio stops a gzip bomb within its first megabytes,
+ * where the inflated-bytes limit alone would let 20 MB of it inflate for minutes first.
+ */
+export const defaultSnapshotLimits: SnapshotLimits = {
+  maxRows: 20_000_000,
+  maxInflatedBytes: 4 * 1024 ** 3,
+  maxCompressionRatio: 100,
 };
 
 /** Every five minutes: how often the refresh timer looks for due exports unless told otherwise. */
@@ -189,6 +221,7 @@ export function loadSettings(env: Env = process.env): Settings {
         optionalSetting(env, 'MASS_REMOVAL_GUARD_MIN_COUNT', z.coerce.number().int().min(0)) ?? 100,
     },
     fairUse: readFairUse(env),
+    snapshotLimits: readSnapshotLimits(env),
     telemetry: readTelemetry(env),
     appVersion: optionalSetting(env, 'APP_VERSION', nonEmpty) ?? packageVersion(),
   };
@@ -202,6 +235,17 @@ function readFairUse(env: Env): FairUseLimits {
     exportsPerTenant: limit('exportsPerTenant', 100_000),
     activeRunsPerTenant: limit('activeRunsPerTenant', 1000),
     activeRunsPerConnection: limit('activeRunsPerConnection', 1000),
+  };
+}
+
+function readSnapshotLimits(env: Env): SnapshotLimits {
+  const limit = (name: keyof SnapshotLimits) =>
+    optionalSetting(env, snapshotLimitSettingNames[name], z.coerce.number().int().min(1)) ??
+    defaultSnapshotLimits[name];
+  return {
+    maxRows: limit('maxRows'),
+    maxInflatedBytes: limit('maxInflatedBytes'),
+    maxCompressionRatio: limit('maxCompressionRatio'),
   };
 }
 

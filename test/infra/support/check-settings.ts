@@ -54,6 +54,12 @@ export const settingsLeftUnset: Record<string, string> = {
   SEGMENTS_STORAGE: 'a connection string: Azure reaches storage by identity (__accountName)',
   ITERABLE_BASE_URL: 'replaces the Iterable region URL for local runs and tests only',
   APP_VERSION: 'defaults to the deployed package.json version',
+  SNAPSHOT_MAX_ROWS:
+    'the code default (20M rows) is meant for every deployment; set it to tune one',
+  SNAPSHOT_MAX_INFLATED_BYTES:
+    'the code default (4 GiB) is meant for every deployment; set it to tune one',
+  SNAPSHOT_MAX_COMPRESSION_RATIO:
+    'the code default (100:1) is meant for every deployment; set it to tune one',
 };
 
 /** App settings the Flex Consumption plan rejects or ignores (its runtime is set in the site). */
