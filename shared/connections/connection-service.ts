@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AuditTrail } from '../audit/audit-trail';
 import { ConflictError, DependencyError, NotFoundError } from '../http/errors';
 import type { Principal } from '../http/auth';
+import { quoteForMessage } from '../http/quote-for-message';
 import type { ExportReference } from '../exports/export-references';
 import {
   keyHint,
@@ -153,13 +154,13 @@ export class ConnectionService {
     const users = await this.deps.exportsUsing(principal.tenantId, id);
     if (users.length > 0) {
       throw new ConflictError(
-        `The connection is used by ${users.length} export(s): ${users.map((e) => `'${e.displayName}'`).join(', ')}. Delete or move them first.`,
+        `The connection is used by ${users.length} export(s): ${users.map((e) => quoteForMessage(e.displayName)).join(', ')}. Delete or move them first.`,
         {
           target: 'id',
           details: users.map((e) => ({
             code: 'InUse',
             target: e.id,
-            message: `Export '${e.displayName}' uses this connection.`,
+            message: `Export ${quoteForMessage(e.displayName)} uses this connection.`,
           })),
         },
       );

@@ -1,6 +1,7 @@
 import type { TableClient, TransactionAction } from '@azure/data-tables';
 import { odata } from '@azure/data-tables';
 import { ConflictError } from '../http/errors';
+import { quoteForMessage } from '../http/quote-for-message';
 import { ConnectionEntitySchema, type ConnectionEntity } from './connection-schemas';
 import { statusCodeOf } from '../clients/azure-errors';
 
@@ -95,9 +96,12 @@ export class ConnectionStore {
 }
 
 export function nameConflict(displayName: string): ConflictError {
-  return new ConflictError(`A connection named '${displayName.trim()}' already exists.`, {
-    target: 'displayName',
-  });
+  return new ConflictError(
+    `A connection named ${quoteForMessage(displayName.trim())} already exists.`,
+    {
+      target: 'displayName',
+    },
+  );
 }
 
 export function sameDisplayName(a: string, b: string): boolean {

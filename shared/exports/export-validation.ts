@@ -1,5 +1,6 @@
 import type { Principal } from '../http/auth';
 import { ValidationError, type ErrorDetail } from '../http/errors';
+import { quoteForMessage } from '../http/quote-for-message';
 import type { Segment } from '../segments/segment-catalog';
 import type { Export } from './export-schemas';
 
@@ -36,7 +37,7 @@ export async function validateExport(
       details.push({
         code: 'SegmentNotFound',
         target: `segments[${index}]`,
-        message: `Segment '${name}' was not found.`,
+        message: `Segment ${quoteForMessage(name)} was not found.`,
       });
       return;
     }
@@ -44,7 +45,7 @@ export async function validateExport(
       details.push({
         code: 'SegmentUnreadable',
         target: `segments[${index}]`,
-        message: `Segment '${name}' cannot be used: ${segment.problem.message}`,
+        message: `Segment ${quoteForMessage(name)} cannot be used: ${segment.problem.message}`,
       });
       return;
     }
@@ -69,6 +70,6 @@ function missingColumn(target: string, segment: string, column: string): ErrorDe
   return {
     code: 'ColumnNotFound',
     target,
-    message: `Segment '${segment}' has no column '${column}'.`,
+    message: `Segment ${quoteForMessage(segment)} has no column ${quoteForMessage(column)}.`,
   };
 }

@@ -16,6 +16,9 @@ export function errorResponse(error: unknown, log: ErrorLogger): HttpResponseIni
   if (error instanceof AppError) {
     const headers: Record<string, string> = { 'x-ms-error-code': error.code };
     if (error.status === 401) headers['www-authenticate'] = 'Bearer';
+    if (error.options.retryAfterSeconds !== undefined) {
+      headers['retry-after'] = String(error.options.retryAfterSeconds);
+    }
     return {
       status: error.status,
       headers,

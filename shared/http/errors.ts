@@ -1,3 +1,5 @@
+import { quoteForMessage } from './quote-for-message';
+
 /**
  * The app's few named errors. Each carries the HTTP status and the stable `code` callers see
  * (Azure REST API guidelines), a message safe to show, and the `cause` for logs.
@@ -19,6 +21,8 @@ export class AppError extends Error {
       details?: ErrorDetail[];
       /** Extra, error-specific data for the caller (the guidelines' `innererror`). */
       innerError?: Record<string, unknown>;
+      /** Sent as `Retry-After`: the request may succeed if repeated after this many seconds. */
+      retryAfterSeconds?: number;
       cause?: unknown;
     } = {},
   ) {
@@ -49,8 +53,10 @@ export class ForbiddenError extends AppError {
 }
 
 export class NotFoundError extends AppError {
-  constructor(what: string, id: string) {
-    super(404, 'NotFound', `${what} '${id}' was not found.`, { target: 'id' });
+  /** `id` is quoted only when given: pass it once it is known to be well-formed. */
+  constructor(what: string, id?: string) {
+    const named = id === undefined ? what : `${what} ${quoteForMessage(id)}`;
+    super(404, 'NotFound', `${named} was not found.`, { target: 'id' });
   }
 }
 
@@ -66,9 +72,29 @@ export class PayloadTooLargeError extends AppError {
   }
 }
 
+export class UnsupportedMediaTypeError extends AppError {
+  constructor(message: string) {
+    super(415, 'UnsupportedMediaType', message, { target: 'Content-Type' });
+  }
+}
+
 /** A service we depend on failed or could not be reached; the caller may try again. */
 export class DependencyError extends AppError {
   constructor(dependency: string, message: string, cause?: unknown) {
     super(502, 'DependencyFailed', message, { target: dependency, cause });
+  }
+}
+
+/**
+ * A service we depend on is unavailable for now, and nothing about the request is wrong: 503 with
+ * `Retry-After`, so callers retry the same request rather than change it.
+ */
+export class ServiceUnavailableError extends AppError {
+  constructor(
+    code: string,
+    message: string,
+    options: { target: string; retryAfterSeconds: number; cause?: unknown },
+  ) {
+    super(503, code, message, options);
   }
 }

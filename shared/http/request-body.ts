@@ -1,14 +1,41 @@
 import type { HttpRequest } from '@azure/functions';
 import type { z } from 'zod';
-import { PayloadTooLargeError, ValidationError, type ErrorDetail } from './errors';
+import {
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+  type ErrorDetail,
+} from './errors';
+import { refuseUnsafeKeysAndText } from './body-text';
+import { quoteForMessage, truncateTarget } from './quote-for-message';
 
 export const maxBodyBytes = 1024 * 1024;
 
+// `application/json` or any structured-syntax `+json` type (RFC 6839), parameters allowed.
+const jsonMediaType = /^(application\/json|[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+\+json)$/;
+
 /**
- * Reads a JSON body and parses it with a strict schema: over 1 MB is 413, malformed JSON is 400,
- * and each schema problem (unknown field, missing field, bad value) is a detail naming its field.
+ * 415 unless the body is declared JSON. Reading text sent as a form or plain text as JSON would
+ * let a browser form post (no CORS preflight for those types) reach the API as a JSON request.
+ */
+function requireJsonContentType(request: HttpRequest): void {
+  const declared = request.headers.get('content-type');
+  const mediaType = declared?.split(';')[0]?.trim().toLowerCase() ?? '';
+  if (jsonMediaType.test(mediaType)) return;
+  throw new UnsupportedMediaTypeError(
+    declared === null
+      ? 'The request body must be JSON, sent with Content-Type: application/json; no Content-Type was given.'
+      : `The request body must be JSON, sent with Content-Type: application/json, not ${quoteForMessage(declared)}.`,
+  );
+}
+
+/**
+ * Reads a JSON body and parses it with a strict schema: a body not declared JSON is 415, over 1 MB
+ * is 413, malformed JSON is 400, and each schema problem (unknown field, missing field, bad value)
+ * is a detail naming its field.
  */
 export async function readJsonBody<T>(request: HttpRequest, schema: z.ZodType<T>): Promise<T> {
+  requireJsonContentType(request);
   const declared = Number(request.headers.get('content-length') ?? 0);
   if (declared > maxBodyBytes) throw new PayloadTooLargeError(maxBodyBytes);
   const bytes = Buffer.from(await request.arrayBuffer());
@@ -19,54 +46,8 @@ export async function readJsonBody<T>(request: HttpRequest, schema: z.ZodType<T>
   } catch (error) {
     throw new ValidationError('The request body is not valid JSON.', { cause: error });
   }
-  refuseIllFormedText(value);
+  refuseUnsafeKeysAndText(value);
   return parseInput(value, schema, 'The request body is not valid.');
-}
-
-// Half of a UTF-16 surrogate pair on its own (JSON lets `"\ud800"` through) is no character:
-// encodeURIComponent throws on it, and storage keys, URLs and Iterable cannot carry it.
-const loneSurrogate = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
-interface Visit {
-  value: unknown;
-  key?: string;
-  parent?: Visit;
-}
-
-function pathOf(visit: Visit): string {
-  const keys: string[] = [];
-  for (let at: Visit | undefined = visit; at?.key !== undefined; at = at.parent) keys.push(at.key);
-  return keys.reverse().join('.') || '(body)';
-}
-
-/**
- * 400 for a field name or string value that is not well-formed Unicode, naming where it is. The
- * walk keeps its own stack, so a body nested 100,000 deep cannot overflow the call stack.
- */
-function refuseIllFormedText(body: unknown): void {
-  const pending: Visit[] = [{ value: body }];
-  for (let visit = pending.pop(); visit; visit = pending.pop()) {
-    const { value } = visit;
-    let target: string | undefined;
-    if (typeof value === 'string') {
-      if (loneSurrogate.test(value)) target = pathOf(visit);
-    } else if (value !== null && typeof value === 'object') {
-      for (const [key, item] of Object.entries(value)) {
-        if (loneSurrogate.test(key)) {
-          target = pathOf(visit);
-          break;
-        }
-        pending.push({ value: item, key, parent: visit });
-      }
-    }
-    if (target !== undefined) {
-      const message = `'${target}' holds text that is not well-formed Unicode (a lone surrogate).`;
-      throw new ValidationError(message, {
-        target,
-        details: [{ code: 'InvalidField', target, message }],
-      });
-    }
-  }
 }
 
 /** Parses any input (body, query, route) with a schema, naming each problem by its field. */
@@ -77,19 +58,24 @@ export function parseInput<T>(value: unknown, schema: z.ZodType<T>, message: str
   const details = result.error.issues.flatMap((issue): ErrorDetail[] => {
     const path = issue.path.map(String);
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({
-        code: 'UnknownField',
-        target: [...path, key].join('.'),
-        message: `'${[...path, key].join('.')}' is not a known field.`,
-      }));
+      return issue.keys.map((key) => {
+        // The field name is the caller's own: quoted as a value, never trusted as text.
+        const target = [...path, key].join('.');
+        return {
+          code: 'UnknownField',
+          target: truncateTarget(target),
+          message: `${quoteForMessage(target)} is not a known field.`,
+        };
+      });
     }
     const target = path.join('.') || '(body)';
     const missing = issue.code === 'invalid_type' && issue.input === undefined;
+    const quoted = quoteForMessage(target);
     return [
       {
         code: missing ? 'MissingField' : 'InvalidField',
-        target,
-        message: missing ? `'${target}' is required.` : `'${target}': ${issue.message}`,
+        target: truncateTarget(target),
+        message: missing ? `${quoted} is required.` : `${quoted}: ${issue.message}`,
       },
     ];
   });

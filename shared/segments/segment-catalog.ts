@@ -2,6 +2,7 @@ import type { ContainerClient } from '@azure/storage-blob';
 import { isRestError } from '@azure/storage-blob';
 import { z } from 'zod';
 import { ConflictError, DependencyError, NotFoundError } from '../http/errors';
+import { quoteForMessage } from '../http/quote-for-message';
 import { SegmentProblemSchema, csvHeaderColumns, jsonLinesColumns } from './segment-columns';
 import {
   SegmentNameSchema,
@@ -87,10 +88,13 @@ export class SegmentCatalog {
     const { blobName, etag, problem } = found;
     if (problem || blobName === undefined || etag === undefined) {
       const reason = problem ?? { code: 'UnreadableHeader', message: 'No snapshot to read.' };
-      throw new ConflictError(`Segment '${name}' cannot be exported: ${reason.message}`, {
-        target: 'name',
-        details: [{ ...reason, target: name }],
-      });
+      throw new ConflictError(
+        `Segment ${quoteForMessage(name)} cannot be exported: ${reason.message}`,
+        {
+          target: 'name',
+          details: [{ ...reason, target: name }],
+        },
+      );
     }
     return { ...found, blobName, etag };
   }
@@ -132,7 +136,9 @@ export class SegmentCatalog {
     const base = { name: newest.name, format: newest.format, compressed: newest.compressed };
     if (candidates.length > 1) {
       // Guessing could export a stale file into a mirrored list and unsubscribe real members.
-      const files = candidates.map((candidate) => candidate.blobName.split('/').pop()).join(', ');
+      const files = candidates
+        .map((candidate) => quoteForMessage(candidate.blobName.split('/').pop() ?? ''))
+        .join(', ');
       return {
         ...base,
         columns: [],

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ForbiddenError } from '../http/errors';
+import { reservedKeys } from '../http/body-text';
 import { parseInput } from '../http/request-body';
 
 export const maxSegmentNameLength = 200;
@@ -30,6 +31,10 @@ export const SegmentNameSchema = z
     message: 'A segment name cannot contain control characters.',
   })
   .refine((name) => name.trim() !== '', { message: 'A segment name cannot be blank.' })
+  // The export keeps per-segment records keyed by name; these would find Object's own members.
+  .refine((name) => !reservedKeys.has(name), {
+    message: 'A segment name cannot be __proto__, constructor or prototype.',
+  })
   .meta({ id: 'SegmentName', description: 'The snapshot blob name without its extensions' });
 
 const RouteSchema = z.object({ name: SegmentNameSchema });

@@ -134,6 +134,7 @@ describe('connections API', () => {
       const malformed = await call('POST', 'connections', {
         as: admin,
         rawBody: '{"displayName":',
+        headers: { 'content-type': 'application/json' },
       });
       expect(malformed.status).toBe(400);
       expect(malformed.json()).toMatchObject({
@@ -315,7 +316,7 @@ describe('connections API', () => {
         error: { code: 'Conflict', details: [{ code: 'InUse', target: 'export-1' }] },
       });
       expect((response.json().error as { message: string }).message).toContain(
-        "'Weekly newsletter'",
+        '"Weekly newsletter"',
       );
       expect((await call('GET', `connections/${id}`, { as: admin })).status).toBe(200);
       await exportsTable.deleteEntity('11111111-1111-4111-8111-111111111111', 'export-1');

@@ -138,7 +138,7 @@ describe('exports and runs API', () => {
         'SegmentNotFound',
         'segments[1]',
       );
-      expect(body.error.message).toContain("'Gone'");
+      expect(body.error.message).toContain('"Gone"');
     });
 
     it('names the segment and column when the e-mail field is missing', async () => {
@@ -147,7 +147,7 @@ describe('exports and runs API', () => {
         'ColumnNotFound',
         'emailField',
       );
-      expect(body.error.message).toBe("Segment 'No email' has no column 'email'.");
+      expect(body.error.message).toBe('Segment "No email" has no column "email".');
     });
 
     it('names the segment and column of a mapped field that is missing', async () => {
@@ -156,7 +156,7 @@ describe('exports and runs API', () => {
         'ColumnNotFound',
         'dataFields.tier',
       );
-      expect(body.error.message).toBe("Segment 'Newsletter subscribers' has no column 'tier'.");
+      expect(body.error.message).toBe('Segment "Newsletter subscribers" has no column "tier".');
     });
 
     it.each([

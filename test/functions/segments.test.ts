@@ -107,7 +107,11 @@ describe('segments API', () => {
         const response = await stack.call('GET', `segments/${name}`, { as: viewer });
         expect(response.status).toBe(404);
         expect(response.json()).toEqual({
-          error: { code: 'NotFound', message: `Segment '${name}' was not found.`, target: 'id' },
+          error: {
+            code: 'NotFound',
+            message: `Segment ${JSON.stringify(name)} was not found.`,
+            target: 'id',
+          },
         });
       }
     });

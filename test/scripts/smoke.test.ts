@@ -150,7 +150,7 @@ describe('npm run smoke against the local app', () => {
     );
     expect(result.code).toBe(1);
     expect(result.lines.slice(2)).toEqual([
-      "✗ segment: 'No such segment' not found: GET /api/segments/No%20such%20segment answered 404 NotFound: Segment 'No such segment' was not found.",
+      '✗ segment: \'No such segment\' not found: GET /api/segments/No%20such%20segment answered 404 NotFound: Segment "No such segment" was not found.',
       `smoke: FAILED, 1 of 3 checks against ${stack.url}`,
     ]);
     expect(await exportNames()).toEqual(names);

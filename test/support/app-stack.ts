@@ -22,7 +22,14 @@ export interface AppStack {
   call(
     method: string,
     route: string,
-    options?: { as?: TokenRequest; token?: string; body?: unknown; rawBody?: string },
+    options?: {
+      as?: TokenRequest;
+      token?: string;
+      body?: unknown;
+      rawBody?: string;
+      /** Sent as given, after (so overriding) the token and JSON content type. */
+      headers?: Record<string, string>;
+    },
   ): Promise<{
     status: number;
     headers: Headers;
@@ -85,6 +92,7 @@ export async function startAppStack(
         headers['content-type'] = 'application/json';
         body = JSON.stringify(callOptions.body);
       }
+      Object.assign(headers, callOptions.headers);
       const response = await fetch(`${host.url}/api/${route}`, { method, headers, body });
       const text = await response.text();
       return {

@@ -244,7 +244,7 @@ describe('SegmentCatalog', () => {
       await put('Twice.jsonl', '{"email":"a@x.io"}\n', own);
       const problem = {
         code: 'AmbiguousSnapshot',
-        message: expect.stringContaining('Twice.csv, Twice.jsonl') as unknown,
+        message: expect.stringContaining('"Twice.csv", "Twice.jsonl"') as unknown,
       };
       expect(await catalog.list(own)).toEqual([
         expect.objectContaining({ name: 'Twice', columns: [], problem }),
