@@ -1,7 +1,13 @@
-import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
+import { errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import { z } from 'zod';
 import type { Settings } from '../settings';
-import { DependencyError, ForbiddenError, UnauthorizedError } from './errors';
+import { ForbiddenError, ServiceUnavailableError, UnauthorizedError } from './errors';
+import {
+  createIssuerKeys,
+  defaultIssuerKeyTiming,
+  IssuerUnreachableError,
+  type IssuerKeyTiming,
+} from './issuer-keys';
 
 export const roles = ['Admin', 'Contributor', 'Viewer'] as const;
 export type Role = (typeof roles)[number];
@@ -47,11 +53,15 @@ export type TokenVerifier = (authorization: string | null) => Promise<Principal>
 
 /**
  * Verifies `Authorization: Bearer <JWT>` against the issuer's JWKS (signature, expiry with small
- * clock skew, audience, issuer) and returns the principal. Any failure is a 401 whose message says
- * what was wrong with the token, never what the token holds.
+ * clock skew, audience, issuer) and returns the principal. A bad token is a 401 whose message says
+ * what was wrong with it, never what it holds; a token that cannot be checked because the issuer's
+ * keys cannot be had is a 503 with Retry-After, so the caller keeps its token and tries again.
  */
-export function createTokenVerifier(auth: NonNullable<Settings['auth']>): TokenVerifier {
-  const keys = createRemoteJWKSet(new URL(auth.jwksUrl), { cooldownDuration: 30_000 });
+export function createTokenVerifier(
+  auth: NonNullable<Settings['auth']>,
+  keyTiming: IssuerKeyTiming = defaultIssuerKeyTiming,
+): TokenVerifier {
+  const keys = createIssuerKeys(auth.jwksUrl, keyTiming);
   return async (authorization) => {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization?.trim() ?? '');
     if (!match?.[1])
@@ -65,12 +75,12 @@ export function createTokenVerifier(auth: NonNullable<Settings['auth']>): TokenV
         requiredClaims: ['exp'],
       }));
     } catch (error) {
-      // When the issuer's keys cannot be fetched the token is not bad; the caller may retry.
-      if (error instanceof joseErrors.JWKSTimeout || error instanceof TypeError) {
-        throw new DependencyError(
-          'identity',
-          'The token issuer could not be reached to check the token.',
-          error,
+      // When the issuer's keys cannot be had the token is not bad; the caller may retry.
+      if (error instanceof IssuerUnreachableError) {
+        throw new ServiceUnavailableError(
+          'TokenIssuerUnavailable',
+          'The token issuer could not be reached to check the token; try again shortly.',
+          { target: 'tokenIssuer', retryAfterSeconds: error.retryAfterSeconds, cause: error },
         );
       }
       throw new UnauthorizedError(describeTokenError(error), error);
@@ -101,11 +111,7 @@ function describeTokenError(error: unknown): string {
   ) {
     return 'The token signature is not valid.';
   }
-  if (error instanceof joseErrors.JWKSTimeout || error instanceof joseErrors.JOSEError) {
-    return error instanceof joseErrors.JWKSTimeout
-      ? 'The token could not be verified now.'
-      : 'The token is not valid.';
-  }
+  if (error instanceof joseErrors.JOSEError) return 'The token is not valid.';
   return 'The token could not be verified.';
 }
 

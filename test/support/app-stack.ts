@@ -49,6 +49,8 @@ export async function startAppStack(
     env?: Record<string, string>;
     /** Puts something (a fault proxy) between the app and the Key Vault stand-in. */
     keyVaultUrlFor?: (standInUrl: string) => Promise<string>;
+    /** Puts something (a failing key set endpoint) between the app and the token issuer's keys. */
+    jwksUrlFor?: (issuerJwksUrl: string) => Promise<string>;
   } = {},
 ): Promise<AppStack> {
   // Each stack gets its own Azurite: the app's queue triggers would otherwise take work that
@@ -65,6 +67,9 @@ export async function startAppStack(
   const env = {
     AzureWebJobsStorage: storage,
     ...issuer.settings,
+    ...(options.jwksUrlFor
+      ? { AUTH_JWKS_URL: await options.jwksUrlFor(issuer.settings.AUTH_JWKS_URL) }
+      : {}),
     KEY_VAULT_URL: options.keyVaultUrlFor ? await options.keyVaultUrlFor(vault.url) : vault.url,
     ITERABLE_BASE_URL: iterable.url,
     // February 31st never comes: the refresh timer runs only when a test fires it (admin API).
