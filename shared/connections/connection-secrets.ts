@@ -48,7 +48,10 @@ export class ConnectionSecrets {
     return secret.value;
   }
 
-  /** Makes a version unusable: used when the record that would point at it was not written. */
+  /**
+   * Makes a version unreadable (Key Vault answers 403 for a disabled version): the version a
+   * rotation replaced, or a new one whose record was not written.
+   */
   async disable(name: string, version: string): Promise<void> {
     this.#cache.delete(`${name}/${version}`);
     await this.client.updateSecretProperties(name, version, { enabled: false });

@@ -3,6 +3,7 @@ import type { AuditTrail } from '../audit/audit-trail';
 import { ConflictError, DependencyError, NotFoundError } from '../http/errors';
 import type { Principal } from '../http/auth';
 import { quoteForMessage } from '../http/quote-for-message';
+import { statusCodeOf } from '../clients/azure-errors';
 import type { ExportReference } from '../exports/export-references';
 import {
   keyHint,
@@ -33,7 +34,8 @@ export interface ConnectionServiceDeps {
  * the exact secret version. Writes are ordered so that one failing service never leaves a
  * connection without its key or a live key without its connection:
  * - create: secret, then the row (a failed row write deletes the secret);
- * - rotate: new secret version, then the row (a failed row write disables that version);
+ * - rotate: new secret version, then the row (a failed row write disables that version), then
+ *   the previous version is disabled, so the replaced key can no longer be read;
  * - delete: the row, then the secret (a failed secret delete puts the row back).
  */
 export class ConnectionService {
@@ -144,6 +146,7 @@ export class ConnectionService {
       }
       throw error;
     }
+    if (next.secretVersion !== previous.secretVersion) await this.#retire(previous);
     await this.#audit(principal, 'connection.update', id, describeChanges(previous, next));
     return toConnection(next);
   }
@@ -186,12 +189,22 @@ export class ConnectionService {
     return record !== undefined && mayUse(principal, record);
   }
 
-  /** The key of a connection, for the export pipeline. */
+  /**
+   * The key of a connection, for the export pipeline. A rotation that lands between reading the
+   * row and reading its version has disabled that version (403): the row, read again, names the
+   * new one, so the run goes on with the new key instead of failing.
+   */
   async apiKey(tenantId: string, id: string): Promise<{ connection: Connection; apiKey: string }> {
-    const record = await this.deps.store.get(tenantId, id);
-    if (!record) throw new NotFoundError('Connection', id);
-    const apiKey = await this.deps.secrets.read(record.secretName, record.secretVersion);
-    return { connection: toConnection(record), apiKey };
+    for (let attempt = 1; ; attempt++) {
+      const record = await this.deps.store.get(tenantId, id);
+      if (!record) throw new NotFoundError('Connection', id);
+      try {
+        const apiKey = await this.deps.secrets.read(record.secretName, record.secretVersion);
+        return { connection: toConnection(record), apiKey };
+      } catch (error) {
+        if (attempt >= 2 || statusCodeOf(error) !== 403) throw error;
+      }
+    }
   }
 
   async #find(principal: Principal, id: string): Promise<ConnectionRecord> {
@@ -199,6 +212,23 @@ export class ConnectionService {
     // Hidden and missing look the same, so ids of other people's connections reveal nothing.
     if (!record || !mayUse(principal, record)) throw new NotFoundError('Connection', id);
     return record;
+  }
+
+  /**
+   * Disables the version a rotation replaced. The rotation itself has succeeded by now, so a
+   * failure here is logged for an operator rather than answered: the old version stays readable
+   * until someone disables it, and nothing in the app reads it any more.
+   */
+  async #retire(previous: ConnectionRecord): Promise<void> {
+    await this.deps.secrets
+      .disable(previous.secretName, previous.secretVersion)
+      .catch((error: unknown) =>
+        this.deps.log.error('Could not disable the secret version a rotation replaced', {
+          secretName: previous.secretName,
+          secretVersion: previous.secretVersion,
+          error: String(error),
+        }),
+      );
   }
 
   async #keyVault<T>(action: () => Promise<T>): Promise<T> {

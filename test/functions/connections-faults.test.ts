@@ -126,6 +126,26 @@ describe('connections under faults', () => {
     expect(secret?.versions.filter((version) => version.enabled)).toHaveLength(1);
   });
 
+  it('completes a rotation when Key Vault cannot disable the previous version, leaving it enabled', async () => {
+    const tenant = nextTenant();
+    const created = await stack.call('POST', 'connections', {
+      as: tenant,
+      body: { displayName: 'R', apiKey: key, consent: { accepted: true } },
+    });
+    const { id } = created.json() as { id: string };
+    vaultProxy.fail({ method: 'PATCH', pathIncludes: '/secrets/', ...vaultFailure });
+    const response = await stack.call('PATCH', `connections/${id}`, {
+      as: tenant,
+      body: { apiKey: rotated },
+    });
+    vaultProxy.clear();
+    expect(response.status).toBe(200);
+    expect(response.json().keyHint).toBe(`…${rotated.slice(-4)}`);
+    const [secret] = await liveSecrets(tenant.tid);
+    expect(secret?.versions).toEqual([{ enabled: true }, { enabled: true }]);
+    await stack.host.waitForOutput(/Could not disable the secret version a rotation replaced/);
+  });
+
   it('keeps the connection and its key when Key Vault cannot delete the key', async () => {
     const tenant = nextTenant();
     const { id } = (

@@ -237,7 +237,7 @@ describe('connections API', () => {
       expect((await create({ displayName: 'Renamed' })).status).toBe(409);
     });
 
-    it('rotates the key: checks it with Iterable and stores a new secret version', async () => {
+    it('rotates the key: checks it with Iterable, stores a new secret version and disables the previous one', async () => {
       const { id } = (await create()).json() as { id: string };
       const rejected = await call('PATCH', `connections/${id}`, {
         as: admin,
@@ -252,11 +252,22 @@ describe('connections API', () => {
       expect(rotated.json().keyHint).toBe(`…${rotatedKey.slice(-4)}`);
       const secrets = createSecretClient(stack.vault.url);
       const name = connectionSecretName('11111111-1111-4111-8111-111111111111', id);
-      const versions: string[] = [];
+      const versions: { version?: string; enabled?: boolean; createdOn?: Date }[] = [];
       for await (const version of secrets.listPropertiesOfSecretVersions(name))
-        versions.push(version.version ?? '');
+        versions.push(version);
       expect(versions).toHaveLength(2);
       expect((await secrets.getSecret(name)).value).toBe(rotatedKey);
+      const [previous] = versions.filter((version) => !version.enabled);
+      const [current] = versions.filter((version) => version.enabled);
+      expect(current?.version).toBeDefined();
+      expect((await secrets.getSecret(name, { version: current!.version! })).value).toBe(
+        rotatedKey,
+      );
+      // Key Vault answers 403 for a disabled version's value, not the value.
+      await expect(secrets.getSecret(name, { version: previous!.version! })).rejects.toMatchObject({
+        statusCode: 403,
+        code: 'Forbidden',
+      });
     });
 
     it('sets and clears a request-rate cap for the connection', async () => {
