@@ -47,6 +47,7 @@ export function createPipelineDeps(
     batchQueue,
     runQueue,
     guard: clients.settings.massRemovalGuard,
+    snapshotLimits: clients.settings.snapshotLimits,
     held: new HeldBatches(work, batchQueue),
     // Sized by the heap this process may grow to (the instance's cap in Azure).
     planningBudget: PlanningBudget.forHeap(getHeapStatistics().heap_size_limit, {

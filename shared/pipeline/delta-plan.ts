@@ -40,7 +40,24 @@ export async function planDelta(
   subscribe: (member: Member, change: SubscribeChange) => Promise<void> | void,
 ): Promise<{ counts: DeltaCounts; removed: string[]; next: ExportedState }> {
   const counts: DeltaCounts = { total: 0, added: 0, updated: 0, unchanged: 0, removed: 0 };
-  const state = previous;
+  await markMembers(members, previous, options, subscribe, counts);
+  const removed = takeLeavers(previous, options);
+  counts.removed = removed.length;
+  return { counts, removed, next: previous };
+}
+
+/**
+ * The first half of a plan: marks each member of the stream as seen in `state` (adding new ones)
+ * and sends what changed, adding to `counts`. A plan may read part of a segment this way, carry
+ * the marked state elsewhere (spilled to partitions) and go on there: marks survive as numbers.
+ */
+export async function markMembers(
+  members: AsyncIterable<Member[]>,
+  state: ExportedState,
+  options: DeltaOptions,
+  subscribe: (member: Member, change: SubscribeChange) => Promise<void> | void,
+  counts: DeltaCounts,
+): Promise<void> {
   for await (const chunk of members) {
     for (const member of chunk) {
       const slot = state.slotOf(member.email);
@@ -71,6 +88,13 @@ export async function planDelta(
       if (waiting) await waiting;
     }
   }
+}
+
+/**
+ * The second half of a plan, once every member was marked: unmarks the members seen, so `state`
+ * becomes the next state, and takes out and returns those who left (mirror mode only).
+ */
+export function takeLeavers(state: ExportedState, options: DeltaOptions): string[] {
   const removed: string[] = [];
   for (const [email, slot] of state.slots()) {
     const value = state.hashAt(slot);
@@ -82,6 +106,5 @@ export async function planDelta(
     }
     // addOnly keeps leavers in Iterable, so the record keeps them too.
   }
-  counts.removed = removed.length;
-  return { counts, removed, next: state };
+  return removed;
 }

@@ -10,6 +10,7 @@ import type { ExportedStateStore } from './exported-state';
 import type { HeldBatches } from './held-batches';
 import type { PlanningBudget } from './planning-budget';
 import type { RunProgress } from './run-progress';
+import type { SnapshotLimits } from './snapshot-limits';
 
 /** What the Iterable client offers the pipeline. */
 export interface IterablePipelineApi extends IterableListApi {
@@ -50,6 +51,8 @@ export interface PipelineDeps {
   held: HeldBatches;
   /** Members this process plans in memory at once, shared by every run it plans. */
   planningBudget: PlanningBudget;
+  /** How large a snapshot a run reads before it fails (see Settings.snapshotLimits). */
+  snapshotLimits: SnapshotLimits;
   iterable(
     connection: { id: string; region: 'us' | 'eu'; requestsPerSecond?: number },
     apiKey: string,

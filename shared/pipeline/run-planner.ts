@@ -13,6 +13,8 @@ import { tryFinalizeRun } from './run-finalizer';
 import { segmentMembers } from './segment-members';
 import { RejectionLog } from './run-rejections';
 import { readSnapshotRows, SnapshotUnreadableError } from './snapshot-rows';
+import { SnapshotTooLargeError } from './snapshot-limits';
+import type { PlanningLease } from './planning-budget';
 import { membersPlannedAtOnce, planningPartitions, planSegment } from './segment-plan';
 import { recordRunFinished, recordSnapshotRejections } from '../telemetry';
 import { checkRemovals, removalsPossible, type SegmentRemovals } from './removal-guard';
@@ -193,12 +195,17 @@ async function plan(deps: PipelineDeps, message: RunMessage, run: StoredRun): Pr
       membersPlannedAtOnce(previousMembers.get(snapshot.name) ?? 0, snapshot),
     ),
   );
-  const release = await deps.planningBudget.take(atOnce);
-  if (!release) throw new PlannerBusy(atOnce);
+  // What the plan is expected to hold at first; it holds more as it reads more rows.
+  const lease = deps.planningBudget.lease();
   try {
-    await planSegments(deps, message, run, exportRecord, snapshots, { pointer, previousMembers });
+    if (!(await lease.hold(atOnce))) throw new PlannerBusy(atOnce);
+    await planSegments(deps, message, run, exportRecord, snapshots, {
+      pointer,
+      previousMembers,
+      lease,
+    });
   } finally {
-    release();
+    lease.release();
   }
 }
 
@@ -216,10 +223,14 @@ async function planSegments(
   run: StoredRun,
   exportRecord: ExportRecord,
   snapshots: SegmentSnapshot[],
-  known: { pointer: StatePointer | undefined; previousMembers: Map<string, number> },
+  known: {
+    pointer: StatePointer | undefined;
+    previousMembers: Map<string, number>;
+    lease: PlanningLease;
+  },
 ): Promise<void> {
   const { tenantId, exportId, runId } = message;
-  const { pointer, previousMembers } = known;
+  const { pointer, previousMembers, lease } = known;
   const { connection, apiKey } = await deps.connections.apiKey(tenantId, exportRecord.connectionId);
   const iterable = deps.iterable(connection, apiKey);
   const existing = await iterable.getLists();
@@ -261,6 +272,7 @@ async function planSegments(
         download.readableStreamBody as Readable,
         snapshot.format,
         snapshot.compressed,
+        deps.snapshotLimits,
       );
       const members = pacedBy(
         segmentMembers(rows, exportRecord, (rejection) => rejections.add(rejection)),
@@ -283,11 +295,17 @@ async function planSegments(
           return writer.unsubscribe(target, emails);
         },
         next,
+        // A plan that cannot have the memory its rows need goes back on the queue.
+        hold: async (members) => {
+          if (!(await lease.hold(members))) throw new PlannerBusy(members);
+        },
       }).catch((error: unknown) => {
         next?.abort();
         // Several segments may be planned: the message says which snapshot it is about.
         if (error instanceof SnapshotUnreadableError)
           throw new SnapshotUnreadableError(`Segment '${snapshot.name}': ${error.message}`);
+        if (error instanceof SnapshotTooLargeError)
+          throw new SnapshotTooLargeError(`Segment '${snapshot.name}': ${error.message}`);
         // A damaged gzip stream ends the run with a clear error before anything is removed.
         if (
           typeof (error as { code?: unknown }).code === 'string' &&
@@ -300,7 +318,8 @@ async function planSegments(
         throw error;
       });
       await next?.close();
-      if (partitions > 1) deps.log.info('Segment planned in partitions', { partitions });
+      if (planned.parts > 1)
+        deps.log.info('Segment planned in partitions', { parts: planned.parts });
       removals.push({ name: snapshot.name, listSize: planned.previousSize, removing });
       for (const key of Object.keys(totals) as (keyof typeof totals)[])
         totals[key] += planned.counts[key];

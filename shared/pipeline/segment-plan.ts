@@ -1,13 +1,15 @@
-import { planDelta, type DeltaCounts, type DeltaOptions, type SubscribeChange } from './delta-plan';
 import {
-  addStateLine,
-  parseStateLine,
-  type ExportedState,
-  type StateWriter,
-} from './exported-state';
+  markMembers,
+  takeLeavers,
+  type DeltaCounts,
+  type DeltaOptions,
+  type SubscribeChange,
+} from './delta-plan';
+import { parseStateLine, type ExportedState, type StateWriter } from './exported-state';
 import type { Member } from './segment-members';
 import { partitionOf, SpillFiles } from './spill-files';
 import { StateTable } from './state-table';
+import { planPartitionGroup, spilledPartitionGroups } from './spilled-plan';
 
 /**
  * At most this many members are planned in memory at once (about 100 MB of state): a larger
@@ -19,8 +21,19 @@ export const maxMembersPlannedAtOnce = 1_250_000;
 const minRowBytes = { plain: 64, gzip: 16 };
 
 /**
- * How many partitions a segment is planned in: one while the larger of the last state's member
- * count and the snapshot's estimated rows fits in memory, more above that (at most 64).
+ * A spilled plan spreads members over this many partitions whatever the segment's size, then
+ * plans them in groups that fit in memory by the lines each partition was given: 20M rows (the
+ * most a snapshot may have) make partitions of about 300,000.
+ */
+const spillPartitions = 64;
+
+/** A plan asks for budget in steps of this many members (about 20 MB), not row by row. */
+const budgetStep = 100_000;
+
+/**
+ * How many partitions a segment is expected to need: one while the larger of the last state's
+ * member count and the snapshot's estimated rows fits in memory (the plan starts in memory), more
+ * above that (at most 64; the plan spills from the start).
  */
 export function planningPartitions(
   previousMembers: number,
@@ -54,6 +67,7 @@ export interface SegmentPlanInput {
   members: AsyncIterable<Member[]>;
   /** The blob of the segment's confirmed state; none when the list starts empty. */
   previousBlob: string | undefined;
+  /** Above 1, the plan spills to partitions from the start (see planningPartitions). */
   partitions: number;
   options: DeltaOptions;
   state: {
@@ -64,78 +78,162 @@ export interface SegmentPlanInput {
   unsubscribe: (emails: string[]) => Promise<void>;
   /** Receives the state the run reaches; none for a dry run. */
   next: StateWriter | undefined;
+  /**
+   * Takes (or gives back) the planning budget for the members the plan holds in memory, waiting
+   * for it if need be; throws when it cannot be had. None: memory is not shared out.
+   */
+  hold?: (members: number) => Promise<void>;
+  /** Members planned in memory at most; a plan that reads more spills to partitions. */
+  inMemoryLimit?: number;
 }
 
 export interface SegmentPlan {
   counts: DeltaCounts;
   /** Members of the confirmed state before this run: the list's size, for the guard. */
   previousSize: number;
+  /** How many parts the segment was planned in: 1 when in memory. */
+  parts: number;
+}
+
+/** What a plan that outgrew memory carries to its spilled part: the table is let go there. */
+interface Carried {
+  /** Set when the plan read part of the segment in memory; else the state blob is spilled. */
+  table: StateTable | undefined;
+  counts: DeltaCounts;
+  previousSize: number | undefined;
+  rest: AsyncIterable<Member[]>;
 }
 
 /**
- * Plans one segment against its confirmed state: in memory when it fits, else in partitions. A
- * partitioned plan first spills the members (as JSON lines, in snapshot order) and the confirmed
- * state to local files by partition, then plans each partition as a segment of its own: an address
- * is always in the same partition, so the first row of an address still wins, and leavers are
- * found per partition.
+ * Plans one segment against its confirmed state: in memory while it fits, else in partitions. A
+ * plan starts in memory unless its last state or snapshot is known to be large, holding budget for
+ * the members it has read; one that reads more than fits in memory spills what it has (its state
+ * table, marks included) and the rest of the segment to local files by partition, then plans the
+ * partitions a group at a time: an address is always in the same partition, so the first row of
+ * an address still wins, and leavers are found per partition.
  */
 export async function planSegment(input: SegmentPlanInput): Promise<SegmentPlan> {
-  if (input.partitions === 1) {
-    const previous = input.previousBlob
-      ? await input.state.loadBlob(input.previousBlob)
-      : new StateTable();
-    const previousSize = previous.size; // the plan takes the map over
-    const planned = await planDelta(input.members, previous, input.options, input.subscribe);
-    if (planned.removed.length) await input.unsubscribe(planned.removed);
-    await input.next?.add(planned.next);
-    return { counts: planned.counts, previousSize };
+  const limit = input.inMemoryLimit ?? maxMembersPlannedAtOnce;
+  const hold = stepped(input.hold, limit);
+  const counts: DeltaCounts = { total: 0, added: 0, updated: 0, unchanged: 0, removed: 0 };
+  if (input.partitions > 1) {
+    return planSpilled(input, limit, hold, {
+      table: undefined,
+      counts,
+      previousSize: undefined,
+      rest: input.members,
+    });
   }
-  const members = await SpillFiles.create(input.partitions);
-  const previous = await SpillFiles.create(input.partitions);
-  try {
-    await spillMembers(input.members, members);
-    const previousSize = input.previousBlob
-      ? await spillState(input.state.lines(input.previousBlob), previous)
-      : 0;
-    await previous.finish();
-    const counts: DeltaCounts = { total: 0, added: 0, updated: 0, unchanged: 0, removed: 0 };
-    for (let partition = 0; partition < input.partitions; partition++) {
-      const planned = await planPartition(
-        input,
-        previous.lines(partition),
-        members.lines(partition),
-      );
-      for (const key of Object.keys(counts) as (keyof DeltaCounts)[]) counts[key] += planned[key];
+  const inMemory = await planInMemory(input, limit, hold, counts);
+  if ('parts' in inMemory) return inMemory;
+  return planSpilled(input, limit, hold, inMemory);
+}
+
+/** Asks for budget only when the plan outgrows what it holds, a step ahead. */
+function stepped(
+  hold: SegmentPlanInput['hold'],
+  limit: number,
+): (members: number) => Promise<void> {
+  let held = 0;
+  return async (members) => {
+    if (!hold) return;
+    const grow = members > held;
+    const shrink = members < held - budgetStep || (members === 0 && held > 0);
+    if (!grow && !shrink) return;
+    held = grow ? Math.max(members, Math.min(limit, members + budgetStep)) : members;
+    await hold(held);
+  };
+}
+
+async function planInMemory(
+  input: SegmentPlanInput,
+  limit: number,
+  hold: (members: number) => Promise<void>,
+  counts: DeltaCounts,
+): Promise<SegmentPlan | Carried> {
+  const table = input.previousBlob
+    ? await input.state.loadBlob(input.previousBlob)
+    : new StateTable();
+  const previousSize = table.size; // the plan takes the map over
+  await hold(previousSize);
+  const reader = input.members[Symbol.asyncIterator]();
+  let overflow: Member[] | undefined;
+  // Budget is held for a chunk before its members enter the table; a chunk that would take the
+  // table past the limit is where the plan spills instead.
+  async function* fitting(): AsyncGenerator<Member[]> {
+    let held = previousSize;
+    for (let next = await reader.next(); !next.done; next = await reader.next()) {
+      held += next.value.length;
+      if (held > limit) {
+        overflow = next.value;
+        return;
+      }
+      await hold(held);
+      yield next.value;
     }
-    return { counts, previousSize };
+  }
+  try {
+    await markMembers(fitting(), table, input.options, input.subscribe, counts);
+  } catch (error) {
+    await reader.return?.();
+    throw error;
+  }
+  if (overflow) return { table, counts, previousSize, rest: restOf(overflow, reader) };
+  const removed = takeLeavers(table, input.options);
+  counts.removed = removed.length;
+  if (removed.length) await input.unsubscribe(removed);
+  await input.next?.add(table);
+  return { counts, previousSize, parts: 1 };
+}
+
+async function* restOf(first: Member[], reader: AsyncIterator<Member[]>): AsyncGenerator<Member[]> {
+  try {
+    yield first;
+    for (let next = await reader.next(); !next.done; next = await reader.next()) yield next.value;
   } finally {
-    await Promise.all([members.remove(), previous.remove()]);
+    await reader.return?.(); // a plan that stops early stops reading the snapshot
   }
 }
 
 /**
- * Plans one partition and returns its counts only. Its state map lives in this call alone: a
- * suspended loop in the caller would keep the last partition's map alive while the next one
- * fills, doubling the memory a partition costs.
+ * Spills the state (the table a plan read into memory, marks included, or the confirmed state's
+ * blob) and the rest of the members to partition files, then plans groups of partitions that fit.
  */
-async function planPartition(
+async function planSpilled(
   input: SegmentPlanInput,
-  previousLines: AsyncIterable<string[]>,
-  memberLines: AsyncIterable<string[]>,
-): Promise<DeltaCounts> {
-  const state = new StateTable();
-  for await (const lines of previousLines) {
-    for (const line of lines) addStateLine(state, line);
+  limit: number,
+  hold: (members: number) => Promise<void>,
+  carried: Carried,
+): Promise<SegmentPlan> {
+  const members = await SpillFiles.create(spillPartitions);
+  const state = await SpillFiles.create(spillPartitions);
+  try {
+    let previousSize = carried.previousSize ?? 0;
+    if (carried.table) {
+      await spillTable(carried.table, state);
+      carried.table = undefined; // the only reference: its memory goes back with the budget
+    } else if (input.previousBlob) {
+      previousSize = await spillState(input.state.lines(input.previousBlob), state);
+    }
+    await hold(0);
+    await spillMembers(carried.rest, members);
+    await state.finish();
+    const groups = spilledPartitionGroups(members, state, limit);
+    for (const group of groups) {
+      await hold(group.lines);
+      const removed = await planPartitionGroup(
+        input,
+        group.partitions,
+        state,
+        members,
+        carried.counts,
+      );
+      carried.counts.removed += removed;
+    }
+    return { counts: carried.counts, previousSize, parts: groups.length };
+  } finally {
+    await Promise.all([members.remove(), state.remove()]);
   }
-  const planned = await planDelta(
-    spilledMembers(memberLines),
-    state,
-    input.options,
-    input.subscribe,
-  );
-  if (planned.removed.length) await input.unsubscribe(planned.removed);
-  await input.next?.add(planned.next);
-  return planned.counts;
 }
 
 async function spillMembers(source: AsyncIterable<Member[]>, files: SpillFiles): Promise<void> {
@@ -166,6 +264,17 @@ async function spillState(lines: AsyncIterable<string[]>, files: SpillFiles): Pr
   return count;
 }
 
-async function* spilledMembers(lines: AsyncIterable<string[]>): AsyncGenerator<Member[]> {
-  for await (const chunk of lines) yield chunk.map((line) => JSON.parse(line) as Member);
+/**
+ * Spreads a table over the partitions as state lines. A member already read holds its mark (a
+ * negative number), which a state line carries as it carries any hash, so the partition's plan
+ * knows it was seen.
+ */
+async function spillTable(table: StateTable, files: SpillFiles): Promise<void> {
+  for (const [email, hash] of table.entries()) {
+    const waiting = files.add(
+      partitionOf(email, files.partitions),
+      `${email}\t${hash.toString(36)}`,
+    );
+    if (waiting) await waiting;
+  }
 }

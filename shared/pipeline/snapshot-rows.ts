@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import { pipeline, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { CsvRowReader, type BrokenQuote } from './csv-rows';
 import {
@@ -8,6 +8,12 @@ import {
   SnapshotUnreadableError,
   type LineRun,
 } from './snapshot-lines';
+import {
+  defaultSnapshotLimits,
+  meteredBytes,
+  snapshotTooLarge,
+  type SnapshotLimits,
+} from './snapshot-limits';
 
 export { SnapshotUnreadableError } from './snapshot-lines';
 
@@ -34,15 +40,31 @@ export type SnapshotRow =
  * Streams the records of a segment snapshot without holding it in memory: CSV (RFC 4180, header
  * row, optional BOM, CRLF or LF) or JSON lines, each optionally gzip-compressed. Rows come in
  * chunks, in order; the reader pulls from the source only as fast as the chunks are consumed.
+ * Rows, inflated bytes and the compression ratio are counted as they come: past a limit the
+ * reader fails and stops the source.
  */
 export async function* readSnapshotRows(
   source: Readable,
   format: SnapshotFormat,
   compressed: boolean,
+  limits: SnapshotLimits = defaultSnapshotLimits,
 ): AsyncGenerator<SnapshotRow[]> {
-  const input = compressed ? source.pipe(createGunzip()) : source;
-  if (compressed) source.on('error', (error) => input.destroy(error));
-  yield* format === 'csv' ? csvRows(input) : jsonLineRows(input);
+  const meter = meteredBytes(compressed ? source : undefined, limits);
+  // pipeline destroys every stream when one fails or the reader stops early: a refused snapshot
+  // is not downloaded to its end.
+  const input = compressed
+    ? pipeline(source, createGunzip(), meter, () => undefined)
+    : pipeline(source, meter, () => undefined);
+  let rows = 0;
+  try {
+    for await (const chunk of format === 'csv' ? csvRows(input) : jsonLineRows(input)) {
+      rows += chunk.length;
+      if (rows > limits.maxRows) throw snapshotTooLarge('maxRows', limits);
+      yield chunk;
+    }
+  } finally {
+    input.destroy();
+  }
 }
 
 async function* csvRows(input: Readable): AsyncGenerator<SnapshotRow[]> {

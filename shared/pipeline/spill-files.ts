@@ -5,8 +5,11 @@ import path from 'node:path';
 import { once } from 'node:events';
 import type { Readable } from 'node:stream';
 
-/** Lines are gathered per partition and written in pieces of about this many characters. */
-const flushChars = 256 * 1024;
+/**
+ * Lines are gathered per partition and written in pieces of up to 256K characters, and at most
+ * 4M characters over all partitions: the pieces waiting are memory a plan holds beside its state.
+ */
+const flushCharsOf = (partitions: number) => Math.min(256 * 1024, (4 * 1024 * 1024) / partitions);
 
 /**
  * Lines spread over a few local temporary files by partition, written once and read back one
@@ -16,12 +19,16 @@ const flushChars = 256 * 1024;
 export class SpillFiles {
   readonly #pending: string[];
   readonly #streams: WriteStream[];
+  readonly #counts: number[];
+  readonly #flushChars: number;
 
   private constructor(
     private readonly folder: string,
     readonly partitions: number,
   ) {
     this.#pending = Array.from({ length: partitions }, () => '');
+    this.#counts = Array.from({ length: partitions }, () => 0);
+    this.#flushChars = flushCharsOf(partitions);
     this.#streams = Array.from({ length: partitions }, (_, partition) =>
       createWriteStream(this.#file(partition)),
     );
@@ -38,13 +45,19 @@ export class SpillFiles {
 
   /** Adds a line (without its newline); returns a promise only when the writer must wait. */
   add(partition: number, line: string): Promise<void> | undefined {
+    this.#counts[partition]!++;
     const pending = `${this.#pending[partition]!}${line}\n`;
-    if (pending.length < flushChars) {
+    if (pending.length < this.#flushChars) {
       this.#pending[partition] = pending;
       return undefined;
     }
     this.#pending[partition] = '';
     return this.#write(partition, pending);
+  }
+
+  /** How many lines a partition was given. */
+  count(partition: number): number {
+    return this.#counts[partition]!;
   }
 
   async #write(partition: number, text: string): Promise<void> {

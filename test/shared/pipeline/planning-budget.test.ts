@@ -81,3 +81,49 @@ describe('PlanningBudget', () => {
     expect(large).toBeLessThan(4 * partition);
   });
 });
+
+describe('PlanningLease', () => {
+  it('grows with what its plan holds, ahead of plans not started, and gives back as it shrinks', async () => {
+    const budget = new PlanningBudget(1_000, 100, 60_000);
+    const growing = budget.lease();
+    const other = budget.lease();
+    expect(await growing.hold(50)).toBe(true); // small: not charged
+    expect(budget.free).toBe(1_000);
+    expect(await growing.hold(600)).toBe(true);
+    expect(await other.hold(300)).toBe(true);
+    const newcomer = budget.lease();
+    const waitingNew = newcomer.hold(200);
+    const waitingGrowth = growing.hold(800);
+    await settle();
+    other.release();
+    expect(await waitingGrowth).toBe(true); // it came second but already holds memory
+    expect(growing.held).toBe(800);
+    expect(await waitingNew).toBe(true);
+    expect(budget.free).toBe(0);
+    expect(await growing.hold(0)).toBe(true);
+    newcomer.release();
+    expect(budget.free).toBe(1_000);
+  });
+
+  it('when every plan holding budget waits for more, the one holding least gives up at once', async () => {
+    const budget = new PlanningBudget(1_000, 100, 60_000);
+    const [a, b, c] = [budget.lease(), budget.lease(), budget.lease()];
+    await a.hold(400);
+    await b.hold(350);
+    await c.hold(250);
+    const growA = a.hold(500);
+    const growB = b.hold(450);
+    await settle();
+    // c still reads: it may finish and free its share, so no one gives up yet.
+    expect(budget.free).toBe(0);
+    const growC = c.hold(300);
+    expect(await growC).toBe(false); // all three wait: c holds least
+    c.release();
+    expect(await growA).toBe(true);
+    expect(await growB).toBe(true);
+    expect(budget.free).toBe(50);
+    a.release();
+    b.release();
+    expect(budget.free).toBe(1_000);
+  });
+});

@@ -42,7 +42,12 @@ async function* chunksOf(members: Member[]): AsyncGenerator<Member[]> {
   }
 }
 
-async function plan(partitions: number, options: DeltaOptions, runId: string) {
+async function plan(
+  partitions: number,
+  options: DeltaOptions,
+  runId: string,
+  limits: { inMemoryLimit?: number; hold?: (members: number) => Promise<void> } = {},
+) {
   const { previous, segment } = fixture();
   await store.saveRunState('t', 'e', 'previous', 'S', previous);
   const sent = new Map<string, [Record<string, unknown>, SubscribeChange]>();
@@ -63,6 +68,7 @@ async function plan(partitions: number, options: DeltaOptions, runId: string) {
       return Promise.resolve();
     },
     next,
+    ...limits,
   });
   await next.close();
   const state = await store.loadBlob(store.runStateBlobName('t', 'e', runId, 'S'));
@@ -99,6 +105,41 @@ describe('planSegment', () => {
       );
     },
   );
+
+  it('spills a plan that outgrows memory as it reads and ends exactly as in memory, holding budget for what it reads', async () => {
+    const options = { mode: 'delta', syncMode: 'mirror' } as const;
+    const inMemory = await plan(1, options, 'memory');
+    const held: number[] = [];
+    const spilled = await plan(1, options, 'outgrown', {
+      inMemoryLimit: 3_300,
+      hold: (members) => {
+        held.push(members);
+        return Promise.resolve();
+      },
+    });
+    expect(inMemory.parts).toBe(1);
+    expect(spilled.parts).toBeGreaterThan(1);
+    expect(spilled.counts).toEqual(inMemory.counts);
+    expect(spilled.previousSize).toBe(3000);
+    expect(spilled.sent).toEqual(inMemory.sent);
+    expect(spilled.removed).toEqual(inMemory.removed);
+    expect(new Map([...spilled.state].sort())).toEqual(new Map([...inMemory.state].sort()));
+    // It held the last state's 3,000 members and a step more (up to the limit) for a chunk of
+    // rows (marked as seen, and carried so into the partitions), gave it all back to spill, then
+    // held each group's lines.
+    expect(held.slice(0, 2)).toEqual([3300, 0]);
+    expect(Math.max(...held)).toBeLessThanOrEqual(3_300);
+  });
+
+  it('stops reading and gives up when the budget cannot be had', async () => {
+    const options = { mode: 'delta', syncMode: 'addOnly' } as const;
+    await expect(
+      plan(1, options, 'refused', {
+        hold: (members) =>
+          members > 3000 ? Promise.reject(new Error('no budget')) : Promise.resolve(),
+      }),
+    ).rejects.toThrow('no budget');
+  });
 
   it('leaves no spill files behind, also when the segment cannot be read', async () => {
     const before = (await readdir(os.tmpdir())).filter((name) => name.startsWith('segment-plan-'));
