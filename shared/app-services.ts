@@ -12,6 +12,7 @@ import { ExportStore } from './exports/export-store';
 import { createTokenVerifier, type TokenVerifier } from './http/auth';
 import { RunService } from './runs/run-service';
 import { RunStore } from './runs/run-store';
+import { createRunStarter } from './runs/run-start';
 import { createRefreshSweep } from './schedule/create-refresh-sweep';
 import type { RefreshSweep } from './schedule/refresh-sweep';
 import { ScheduleIndex } from './schedule/schedule-index';
@@ -54,11 +55,13 @@ export function createAppServices(clients: AppClients): AppServices {
     log: processLog,
   });
   const progress = new RunProgress(table(tableNames.runs));
+  const runStore = new RunStore(table(tableNames.runs));
   const runs = new RunService(
-    new RunStore(table(tableNames.runs)),
+    runStore,
     clients.queues.getQueueClient(queueNames.exportRuns),
     (tenantId, exportId, runId) => progress.completedBatches(tenantId, exportId, runId),
     auditTrail,
+    createRunStarter(runStore, table(tableNames.runs), settings.fairUse),
   );
   return {
     clients,
@@ -76,6 +79,7 @@ export function createAppServices(clients: AppClients): AppServices {
       runs,
       audit: auditTrail,
       scheduleIndex: new ScheduleIndex(table(tableNames.schedules)),
+      limits: settings.fairUse,
     }),
     schedule: new ScheduleService(table(tableNames.schedules), auditTrail),
     refreshSweep: createRefreshSweep({
@@ -87,6 +91,7 @@ export function createAppServices(clients: AppClients): AppServices {
       },
       runQueue: clients.queues.getQueueClient(queueNames.exportRuns),
       log: processLog,
+      activeRunLimits: settings.fairUse,
     }),
     pipeline: createPipelineDeps(clients, { connections, segments }),
   };

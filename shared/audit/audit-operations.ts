@@ -11,6 +11,7 @@ export function auditOperations(store: () => AuditStore) {
       route: 'audit',
       summary: 'Who did what, when; newest first, paged with top and $skipToken',
       roles: ['Admin'],
+      query: PageQuerySchema,
       response: collectionSchema(AuditEntrySchema),
       successStatus: 200,
       handle: async ({ principal, request }) => {

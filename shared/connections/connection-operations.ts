@@ -1,4 +1,5 @@
-import { collectionSchema } from '../http/collection';
+import { collectionSchema, PageQuerySchema } from '../http/collection';
+import { idPage, readIdPageQuery } from '../http/id-page-query';
 import { uuidParam } from '../http/route-params';
 import { defineOperation } from '../http/operation';
 import {
@@ -38,11 +39,15 @@ export function connectionOperations(service: () => ConnectionService) {
       name: 'connections-list',
       method: 'GET',
       route: 'connections',
-      summary: 'List the connections the caller may use',
+      summary: 'The connections the caller may use, in id order, paged with top and $skipToken',
       roles: ['Admin', 'Contributor'],
+      query: PageQuerySchema,
       response: collectionSchema(ConnectionSchema),
       successStatus: 200,
-      handle: async ({ principal }) => ({ jsonBody: { value: await service().list(principal) } }),
+      handle: async ({ principal, request }) => {
+        const { top, afterId } = readIdPageQuery(request);
+        return { jsonBody: idPage(request, await service().page(principal, top, afterId)) };
+      },
     }),
     defineOperation({
       name: 'connections-get',

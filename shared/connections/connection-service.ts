@@ -92,9 +92,22 @@ export class ConnectionService {
     return toConnection(record);
   }
 
-  async list(principal: Principal): Promise<Connection[]> {
-    const records = await this.deps.store.list(principal.tenantId);
-    return records.filter((record) => mayUse(principal, record)).map(toConnection);
+  /**
+   * Up to `top` connections the principal may use after the one with id `afterId`, in id order,
+   * and whether more follow (one more is read to know, so the last page has no nextLink).
+   */
+  async page(
+    principal: Principal,
+    top: number,
+    afterId = '',
+  ): Promise<{ value: Connection[]; more: boolean }> {
+    const value: Connection[] = [];
+    for await (const record of this.deps.store.after(principal.tenantId, afterId)) {
+      if (!mayUse(principal, record)) continue;
+      if (value.length === top) return { value, more: true };
+      value.push(toConnection(record));
+    }
+    return { value, more: false };
   }
 
   async get(principal: Principal, id: string): Promise<Connection> {

@@ -44,13 +44,17 @@ export class ConnectionStore {
     }
   }
 
-  async list(tenantId: string): Promise<ConnectionRecord[]> {
-    const records: ConnectionRecord[] = [];
+  /**
+   * The tenant's connections after the one with id `afterId`, in id order, read page by page for
+   * as long as `more` wants them (a caller that filters them needs a varying number).
+   */
+  async *after(tenantId: string, afterId: string): AsyncGenerator<ConnectionRecord> {
     const entities = this.table.listEntities({
-      queryOptions: { filter: odata`PartitionKey eq ${tenantId} and kind eq 'connection'` },
+      queryOptions: {
+        filter: odata`PartitionKey eq ${tenantId} and kind eq 'connection' and RowKey gt ${afterId}`,
+      },
     });
-    for await (const entity of entities) records.push(toRecord(entity));
-    return records.sort((a, b) => a.displayName.localeCompare(b.displayName));
+    for await (const entity of entities) yield toRecord(entity);
   }
 
   async create(record: ConnectionRecord): Promise<void> {

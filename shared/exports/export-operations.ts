@@ -1,4 +1,5 @@
-import { collectionSchema } from '../http/collection';
+import { collectionSchema, PageQuerySchema } from '../http/collection';
+import { idPage, readIdPageQuery } from '../http/id-page-query';
 import { uuidParam } from '../http/route-params';
 import { defineOperation } from '../http/operation';
 import {
@@ -25,6 +26,7 @@ export function exportOperations(exportService: () => ExportService) {
       roles: writers,
       body: ExportCreateSchema,
       response: ExportSchema,
+      otherErrors: { '429': 'The tenant has as many exports as MAX_EXPORTS_PER_TENANT allows' },
       successStatus: 201,
       handle: async ({ principal, body, request }) => {
         const created = await exportService().create(principal, body);
@@ -39,13 +41,15 @@ export function exportOperations(exportService: () => ExportService) {
       name: 'exports-list',
       method: 'GET',
       route: 'exports',
-      summary: "The tenant's exports",
+      summary: "The tenant's exports in id order, paged with top and $skipToken",
       roles: everyone,
+      query: PageQuerySchema,
       response: collectionSchema(ExportSchema),
       successStatus: 200,
-      handle: async ({ principal }) => ({
-        jsonBody: { value: await exportService().list(principal) },
-      }),
+      handle: async ({ principal, request }) => {
+        const { top, afterId } = readIdPageQuery(request);
+        return { jsonBody: idPage(request, await exportService().page(principal, top, afterId)) };
+      },
     }),
     defineOperation({
       name: 'exports-get',

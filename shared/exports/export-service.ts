@@ -3,6 +3,7 @@ import type { AuditTrail } from '../audit/audit-trail';
 import type { Principal } from '../http/auth';
 import { ForbiddenError, NotFoundError } from '../http/errors';
 import type { Run, RunRequest } from '../runs/run-schemas';
+import type { FairUseLimits } from '../settings';
 import type { RunService } from '../runs/run-service';
 import type { Export, ExportCreate, ExportPatch } from './export-schemas';
 import type { ExportRecord, ExportStore } from './export-store';
@@ -15,6 +16,8 @@ export interface ExportServiceDeps {
   audit: AuditTrail;
   /** Lists a tenant for the refresh timer, before its first scheduled export is saved. */
   scheduleIndex: { addTenant(tenantId: string): Promise<void> };
+  /** The fair-use limits a new export and a run request are checked against. */
+  limits: Pick<FairUseLimits, 'exportsPerTenant'>;
 }
 
 /**
@@ -37,13 +40,20 @@ export class ExportService {
       updatedBy: principal.userId,
     };
     await this.#index(record);
-    await this.deps.store.create(record);
+    await this.deps.store.create(record, this.deps.limits.exportsPerTenant);
     await this.#audit(principal, 'export.create', record.id, { ...input });
     return toExport(record);
   }
 
-  async list(principal: Principal): Promise<Export[]> {
-    return (await this.deps.store.list(principal.tenantId)).map(toExport);
+  /** Up to `top` exports after the one with id `afterId`, in id order, and whether more follow. */
+  async page(
+    principal: Principal,
+    top: number,
+    afterId = '',
+  ): Promise<{ value: Export[]; more: boolean }> {
+    // One more than asked tells whether another page follows, so the last one has no nextLink.
+    const { records } = await this.deps.store.pageAfter(principal.tenantId, afterId, top + 1);
+    return { value: records.slice(0, top).map(toExport), more: records.length > top };
   }
 
   async get(principal: Principal, id: string): Promise<Export> {
@@ -78,7 +88,7 @@ export class ExportService {
   async requestRun(principal: Principal, id: string, input: RunRequest): Promise<Run> {
     const record = await this.#find(principal, id);
     await this.#mayWrite(principal, record);
-    return this.deps.runs.request(principal, id, { ...input, trigger: 'manual' }, record.segments);
+    return this.deps.runs.request(principal, record, { ...input, trigger: 'manual' });
   }
 
   /** 404 for an export of another tenant, or none. */

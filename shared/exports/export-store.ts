@@ -1,7 +1,8 @@
-import type { TableClient } from '@azure/data-tables';
-import { odata } from '@azure/data-tables';
+import type { TableClient, TransactionAction } from '@azure/data-tables';
 import { z } from 'zod';
+import { LimitReachedError } from '../fair-use/limit-reached-error';
 import { ConflictError } from '../http/errors';
+import { countChange, exportRowsBelow, readExportCount, type ExportCount } from './export-count';
 import { ExportScheduleSchema, SyncModeSchema, type Export } from './export-schemas';
 import { statusCodeOf } from '../clients/azure-errors';
 import { rowsAfter } from '../clients/table-pages';
@@ -30,7 +31,10 @@ const ExportEntitySchema = z.object({
 
 export type ExportRecord = Export & { tenantId: string; etag?: string };
 
-/** Exports, one partition per tenant (the connections check reads `connectionId` from here too). */
+/**
+ * Exports, one partition per tenant (the connections check reads `connectionId` from here too),
+ * beside the tenant's export count (export-count.ts).
+ */
 export class ExportStore {
   constructor(private readonly table: TableClient) {}
 
@@ -43,27 +47,29 @@ export class ExportStore {
     }
   }
 
-  async list(tenantId: string): Promise<ExportRecord[]> {
-    const records: ExportRecord[] = [];
-    const entities = this.table.listEntities({
-      queryOptions: { filter: odata`PartitionKey eq ${tenantId}` },
-    });
-    for await (const entity of entities) records.push(toRecord(entity));
-    return records.sort((a, b) => a.displayName.localeCompare(b.displayName));
-  }
-
-  /** Up to `max` of the tenant's exports after `afterId`, in id order (the refresh timer's pages). */
+  /**
+   * Up to `max` of the tenant's exports after `afterId`, in id order: the API's pages and the
+   * refresh timer's. Keyset paging, so exports saved or deleted meanwhile never shift a page.
+   */
   async pageAfter(
     tenantId: string,
     afterId: string,
     max: number,
   ): Promise<{ records: ExportRecord[]; done: boolean }> {
-    const page = await rowsAfter(this.table, tenantId, { after: afterId }, max);
+    const range = { after: afterId, below: exportRowsBelow };
+    const page = await rowsAfter(this.table, tenantId, range, max);
     return { records: page.rows.map(toRecord), done: page.done };
   }
 
-  async create(record: ExportRecord): Promise<void> {
-    await this.table.createEntity(toEntity(record));
+  /**
+   * Saves a new export if the tenant has fewer than `maxExports`: the export row and the count
+   * are written in one transaction, conditional on the count as read (429 when full).
+   */
+  async create(record: ExportRecord, maxExports: number): Promise<void> {
+    await this.#counted(record.tenantId, 1, (count) => {
+      if (count.count >= maxExports) throw new LimitReachedError('exportsPerTenant', maxExports);
+      return ['create', toEntity(record)];
+    });
   }
 
   async update(record: ExportRecord): Promise<void> {
@@ -80,7 +86,28 @@ export class ExportStore {
   }
 
   async delete(tenantId: string, id: string): Promise<void> {
-    await this.table.deleteEntity(tenantId, id);
+    await this.#counted(tenantId, -1, () => ['delete', { partitionKey: tenantId, rowKey: id }]);
+  }
+
+  /** Writes one export row with the count moved by `change`; a count changed meanwhile retries. */
+  async #counted(
+    tenantId: string,
+    change: 1 | -1,
+    write: (count: ExportCount) => TransactionAction,
+  ): Promise<void> {
+    for (let attempt = 0; attempt < 8; attempt++) {
+      const count = await readExportCount(this.table, tenantId);
+      try {
+        await this.table.submitTransaction([write(count), countChange(tenantId, count, change)]);
+        return;
+      } catch (error) {
+        const status = statusCodeOf(error);
+        // 404: the export to delete is gone already (another request deleted it).
+        if (status === 404 && change < 0) return;
+        if (status !== 412) throw error;
+      }
+    }
+    throw new ConflictError('Other exports were saved or deleted at the same moment; try again.');
   }
 }
 

@@ -35,7 +35,11 @@ export interface Operation<Body = undefined> {
   /** Roles that may call; empty means anyone, without a token. */
   roles: readonly Role[];
   body?: z.ZodType<Body>;
+  /** The query parameters the handler parses, with this schema; the OpenAPI document lists them. */
+  query?: z.ZodObject;
   response?: z.ZodType;
+  /** Error statuses this operation answers besides the common ones, and when. */
+  otherErrors?: Record<string, string>;
   /** Statuses this operation answers besides errors, for the OpenAPI document. */
   successStatus: number;
   handle(context: OperationContext<Body>): Promise<HttpResponseInit>;

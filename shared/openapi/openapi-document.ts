@@ -36,6 +36,26 @@ function jsonSchema(
   return rest;
 }
 
+const retryAfterHeader = {
+  description: 'Seconds to wait before trying again',
+  schema: { type: 'integer' },
+};
+
+/** One query parameter per property of the operation's query schema. */
+function queryParameters(query: z.ZodObject | undefined, components: Record<string, JsonSchema>) {
+  if (!query) return [];
+  const { properties = {}, required = [] } = jsonSchema(query, 'input', components) as {
+    properties?: Record<string, JsonSchema>;
+    required?: string[];
+  };
+  return Object.entries(properties).map(([name, schema]) => ({
+    name,
+    in: 'query',
+    required: required.includes(name),
+    schema,
+  }));
+}
+
 /**
  * The OpenAPI 3.1 document, generated from the same operations and zod schemas that serve the
  * requests, so it cannot drift from the code.
@@ -45,12 +65,15 @@ export function buildOpenApiDocument(operations: readonly Operation<unknown>[], 
   const schemas: Record<string, JsonSchema> = {};
   for (const operation of operations) {
     const path = `/api/${operation.route}`;
-    const parameters = [...operation.route.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({
-      name,
-      in: 'path',
-      required: true,
-      schema: { type: 'string' },
-    }));
+    const parameters = [
+      ...[...operation.route.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({
+        name,
+        in: 'path',
+        required: true,
+        schema: { type: 'string' },
+      })),
+      ...queryParameters(operation.query, schemas),
+    ];
     const responses: Record<string, unknown> = {
       [String(operation.successStatus)]: operation.response
         ? {
@@ -61,10 +84,14 @@ export function buildOpenApiDocument(operations: readonly Operation<unknown>[], 
           }
         : { description: 'Success' },
     };
-    for (const [status, description] of Object.entries(errorStatuses)) {
+    for (const [status, description] of Object.entries({
+      ...errorStatuses,
+      ...operation.otherErrors,
+    })) {
       if (operation.roles.length === 0 && (status === '401' || status === '403')) continue;
       responses[status] = {
         description,
+        ...(status === '429' ? { headers: { 'Retry-After': retryAfterHeader } } : {}),
         content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorResponse' } } },
       };
     }

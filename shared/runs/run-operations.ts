@@ -28,6 +28,10 @@ export function runOperations(
       roles: writers,
       body: RunRequestSchema,
       response: RunSchema,
+      otherErrors: {
+        '429':
+          'The tenant or the connection has as many active runs as MAX_ACTIVE_RUNS_PER_TENANT or MAX_ACTIVE_RUNS_PER_CONNECTION allows',
+      },
       successStatus: 202,
       handle: async ({ principal, params, body, request }) => {
         const run = await exportService().requestRun(
@@ -49,6 +53,7 @@ export function runOperations(
       route: 'exports/{id}/runs',
       summary: "An export's runs, newest first, paged with top and $skipToken",
       roles: everyone,
+      query: PageQuerySchema,
       response: collectionSchema(RunSchema),
       successStatus: 200,
       handle: async ({ principal, params, request }) => {
@@ -118,6 +123,7 @@ export function runOperations(
       route: 'exports/{id}/runs/{runId}/rejections',
       summary: "A run's rejected rows with their reason, paged with top and $skipToken",
       roles: ['Admin'],
+      query: PageQuerySchema,
       response: collectionSchema(RejectionSchema),
       successStatus: 200,
       handle: async ({ principal, params, request }) => {

@@ -12,6 +12,7 @@ import {
 } from './run-schemas';
 import type { RunStore, StoredRun } from './run-store';
 import { newRunId } from './run-id';
+import type { RunStarter } from './run-start';
 import { addLogContext } from '../log-context';
 import { processLog } from '../process-log';
 import { currentTraceparent, recordRunFinished } from '../telemetry';
@@ -50,14 +51,15 @@ export class RunService {
       runId: string,
     ) => Promise<number>,
     private readonly audit: AuditTrail,
+    private readonly starter: RunStarter,
   ) {}
 
   async request(
     principal: Principal,
-    exportId: string,
+    target: { id: string; connectionId: string; segments: string[] },
     input: RunRequestInput,
-    segments: string[],
   ): Promise<Run> {
+    const { id: exportId, segments } = target;
     const now = Date.now();
     const run: Run = {
       id: newRunId(now),
@@ -73,11 +75,7 @@ export class RunService {
       segments: segments.map((name) => ({ name, counts: emptyCounts() })),
       createdAt: new Date(now).toISOString(),
     };
-    if (!(await this.store.start(principal.tenantId, run))) {
-      const active = await this.store.active(principal.tenantId, exportId);
-      if (active) throw new ActiveRunError(stripStorage(active));
-      throw new ConflictError('Another run of this export was requested at the same moment.');
-    }
+    await this.#start(principal.tenantId, run, target.connectionId);
     addLogContext({ exportId, runId: run.id });
     const traceparent = currentTraceparent();
     const message: RunMessage = {
@@ -106,6 +104,22 @@ export class RunService {
       },
     );
     return run;
+  }
+
+  /**
+   * Starts the run, or throws why not: the export's own active run (409) before a fair-use limit
+   * (429), since waiting for a seat is no use while the export itself is busy. A seat taken at the
+   * same moment by another request is picked again.
+   */
+  async #start(tenantId: string, run: Run, connectionId: string): Promise<void> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const outcome = await this.starter.tryStart(tenantId, run, connectionId);
+      if (outcome === 'started') return;
+      const active = await this.store.active(tenantId, run.exportId);
+      if (active) throw new ActiveRunError(stripStorage(active));
+      if (outcome !== 'conflict') throw outcome;
+    }
+    throw new ConflictError('Other runs were requested at the same moment; try again.');
   }
 
   async get(tenantId: string, exportId: string, runId: string): Promise<Run> {

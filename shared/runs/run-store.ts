@@ -6,6 +6,7 @@ import { statusCodeOf } from '../clients/azure-errors';
 import { pageOf } from '../clients/table-pages';
 import { runIdTime } from './run-id';
 import { versionedFormat } from '../schema-version';
+import type { SeatClaim } from './active-run-seats';
 
 /** Row keys sort ascending, so newer runs get smaller keys. */
 const maxTimestamp = 9_999_999_999_999;
@@ -21,10 +22,13 @@ const storedRunFormat = versionedFormat({
   schema: RunSchema,
 });
 
-/** An export's active-run marker row: written once, whole, so its version is a column. */
+/**
+ * An export's active-run marker row: written once, whole, so its version is a column. `seats`
+ * (JSON, row keys) names the active-run seats the run holds; markers written before seats have none.
+ */
 const markerFormat = versionedFormat({
   name: 'active-run marker (runs table)',
-  schema: z.object({ runId: z.string(), runRowKey: z.string() }),
+  schema: z.object({ runId: z.string(), runRowKey: z.string(), seats: z.string().optional() }),
 });
 
 export type StoredRun = Run & { rowKey: string; etag: string };
@@ -42,17 +46,27 @@ export class RunStore {
    * `alongside` (rows of the same partition, such as a schedule slot's claim) are part of the same
    * transaction, so their conflicts also mean that nothing was written.
    */
-  async start(tenantId: string, run: Run, alongside: TransactionAction[] = []): Promise<boolean> {
+  async start(
+    tenantId: string,
+    run: Run,
+    alongside: TransactionAction[] = [],
+    seats: SeatClaim = { keys: [], actions: [] },
+  ): Promise<boolean> {
     const rowKey = runRowKey(run);
     return this.#submitUnlessConflict([
       ...alongside,
+      ...seats.actions,
       [
         'create',
         {
           partitionKey: tenantId,
           rowKey: markerKey(run.exportId),
           kind: 'marker',
-          ...markerFormat.stamp({ runId: run.id, runRowKey: rowKey }),
+          ...markerFormat.stamp({
+            runId: run.id,
+            runRowKey: rowKey,
+            ...(seats.keys.length ? { seats: JSON.stringify(seats.keys) } : {}),
+          }),
         },
       ],
       ['create', runEntity(tenantId, run)],
@@ -75,6 +89,11 @@ export class RunStore {
       if (statusCodeOf(error) === 404) return undefined;
       throw error;
     }
+  }
+
+  /** The id of the run that holds the export (its marker names it), if any. */
+  async activeRunId(tenantId: string, exportId: string): Promise<string | undefined> {
+    return (await this.#marker(tenantId, exportId))?.runId;
   }
 
   async get(tenantId: string, exportId: string, runId: string): Promise<StoredRun | undefined> {
@@ -124,9 +143,12 @@ export class RunStore {
     }
   }
 
-  /** Saves a run that has ended and frees its export for the next run, atomically. */
+  /** Saves a run that has ended and frees its export and its seats for other runs, atomically. */
   async finish(tenantId: string, run: StoredRun): Promise<boolean> {
     const { rowKey, etag, ...fields } = run;
+    const marker = await this.#marker(tenantId, run.exportId);
+    const seats: string[] =
+      marker?.runId === run.id && marker.seats ? parseSeats(marker.seats) : [];
     try {
       await this.table.submitTransaction([
         [
@@ -136,6 +158,10 @@ export class RunStore {
           { etag },
         ],
         ['delete', { partitionKey: tenantId, rowKey: markerKey(run.exportId) }],
+        ...seats.map((seat): TransactionAction => [
+          'delete',
+          { partitionKey: tenantId, rowKey: seat },
+        ]),
       ]);
       return true;
     } catch (error) {
@@ -153,6 +179,15 @@ export class RunStore {
       // 409: a row to create exists; 412: a row to update changed since it was read.
       const status = statusCodeOf(error);
       if (status === 409 || status === 412) return false;
+      throw error;
+    }
+  }
+
+  async #marker(tenantId: string, exportId: string) {
+    try {
+      return markerFormat.parse(await this.table.getEntity(tenantId, markerKey(exportId)));
+    } catch (error) {
+      if (statusCodeOf(error) === 404) return undefined;
       throw error;
     }
   }
@@ -179,6 +214,10 @@ function runEntity(tenantId: string, run: Run) {
     runId: run.id,
     run: storedRunFormat.serialize(run),
   };
+}
+
+function parseSeats(text: string): string[] {
+  return z.array(z.string()).parse(JSON.parse(text));
 }
 
 function markerKey(exportId: string): string {

@@ -11,6 +11,8 @@ import {
   type SkipReason,
 } from './run-schemas';
 import type { RunStore, StoredRun } from './run-store';
+import type { RunStarter } from './run-start';
+import { LimitReachedError } from '../fair-use/limit-reached-error';
 
 export type ScheduledRun = Run & { slot: string };
 
@@ -20,6 +22,7 @@ export type ClaimActions = (run: ScheduledRun) => TransactionAction[];
 export interface SlotRequest {
   tenantId: string;
   exportId: string;
+  connectionId: string;
   slot: string;
   segments: string[];
   now: Date;
@@ -33,12 +36,24 @@ export interface SlotRequest {
 export class ScheduledRuns {
   constructor(
     private readonly store: RunStore,
+    private readonly starter: RunStarter,
     private readonly queue: QueueClient,
   ) {}
 
-  async start(request: SlotRequest, claim: ClaimActions): Promise<Run | undefined> {
+  /** The run, or the fair-use limit that keeps it from starting now (nothing written then). */
+  async start(
+    request: SlotRequest,
+    claim: ClaimActions,
+  ): Promise<Run | LimitReachedError | undefined> {
     const run = newRun(request, 'queued');
-    if (!(await this.store.start(request.tenantId, run, claim(run)))) return undefined;
+    const outcome = await this.starter.tryStart(
+      request.tenantId,
+      run,
+      request.connectionId,
+      claim(run),
+    );
+    if (outcome instanceof LimitReachedError) return outcome;
+    if (outcome === 'conflict') return undefined;
     const message: RunMessage = {
       tenantId: request.tenantId,
       exportId: request.exportId,

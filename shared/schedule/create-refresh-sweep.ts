@@ -2,7 +2,10 @@ import type { TableClient } from '@azure/data-tables';
 import type { QueueClient } from '@azure/storage-queue';
 import { ConnectionStore } from '../connections/connection-store';
 import { ExportStore } from '../exports/export-store';
+import type { ActiveRunLimits } from '../runs/active-run-seats';
+import { createRunStarter } from '../runs/run-start';
 import { RunStore } from '../runs/run-store';
+import { defaultFairUseLimits } from '../settings';
 import { ScheduledRuns } from '../runs/scheduled-runs';
 import { defaultSweepLimits, RefreshSweep, type SweepLimits } from './refresh-sweep';
 import { ScheduleIndex } from './schedule-index';
@@ -26,6 +29,8 @@ export interface RefreshSweepParts {
   /** The time slots are due by; tests pass their own. */
   clock?: () => Date;
   limits?: Partial<SweepLimits>;
+  /** The fair-use limits a scheduled run waits for (the defaults unless given). */
+  activeRunLimits?: ActiveRunLimits;
 }
 
 /** The refresh timer's work, built from the storage it reads and writes. */
@@ -33,13 +38,19 @@ export function createRefreshSweep(parts: RefreshSweepParts): RefreshSweep {
   const { tables } = parts;
   const claims = new SlotClaims(tables.runs);
   const connections = new ConnectionStore(tables.connections);
+  const runStore = new RunStore(tables.runs);
+  const starter = createRunStarter(
+    runStore,
+    tables.runs,
+    parts.activeRunLimits ?? defaultFairUseLimits,
+  );
   return new RefreshSweep({
     index: new ScheduleIndex(tables.schedules),
     tenantSchedule: (tenantId) => readTenantSchedule(tables.schedules, tenantId),
     exports: new ExportStore(tables.exports),
     claims,
     slots: new SlotRunner({
-      runs: new ScheduledRuns(new RunStore(tables.runs), parts.runQueue),
+      runs: new ScheduledRuns(runStore, starter, parts.runQueue),
       claims,
       connectionExists: async (tenantId, id) => (await connections.get(tenantId, id)) !== undefined,
       log: parts.log,

@@ -42,6 +42,8 @@ export interface SweepReport {
   started: number;
   skipped: number;
   alreadyClaimed: number;
+  /** Due slots left due because a fair-use limit was reached; they start at a later pass. */
+  deferred: number;
   /** Exports or tenants whose handling failed; they are tried again next invocation. */
   failed: number;
   /** A pass reached the end of the tenants in this invocation (else the next one goes on). */
@@ -75,6 +77,7 @@ export class RefreshSweep {
         started: 0,
         skipped: 0,
         alreadyClaimed: 0,
+        deferred: 0,
         failed: 0,
         complete: false,
       },

@@ -2,9 +2,11 @@ import type { ExportRecord } from '../exports/export-store';
 import { ConflictError } from '../http/errors';
 import type { Run, SkipReason } from '../runs/run-schemas';
 import type { ScheduledRun, ScheduledRuns, SlotRequest } from '../runs/scheduled-runs';
+import { LimitReachedError } from '../fair-use/limit-reached-error';
 import type { SlotClaims, SlotCursor } from './slot-claims';
 
-export type SlotOutcome = 'started' | 'skipped' | 'alreadyClaimed';
+/** `deferred`: a fair-use limit kept the run from starting; the slot stays due for the next pass. */
+export type SlotOutcome = 'started' | 'skipped' | 'alreadyClaimed' | 'deferred';
 
 export interface DueSlot {
   tenantId: string;
@@ -48,6 +50,7 @@ export class SlotRunner {
     const request: SlotRequest = {
       tenantId: due.tenantId,
       exportId: due.record.id,
+      connectionId: due.record.connectionId,
       slot: due.slot,
       segments: due.record.segments,
       now: due.now,
@@ -59,8 +62,17 @@ export class SlotRunner {
         claims.actions(due.tenantId, run, due.scheduleKey, cursor);
       if (reason) {
         if (await runs.skip(request, reason, claim)) return 'skipped';
-      } else if (await runs.start(request, claim)) {
-        return 'started';
+      } else {
+        const started = await runs.start(request, claim);
+        if (started instanceof LimitReachedError) {
+          const active = await runs.active(due.tenantId, due.record.id);
+          if (!active) return this.#defer(due, started);
+          // The export's own run is what holds the slot up: that is a skip, as without limits.
+          reason = activeReason(active);
+          await this.#requeueIfLost(due, active);
+          continue;
+        }
+        if (started) return 'started';
       }
       cursor = await claims.cursor(due.tenantId, due.record.id);
       // The cursor only moves forward, with a claim: at or past this slot, the slot is taken.
@@ -68,15 +80,29 @@ export class SlotRunner {
       if (!reason) {
         const active = await runs.active(due.tenantId, due.record.id);
         if (active) {
-          reason = {
-            code: 'RunActive',
-            message: `Run '${active.id}' of this export was still ${active.status}.`,
-          };
+          reason = activeReason(active);
           await this.#requeueIfLost(due, active);
         }
       }
     }
     throw new ConflictError(`Slot ${due.slot} of export '${due.record.id}' kept conflicting.`);
+  }
+
+  /**
+   * A limit is a queue, not a refusal: the slot is left unclaimed, so it is still due at the next
+   * pass and starts once a seat is free; should the export's next slot come first, that one run
+   * covers both, as after downtime. Logged each pass, so a waiting slot is never silent.
+   */
+  #defer(due: DueSlot, limit: LimitReachedError): SlotOutcome {
+    this.deps.log?.warn('Scheduled run waits for a fair-use limit', {
+      tenantId: due.tenantId,
+      exportId: due.record.id,
+      slot: due.slot,
+      limit: limit.code,
+      setting: limit.options.target,
+      value: limit.value,
+    });
+    return 'deferred';
   }
 
   async #requeueIfLost(due: DueSlot, active: Run): Promise<void> {
@@ -103,4 +129,11 @@ export class SlotRunner {
     }
     return undefined;
   }
+}
+
+function activeReason(active: Run): SkipReason {
+  return {
+    code: 'RunActive',
+    message: `Run '${active.id}' of this export was still ${active.status}.`,
+  };
 }

@@ -530,7 +530,12 @@ describe('who may call what: every route × every caller', () => {
     // Runs stay queued: the matrix is about who may call what, not about the pipeline.
     stack = await startAppStack({
       apiKeys: [apiKey],
-      env: { 'AzureWebJobs.plan-run.Disabled': 'true' },
+      env: {
+        'AzureWebJobs.plan-run.Disabled': 'true',
+        // Runs never end here (no planner), and the matrix starts more than fair use allows.
+        MAX_ACTIVE_RUNS_PER_TENANT: '1000',
+        MAX_ACTIVE_RUNS_PER_CONNECTION: '1000',
+      },
     });
     badTokens = await startBadTokenMinter(stack.issuer);
     main.shared = await createConnection(main);

@@ -8,11 +8,13 @@ import { ConnectionStore } from '../../shared/connections/connection-store';
 import type { ExportSchedule } from '../../shared/exports/export-schemas';
 import { ExportStore } from '../../shared/exports/export-store';
 import type { Run } from '../../shared/runs/run-schemas';
+import type { ActiveRunLimits } from '../../shared/runs/active-run-seats';
 import { RunStore } from '../../shared/runs/run-store';
 import { createRefreshSweep } from '../../shared/schedule/create-refresh-sweep';
 import type { SweepLimits, SweepReport } from '../../shared/schedule/refresh-sweep';
 import { ScheduleIndex } from '../../shared/schedule/schedule-index';
 import { ScheduleService } from '../../shared/schedule/schedule-service';
+import { defaultFairUseLimits } from '../../shared/settings';
 
 function storage(): string {
   const connectionString = process.env.AzureWebJobsStorage;
@@ -35,7 +37,17 @@ export class ScheduleWorld {
   readonly #connections: ConnectionStore;
   readonly #exports: ExportStore;
 
-  constructor(private readonly limits: Partial<SweepLimits> = {}) {
+  /**
+   * `activeRunLimits` default to more than any schedule test starts at once: only the fair-use
+   * tests are about them, and they pass their own.
+   */
+  constructor(
+    private readonly limits: Partial<SweepLimits> = {},
+    private readonly activeRunLimits: ActiveRunLimits = {
+      activeRunsPerTenant: 100,
+      activeRunsPerConnection: 100,
+    },
+  ) {
     const suffix = randomBytes(4).toString('hex');
     const table = (name: string) =>
       createTableClient({ kind: 'connectionString', connectionString: storage() }, name + suffix);
@@ -74,6 +86,7 @@ export class ScheduleWorld {
       },
       clock: () => this.now,
       limits: this.limits,
+      activeRunLimits: this.activeRunLimits,
     }).run();
   }
 
@@ -125,22 +138,25 @@ export class ScheduleWorld {
     const id = options.id ?? randomUUID();
     const now = this.now.toISOString();
     await new ScheduleIndex(this.#tables.schedules).addTenant(tenantId);
-    await this.#exports.create({
-      id,
-      tenantId,
-      displayName: `Export ${id}`,
-      connectionId,
-      segments: ['Newsletter'],
-      emailField: 'email',
-      dataFields: {},
-      syncMode: 'mirror',
-      schedule,
-      enabled: options.enabled ?? true,
-      createdAt: now,
-      createdBy: 'admin',
-      updatedAt: now,
-      updatedBy: 'admin',
-    });
+    await this.#exports.create(
+      {
+        id,
+        tenantId,
+        displayName: `Export ${id}`,
+        connectionId,
+        segments: ['Newsletter'],
+        emailField: 'email',
+        dataFields: {},
+        syncMode: 'mirror',
+        schedule,
+        enabled: options.enabled ?? true,
+        createdAt: now,
+        createdBy: 'admin',
+        updatedAt: now,
+        updatedBy: 'admin',
+      },
+      defaultFairUseLimits.exportsPerTenant,
+    );
     return id;
   }
 

@@ -1,0 +1,121 @@
+import { randomBytes } from 'node:crypto';
+import { BlobServiceClient } from '@azure/storage-blob';
+import { startAppStack, type AppStack } from '../support/app-stack';
+
+const key = randomBytes(16).toString('hex');
+const tid = `paging-${randomBytes(4).toString('hex')}`;
+const admin = { roles: ['Admin'], tid };
+
+/** GET /api/connections and /api/exports in pages of `top`, following nextLink. */
+describe('paging of connections and exports through the local host', () => {
+  let stack: AppStack;
+  let connectionIds: string[] = [];
+  let exportIds: string[] = [];
+
+  beforeAll(async () => {
+    stack = await startAppStack({ apiKeys: [key] });
+    const csv = 'email\nann@example.com\n';
+    await BlobServiceClient.fromConnectionString(stack.storage)
+      .getContainerClient('segments')
+      .getBlockBlobClient(`${tid}/Weekly.csv`)
+      .upload(csv, csv.length);
+    for (let index = 0; index < 5; index++) {
+      const created = await stack.call('POST', 'connections', {
+        as: admin,
+        body: {
+          displayName: `Project ${index}`,
+          apiKey: key,
+          consent: { accepted: true },
+          // A contributor may use only the even ones.
+          allowContributors: index % 2 === 0,
+        },
+      });
+      expect(created.status).toBe(201);
+      connectionIds.push(created.json().id as string);
+    }
+    for (let index = 0; index < 5; index++) {
+      const created = await stack.call('POST', 'exports', {
+        as: admin,
+        body: {
+          displayName: `Export ${index}`,
+          connectionId: connectionIds[0],
+          segments: ['Weekly'],
+          emailField: 'email',
+        },
+      });
+      expect(created.status).toBe(201);
+      exportIds.push(created.json().id as string);
+    }
+    connectionIds = connectionIds.sort();
+    exportIds = exportIds.sort();
+  });
+  afterAll(() => stack.stop());
+
+  /** Every page from `route`, as the caller `as` sees them: the ids of each page. */
+  async function pages(route: string, as: object): Promise<string[][]> {
+    const found: string[][] = [];
+    let next: string | undefined = `${stack.url}/api/${route}`;
+    while (next) {
+      const response = await stack.call('GET', next.slice(`${stack.url}/api/`.length), { as });
+      expect(response.status).toBe(200);
+      const body = response.json() as { value: { id: string }[]; nextLink?: string };
+      found.push(body.value.map((item) => item.id));
+      next = body.nextLink;
+      if (next) expect(next.startsWith(`${stack.url}/api/${route.split('?')[0]}?`)).toBe(true);
+    }
+    return found;
+  }
+
+  it.each(['connections', 'exports'])('pages %s two at a time in id order', async (route) => {
+    const ids = route === 'connections' ? connectionIds : exportIds;
+    expect(await pages(`${route}?top=2`, admin)).toEqual([
+      ids.slice(0, 2),
+      ids.slice(2, 4),
+      ids.slice(4),
+    ]);
+    expect(await pages(`${route}?top=5`, admin)).toEqual([ids]);
+    expect(await pages(route, admin)).toEqual([ids]);
+  });
+
+  it('pages only the connections a contributor may use, still `top` a page', async () => {
+    const contributor = { roles: ['Contributor'], tid, oid: 'someone' };
+    const all = await pages('connections', contributor);
+    expect(all.flat()).toHaveLength(3);
+    expect(await pages('connections?top=2', contributor)).toEqual([
+      all.flat().slice(0, 2),
+      all.flat().slice(2),
+    ]);
+  });
+
+  it.each(['connections', 'exports'])(
+    'answers 400 for a %s $skipToken it never issued, or a top out of range',
+    async (route) => {
+      for (const query of [
+        '$skipToken=not-a-token',
+        `$skipToken=${encodeURIComponent("' or PartitionKey ne '")}`,
+        'top=0',
+        'top=101',
+        'top=two',
+        'unknown=1',
+      ]) {
+        const response = await stack.call('GET', `${route}?${query}`, { as: admin });
+        expect(response.status).toBe(400);
+        expect(response.json()).toMatchObject({ error: { code: 'InvalidRequest' } });
+      }
+    },
+  );
+
+  it('documents top and $skipToken on both collections in the OpenAPI document', async () => {
+    const document = (await stack.call('GET', 'openapi.json')).json() as {
+      paths: Record<string, { get: { parameters?: { name: string; in: string }[] } }>;
+    };
+    for (const path of ['/api/connections', '/api/exports', '/api/audit']) {
+      expect(document.paths[path]?.get.parameters).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ name: 'top', in: 'query' }),
+          expect.objectContaining({ name: '$skipToken', in: 'query' }),
+        ]),
+      );
+    }
+  });
+});
