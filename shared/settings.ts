@@ -28,10 +28,13 @@ export interface Settings {
    */
   refreshTimerSchedule: string;
   /**
-   * A run that would remove more than `percent` of a list's members, and at least `minCount`,
-   * waits for an Admin's confirmation instead of sending: a truncated snapshot must not empty lists.
+   * A run that would take a list more than `percent` below its largest confirmed size of the last
+   * `windowDays` (and remove at least `minCount`) waits for an Admin's confirmation instead of
+   * sending: a truncated snapshot must not empty lists, at once or in steps.
    */
-  massRemovalGuard: { percent: number; minCount: number };
+  massRemovalGuard: MassRemovalGuard;
+  /** What makes a snapshot look damaged, so that its run removes no one (see RemovalEvidence). */
+  removalEvidence: RemovalEvidence;
   /** Fair use: what one tenant may hold at once, so no tenant crowds out the others. */
   fairUse: FairUseLimits;
   /** How large a snapshot a run reads, counted as it is read; past a limit the run fails. */
@@ -102,6 +105,58 @@ export const defaultSnapshotLimits: SnapshotLimits = {
   maxRows: 20_000_000,
   maxInflatedBytes: 4 * 1024 ** 3,
   maxCompressionRatio: 100,
+};
+
+export interface MassRemovalGuard {
+  percent: number;
+  minCount: number;
+  windowDays: number;
+}
+
+/**
+ * 50%: a segment rarely loses half its members between runs, and a cut or broken snapshot does.
+ * 0 removals: a small list is emptied as easily as a large one, so the share counts from the first
+ * member. 7 days: removals in steps across a week of refreshes add up to what one run would remove.
+ */
+export const defaultMassRemovalGuard: MassRemovalGuard = {
+  percent: 50,
+  minCount: 0,
+  windowDays: 7,
+};
+
+/**
+ * Signs that a snapshot was not read whole or lost its e-mails, each a change against what the
+ * export's last good run saw: a run that shows one sends adds and updates but removes no one.
+ */
+export interface RemovalEvidence {
+  /** Rows without the e-mail key or column, in percent of rows, above which removals are held. */
+  missingEmailKeyPercent: number;
+  /**
+   * How many percentage points the share of rows without a usable e-mail may rise over the last
+   * good run's before removals are held.
+   */
+  missingEmailJumpPercent: number;
+  /** Unreadable lines whose e-mail cannot be read that a run may meet and still remove. */
+  unreadableLines: number;
+}
+
+/** The setting each removal-evidence threshold is read from. */
+export const removalEvidenceSettingNames = {
+  missingEmailKeyPercent: 'REMOVAL_EVIDENCE_MISSING_KEY_PERCENT',
+  missingEmailJumpPercent: 'REMOVAL_EVIDENCE_MISSING_EMAIL_JUMP_PERCENT',
+  unreadableLines: 'REMOVAL_EVIDENCE_UNREADABLE_LINES',
+} as const satisfies Record<keyof RemovalEvidence, string>;
+
+/**
+ * 50%: a snapshot whose e-mail key vanished from most rows was exported with another field name.
+ * 10 points: segments hold profiles without an e-mail, but their share moves slowly; a jump of a
+ * tenth of the rows is a broken column, not people. 0 unreadable lines: a line whose e-mail cannot
+ * be read may be any member, who must not be removed for it.
+ */
+export const defaultRemovalEvidence: RemovalEvidence = {
+  missingEmailKeyPercent: 50,
+  missingEmailJumpPercent: 10,
+  unreadableLines: 0,
 };
 
 /** Every five minutes: how often the refresh timer looks for due exports unless told otherwise. */
@@ -210,20 +265,43 @@ export function loadSettings(env: Env = process.env): Settings {
     refreshTimerSchedule: optionalSetting(env, 'REFRESH_TIMER_SCHEDULE', ncrontab)
       ? '%REFRESH_TIMER_SCHEDULE%'
       : defaultRefreshTimerSchedule,
-    massRemovalGuard: {
-      percent:
-        optionalSetting(
-          env,
-          'MASS_REMOVAL_GUARD_PERCENT',
-          z.coerce.number().min(0).max(100, 'must be a percentage (0-100)'),
-        ) ?? 50,
-      minCount:
-        optionalSetting(env, 'MASS_REMOVAL_GUARD_MIN_COUNT', z.coerce.number().int().min(0)) ?? 100,
-    },
+    massRemovalGuard: readMassRemovalGuard(env),
+    removalEvidence: readRemovalEvidence(env),
     fairUse: readFairUse(env),
     snapshotLimits: readSnapshotLimits(env),
     telemetry: readTelemetry(env),
     appVersion: optionalSetting(env, 'APP_VERSION', nonEmpty) ?? packageVersion(),
+  };
+}
+
+const percentage = z.coerce.number().min(0).max(100, 'must be a percentage (0-100)');
+
+function readMassRemovalGuard(env: Env): MassRemovalGuard {
+  const defaults = defaultMassRemovalGuard;
+  return {
+    percent: optionalSetting(env, 'MASS_REMOVAL_GUARD_PERCENT', percentage) ?? defaults.percent,
+    minCount:
+      optionalSetting(env, 'MASS_REMOVAL_GUARD_MIN_COUNT', z.coerce.number().int().min(0)) ??
+      defaults.minCount,
+    windowDays:
+      optionalSetting(env, 'MASS_REMOVAL_GUARD_WINDOW_DAYS', z.coerce.number().min(0).max(90)) ??
+      defaults.windowDays,
+  };
+}
+
+function readRemovalEvidence(env: Env): RemovalEvidence {
+  const names = removalEvidenceSettingNames;
+  const defaults = defaultRemovalEvidence;
+  return {
+    missingEmailKeyPercent:
+      optionalSetting(env, names.missingEmailKeyPercent, percentage) ??
+      defaults.missingEmailKeyPercent,
+    missingEmailJumpPercent:
+      optionalSetting(env, names.missingEmailJumpPercent, percentage) ??
+      defaults.missingEmailJumpPercent,
+    unreadableLines:
+      optionalSetting(env, names.unreadableLines, z.coerce.number().int().min(0)) ??
+      defaults.unreadableLines,
   };
 }
 

@@ -131,4 +131,36 @@ describe('loadSettings', () => {
     );
     expect(() => loadSettings({ ...base, MAX_EXPORTS_PER_TENANT: 'many' })).toThrow(SettingsError);
   });
+
+  it('reads the removal guard and evidence thresholds, with defaults, naming a bad one', () => {
+    expect(loadSettings(base).massRemovalGuard).toEqual({
+      percent: 50,
+      minCount: 0,
+      windowDays: 7,
+    });
+    expect(loadSettings(base).removalEvidence).toEqual({
+      missingEmailKeyPercent: 50,
+      missingEmailJumpPercent: 10,
+      unreadableLines: 0,
+    });
+    expect(
+      loadSettings({
+        ...base,
+        MASS_REMOVAL_GUARD_WINDOW_DAYS: '2',
+        REMOVAL_EVIDENCE_MISSING_KEY_PERCENT: '80',
+        REMOVAL_EVIDENCE_MISSING_EMAIL_JUMP_PERCENT: '25',
+        REMOVAL_EVIDENCE_UNREADABLE_LINES: '3',
+      }),
+    ).toMatchObject({
+      massRemovalGuard: { windowDays: 2 },
+      removalEvidence: {
+        missingEmailKeyPercent: 80,
+        missingEmailJumpPercent: 25,
+        unreadableLines: 3,
+      },
+    });
+    expect(() => loadSettings({ ...base, REMOVAL_EVIDENCE_MISSING_KEY_PERCENT: '120' })).toThrow(
+      /REMOVAL_EVIDENCE_MISSING_KEY_PERCENT/,
+    );
+  });
 });
