@@ -33,6 +33,31 @@ export const SyncModeSchema = z
   .enum(['mirror', 'addOnly'])
   .describe('mirror: the list ends equal to the segment; addOnly: never removes');
 
+const percent = z.number().min(0).max(100);
+
+/** The export's own removal thresholds; each one left out is the app's setting. */
+export const RemovalThresholdsSchema = z
+  .strictObject({
+    guardPercent: percent
+      .optional()
+      .describe('Removals taking a list more than this share below its recent size need an Admin'),
+    guardMinCount: z.number().int().min(0).optional().describe('...and at least this many'),
+    missingEmailKeyPercent: percent
+      .optional()
+      .describe('Rows without the e-mail key or column (%) above which no one is removed'),
+    missingEmailJumpPercent: percent
+      .optional()
+      .describe('Rise in rows without a usable e-mail (percentage points) that holds removals'),
+    unreadableLines: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .describe('Unreadable lines without a known e-mail a run may meet and still remove'),
+  })
+  .meta({ id: 'RemovalThresholds' });
+export type RemovalThresholds = z.infer<typeof RemovalThresholdsSchema>;
+
 const exportFields = {
   displayName: z.string().trim().min(1, 'must not be empty').max(100),
   connectionId: z.uuid().transform((id) => id.toLowerCase()),
@@ -59,6 +84,7 @@ export const ExportCreateSchema = z
     syncMode: exportFields.syncMode.default('mirror'),
     schedule: exportFields.schedule.default({ mode: 'refresh' }),
     enabled: exportFields.enabled.default(true),
+    removalThresholds: RemovalThresholdsSchema.optional(),
   })
   .meta({ id: 'ExportCreate' });
 export type ExportCreate = z.infer<typeof ExportCreateSchema>;
@@ -73,6 +99,7 @@ export const ExportPatchSchema = z
     syncMode: exportFields.syncMode.optional(),
     schedule: exportFields.schedule.optional(),
     enabled: exportFields.enabled.optional(),
+    removalThresholds: RemovalThresholdsSchema.optional(),
   })
   .refine(
     (patch) => Object.values(patch).some((value) => value !== undefined),
@@ -92,6 +119,7 @@ export const ExportSchema = z
     syncMode: SyncModeSchema,
     schedule: ExportScheduleSchema,
     enabled: z.boolean(),
+    removalThresholds: RemovalThresholdsSchema.optional(),
     createdAt: z.iso.datetime(),
     createdBy: z.string(),
     updatedAt: z.iso.datetime(),

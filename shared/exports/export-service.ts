@@ -137,6 +137,7 @@ function changesBetween(previous: ExportRecord, next: ExportRecord): Record<stri
     'syncMode',
     'schedule',
     'enabled',
+    'removalThresholds',
   ] as const) {
     if (JSON.stringify(previous[key]) !== JSON.stringify(next[key])) {
       changes[key] = { from: previous[key], to: next[key] };

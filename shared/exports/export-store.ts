@@ -3,7 +3,12 @@ import { z } from 'zod';
 import { LimitReachedError } from '../fair-use/limit-reached-error';
 import { ConflictError } from '../http/errors';
 import { countChange, exportRowsBelow, readExportCount, type ExportCount } from './export-count';
-import { ExportScheduleSchema, SyncModeSchema, type Export } from './export-schemas';
+import {
+  ExportScheduleSchema,
+  RemovalThresholdsSchema,
+  SyncModeSchema,
+  type Export,
+} from './export-schemas';
 import { statusCodeOf } from '../clients/azure-errors';
 import { rowsAfter } from '../clients/table-pages';
 
@@ -22,6 +27,9 @@ const ExportEntitySchema = z.object({
   syncMode: SyncModeSchema,
   schedule: json(ExportScheduleSchema),
   enabled: z.boolean(),
+  removalThresholds: json(RemovalThresholdsSchema)
+    .nullish()
+    .transform((value) => value ?? undefined),
   createdAt: z.string(),
   createdBy: z.string(),
   updatedAt: z.string(),
@@ -113,17 +121,24 @@ export class ExportStore {
 
 function toEntity(record: ExportRecord) {
   const { id, tenantId, etag: _etag, segments, dataFields, schedule, ...fields } = record;
+  const { removalThresholds, ...plain } = fields;
   return {
     partitionKey: tenantId,
     rowKey: id,
-    ...fields,
+    ...plain,
     segments: JSON.stringify(segments),
     dataFields: JSON.stringify(dataFields),
     schedule: JSON.stringify(schedule),
+    ...(removalThresholds ? { removalThresholds: JSON.stringify(removalThresholds) } : {}),
   };
 }
 
 function toRecord(entity: unknown): ExportRecord {
-  const { partitionKey, rowKey, ...fields } = ExportEntitySchema.parse(entity);
-  return { ...fields, id: rowKey, tenantId: partitionKey };
+  const { partitionKey, rowKey, removalThresholds, ...fields } = ExportEntitySchema.parse(entity);
+  return {
+    ...fields,
+    ...(removalThresholds ? { removalThresholds } : {}),
+    id: rowKey,
+    tenantId: partitionKey,
+  };
 }
