@@ -8,7 +8,9 @@ import { ConnectionService } from './connections/connection-service';
 import { ConnectionStore } from './connections/connection-store';
 import { exportsUsingConnection } from './exports/export-references';
 import { ExportService } from './exports/export-service';
+import { ExportListOwnership } from './exports/export-list-ownership';
 import { ExportStore } from './exports/export-store';
+import { createListOwnership } from './list-ownership/create-list-ownership';
 import { createTokenVerifier, type TokenVerifier } from './http/auth';
 import { RunService } from './runs/run-service';
 import { RunStore } from './runs/run-store';
@@ -45,6 +47,8 @@ export function createAppServices(clients: AppClients): AppServices {
   const segments = new SegmentCatalog(
     clients.segmentBlobs.getContainerClient(segmentsContainerName),
   );
+  const exportStore = new ExportStore(table(tableNames.exports));
+  const listOwnership = createListOwnership(table(tableNames.listOwners), exportStore, processLog);
   const connections = new ConnectionService({
     store: new ConnectionStore(table(tableNames.connections)),
     secrets: new ConnectionSecrets(clients.secrets),
@@ -52,6 +56,7 @@ export function createAppServices(clients: AppClients): AppServices {
     exportsUsing: (tenantId, id) => exportsUsingConnection(table(tableNames.exports), tenantId, id),
     verifyKey: (region, apiKey) =>
       verifyIterableApiKey(iterableBaseUrl(region, settings.iterableBaseUrl), apiKey),
+    projects: listOwnership.projects,
     log: processLog,
   });
   const progress = new RunProgress(table(tableNames.runs));
@@ -71,7 +76,7 @@ export function createAppServices(clients: AppClients): AppServices {
     connections,
     runs,
     exports: new ExportService({
-      store: new ExportStore(table(tableNames.exports)),
+      store: exportStore,
       references: {
         connectionUsable: (principal, id) => connections.usable(principal, id),
         segment: (tenantId, name) => segments.get(tenantId, name),
@@ -80,6 +85,14 @@ export function createAppServices(clients: AppClients): AppServices {
       audit: auditTrail,
       scheduleIndex: new ScheduleIndex(table(tableNames.schedules)),
       limits: settings.fairUse,
+      lists: new ExportListOwnership(
+        listOwnership.claims,
+        async (tenantId, connectionId) =>
+          listOwnership.projects.projectOf(
+            (await connections.apiKey(tenantId, connectionId)).apiKey,
+          ),
+        processLog,
+      ),
     }),
     schedule: new ScheduleService(table(tableNames.schedules), auditTrail),
     refreshSweep: createRefreshSweep({

@@ -13,6 +13,8 @@ export const tableNames = {
   runs: 'runs',
   schedules: 'schedules',
   audit: 'audit',
+  /** Which export owns which Iterable list, and the project identity behind each key. */
+  listOwners: 'listowners',
 } as const;
 
 /** Containers in the runtime storage account (AzureWebJobsStorage). */

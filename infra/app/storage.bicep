@@ -24,6 +24,7 @@ var tableNames = [
   'runs'
   'schedules'
   'audit'
+  'listowners'
 ]
 var containerNames = [
   'export-batches'

@@ -26,6 +26,8 @@ export interface ConnectionServiceDeps {
   exportsUsing(tenantId: string, connectionId: string): Promise<ExportReference[]>;
   /** Throws ValidationError when Iterable rejects the key, DependencyError when it cannot be asked. */
   verifyKey(region: Connection['region'], apiKey: string): Promise<void>;
+  /** Lists are owned per Iterable project: a rotated key must keep reaching the same owners. */
+  projects: { linkRotatedKey(previousKey: string, nextKey: string): Promise<void> };
   log: { error(message: string, properties?: Record<string, unknown>): void };
 }
 
@@ -138,6 +140,9 @@ export class ConnectionService {
     };
     if (patch.apiKey !== undefined) {
       await this.deps.verifyKey(previous.region, patch.apiKey);
+      // Before the new key is stored: a run that reads it must find the lists its exports own.
+      const previousKey = await secrets.read(previous.secretName, previous.secretVersion);
+      await this.deps.projects.linkRotatedKey(previousKey, patch.apiKey);
       next.secretVersion = await this.#keyVault(() =>
         secrets.store(previous.secretName, patch.apiKey!, {
           tenantId: principal.tenantId,

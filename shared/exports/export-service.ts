@@ -5,6 +5,7 @@ import { ForbiddenError, NotFoundError } from '../http/errors';
 import type { Run, RunRequest } from '../runs/run-schemas';
 import type { FairUseLimits } from '../settings';
 import type { RunService } from '../runs/run-service';
+import type { ExportListOwnership } from './export-list-ownership';
 import type { Export, ExportCreate, ExportPatch } from './export-schemas';
 import type { ExportRecord, ExportStore } from './export-store';
 import { validateExport, type ExportReferences } from './export-validation';
@@ -18,6 +19,8 @@ export interface ExportServiceDeps {
   scheduleIndex: { addTenant(tenantId: string): Promise<void> };
   /** The fair-use limits a new export and a run request are checked against. */
   limits: Pick<FairUseLimits, 'exportsPerTenant'>;
+  /** Each list an export writes is claimed for it; a list another export holds is 409. */
+  lists: ExportListOwnership;
 }
 
 /**
@@ -39,8 +42,14 @@ export class ExportService {
       updatedAt: now,
       updatedBy: principal.userId,
     };
-    await this.#index(record);
-    await this.deps.store.create(record, this.deps.limits.exportsPerTenant);
+    await this.deps.lists.claim(record);
+    try {
+      await this.#index(record);
+      await this.deps.store.create(record, this.deps.limits.exportsPerTenant);
+    } catch (error) {
+      await this.deps.lists.releaseAll(record);
+      throw error;
+    }
     await this.#audit(principal, 'export.create', record.id, { ...input });
     return toExport(record);
   }
@@ -71,7 +80,7 @@ export class ExportService {
     };
     await validateExport(principal, next, this.deps.references);
     await this.#index(next);
-    await this.deps.store.update(next);
+    await this.deps.lists.change(previous, next, () => this.deps.store.update(next));
     await this.#audit(principal, 'export.update', id, changesBetween(previous, next));
     return toExport(next);
   }
@@ -82,6 +91,7 @@ export class ExportService {
     if (!principal.roles.includes('Admin')) await this.#mayWrite(principal, record);
     await this.deps.runs.cancelActive(principal, id);
     await this.deps.store.delete(principal.tenantId, id);
+    await this.deps.lists.releaseAll(record);
     await this.#audit(principal, 'export.delete', id, { displayName: record.displayName });
   }
 

@@ -8,9 +8,11 @@ import { ExportStore } from '../exports/export-store';
 import { RunStore } from '../runs/run-store';
 import type { SegmentCatalog } from '../segments/segment-catalog';
 import { containerNames, queueNames, segmentsContainerName, tableNames } from '../storage-layout';
+import { createListOwnership } from '../list-ownership/create-list-ownership';
 import { ExportListStore } from './export-lists';
 import { ExportedStateStore } from './exported-state';
 import { HeldBatches } from './held-batches';
+import { RemovalBaselineStore } from './removal-baseline';
 import { PlanningBudget } from './planning-budget';
 import { maxMembersPlannedAtOnce } from './segment-plan';
 import type { PipelineDeps } from './pipeline-deps';
@@ -34,19 +36,23 @@ export function createPipelineDeps(
       async () => (await queue.getProperties()).approximateMessagesCount ?? 0,
     );
   }
+  const exports = new ExportStore(clients.table(tableNames.exports));
   return {
     runs: new RunStore(clients.table(tableNames.runs)),
     progress: new RunProgress(clients.table(tableNames.runs)),
-    exports: new ExportStore(clients.table(tableNames.exports)),
+    exports,
     connections: services.connections,
     segments: services.segments,
     segmentBlobs: clients.segmentBlobs.getContainerClient(segmentsContainerName),
     state: new ExportedStateStore(stateContainer),
     lists: new ExportListStore(stateContainer),
+    listOwnership: createListOwnership(clients.table(tableNames.listOwners), exports, processLog),
     work,
     batchQueue,
     runQueue,
     guard: clients.settings.massRemovalGuard,
+    removalEvidence: clients.settings.removalEvidence,
+    baselines: new RemovalBaselineStore(stateContainer),
     snapshotLimits: clients.settings.snapshotLimits,
     held: new HeldBatches(work, batchQueue),
     // Sized by the heap this process may grow to (the instance's cap in Azure).

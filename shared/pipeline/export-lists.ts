@@ -2,6 +2,8 @@ import type { ContainerClient } from '@azure/storage-blob';
 import { z } from 'zod';
 import { statusCodeOf } from '../clients/azure-errors';
 import { versionedBlobFormat } from '../schema-version';
+import type { IterableProjects } from '../list-ownership/iterable-projects';
+import type { ListClaims, ListOwner } from '../list-ownership/list-claims';
 import { downloadVersionedBytes } from './versioned-blob';
 
 const ListsSchema = z.record(
@@ -74,4 +76,46 @@ export async function resolveList(
   if (named) return { listId: named.id, createdAt: 0, fresh: true };
   const listId = await api.createList(segment);
   return { listId, createdAt: Date.now(), fresh: true };
+}
+
+/** What planning needs of list ownership (shared/list-ownership). */
+export interface PipelineListOwnership {
+  projects: Pick<IterableProjects, 'projectOf'>;
+  claims: Pick<ListClaims, 'claimNames' | 'claimListId'>;
+}
+
+/**
+ * Every segment's list, resolved and claimed before anything is written, so a run never writes a
+ * list another export owns. The names are claimed first: an export saved before lists had owners
+ * has no claims and takes them here, at its next run (first come wins). Then each list's id is
+ * claimed: a list adopted by name whose id another export writes fails the run with 409
+ * ListTaken. A dry run only checks, and claims nothing.
+ */
+export async function resolveExportLists(input: {
+  ownership: PipelineListOwnership;
+  owner: ListOwner;
+  apiKey: string;
+  api: IterableListApi;
+  segments: string[];
+  stored: ExportLists;
+  dryRun: boolean;
+}): Promise<Map<string, ResolvedList>> {
+  const { ownership, owner, api, stored, dryRun } = input;
+  const write = { write: !dryRun };
+  const projectId = await ownership.projects.projectOf(input.apiKey);
+  const names = input.segments.map((listName) => ({ listName }));
+  await ownership.claims.claimNames(projectId, owner, names, write);
+  const existing = await api.getLists();
+  const lists = new Map<string, ResolvedList>();
+  for (const segment of input.segments) {
+    // A dry run creates no list: one not yet stored is counted as new.
+    const list =
+      dryRun && !stored[segment]
+        ? { listId: 0, createdAt: 0, fresh: true }
+        : await resolveList(api, existing, segment, stored[segment]);
+    if (list.listId)
+      await ownership.claims.claimListId(projectId, owner, segment, list.listId, write);
+    lists.set(segment, list);
+  }
+  return lists;
 }

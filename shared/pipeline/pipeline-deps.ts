@@ -3,12 +3,14 @@ import type { QueueClient } from '@azure/storage-queue';
 import type { ConnectionService } from '../connections/connection-service';
 import type { ExportStore } from '../exports/export-store';
 import type { RunStore } from '../runs/run-store';
+import type { MassRemovalGuard, RemovalEvidence } from '../settings';
 import type { SegmentCatalog } from '../segments/segment-catalog';
 import type { BulkResultLike } from './batch-sender';
-import type { ExportListStore, IterableListApi } from './export-lists';
+import type { ExportListStore, IterableListApi, PipelineListOwnership } from './export-lists';
 import type { ExportedStateStore } from './exported-state';
 import type { HeldBatches } from './held-batches';
 import type { PlanningBudget } from './planning-budget';
+import type { RemovalBaselineStore } from './removal-baseline';
 import type { RunProgress } from './run-progress';
 import type { SnapshotLimits } from './snapshot-limits';
 
@@ -41,13 +43,19 @@ export interface PipelineDeps {
   segmentBlobs: ContainerClient;
   state: ExportedStateStore;
   lists: ExportListStore;
+  /** Which export owns which list: a run writes only lists its export owns. */
+  listOwnership: PipelineListOwnership;
   /** Batch blobs, failure lists and rejections of runs. */
   work: ContainerClient;
   batchQueue: QueueClient;
   /** export-runs: where planning that must wait is put back. */
   runQueue: QueueClient;
   /** When a run's removals need an Admin's confirmation (see Settings.massRemovalGuard). */
-  guard: { percent: number; minCount: number };
+  guard: MassRemovalGuard;
+  /** When a snapshot looks damaged, so its run removes no one (see Settings.removalEvidence). */
+  removalEvidence: RemovalEvidence;
+  /** What each segment looked like before: the reference for both of the above. */
+  baselines: RemovalBaselineStore;
   held: HeldBatches;
   /** Members this process plans in memory at once, shared by every run it plans. */
   planningBudget: PlanningBudget;

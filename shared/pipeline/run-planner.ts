@@ -7,7 +7,7 @@ import type { ExportRecord } from '../exports/export-store';
 import type { SegmentSnapshot } from '../segments/segment-catalog';
 import { BatchWriter } from './batch-writer';
 import type { StatePointer } from './exported-state';
-import { resolveList } from './export-lists';
+import { resolveExportLists } from './export-lists';
 import type { PipelineDeps } from './pipeline-deps';
 import { tryFinalizeRun } from './run-finalizer';
 import { segmentMembers } from './segment-members';
@@ -233,8 +233,16 @@ async function planSegments(
   const { pointer, previousMembers, lease } = known;
   const { connection, apiKey } = await deps.connections.apiKey(tenantId, exportRecord.connectionId);
   const iterable = deps.iterable(connection, apiKey);
-  const existing = await iterable.getLists();
   const storedLists = await deps.lists.load(tenantId, exportId);
+  const lists = await resolveExportLists({
+    ownership: deps.listOwnership,
+    owner: { tenantId, exportId },
+    apiKey,
+    api: iterable,
+    segments: snapshots.map((snapshot) => snapshot.name),
+    stored: storedLists,
+    dryRun: run.dryRun,
+  });
   // Removals are known only once a snapshot is read: while they may trip the guard, batches are
   // written but held back, so nothing is sent before the plan is known to be safe.
   const hold = removalsPossible(exportRecord.syncMode, pointer !== undefined, deps.guard);
@@ -251,10 +259,7 @@ async function planSegments(
 
   try {
     for (const snapshot of snapshots) {
-      const list =
-        run.dryRun && !storedLists[snapshot.name]
-          ? { listId: 0, createdAt: 0, fresh: true }
-          : await resolveList(iterable, existing, snapshot.name, storedLists[snapshot.name]);
+      const list = lists.get(snapshot.name)!;
       if (!run.dryRun)
         storedLists[snapshot.name] = { listId: list.listId, createdAt: list.createdAt };
       // A new or recreated list holds no one: send everyone, remove no one.
