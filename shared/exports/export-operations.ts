@@ -14,6 +14,9 @@ import type { ExportService } from './export-service';
 export const everyone = ['Admin', 'Contributor', 'Viewer'] as const;
 export const writers = ['Admin', 'Contributor'] as const;
 
+const listTaken =
+  'ListTaken: another export, in any tenant, writes one of its lists through the same Iterable project (the owner is named only to its own tenant); or the export changed since it was read';
+
 // The parameter must not be called `exports`: in CommonJS output that name is the module's own
 // exports object, and module-level constants would be read from it.
 export function exportOperations(exportService: () => ExportService) {
@@ -26,7 +29,10 @@ export function exportOperations(exportService: () => ExportService) {
       roles: writers,
       body: ExportCreateSchema,
       response: ExportSchema,
-      otherErrors: { '429': 'The tenant has as many exports as MAX_EXPORTS_PER_TENANT allows' },
+      otherErrors: {
+        '409': listTaken,
+        '429': 'The tenant has as many exports as MAX_EXPORTS_PER_TENANT allows',
+      },
       successStatus: 201,
       handle: async ({ principal, body, request }) => {
         const created = await exportService().create(principal, body);
@@ -71,6 +77,7 @@ export function exportOperations(exportService: () => ExportService) {
       roles: writers,
       body: ExportPatchSchema,
       response: ExportSchema,
+      otherErrors: { '409': listTaken },
       successStatus: 200,
       handle: async ({ principal, params, body }) => ({
         jsonBody: await exportService().update(principal, uuidParam(params, 'id', 'Export'), body),
