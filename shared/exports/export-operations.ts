@@ -15,7 +15,7 @@ export const everyone = ['Admin', 'Contributor', 'Viewer'] as const;
 export const writers = ['Admin', 'Contributor'] as const;
 
 const listTaken =
-  'ListTaken: another export, in any tenant, writes one of its lists through the same Iterable project (the owner is named only to its own tenant); or the export changed since it was read';
+  'ListTaken: another export, in any tenant, writes one of its lists through the same Iterable project (the owner is named only to its own tenant)';
 
 // The parameter must not be called `exports`: in CommonJS output that name is the module's own
 // exports object, and module-level constants would be read from it.
@@ -77,7 +77,7 @@ export function exportOperations(exportService: () => ExportService) {
       roles: writers,
       body: ExportPatchSchema,
       response: ExportSchema,
-      otherErrors: { '409': listTaken },
+      otherErrors: { '409': `${listTaken}; or the export changed since it was read` },
       successStatus: 200,
       handle: async ({ principal, params, body }) => ({
         jsonBody: await exportService().update(principal, uuidParam(params, 'id', 'Export'), body),
