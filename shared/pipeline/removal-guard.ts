@@ -1,3 +1,4 @@
+import { quoteForMessage } from '../http/quote-for-message';
 import type { Confirmation } from '../runs/run-schemas';
 
 export interface SegmentRemovals {
@@ -5,33 +6,52 @@ export interface SegmentRemovals {
   /** Members the export last confirmed in the segment's list. */
   listSize: number;
   removing: number;
+  /**
+   * The list's largest confirmed size within the guard's window (at least `listSize`): removals
+   * in steps are measured from it, as one removal would be.
+   */
+  recentLargestSize?: number;
 }
 
 /**
- * The mass-removal guard: a plan that would remove more than `percent` of a list's members (and
- * at least `minCount` of them) is held for an Admin's confirmation. A broken or truncated
- * snapshot looks exactly like that, and emptying a marketing list cannot be undone by the next run.
+ * The mass-removal guard: a plan that would take a list more than `percent` below its largest
+ * recent size (and remove at least `minCount`, 0 by default: a small list counts from its first
+ * member) is held for an Admin's confirmation. A broken or truncated snapshot looks exactly like
+ * that, at once or over several runs, and emptying a marketing list cannot be undone by the next
+ * run.
  */
 export function checkRemovals(
   segments: SegmentRemovals[],
   guard: { percent: number; minCount: number },
 ): Confirmation | undefined {
   const flagged = segments
+    .map((segment) => {
+      const baseline = Math.max(segment.listSize, segment.recentLargestSize ?? 0);
+      const shrinking = baseline - (segment.listSize - segment.removing);
+      return { segment, baseline, shrinking };
+    })
     .filter(
-      (segment) =>
-        segment.listSize > 0 &&
+      ({ segment, baseline, shrinking }) =>
+        baseline > 0 &&
+        segment.removing > 0 &&
         segment.removing >= guard.minCount &&
-        segment.removing > (segment.listSize * guard.percent) / 100,
+        shrinking > (baseline * guard.percent) / 100,
     )
-    .map((segment) => ({
-      ...segment,
-      percent: Math.round((1000 * segment.removing) / segment.listSize) / 10,
+    .map(({ segment, baseline, shrinking }) => ({
+      name: segment.name,
+      listSize: segment.listSize,
+      removing: segment.removing,
+      ...(baseline > segment.listSize ? { recentLargestSize: baseline } : {}),
+      percent: Math.round((1000 * shrinking) / baseline) / 10,
     }));
   if (!flagged.length) return undefined;
   const names = flagged
     .map(
       (segment) =>
-        `'${segment.name}' ${segment.removing} of ${segment.listSize} (${segment.percent}%)`,
+        `${quoteForMessage(segment.name)} ${segment.removing} of ${segment.listSize}` +
+        (segment.recentLargestSize
+          ? ` (${segment.percent}% below its recent ${segment.recentLargestSize})`
+          : ` (${segment.percent}%)`),
     )
     .join(', ');
   return {

@@ -58,7 +58,8 @@ function summarize(run: StoredRun, results: (BatchResult & { batch: number })[])
   const status: Run['status'] =
     counts.failed > 0 && !sentSomething
       ? 'failed'
-      : counts.failed > 0 || counts.rejected > 0
+      : // Removals held for a damaged snapshot: the list is not what the segment says.
+        counts.failed > 0 || counts.rejected > 0 || (run.warnings?.length ?? 0) > 0
         ? 'partiallySucceeded'
         : 'succeeded';
   return {

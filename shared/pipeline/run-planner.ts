@@ -18,6 +18,8 @@ import type { PlanningLease } from './planning-budget';
 import { membersPlannedAtOnce, planningPartitions, planSegment } from './segment-plan';
 import { recordRunFinished, recordSnapshotRejections } from '../telemetry';
 import { checkRemovals, removalsPossible, type SegmentRemovals } from './removal-guard';
+import { RemovalSafety } from './removal-safety';
+import { quoteForMessage } from '../http/quote-for-message';
 
 /** A run that cannot go on for a reason the user can fix; the run fails with this message. */
 class RunFailure extends Error {
@@ -156,6 +158,9 @@ async function releaseRun(deps: PipelineDeps, message: RunMessage): Promise<void
   const { tenantId, exportId, runId } = message;
   const run = await deps.runs.get(tenantId, exportId, runId);
   if (!run || run.status !== 'running') return;
+  // The Admin accepted these lists' new size: removals in steps are measured from it from now on.
+  const confirmed = run.confirmation?.segments.map((segment) => segment.name) ?? [];
+  if (confirmed.length) await deps.baselines.resetSizes(tenantId, exportId, confirmed);
   await deps.held.release(await deps.held.load(tenantId, runId));
   await tryFinalizeRun(deps, tenantId, exportId, runId);
 }
@@ -177,7 +182,7 @@ async function plan(deps: PipelineDeps, message: RunMessage, run: StoredRun): Pr
   if (withoutEmail) {
     throw new RunFailure(
       'ColumnNotFound',
-      `Segment '${withoutEmail.name}' has no column '${exportRecord.emailField}' (the email field); nothing was sent or removed.`,
+      `Segment ${quoteForMessage(withoutEmail.name)} has no column ${quoteForMessage(exportRecord.emailField)} (the email field); nothing was sent or removed.`,
     );
   }
   const { pointer } = await deps.state.committed(tenantId, exportId);
@@ -243,9 +248,14 @@ async function planSegments(
     stored: storedLists,
     dryRun: run.dryRun,
   });
+  const safety = await RemovalSafety.load(deps, { tenantId, exportId, runId }, exportRecord);
   // Removals are known only once a snapshot is read: while they may trip the guard, batches are
   // written but held back, so nothing is sent before the plan is known to be safe.
-  const hold = removalsPossible(exportRecord.syncMode, pointer !== undefined, deps.guard);
+  const hold = removalsPossible(
+    exportRecord.syncMode,
+    pointer !== undefined,
+    safety.thresholds.guard,
+  );
   const writer = new BatchWriter(
     deps.work,
     deps.batchQueue,
@@ -279,8 +289,14 @@ async function planSegments(
         snapshot.compressed,
         deps.snapshotLimits,
       );
+      const evidence = safety.segment(snapshot.name);
       const members = pacedBy(
-        segmentMembers(rows, exportRecord, (rejection) => rejections.add(rejection)),
+        segmentMembers(
+          rows,
+          exportRecord,
+          (rejection) => rejections.add(rejection),
+          evidence.tally,
+        ),
         rejections,
       );
       const target = { segment: snapshot.name, listId: list.listId, listCreatedAt: list.createdAt };
@@ -304,13 +320,16 @@ async function planSegments(
         hold: async (members) => {
           if (!(await lease.hold(members))) throw new PlannerBusy(members);
         },
+        // A snapshot that looks damaged sends its adds and updates but removes no one.
+        removalsAllowed: () => evidence.removalsAllowed(),
       }).catch((error: unknown) => {
         next?.abort();
         // Several segments may be planned: the message says which snapshot it is about.
+        const segment = quoteForMessage(snapshot.name);
         if (error instanceof SnapshotUnreadableError)
-          throw new SnapshotUnreadableError(`Segment '${snapshot.name}': ${error.message}`);
+          throw new SnapshotUnreadableError(`Segment ${segment}: ${error.message}`);
         if (error instanceof SnapshotTooLargeError)
-          throw new SnapshotTooLargeError(`Segment '${snapshot.name}': ${error.message}`);
+          throw new SnapshotTooLargeError(`Segment ${segment}: ${error.message}`);
         // A damaged gzip stream ends the run with a clear error before anything is removed.
         if (
           typeof (error as { code?: unknown }).code === 'string' &&
@@ -318,14 +337,14 @@ async function planSegments(
         )
           throw new RunFailure(
             'SnapshotUnreadable',
-            `Segment '${snapshot.name}' could not be decompressed (gzip: ${(error as Error).message}); no one was removed.`,
+            `Segment ${segment} could not be decompressed (gzip: ${(error as Error).message}); no one was removed.`,
           );
         throw error;
       });
       await next?.close();
       if (planned.parts > 1)
         deps.log.info('Segment planned in partitions', { parts: planned.parts });
-      removals.push({ name: snapshot.name, listSize: planned.previousSize, removing });
+      removals.push(safety.removals(snapshot.name, planned.previousSize, removing));
       for (const key of Object.keys(totals) as (keyof typeof totals)[])
         totals[key] += planned.counts[key];
       segments.push({
@@ -345,7 +364,9 @@ async function planSegments(
   if (!run.dryRun) await deps.lists.save(tenantId, exportId, storedLists);
   recordSnapshotRejections(rejections.count);
 
-  const confirmation = run.dryRun ? undefined : checkRemovals(removals, deps.guard);
+  const warnings = safety.warnings(run.dryRun);
+  if (!run.dryRun) await safety.save();
+  const confirmation = run.dryRun ? undefined : checkRemovals(removals, safety.thresholds.guard);
   if (confirmation) await deps.held.save(tenantId, runId, writer.held);
   else await deps.held.release(writer.held);
 
@@ -358,6 +379,7 @@ async function planSegments(
     counts: { ...totals, rejected: rejections.count, failed: 0 },
     segments,
     ...(confirmation ? { confirmation } : {}),
+    ...(warnings.length ? { warnings } : {}),
   };
   if (confirmation) {
     if (await deps.runs.save(tenantId, planned)) {
@@ -395,7 +417,7 @@ async function pinSnapshots(
   if (changed) {
     throw new RunFailure(
       'SnapshotChanged',
-      `Segment '${changed.name}' changed while the run was being planned again; request a new run.`,
+      `Segment ${quoteForMessage(changed.name)} changed while the run was being planned again; request a new run.`,
     );
   }
   if (snapshots.every((snapshot) => pinned.get(snapshot.name) === snapshot.etag)) return;

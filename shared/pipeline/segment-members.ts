@@ -1,8 +1,8 @@
 import { maxMemberBytes } from './batch-writer';
-import { brokenQuoteText } from './csv-rows';
 import { normalizeEmail } from './email-address';
 import { ownString } from './own-string';
-import { SnapshotUnreadableError, type SnapshotRow } from './snapshot-rows';
+import type { SnapshotEvidence } from './snapshot-evidence';
+import type { SnapshotRow } from './snapshot-rows';
 
 export interface Member {
   email: string;
@@ -26,12 +26,6 @@ export interface MemberMapping {
   emailField: string;
   /** Iterable field name → snapshot column. */
   dataFields: Record<string, string>;
-  /**
-   * addOnly removes no one, so a broken CSV row or JSON line whose e-mail cannot be read is a
-   * rejection like any other; otherwise (mirror, or not said) the run stops rather than risk
-   * removing its member.
-   */
-  syncMode?: 'mirror' | 'addOnly';
 }
 
 interface FieldMapping {
@@ -59,6 +53,8 @@ export async function* segmentMembers(
   rows: AsyncIterable<SnapshotRow[]>,
   mapping: MemberMapping,
   onRejection: (rejection: Rejection) => void,
+  /** Counts what tells a damaged snapshot from a segment that shrank (see snapshot-evidence). */
+  evidence?: SnapshotEvidence,
 ): AsyncGenerator<Member[]> {
   const fields: FieldMapping[] = Object.entries(mapping.dataFields)
     .sort(([a], [b]) => (a < b ? -1 : 1))
@@ -77,6 +73,7 @@ export async function* segmentMembers(
     for (const row of chunk) {
       if (row.kind === 'unreadable') {
         const member = unreadable(row, mapping, emailInherited, emailInLine, onRejection);
+        evidence?.unreadable(row.line, member !== undefined);
         if (member) members.push(member);
         continue;
       }
@@ -84,6 +81,10 @@ export async function* segmentMembers(
       const raw =
         emailInherited && !Object.hasOwn(values, emailColumn) ? undefined : values[emailColumn];
       const email = normalizeEmail(raw);
+      evidence?.row(
+        row.line,
+        email ? 'usable' : Object.hasOwn(values, emailColumn) ? 'unusable' : 'keyMissing',
+      );
       if (!email) {
         // Kept until the run ends: a copy, not a view pinning the snapshot text it came from.
         const text = typeof raw === 'string' ? ownString(raw.trim()) : '';
@@ -126,8 +127,8 @@ export async function* segmentMembers(
 /**
  * A record that could not be read is a rejection. A CSV record with broken quotes whose e-mail
  * its cells still give, or a broken JSON line whose text still holds it, is a refused member (its
- * address is known); one whose e-mail cannot be read may be someone exported before, whom a
- * mirror run would remove: the run stops instead.
+ * address is known); one whose e-mail cannot be read may be someone exported before, so the
+ * planner, told of it through the evidence, removes no one from that list.
  */
 function unreadable(
   row: Extract<SnapshotRow, { kind: 'unreadable' }>,
@@ -151,18 +152,6 @@ function unreadable(
       line: row.line,
     });
     return { email, dataFields: {}, refused: true };
-  }
-  if (mapping.syncMode !== 'addOnly') {
-    const reason = row.reason;
-    const what =
-      reason === 'invalidJson'
-        ? `Line ${row.line} of the snapshot is not valid JSON`
-        : reason === 'notAnObject'
-          ? `Line ${row.line} of the snapshot is not a JSON object`
-          : `Row ${row.line} of the snapshot is not valid CSV (${brokenQuoteText[reason]})`;
-    throw new SnapshotUnreadableError(
-      `${what} and its e-mail cannot be read, so whether that member left the segment cannot be told. No one was removed.`,
-    );
   }
   onRejection({ email: '', reason: 'unreadableRow', line: row.line });
   return undefined;

@@ -85,6 +85,18 @@ export interface SegmentPlanInput {
   hold?: (members: number) => Promise<void>;
   /** Members planned in memory at most; a plan that reads more spills to partitions. */
   inMemoryLimit?: number;
+  /**
+   * Asked once the segment is read whole, before anyone is taken out: false keeps the members
+   * who seem to have left (as addOnly does), because the snapshot looks damaged.
+   */
+  removalsAllowed?: () => boolean;
+}
+
+/** The plan's options once the segment is read: leavers are kept when removals are not allowed. */
+function optionsOnceRead(input: SegmentPlanInput): DeltaOptions {
+  return input.removalsAllowed?.() === false
+    ? { ...input.options, syncMode: 'addOnly' }
+    : input.options;
 }
 
 export interface SegmentPlan {
@@ -179,7 +191,7 @@ async function planInMemory(
     throw error;
   }
   if (overflow) return { table, counts, previousSize, rest: restOf(overflow, reader) };
-  const removed = takeLeavers(table, input.options);
+  const removed = takeLeavers(table, optionsOnceRead(input));
   counts.removed = removed.length;
   if (removed.length) await input.unsubscribe(removed);
   await input.next?.add(table);
@@ -218,11 +230,12 @@ async function planSpilled(
     await hold(0);
     await spillMembers(carried.rest, members);
     await state.finish();
+    const whole = { ...input, options: optionsOnceRead(input) };
     const groups = spilledPartitionGroups(members, state, limit);
     for (const group of groups) {
       await hold(group.lines);
       const removed = await planPartitionGroup(
-        input,
+        whole,
         group.partitions,
         state,
         members,

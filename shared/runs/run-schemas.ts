@@ -61,10 +61,25 @@ export const ConfirmationSchema = z.object({
       /** Members the export last confirmed in the list. */
       listSize: z.number().int(),
       removing: z.number().int(),
+      recentLargestSize: z
+        .number()
+        .int()
+        .optional()
+        .describe('The largest confirmed size in the guard window, when above listSize'),
+      /** How far below its recent largest size (or its size) the list would end, in percent. */
       percent: z.number(),
     }),
   ),
 });
+
+/** Why a run removed no one from a list although members seemed to have left it. */
+export const RunWarningSchema = z.object({
+  code: z.enum(['emailKeyMissing', 'missingEmailJump', 'unreadableLines']),
+  segment: z.string(),
+  message: z.string(),
+  lines: z.array(z.number().int()).describe('The first lines (CSV rows) that show it'),
+});
+export type RunWarning = z.infer<typeof RunWarningSchema>;
 export type Confirmation = z.infer<typeof ConfirmationSchema>;
 
 export const RunSchema = z
@@ -110,6 +125,10 @@ export const RunSchema = z
     confirmation: ConfirmationSchema.optional().describe(
       'Why the run waits (awaitingConfirmation) for an Admin to confirm or cancel it',
     ),
+    warnings: z
+      .array(RunWarningSchema)
+      .optional()
+      .describe('Removals held because a snapshot looked damaged; the run partly succeeded'),
     skipReason: SkipReasonSchema.optional().describe('For a skipped slot: why it did not run'),
   })
   .meta({ id: 'Run' });

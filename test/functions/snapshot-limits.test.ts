@@ -87,7 +87,7 @@ describe('snapshot limits', () => {
     const failed = await run();
     expect(failed.status).toBe('failed');
     expect(failed.error?.code).toBe('SnapshotTooLarge');
-    expect(failed.error?.message).toContain("Segment 'Limited'");
+    expect(failed.error?.message).toContain('Segment "Limited"');
     expect(failed.error?.message).toContain('the limit SNAPSHOT_MAX_ROWS is 3000');
     expect(stack.iterable.stats().unsubscribersReceived).toBe(unsubscribed);
     expect(members()).toHaveLength(2_000);

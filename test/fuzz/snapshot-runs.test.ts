@@ -20,6 +20,7 @@ interface Run {
   counts: Record<string, number>;
   segments: { name: string; listId?: number }[];
   error?: { code: string; message: string };
+  warnings?: { code: string; segment: string; message: string; lines: number[] }[];
 }
 
 interface Rejection {
@@ -289,16 +290,19 @@ describe('bad snapshots through the pipeline', () => {
     expect(members).toEqual(before);
   });
 
-  it('fails a mirror run, naming the row and removing no one, when a broken row’s e-mail cannot be read', async () => {
+  it('holds removals, naming the row, when a broken row’s e-mail cannot be read', async () => {
     const { exportId, listId, before } = await exportedOnce('Unreadable email', goodCsv);
     await put(
       'Unreadable email.csv',
       'email,first_name\n"ada@example.com"x,Ada\ngrace@example.com,Grace\n',
     );
     const { run, members } = await runToEnd(exportId, listId);
-    expect(run.status).toBe('failed');
-    expect(run.error?.code).toBe('SnapshotUnreadable');
-    expect(run.error?.message).toMatch(/^Segment 'Unreadable email': Row 2\b/);
+    expect(run.status).toBe('partiallySucceeded');
+    expect(run.counts).toMatchObject({ removed: 0, rejected: 1 });
+    expect(run.warnings).toEqual([
+      expect.objectContaining({ code: 'unreadableLines', segment: 'Unreadable email', lines: [2] }),
+    ]);
+    expect(run.warnings?.[0]?.message).toMatch(/^Segment "Unreadable email": 1 line\(s\)/);
     expect(members).toEqual(before);
   });
 
@@ -382,17 +386,17 @@ describe('bad snapshots through the pipeline', () => {
     expect(members).toEqual(before);
   });
 
-  it('fails a mirror run, naming the line and removing no one, when a damaged JSON line’s e-mail cannot be read', async () => {
+  it('holds removals, naming the line, when a damaged JSON line’s e-mail cannot be read', async () => {
     const segment = 'Damaged line without email';
     const { exportId, listId, before } = await exportedOnce(segment, goodJsonLines, 'jsonl');
     await put(`${segment}.jsonl`, '{"email":"grace@example.com","first_name":"Grace"}\n{"emai\n');
     const { run, rejections, members } = await runToEnd(exportId, listId);
-    expect(run.status).toBe('failed');
-    expect(run.error?.code).toBe('SnapshotUnreadable');
-    expect(run.error?.message).toMatch(
-      /^Segment 'Damaged line without email': Line 2 of the snapshot is not valid JSON\b/,
-    );
-    expect(rejections).toEqual([]);
+    expect(run.status).toBe('partiallySucceeded');
+    expect(run.counts).toMatchObject({ removed: 0, rejected: 1 });
+    expect(run.warnings).toEqual([
+      expect.objectContaining({ code: 'unreadableLines', segment, lines: [2] }),
+    ]);
+    expect(rejections).toEqual([{ email: '', reason: 'unreadableRow', line: 2 }]);
     expect(members).toEqual(before);
   });
 

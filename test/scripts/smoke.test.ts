@@ -168,7 +168,7 @@ describe('npm run smoke against the local app', () => {
     expect({ code: result.code, output: explained(result) }).toMatchObject({ code: 1 });
     const [run] = await runsOf(exportId);
     expect(result.lines[4]).toBe(
-      `✗ dry run: ended failed (run ${run?.id}); ColumnNotFound: Segment 'Changing' has no column 'email' (the email field); nothing was sent or removed.`,
+      `✗ dry run: ended failed (run ${run?.id}); ColumnNotFound: Segment "Changing" has no column "email" (the email field); nothing was sent or removed.`,
     );
   }, 120_000);
 

@@ -7,7 +7,8 @@ import {
   type MemberMapping,
   type Rejection,
 } from '../../../shared/pipeline/segment-members';
-import { SnapshotUnreadableError, type SnapshotRow } from '../../../shared/pipeline/snapshot-rows';
+import { SnapshotEvidence } from '../../../shared/pipeline/snapshot-evidence';
+import type { SnapshotRow } from '../../../shared/pipeline/snapshot-rows';
 import { StateTable } from '../../../shared/pipeline/state-table';
 
 const mapping: MemberMapping = { emailField: 'email', dataFields: { firstName: 'first_name' } };
@@ -15,15 +16,19 @@ const mapping: MemberMapping = { emailField: 'email', dataFields: { firstName: '
 async function membersOf(rows: SnapshotRow[], using: MemberMapping = mapping) {
   const members: Member[] = [];
   const rejections: Rejection[] = [];
+  const evidence = new SnapshotEvidence();
   const chunks = (async function* () {
     await Promise.resolve();
     yield rows;
   })();
-  for await (const chunk of segmentMembers(chunks, using, (rejection) =>
-    rejections.push(rejection),
+  for await (const chunk of segmentMembers(
+    chunks,
+    using,
+    (rejection) => rejections.push(rejection),
+    evidence,
   ))
     members.push(...chunk);
-  return { members, rejections };
+  return { members, rejections, evidence };
 }
 
 describe('segmentMembers refusing rows whose address is known', () => {
@@ -129,23 +134,30 @@ describe('segmentMembers refusing rows whose address is known', () => {
     ['two different addresses', '{"email":"ada@example.com","boss":{"email":"bo@example.com"}'],
     ['a value that is not a string', '{"email":["ada@example.com"],'],
   ])(
-    'stops a mirror export at a broken JSON line with %s, naming the line',
+    'rejects a broken JSON line with %s and counts it as unreadable, naming the line',
     async (_kind, text) => {
       const row: SnapshotRow = { kind: 'unreadable', line: 5, reason: 'invalidJson', text };
-      await expect(membersOf([row], { ...mapping, syncMode: 'mirror' })).rejects.toThrow(
-        SnapshotUnreadableError,
-      );
-      await expect(membersOf([row])).rejects.toThrow(/^Line 5 of the snapshot is not valid JSON/);
-      // An addOnly export removes no one: the line is a rejection like any other.
-      const addOnly = await membersOf([row], { ...mapping, syncMode: 'addOnly' });
-      expect(addOnly.rejections).toEqual([{ email: '', reason: 'unreadableRow', line: 5 }]);
-      expect(addOnly.members).toEqual([]);
+      const read = await membersOf([row]);
+      expect(read.rejections).toEqual([{ email: '', reason: 'unreadableRow', line: 5 }]);
+      expect(read.members).toEqual([]);
+      // The planner removes no one from a list whose snapshot had such a line.
+      expect(read.evidence.counts).toMatchObject({ rows: 1, unreadable: 1 });
+      expect(read.evidence.linesOf('unreadableLines')).toEqual([5]);
     },
   );
 
-  it('stops a mirror export at a line that is not a JSON object, naming the line', async () => {
+  it('counts a line that is not a JSON object as unreadable, naming the line', async () => {
     const row: SnapshotRow = { kind: 'unreadable', line: 2, reason: 'notAnObject', text: 'null' };
-    await expect(membersOf([row])).rejects.toThrow(/^Line 2 of the snapshot is not a JSON object/);
+    const read = await membersOf([row]);
+    expect(read.rejections).toEqual([{ email: '', reason: 'unreadableRow', line: 2 }]);
+    expect(read.evidence.linesOf('unreadableLines')).toEqual([2]);
+  });
+
+  it('does not count a broken line whose e-mail is known as unreadable', async () => {
+    const text = '{"email":"ada@example.com","first_name":"A';
+    const read = await membersOf([{ kind: 'unreadable', line: 3, reason: 'invalidJson', text }]);
+    expect(read.members).toEqual([{ email: 'ada@example.com', dataFields: {}, refused: true }]);
+    expect(read.evidence.counts).toMatchObject({ rows: 1, unreadable: 0 });
   });
 
   it('looks for the e-mail field by its exact name, whatever characters it holds', async () => {
@@ -155,11 +167,7 @@ describe('segmentMembers refusing rows whose address is known', () => {
       reason: 'invalidJson',
       text,
     });
-    const using = (emailField: string) => ({
-      ...mapping,
-      emailField,
-      syncMode: 'addOnly' as const,
-    });
+    const using = (emailField: string) => ({ ...mapping, emailField });
     // Read as a pattern, `e.mail` would match `eXmail`, and `(` would not compile.
     expect(
       (await membersOf([row('{"eXmail":"ada@example.com",')], using('e.mail'))).members,
@@ -172,21 +180,17 @@ describe('segmentMembers refusing rows whose address is known', () => {
     }
   });
 
-  it('stops a mirror export at a broken CSV row whose e-mail cannot be read, naming the row', async () => {
+  it('rejects a broken CSV row whose e-mail cannot be read and counts it as unreadable', async () => {
     const row: SnapshotRow = {
       kind: 'unreadable',
       line: 7,
       reason: 'textAfterClosingQuote',
       values: { email: 'ada@example.com"x', first_name: 'Ada' },
     };
-    await expect(membersOf([row], { ...mapping, syncMode: 'mirror' })).rejects.toThrow(
-      SnapshotUnreadableError,
-    );
-    await expect(membersOf([row])).rejects.toThrow(/Row 7 .*text after a closing quote/);
-    // An addOnly export removes no one: the row is a rejection like any other.
-    const addOnly = await membersOf([row], { ...mapping, syncMode: 'addOnly' });
-    expect(addOnly.rejections).toEqual([{ email: '', reason: 'unreadableRow', line: 7 }]);
-    expect(addOnly.members).toEqual([]);
+    const read = await membersOf([row]);
+    expect(read.rejections).toEqual([{ email: '', reason: 'unreadableRow', line: 7 }]);
+    expect(read.members).toEqual([]);
+    expect(read.evidence.linesOf('unreadableLines')).toEqual([7]);
   });
 
   it('reads columns and fields named like Object.prototype members as plain data', async () => {
