@@ -46,9 +46,9 @@ param refreshTimerSchedule string = '0 */5 * * * *'
 @maxValue(100)
 param massRemovalGuardPercent int = 50
 
-@description('The mass-removal guard ignores runs removing fewer members than this.')
+@description('The mass-removal guard ignores runs removing fewer members than this; 0 holds small lists too.')
 @minValue(0)
-param massRemovalGuardMinCount int = 100
+param massRemovalGuardMinCount int = 0
 
 @description('Fair use: the most exports one tenant may save.')
 @minValue(1)

@@ -17,7 +17,7 @@ param authAudience string
 param authJwksUrl string
 param refreshTimerSchedule string = '0 */5 * * * *'
 param massRemovalGuardPercent int = 50
-param massRemovalGuardMinCount int = 100
+param massRemovalGuardMinCount int = 0
 param maxExportsPerTenant int = 1000
 param maxActiveRunsPerTenant int = 20
 param maxActiveRunsPerConnection int = 5

@@ -60,6 +60,14 @@ export const settingsLeftUnset: Record<string, string> = {
     'the code default (4 GiB) is meant for every deployment; set it to tune one',
   SNAPSHOT_MAX_COMPRESSION_RATIO:
     'the code default (100:1) is meant for every deployment; set it to tune one',
+  MASS_REMOVAL_GUARD_WINDOW_DAYS:
+    'the code default (7 days) is meant for every deployment; set it to tune one',
+  REMOVAL_EVIDENCE_MISSING_KEY_PERCENT:
+    'the code default (50%) is meant for every deployment; an export may set its own',
+  REMOVAL_EVIDENCE_MISSING_EMAIL_JUMP_PERCENT:
+    'the code default (10 points) is meant for every deployment; an export may set its own',
+  REMOVAL_EVIDENCE_UNREADABLE_LINES:
+    'the code default (0 lines) is meant for every deployment; an export may set its own',
 };
 
 /** App settings the Flex Consumption plan rejects or ignores (its runtime is set in the site). */
