@@ -41,7 +41,12 @@ export const RemovalThresholdsSchema = z
     guardPercent: percent
       .optional()
       .describe('Removals taking a list more than this share below its recent size need an Admin'),
-    guardMinCount: z.number().int().min(0).optional().describe('...and at least this many'),
+    guardMinCount: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .describe('Runs removing fewer members than this are never held'),
     missingEmailKeyPercent: percent
       .optional()
       .describe('Rows without the e-mail key or column (%) above which no one is removed'),
