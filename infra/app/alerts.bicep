@@ -74,10 +74,10 @@ union
 // cancels it. The planner's line carries the guard's explanation as `reason`.
 var heldRunQuery = '''
 traces
-| where message has 'Run held for confirmation'
+| where message has 'Run held for confirmation' or message has 'Run removals held'
 | extend line = parse_json(message)
 | extend event = tostring(line.message)
-| where event == 'Run held for confirmation'
+| where event in ('Run held for confirmation', 'Run removals held')
 | project timestamp, itemCount, tenantId = tostring(line.tenantId), exportId = tostring(line.exportId), runId = tostring(line.runId)
 '''
 
@@ -131,8 +131,8 @@ var poisonMessageRule = union(anyEvent, {
 
 var heldRunRule = union(anyEvent, {
   name: 'run-held'
-  displayName: 'Export run held by the mass-removal guard'
-  description: 'A run would remove more of a list than the mass-removal guard allows and waits for an Admin to confirm or cancel it. See docs/operations.md, Alerts.'
+  displayName: 'Export run removals held'
+  description: 'A run would remove more of a list than the mass-removal guard allows and waits for an Admin to confirm or cancel it, or its snapshot looked damaged and it removed no one (the run warnings say why). See docs/operations.md, Alerts.'
   severity: 3
   query: heldRunQuery
   dimensions: [byTenant, byExport, byRun]

@@ -37,7 +37,7 @@ describe('a broken copy of the alert rules fails the checks', () => {
     ],
     [
       'heldRunRule',
-      "no alert rule for a run held by the mass-removal guard: a query on 'Run held for confirmation'",
+      "no alert rule for removals held by the mass-removal guard or for a damaged snapshot: a query on 'Run held for confirmation', 'Run removals held'",
     ],
     ['throttledRule', "no alert rule for a sustained 429 rate: a query on 'Iterable request'"],
   ])('reports the alert when %s is taken out of the rules', async (rule, problem) => {
@@ -54,16 +54,16 @@ describe('a broken copy of the alert rules fails the checks', () => {
       [
         {
           file: 'app/alerts.bicep',
-          find: "| where event == 'Run held for confirmation'",
-          replace: "| where event == 'Run held'",
+          find: "| where event in ('Run held for confirmation', 'Run removals held')",
+          replace: "| where event in ('Run held', 'Run removals held')",
         },
       ],
       checkAlerts,
     );
     expect(problems).toEqual(
       expect.arrayContaining([
-        "app/alerts.bicep Export run held by the mass-removal guard: 'Run held' is not a message the app logs",
-        "no alert rule for a run held by the mass-removal guard: a query on 'Run held for confirmation'",
+        "app/alerts.bicep Export run removals held: 'Run held' is not a message the app logs",
+        "no alert rule for removals held by the mass-removal guard or for a damaged snapshot: a query on 'Run held for confirmation', 'Run removals held'",
       ]),
     );
   });

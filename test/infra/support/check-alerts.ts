@@ -12,8 +12,8 @@ import { fileOf, mainFile, moduleFile, type Templates } from './templates';
 
 /**
  * The alert rules issue #10 asks for, read from the templates: a failed run, a message in a poison
- * queue, a run held by the mass-removal guard and a sustained 429 rate, each a log search alert
- * on Application Insights whose query reads the log lines the code writes, deployed from
+ * queue, removals held (by the mass-removal guard or for a damaged snapshot) and a sustained 429
+ * rate, each a log search alert on Application Insights whose query reads the log lines the code writes, deployed from
  * main.bicep, and notifying the action group when an e-mail address is given.
  */
 
@@ -62,8 +62,8 @@ export const requiredAlerts: RequiredAlert[] = [
     dimensions: ['queue'],
   },
   {
-    alert: 'a run held by the mass-removal guard',
-    events: ['Run held for confirmation'],
+    alert: 'removals held by the mass-removal guard or for a damaged snapshot',
+    events: ['Run held for confirmation', 'Run removals held'],
     mentions: [],
     dimensions: ['tenantId', 'exportId', 'runId'],
   },
