@@ -163,6 +163,20 @@ describe('who may call what: every route × every caller', () => {
   }
 
   const segmentName = 'Auth matrix ünïcode segment';
+  /** The main tenant's segments, in the catalog's order: the shared export's, then one per export. */
+  const mainSegments: string[] = [];
+
+  /** Uploads a snapshot of just the header, for `name` in the main tenant. */
+  async function addSegment(name = `${segmentName} ${mainSegments.length}`) {
+    const header = 'email,first_name\n';
+    await BlobServiceClient.fromConnectionString(stack.storage)
+      .getContainerClient('segments')
+      .getBlockBlobClient(`${main.admin.tid}/${name}.csv`)
+      .upload(header, header.length);
+    mainSegments.push(name);
+    return name;
+  }
+
   const scheduleZone = (tenant: Tenant) =>
     tenant === main ? 'Europe/Amsterdam' : 'America/New_York';
 
@@ -171,19 +185,23 @@ describe('who may call what: every route × every caller', () => {
     return tenant.sharedExport;
   }
 
-  function exportBody(displayName: string) {
+  /** An export of a segment of its own: an Iterable list has one owning export. */
+  async function exportBody(displayName: string, segment?: string) {
     return {
       displayName,
       connectionId: sharedOf(main).id,
-      segments: [segmentName],
+      segments: [segment ?? (await addSegment())],
       emailField: 'email',
     };
   }
 
-  async function createExport(tenant: Tenant): Promise<{ id: string } & Record<string, unknown>> {
+  async function createExport(
+    tenant: Tenant,
+    segment?: string,
+  ): Promise<{ id: string } & Record<string, unknown>> {
     const response = await stack.call('POST', 'exports', {
       as: tenant.admin,
-      body: exportBody(nextName()),
+      body: await exportBody(nextName(), segment),
     });
     expect(response.status).toBe(201);
     const created = response.json() as { id: string };
@@ -333,7 +351,7 @@ describe('who may call what: every route × every caller', () => {
           const names = (response.json().value as { name: string }[]).map(
             (segment) => segment.name,
           );
-          expect(names).toEqual(tenant === main ? [segmentName] : []);
+          expect(names).toEqual(tenant === main ? mainSegments : []);
           return Promise.resolve();
         },
         leftAlone: () => Promise.resolve(),
@@ -350,11 +368,11 @@ describe('who may call what: every route × every caller', () => {
         },
         leftAlone: () => Promise.resolve(),
       }),
-    'POST exports': () => {
+    'POST exports': async () => {
       const displayName = nextName();
-      return Promise.resolve({
+      return {
         path: 'exports',
-        body: exportBody(displayName),
+        body: await exportBody(displayName),
         succeeded: async (response, tenant) => {
           expect(response.json()).toMatchObject({ displayName });
           expect(await exportNamesIn(tenant)).toContain(displayName);
@@ -363,7 +381,7 @@ describe('who may call what: every route × every caller', () => {
           expect(await exportNamesIn(main)).not.toContain(displayName);
           expect(await exportNamesIn(other)).not.toContain(displayName);
         },
-      });
+      };
     },
     'GET exports': () =>
       Promise.resolve({
@@ -540,13 +558,7 @@ describe('who may call what: every route × every caller', () => {
     badTokens = await startBadTokenMinter(stack.issuer);
     main.shared = await createConnection(main);
     other.shared = await createConnection(other);
-    const blobs = BlobServiceClient.fromConnectionString(stack.storage);
-    const header = 'email,first_name\n';
-    await blobs
-      .getContainerClient('segments')
-      .getBlockBlobClient(`${main.admin.tid}/${segmentName}.csv`)
-      .upload(header, header.length);
-    main.sharedExport = await createExport(main);
+    main.sharedExport = await createExport(main, await addSegment(segmentName));
     for (const tenant of [main, other]) {
       const body = { cron: '0 6 * * *', timeZone: scheduleZone(tenant) };
       expect((await stack.call('PUT', 'schedule', { as: tenant.admin, body })).status).toBe(200);

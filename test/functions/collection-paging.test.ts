@@ -14,11 +14,6 @@ describe('paging of connections and exports through the local host', () => {
 
   beforeAll(async () => {
     stack = await startAppStack({ apiKeys: [key] });
-    const csv = 'email\nann@example.com\n';
-    await BlobServiceClient.fromConnectionString(stack.storage)
-      .getContainerClient('segments')
-      .getBlockBlobClient(`${tid}/Weekly.csv`)
-      .upload(csv, csv.length);
     for (let index = 0; index < 5; index++) {
       const created = await stack.call('POST', 'connections', {
         as: admin,
@@ -33,13 +28,19 @@ describe('paging of connections and exports through the local host', () => {
       expect(created.status).toBe(201);
       connectionIds.push(created.json().id as string);
     }
+    // Each export its own segment: an Iterable list has one owning export.
+    const segments = BlobServiceClient.fromConnectionString(stack.storage).getContainerClient(
+      'segments',
+    );
+    const csv = 'email\nann@example.com\n';
     for (let index = 0; index < 5; index++) {
+      await segments.getBlockBlobClient(`${tid}/Weekly ${index}.csv`).upload(csv, csv.length);
       const created = await stack.call('POST', 'exports', {
         as: admin,
         body: {
           displayName: `Export ${index}`,
           connectionId: connectionIds[0],
-          segments: ['Weekly'],
+          segments: [`Weekly ${index}`],
           emailField: 'email',
         },
       });

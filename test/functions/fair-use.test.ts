@@ -26,15 +26,10 @@ describe('fair use per tenant through the local host', () => {
   });
   afterAll(() => stack.stop());
 
-  /** A tenant of its own with a snapshot and `connections` connections. */
+  /** A tenant of its own with `connections` connections. */
   async function newTenant(connections = 1) {
     const tid = `fair-${randomBytes(4).toString('hex')}`;
     const as = { roles: ['Admin'], tid };
-    const csv = 'email\nann@example.com\n';
-    await BlobServiceClient.fromConnectionString(stack.storage)
-      .getContainerClient('segments')
-      .getBlockBlobClient(`${tid}/Weekly.csv`)
-      .upload(csv, csv.length);
     const connectionIds: string[] = [];
     for (let index = 0; index < connections; index++) {
       const created = await stack.call('POST', 'connections', {
@@ -47,14 +42,25 @@ describe('fair use per tenant through the local host', () => {
     return { tid, as, connectionIds };
   }
 
-  function createExport(as: object, connectionId: string, name = randomBytes(3).toString('hex')) {
+  /** An export of a segment of its own (a list has one owning export), with its snapshot. */
+  async function createExport(
+    as: { tid: string },
+    connectionId: string,
+    name = randomBytes(3).toString('hex'),
+  ) {
+    const segment = `Weekly ${name}`;
+    const csv = 'email\nann@example.com\n';
+    await BlobServiceClient.fromConnectionString(stack.storage)
+      .getContainerClient('segments')
+      .getBlockBlobClient(`${as.tid}/${segment}.csv`)
+      .upload(csv, csv.length);
     return stack.call('POST', 'exports', {
       as,
-      body: { displayName: name, connectionId, segments: ['Weekly'], emailField: 'email' },
+      body: { displayName: name, connectionId, segments: [segment], emailField: 'email' },
     });
   }
 
-  async function exportIds(as: object, connectionIds: string[]): Promise<string[]> {
+  async function exportIds(as: { tid: string }, connectionIds: string[]): Promise<string[]> {
     const ids: string[] = [];
     for (const connectionId of connectionIds) {
       const created = await createExport(as, connectionId);
