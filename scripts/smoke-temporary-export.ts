@@ -55,7 +55,12 @@ export async function withTemporaryExport(
     try {
       exportId = await createExport(api, displayName, segment.name, target);
     } catch (error) {
-      report.add(fail('export', `temporary export not created: ${failureReason(error)}`));
+      // A list has one owner: a segment already exported through this project is refused.
+      const owned =
+        error instanceof HttpFailure && error.status === 409
+          ? '; an export already writes this list: dry-run it with --export <id>'
+          : '';
+      report.add(fail('export', `temporary export not created: ${failureReason(error)}${owned}`));
       // Without an answer the export may exist all the same: it is looked for by its name.
       if (error instanceof HttpFailure && error.transient)
         exportId = await findExport(api, displayName).catch(() => undefined);

@@ -33,6 +33,14 @@ describe('npm run smoke against the local app', () => {
     return String(created.json().id);
   }
 
+  /** An Iterable list has one owning export: each test leaves the segments' lists free. */
+  async function deleteExports(): Promise<void> {
+    const listed = (await stack.call('GET', 'exports', { as: admin })).json();
+    for (const { id } of listed.value as { id: string }[]) {
+      expect((await stack.call('DELETE', `exports/${id}`, { as: admin })).status).toBe(204);
+    }
+  }
+
   async function exportNames(): Promise<string[]> {
     const listed = (await stack.call('GET', 'exports', { as: admin })).json();
     return (listed.value as { displayName: string }[]).map((entry) => entry.displayName);
@@ -64,6 +72,7 @@ describe('npm run smoke against the local app', () => {
     token = await stack.token(admin);
   }, 120_000);
   afterAll(() => stack?.stop());
+  afterEach(() => deleteExports());
 
   it('passes every step with --connection, deletes its export and changes nothing in Iterable', async () => {
     const listsBefore = stack.iterable.inspect({ members: false, users: false });
@@ -141,6 +150,21 @@ describe('npm run smoke against the local app', () => {
     ]);
     expect(await runsOf(exportId)).toEqual([]);
   }, 60_000);
+
+  it('fails with --connection on a segment another export writes, pointing at --export', async () => {
+    await createExport('Owner export', 'Newsletter');
+    const result = await runSmoke(
+      ['--url', stack.url, '--segment', 'Newsletter', '--connection', connectionId],
+      { SMOKE_TOKEN: token },
+    );
+    expect({ code: result.code, output: explained(result) }).toMatchObject({ code: 1 });
+    expect(result.lines).toContainEqual(
+      expect.stringMatching(
+        /^✗ export: temporary export not created: .*ListTaken.*; an export already writes this list: dry-run it with --export <id>$/,
+      ),
+    );
+    expect(await exportNames()).toEqual(['Owner export']);
+  });
 
   it('fails on an unknown segment, naming it, and creates no export', async () => {
     const names = await exportNames();
