@@ -173,9 +173,10 @@ async function planInMemory(
   // Budget is held for a chunk before its members enter the table; a chunk that would take the
   // table past the limit is where the plan spills instead.
   async function* fitting(): AsyncGenerator<Member[]> {
-    let held = previousSize;
     for (let next = await reader.next(); !next.done; next = await reader.next()) {
-      held += next.value.length;
+      // The table grows only by the addresses it does not hold yet, at most the chunk's length:
+      // a delta's members are mostly in the table already and must not count twice.
+      const held = table.size + next.value.length;
       if (held > limit) {
         overflow = next.value;
         return;
