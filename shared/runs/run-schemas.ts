@@ -45,7 +45,13 @@ export const emptyCounts = (): RunCounts => ({
 
 /** Why a due schedule slot was recorded as `skipped` instead of running. */
 export const SkipReasonSchema = z.object({
-  code: z.enum(['RunActive', 'ConnectionNotFound', 'ExportDisabled']),
+  code: z.enum([
+    'RunActive',
+    'ConnectionNotFound',
+    'ConnectionDisabled',
+    'ExportDisabled',
+    'SnapshotsUnchanged',
+  ]),
   message: z.string(),
 });
 export type SkipReason = z.infer<typeof SkipReasonSchema>;
@@ -86,8 +92,11 @@ export const RunSchema = z
   .object({
     id: z.uuid(),
     exportId: z.uuid(),
-    trigger: z.enum(['manual', 'schedule']),
-    slot: z.iso.datetime().optional().describe('For scheduled runs: the scheduled time'),
+    trigger: z.enum(['manual', 'schedule', 'refresh']),
+    slot: z.iso
+      .datetime()
+      .optional()
+      .describe("For scheduled runs: the scheduled time; for refresh runs: the refresh's time"),
     requestedBy: z.string().optional(),
     mode: z.enum(['delta', 'full']),
     dryRun: z.boolean(),
