@@ -20,8 +20,14 @@ param location string
 @description('Resource group to create or reuse; empty means rg-<environmentName>.')
 param resourceGroupName string = ''
 
-@description('Issuer (iss) of the bearer tokens the platform sends, e.g. https://login.microsoftonline.com/<tenant>/v2.0.')
+@description('Issuer (iss) of the bearer tokens: https://login.microsoftonline.com/<tenant>/v2.0 for one tenant, or https://login.microsoftonline.com/{tenantid}/v2.0 for every allowed tenant (each token\'s own tid put in).')
 param authIssuer string
+
+@description('With {tenantid} in authIssuer: the tenant ids whose tokens are accepted, comma-separated (include the platform app\'s own tenant), or * for any.')
+param authAllowedTenants string = ''
+
+@description('Client ids of the platform\'s apps that may act for a tenant (app role Platform, x-tenant-id header), comma-separated; empty: none.')
+param authPlatformAppIds string = ''
 
 @description('Audience (aud) the bearer tokens must carry, e.g. api://iterable-segment-export.')
 param authAudience string
@@ -226,6 +232,8 @@ module api './app/api.bicep' = {
     keyVaultUri: keyVault.outputs.uri
     applicationInsightsName: monitoring.outputs.applicationInsightsName
     authIssuer: authIssuer
+    authAllowedTenants: authAllowedTenants
+    authPlatformAppIds: authPlatformAppIds
     authAudience: authAudience
     authJwksUrl: authJwksUrl
     maximumInstanceCount: maximumInstanceCount

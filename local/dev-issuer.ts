@@ -12,11 +12,22 @@ import { z } from 'zod';
 export const devAudience = 'api://iterable-segment-export';
 export const devTenantId = '11111111-1111-4111-8111-111111111111';
 export const devUserId = '22222222-2222-4222-8222-222222222222';
+/** The client id of the platform's app, which local settings trust to act for tenants. */
+export const devPlatformAppId = '33333333-3333-4333-8333-333333333333';
 
 export interface TokenRequest {
   tid?: string;
-  oid?: string;
+  /** null leaves the claim out. */
+  oid?: string | null;
   roles?: string[];
+  /** Entra's token type claim: `app` for an app-only (client credentials) token. */
+  idtyp?: 'app' | 'user';
+  /** The client id of the app the token was issued to. */
+  azp?: string;
+  /** Delegated scopes, which only users' tokens carry. */
+  scp?: string;
+  /** `iss` as Entra's multi-tenant endpoints set it: the issuer's tenant path for `tid`. */
+  tenantIssuer?: boolean;
   /** Seconds until expiry (negative for an expired token); default one hour. */
   expiresIn?: number;
   audience?: string;
@@ -27,16 +38,25 @@ export interface DevIssuer {
   issuer: string;
   audience: string;
   jwksUrl: string;
-  /** AUTH_* settings that make the app trust this issuer. */
+  /** AUTH_* settings that make the app trust this issuer (one issuer, every tenant). */
   settings: { AUTH_ISSUER: string; AUTH_AUDIENCE: string; AUTH_JWKS_URL: string };
+  /**
+   * AUTH_* settings in Entra's multi-tenant form: `iss` must be `{issuer}/{tid}/v2.0` (mint with
+   * `tenantIssuer: true`) and `tid` one of `allowedTenants` (`*` for any).
+   */
+  multiTenantSettings(allowedTenants: string): Record<string, string>;
   mint(request?: TokenRequest): Promise<string>;
   close(): Promise<void>;
 }
 
 const TokenRequestSchema = z.strictObject({
   tid: z.string().min(1).optional(),
-  oid: z.string().min(1).optional(),
+  oid: z.string().min(1).nullable().optional(),
   roles: z.array(z.string()).optional(),
+  idtyp: z.enum(['app', 'user']).optional(),
+  azp: z.string().min(1).optional(),
+  scp: z.string().min(1).optional(),
+  tenantIssuer: z.boolean().optional(),
   expiresIn: z.number().int().optional(),
 });
 
@@ -50,13 +70,18 @@ export async function startDevIssuer(
 
   const mint = async (request: TokenRequest = {}) => {
     const now = Math.floor(Date.now() / 1000);
+    const tid = request.tid ?? devTenantId;
+    const oid = request.oid === undefined ? devUserId : request.oid;
     return new SignJWT({
-      tid: request.tid ?? devTenantId,
-      oid: request.oid ?? devUserId,
+      tid,
+      ...(oid === null ? {} : { oid }),
       roles: request.roles ?? ['Admin'],
+      ...(request.idtyp ? { idtyp: request.idtyp } : {}),
+      ...(request.azp ? { azp: request.azp } : {}),
+      ...(request.scp ? { scp: request.scp } : {}),
     })
       .setProtectedHeader({ alg: 'RS256', kid, typ: 'JWT' })
-      .setIssuer(request.issuer ?? issuer)
+      .setIssuer(request.issuer ?? (request.tenantIssuer ? `${issuer}/${tid}/v2.0` : issuer))
       .setAudience(request.audience ?? devAudience)
       .setIssuedAt(now)
       .setExpirationTime(now + (request.expiresIn ?? 3600))
@@ -110,6 +135,12 @@ export async function startDevIssuer(
     audience: devAudience,
     jwksUrl: `${issuer}/keys`,
     settings: { AUTH_ISSUER: issuer, AUTH_AUDIENCE: devAudience, AUTH_JWKS_URL: `${issuer}/keys` },
+    multiTenantSettings: (allowedTenants) => ({
+      AUTH_ISSUER: `${issuer}/{tenantid}/v2.0`,
+      AUTH_AUDIENCE: devAudience,
+      AUTH_JWKS_URL: `${issuer}/keys`,
+      AUTH_ALLOWED_TENANTS: allowedTenants,
+    }),
     mint,
     close: () =>
       new Promise<void>((resolve) => {

@@ -6,7 +6,7 @@ import { createAppClients } from '../shared/clients/app-clients';
 import { loadSettings, readStorageLocation } from '../shared/settings';
 import { copyAppPackage, projectRoot } from './app-package';
 import { defaultAzuritePorts, startAzurite, stopChild } from './azurite';
-import { startDevIssuer, type TokenRequest } from './dev-issuer';
+import { devPlatformAppId, startDevIssuer, type TokenRequest } from './dev-issuer';
 import { startIterableStandIn } from './iterable/server';
 import { startKeyVaultStandIn } from './key-vault/server';
 import { provisionStorage } from './provision-storage';
@@ -124,7 +124,8 @@ export async function startLocalServices(
         port: portSetting(env, 'DEV_ISSUER_PORT', defaultServicePorts.issuer),
       });
       stops.push(() => issuer.close());
-      Object.assign(env, issuer.settings);
+      // The dev platform app may act for any tenant, as the platform's own app does in Azure.
+      Object.assign(env, issuer.settings, { AUTH_PLATFORM_APP_IDS: devPlatformAppId });
       lines.push(`Token issuer (dev)     ${issuer.issuer}`);
       mint = (request) => issuer.mint(request);
     }

@@ -1,3 +1,4 @@
+import { devPlatformAppId } from './dev-issuer';
 import { startLocalStack } from './local-stack';
 import { RunConsole } from './run-console';
 
@@ -31,6 +32,7 @@ async function main(): Promise<void> {
         `Admin token (1 hour):\n  ${await stack.mint({ roles: ['Admin'] })}`,
         `Other roles or tenants: curl -s -X POST ${stack.env.AUTH_ISSUER}/token -d '{"roles":["Contributor"]}'`,
         `  (fields: roles ["Admin"|"Contributor"|"Viewer"], tid, oid, expiresIn seconds)`,
+        `The platform's app token (send x-tenant-id with it): curl -s -X POST ${stack.env.AUTH_ISSUER}/token -d '{"roles":["Platform"],"idtyp":"app","azp":"${devPlatformAppId}","oid":null}'`,
       ].join('\n')
     : '';
   process.stdout.write(

@@ -9,6 +9,8 @@ export interface LogFields {
   /** The function (queue or timer trigger) or HTTP operation being run. */
   operation?: string;
   tenantId?: string;
+  /** The client id of an app (the platform) acting for the tenant. */
+  appId?: string;
   exportId?: string;
   runId?: string;
   batch?: number;

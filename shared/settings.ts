@@ -17,7 +17,7 @@ export interface Settings {
   storage: StorageLocation;
   segmentsStorage: StorageLocation;
   keyVaultUrl: string;
-  auth: { issuer: string; audience: string; jwksUrl: string };
+  auth: AuthSettings;
   iterableBaseUrl?: string;
   /** The most instances the app scales to: a connection's rate cap is shared out among them. */
   maxInstanceCount: number;
@@ -47,6 +47,23 @@ export interface Settings {
   telemetry?: { connectionString: string; clientId?: string };
   appVersion: string;
 }
+
+/**
+ * How bearer tokens are checked. `issuer` holding `{tenantid}` is Entra's multi-tenant form: each
+ * token's `iss` must equal it with the token's own `tid` put in, and that tenant must be allowed.
+ */
+export interface AuthSettings {
+  issuer: string;
+  audience: string;
+  jwksUrl: string;
+  /** Tenants whose tokens are accepted: `'*'` for any, else their ids; undefined: any (single issuer). */
+  allowedTenants: '*' | readonly string[] | undefined;
+  /** Client ids of the apps that may act for a tenant with the `Platform` role. */
+  platformAppIds: readonly string[];
+}
+
+/** The placeholder in AUTH_ISSUER that each token's own tenant id replaces. */
+export const issuerTenantPlaceholder = '{tenantid}';
 
 export interface FairUseLimits {
   /** Saved exports per tenant. */
@@ -239,11 +256,35 @@ export function readStorageLocation(env: Env, prefix: string): StorageLocation |
   };
 }
 
-function readAuth(env: Env): Settings['auth'] {
+/** A comma-separated list of ids, without blanks or repeats. */
+const idList = z
+  .string()
+  .transform((text) => [...new Set(text.split(',').map((id) => id.trim()))].filter(Boolean))
+  .refine((ids) => ids.length > 0, 'must name at least one id')
+  .refine(
+    (ids) => ids.every((id) => /^[\w.-]{1,128}$/.test(id)),
+    'must be ids (letters, digits, "-", "_" or ".") separated by commas',
+  );
+
+function readAuth(env: Env): AuthSettings {
+  const issuer = parseSetting(env, 'AUTH_ISSUER', nonEmpty);
+  const multiTenant = issuer.toLowerCase().includes(issuerTenantPlaceholder);
+  const allowedTenants = optionalSetting(
+    env,
+    'AUTH_ALLOWED_TENANTS',
+    z.union([z.literal('*'), idList]),
+  );
+  if (multiTenant && allowedTenants === undefined) {
+    throw new SettingsError(
+      `Setting AUTH_ALLOWED_TENANTS is missing: AUTH_ISSUER holds ${issuerTenantPlaceholder}, so the tenants to accept must be named (their ids, comma-separated, or * for any)`,
+    );
+  }
   return {
-    issuer: parseSetting(env, 'AUTH_ISSUER', nonEmpty),
+    issuer,
     audience: parseSetting(env, 'AUTH_AUDIENCE', nonEmpty),
     jwksUrl: parseSetting(env, 'AUTH_JWKS_URL', httpUrl),
+    allowedTenants,
+    platformAppIds: optionalSetting(env, 'AUTH_PLATFORM_APP_IDS', idList) ?? [],
   };
 }
 

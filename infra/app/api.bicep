@@ -13,6 +13,8 @@ param segmentsStorageAccountName string
 param keyVaultUri string
 param applicationInsightsName string
 param authIssuer string
+param authAllowedTenants string = ''
+param authPlatformAppIds string = ''
 param authAudience string
 param authJwksUrl string
 param refreshTimerSchedule string = '0 */5 * * * *'
@@ -108,6 +110,9 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     AUTH_ISSUER: authIssuer
     AUTH_AUDIENCE: authAudience
     AUTH_JWKS_URL: authJwksUrl
+    // Multi-tenant tokens ({tenantid} in AUTH_ISSUER) and the platform's app; empty is unset.
+    AUTH_ALLOWED_TENANTS: authAllowedTenants
+    AUTH_PLATFORM_APP_IDS: authPlatformAppIds
     // A connection's Iterable rate cap is shared out over this many instances.
     MAX_INSTANCE_COUNT: string(maximumInstanceCount)
     // The refresh timer's schedule, bound as %REFRESH_TIMER_SCHEDULE%.

@@ -8,7 +8,15 @@ export const AuditEntrySchema = z
   .object({
     id: z.string(),
     at: z.iso.datetime(),
-    actor: z.string().describe('The user (oid) who acted'),
+    tenantId: z.string().describe('The tenant acted for'),
+    actor: z.string().describe("Who acted: the user's oid, or the client id of an app"),
+    actorType: z
+      .enum(['user', 'app'])
+      .describe('app: the platform acting for the tenant with its own identity'),
+    appTenantId: z
+      .string()
+      .optional()
+      .describe("For an app: the tenant of the app's own identity (the token's tid)"),
     action: z.string().describe('e.g. connection.create'),
     resourceType: z.string(),
     resourceId: z.string(),
@@ -23,6 +31,9 @@ const AuditEntitySchema = z.object({
   rowKey: z.string(),
   at: z.string(),
   actor: z.string(),
+  // Entries written before apps could act have no type: they were users'.
+  actorType: z.enum(['user', 'app']).default('user'),
+  appTenantId: z.string().optional(),
   action: z.string(),
   resourceType: z.string(),
   resourceId: z.string(),
@@ -41,7 +52,7 @@ export interface AuditPage {
 export class AuditStore {
   constructor(private readonly table: TableClient) {}
 
-  async record(tenantId: string, entry: Omit<AuditEntry, 'id' | 'at'>): Promise<void> {
+  async record(tenantId: string, entry: Omit<AuditEntry, 'id' | 'at' | 'tenantId'>): Promise<void> {
     const now = Date.now();
     const rowKey = `${String(maxTimestamp - now).padStart(13, '0')}-${randomUUID()}`;
     await this.table.createEntity({
@@ -49,6 +60,8 @@ export class AuditStore {
       rowKey,
       at: new Date(now).toISOString(),
       actor: entry.actor,
+      actorType: entry.actorType,
+      ...(entry.appTenantId ? { appTenantId: entry.appTenantId } : {}),
       action: entry.action,
       resourceType: entry.resourceType,
       resourceId: entry.resourceId,
@@ -64,7 +77,12 @@ export class AuditStore {
     );
     const value = rows.map((entity): AuditEntry => {
       const { rowKey, changes, ...row } = AuditEntitySchema.parse(entity);
-      return { ...row, id: rowKey, changes: JSON.parse(changes) as Record<string, unknown> };
+      return {
+        ...row,
+        id: rowKey,
+        tenantId,
+        changes: JSON.parse(changes) as Record<string, unknown>,
+      };
     });
     return { value, continuationToken: next };
   }

@@ -20,6 +20,8 @@ export class AuditTrail {
     try {
       await this.store.record(principal.tenantId, {
         actor: principal.userId,
+        actorType: principal.app ? 'app' : 'user',
+        ...(principal.app ? { appTenantId: principal.app.homeTenantId } : {}),
         action,
         resourceType: resource.type,
         resourceId: resource.id,

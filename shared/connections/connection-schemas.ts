@@ -36,7 +36,17 @@ export const ConnectionCreateSchema = z
     consent: z.strictObject({
       accepted: z.literal(true, { error: 'must be true: data-privacy consent is required' }),
     }),
-    addSelfAsExportUser: z.boolean().default(true),
+    addSelfAsExportUser: z
+      .boolean()
+      .optional()
+      .describe(
+        'Adds the calling user as export user (default true); an app names users in exportUsers',
+      ),
+    exportUsers: z
+      .array(UserIdSchema)
+      .max(100)
+      .optional()
+      .describe('Users (oid) who may use this connection in exports'),
     requestsPerSecond: RequestsPerSecondSchema.optional(),
   })
   .meta({ id: 'ConnectionCreate' });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditTrail } from '../audit/audit-trail';
-import { ConflictError, DependencyError, NotFoundError } from '../http/errors';
+import { ConflictError, DependencyError, NotFoundError, ValidationError } from '../http/errors';
 import type { Principal } from '../http/auth';
 import { quoteForMessage } from '../http/quote-for-message';
 import { statusCodeOf } from '../clients/azure-errors';
@@ -61,7 +61,7 @@ export class ConnectionService {
       displayName: input.displayName,
       region: input.region,
       allowContributors: input.allowContributors,
-      exportUsers: input.addSelfAsExportUser ? [principal.userId] : [],
+      exportUsers: initialExportUsers(principal, input),
       consentAcceptedBy: principal.userId,
       consentAcceptedAt: now,
       keyHint: keyHint(input.apiKey),
@@ -273,6 +273,21 @@ export function mayUse(
 ) {
   if (principal.roles.includes('Admin')) return true;
   return record.allowContributors || record.exportUsers.includes(principal.userId);
+}
+
+/**
+ * The users named, and the calling user unless told not to. An app (the platform) is no export
+ * user: it names the people explicitly, and asking to add itself is an error, not a silent no-op.
+ */
+function initialExportUsers(principal: Principal, input: ConnectionCreate): string[] {
+  if (principal.app && input.addSelfAsExportUser) {
+    throw new ValidationError(
+      'An app cannot be an export user: name the users in exportUsers instead.',
+      { target: 'addSelfAsExportUser' },
+    );
+  }
+  const self = !principal.app && (input.addSelfAsExportUser ?? true) ? [principal.userId] : [];
+  return [...new Set([...self, ...(input.exportUsers ?? [])])];
 }
 
 function nextExportUsers(current: string[], patch: ConnectionPatch): string[] {

@@ -5,7 +5,7 @@ import type {
   InvocationContext,
 } from '@azure/functions';
 import type { z } from 'zod';
-import { requireRole, type Principal, type Role, type TokenVerifier } from './auth';
+import { requireRole, tenantHeader, type Principal, type Role, type TokenVerifier } from './auth';
 import { errorResponse } from './error-response';
 import { readJsonBody } from './request-body';
 import { addLogContext, withLogContext } from '../log-context';
@@ -104,8 +104,14 @@ async function answer<Body>(
   try {
     let principal = anonymous;
     if (operation.roles.length > 0) {
-      principal = await verifier()(request.headers.get('authorization'));
-      addLogContext({ tenantId: principal.tenantId });
+      principal = await verifier()(
+        request.headers.get('authorization'),
+        request.headers.get(tenantHeader),
+      );
+      addLogContext({
+        tenantId: principal.tenantId,
+        ...(principal.app ? { appId: principal.app.appId } : {}),
+      });
       requireRole(principal, operation.roles);
     }
     const body = operation.body ? await readJsonBody(request, operation.body) : (undefined as Body);

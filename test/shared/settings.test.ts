@@ -24,8 +24,25 @@ describe('loadSettings', () => {
       issuer: auth.AUTH_ISSUER,
       audience: auth.AUTH_AUDIENCE,
       jwksUrl: auth.AUTH_JWKS_URL,
+      allowedTenants: undefined,
+      platformAppIds: [],
     });
     expect(settings.appVersion).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it("reads Entra's multi-tenant form: the tenants allowed, any tenant, and the platform's apps", () => {
+    const issuer = 'https://login.example/{tenantid}/v2.0';
+    expect(
+      loadSettings({
+        ...base,
+        AUTH_ISSUER: issuer,
+        AUTH_ALLOWED_TENANTS: ' t-1, t-2 ,t-1',
+        AUTH_PLATFORM_APP_IDS: 'app-1',
+      }).auth,
+    ).toMatchObject({ issuer, allowedTenants: ['t-1', 't-2'], platformAppIds: ['app-1'] });
+    expect(
+      loadSettings({ ...base, AUTH_ISSUER: issuer, AUTH_ALLOWED_TENANTS: '*' }).auth,
+    ).toMatchObject({ allowedTenants: '*', platformAppIds: [] });
   });
 
   it('reads identity-based storage from AzureWebJobsStorage__accountName and __clientId', () => {
@@ -62,6 +79,12 @@ describe('loadSettings', () => {
     [{ ...base, REFRESH_TIMER_SCHEDULE: '0 */5 * * * mondays' }, /REFRESH_TIMER_SCHEDULE/],
     [{ ...base, AUTH_ISSUER: '' }, /Setting AUTH_ISSUER is missing/],
     [{ ...base, AUTH_JWKS_URL: 'keys' }, /Setting AUTH_JWKS_URL must be an http\(s\) URL/],
+    [
+      { ...base, AUTH_ISSUER: 'https://login.example/{tenantid}/v2.0' },
+      /Setting AUTH_ALLOWED_TENANTS is missing: AUTH_ISSUER holds \{tenantid\}/,
+    ],
+    [{ ...base, AUTH_ALLOWED_TENANTS: 'a, b c' }, /Setting AUTH_ALLOWED_TENANTS must be ids/],
+    [{ ...base, AUTH_PLATFORM_APP_IDS: ' , ' }, /Setting AUTH_PLATFORM_APP_IDS must name/],
     [
       { ...base, AzureWebJobsStorage: undefined, AzureWebJobsStorage__accountName: 'Bad_Name' },
       /AzureWebJobsStorage__accountName/,

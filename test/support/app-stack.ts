@@ -1,4 +1,9 @@
-import { startDevIssuer, type DevIssuer, type TokenRequest } from '../../local/dev-issuer';
+import {
+  devPlatformAppId,
+  startDevIssuer,
+  type DevIssuer,
+  type TokenRequest,
+} from '../../local/dev-issuer';
 import { startIterableStandIn, type IterableStandIn } from '../../local/iterable/server';
 import { startKeyVaultStandIn, type KeyVaultStandIn } from '../../local/key-vault/server';
 import { startAzurite, type Azurite } from '../../local/azurite';
@@ -49,6 +54,11 @@ export async function startAppStack(
     env?: Record<string, string>;
     /** Puts something (a fault proxy) between the app and the Key Vault stand-in. */
     keyVaultUrlFor?: (standInUrl: string) => Promise<string>;
+    /**
+     * Checks tokens in Entra's multi-tenant form: `iss` per tenant (mint with `tenantIssuer`),
+     * accepting the tenants listed (comma-separated ids, or `*`).
+     */
+    allowedTenants?: string;
     /** Puts something (a failing key set endpoint) between the app and the token issuer's keys. */
     jwksUrlFor?: (issuerJwksUrl: string) => Promise<string>;
   } = {},
@@ -66,7 +76,10 @@ export async function startAppStack(
   ]);
   const env = {
     AzureWebJobsStorage: storage,
-    ...issuer.settings,
+    ...(options.allowedTenants === undefined
+      ? issuer.settings
+      : issuer.multiTenantSettings(options.allowedTenants)),
+    AUTH_PLATFORM_APP_IDS: devPlatformAppId,
     ...(options.jwksUrlFor
       ? { AUTH_JWKS_URL: await options.jwksUrlFor(issuer.settings.AUTH_JWKS_URL) }
       : {}),

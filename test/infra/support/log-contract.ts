@@ -20,6 +20,7 @@ export const lineFields = [
   'invocationId',
   'operation',
   'tenantId',
+  'appId',
   'exportId',
   'runId',
   'batch',

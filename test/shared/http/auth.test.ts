@@ -27,7 +27,13 @@ describe('createTokenVerifier when the token issuer fails', () => {
 
   function verifierFor(keyTiming = timing) {
     return createTokenVerifier(
-      { issuer: issuer.issuer, audience: issuer.audience, jwksUrl: front.url },
+      {
+        issuer: issuer.issuer,
+        audience: issuer.audience,
+        jwksUrl: front.url,
+        allowedTenants: undefined,
+        platformAppIds: [],
+      },
       keyTiming,
     );
   }
