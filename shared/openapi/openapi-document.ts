@@ -1,3 +1,4 @@
+import { tenantHeader } from '../http/auth';
 import { z } from 'zod';
 import { ErrorResponseSchema } from '../http/collection';
 import type { Operation } from '../http/operation';
@@ -56,6 +57,16 @@ function queryParameters(query: z.ZodObject | undefined, components: Record<stri
   }));
 }
 
+/** Read only for the platform's app-only token, which acts for the tenant it names. */
+const tenantHeaderParameter = {
+  name: tenantHeader,
+  in: 'header',
+  required: false,
+  description:
+    "The tenant a Platform app token acts for (required with such a token; ignored with a user's)",
+  schema: { type: 'string', maxLength: 256 },
+};
+
 /**
  * The OpenAPI 3.1 document, generated from the same operations and zod schemas that serve the
  * requests, so it cannot drift from the code.
@@ -73,6 +84,7 @@ export function buildOpenApiDocument(operations: readonly Operation<unknown>[], 
         schema: { type: 'string' },
       })),
       ...queryParameters(operation.query, schemas),
+      ...(operation.roles.length ? [tenantHeaderParameter] : []),
     ];
     const responses: Record<string, unknown> = {
       [String(operation.successStatus)]: operation.response
@@ -126,7 +138,15 @@ export function buildOpenApiDocument(operations: readonly Operation<unknown>[], 
     servers: [{ url: '/' }],
     paths,
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      securitySchemes: {
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description:
+            "An Entra ID access token: a user's (roles Admin, Contributor, Viewer; acts for its tid) or the platform app's (app role Platform; acts for the tenant in x-tenant-id)",
+        },
+      },
       schemas: { ...schemas, ErrorResponse: jsonSchema(ErrorResponseSchema, 'output', schemas) },
     },
   };
