@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { odata, TableClient } from '@azure/data-tables';
-import type { TokenRequest } from '../../local/dev-issuer';
+import { devPlatformAppId, type TokenRequest } from '../../local/dev-issuer';
 import { allOperations } from '../../shared/api-operations';
 import type { Connection } from '../../shared/connections/connection-schemas';
 import { startAppStack, type AppStack } from '../support/app-stack';
@@ -18,42 +18,49 @@ import {
  * Bad tokens carry the main tenant's Admin claims, so only the token's defect can refuse them.
  */
 
-const principals = ['Viewer', 'Contributor', 'Admin', 'Admin of another tenant'] as const;
+const principals = [
+  'Viewer',
+  'Contributor',
+  'Admin',
+  'Admin of another tenant',
+  'Platform app',
+] as const;
 type Principal = (typeof principals)[number];
 type Caller = BadTokenKind | Principal;
 const callers: readonly Caller[] = [...badTokenKinds, ...principals];
 
 // prettier-ignore
 const expectedStatus: Record<string, readonly number[]> = {
-  //                          no    expired wrong  wrong  unknown forged  Viewer Contri- Admin  Admin of
-  //                          token         aud    iss    key     sig            butor         another tenant
-  'POST connections':        [401,  401,    401,   401,   401,    401,    403,   403,    201,   201],
-  'GET connections':         [401,  401,    401,   401,   401,    401,    403,   200,    200,   200],
-  'GET connections/{id}':    [401,  401,    401,   401,   401,    401,    403,   200,    200,   404],
-  'PATCH connections/{id}':  [401,  401,    401,   401,   401,    401,    403,   403,    200,   404],
-  'DELETE connections/{id}': [401,  401,    401,   401,   401,    401,    403,   403,    204,   404],
-  'GET audit':               [401,  401,    401,   401,   401,    401,    403,   403,    200,   200],
-  'GET segments':            [401,  401,    401,   401,   401,    401,    200,   200,    200,   200],
-  'GET segments/{name}':     [401,  401,    401,   401,   401,    401,    200,   200,    200,   404],
-  'POST exports':            [401,  401,    401,   401,   401,    401,    403,   201,    201,   400],
-  'GET exports':             [401,  401,    401,   401,   401,    401,    200,   200,    200,   200],
-  'GET exports/{id}':        [401,  401,    401,   401,   401,    401,    200,   200,    200,   404],
-  'PATCH exports/{id}':      [401,  401,    401,   401,   401,    401,    403,   200,    200,   404],
-  'DELETE exports/{id}':     [401,  401,    401,   401,   401,    401,    403,   204,    204,   404],
-  'POST exports/{id}/runs':  [401,  401,    401,   401,   401,    401,    403,   202,    202,   404],
-  'GET exports/{id}/runs':   [401,  401,    401,   401,   401,    401,    200,   200,    200,   404],
+  //                          no    expired wrong  wrong  unknown forged  Viewer Contri- Admin  Admin of Platform
+  //                          token         aud    iss    key     sig            butor         another  app for
+  //                                                                                           tenant   the tenant
+  'POST connections':        [401,  401,    401,   401,   401,    401,    403,   403,    201,   201,    201],
+  'GET connections':         [401,  401,    401,   401,   401,    401,    403,   200,    200,   200,    200],
+  'GET connections/{id}':    [401,  401,    401,   401,   401,    401,    403,   200,    200,   404,    200],
+  'PATCH connections/{id}':  [401,  401,    401,   401,   401,    401,    403,   403,    200,   404,    200],
+  'DELETE connections/{id}': [401,  401,    401,   401,   401,    401,    403,   403,    204,   404,    204],
+  'GET audit':               [401,  401,    401,   401,   401,    401,    403,   403,    200,   200,    200],
+  'GET segments':            [401,  401,    401,   401,   401,    401,    200,   200,    200,   200,    200],
+  'GET segments/{name}':     [401,  401,    401,   401,   401,    401,    200,   200,    200,   404,    200],
+  'POST exports':            [401,  401,    401,   401,   401,    401,    403,   201,    201,   400,    201],
+  'GET exports':             [401,  401,    401,   401,   401,    401,    200,   200,    200,   200,    200],
+  'GET exports/{id}':        [401,  401,    401,   401,   401,    401,    200,   200,    200,   404,    200],
+  'PATCH exports/{id}':      [401,  401,    401,   401,   401,    401,    403,   200,    200,   404,    200],
+  'DELETE exports/{id}':     [401,  401,    401,   401,   401,    401,    403,   204,    204,   404,    204],
+  'POST exports/{id}/runs':  [401,  401,    401,   401,   401,    401,    403,   202,    202,   404,    202],
+  'GET exports/{id}/runs':   [401,  401,    401,   401,   401,    401,    200,   200,    200,   404,    200],
   'GET exports/{id}/runs/{runId}':
-                             [401,  401,    401,   401,   401,    401,    200,   200,    200,   404],
+                             [401,  401,    401,   401,   401,    401,    200,   200,    200,   404,    200],
   'POST exports/{id}/runs/{runId}/cancel':
-                             [401,  401,    401,   401,   401,    401,    403,   200,    200,   404],
+                             [401,  401,    401,   401,   401,    401,    403,   200,    200,   404,    200],
   'POST exports/{id}/runs/{runId}/confirm':
-                             [401,  401,    401,   401,   401,    401,    403,   403,    200,   404],
+                             [401,  401,    401,   401,   401,    401,    403,   403,    200,   404,    200],
   'GET exports/{id}/runs/{runId}/rejections':
-                             [401,  401,    401,   401,   401,    401,    403,   403,    200,   404],
-  'GET schedule':            [401,  401,    401,   401,   401,    401,    200,   200,    200,   200],
-  'PUT schedule':            [401,  401,    401,   401,   401,    401,    403,   403,    200,   200],
-  'GET health':              [200,  200,    200,   200,   200,    200,    200,   200,    200,   200],
-  'GET openapi.json':        [200,  200,    200,   200,   200,    200,    200,   200,    200,   200],
+                             [401,  401,    401,   401,   401,    401,    403,   403,    200,   404,    200],
+  'GET schedule':            [401,  401,    401,   401,   401,    401,    200,   200,    200,   200,    200],
+  'PUT schedule':            [401,  401,    401,   401,   401,    401,    403,   403,    200,   200,    200],
+  'GET health':              [200,  200,    200,   200,   200,    200,    200,   200,    200,   200,    200],
+  'GET openapi.json':        [200,  200,    200,   200,   200,    200,    200,   200,    200,   200,    200],
 };
 
 const callerLabel: Record<Caller, string> = {
@@ -67,6 +74,7 @@ const callerLabel: Record<Caller, string> = {
   Contributor: 'as Contributor',
   Admin: 'as Admin',
   'Admin of another tenant': 'as Admin of another tenant',
+  'Platform app': "as the platform's app acting for the tenant (x-tenant-id)",
 };
 
 const errorCodes: Record<number, string> = {
@@ -118,6 +126,13 @@ describe('who may call what: every route × every caller', () => {
     Contributor: { tid: main.admin.tid, oid: randomUUID(), roles: ['Contributor'] },
     Admin: main.admin,
     'Admin of another tenant': other.admin,
+    'Platform app': {
+      tid: randomUUID(),
+      oid: null,
+      roles: ['Platform'],
+      idtyp: 'app',
+      azp: devPlatformAppId,
+    },
   };
   let stack: AppStack;
   let badTokens: BadTokenMinter;
@@ -137,7 +152,8 @@ describe('who may call what: every route × every caller', () => {
     const token = isBadToken(caller)
       ? await badTokens.mint(caller, main.admin)
       : await stack.token(claims[caller]);
-    return stack.call(method, path, { token, body });
+    const headers = caller === 'Platform app' ? { 'x-tenant-id': main.admin.tid! } : undefined;
+    return stack.call(method, path, { token, body, headers });
   }
 
   /** A new connection in `tenant` that contributors may use, made by its admin. */
