@@ -54,6 +54,27 @@ describe('the connection kill switch through the local host', () => {
       expect(await world.run(exportId, runId)).toMatchObject({ status: 'cancelled' });
     });
 
+    it('fails a run queued before the switch that is planned after it, sending nothing (saving an export on a disabled connection is allowed)', async () => {
+      const queuedBefore = await world.exportOf(connection.id, 50);
+      const runId = await world.queueRunAsIfBefore(
+        { exportId: queuedBefore.id, connectionId: connection.id, segment: queuedBefore.segment },
+        2,
+      );
+      const sent = stack.iterable.stats().subscribersReceived;
+      await world.until(
+        async () => (await world.run(queuedBefore.id, runId)).status !== 'queued',
+        'planning',
+      );
+      await world.until(
+        async () => (await world.run(queuedBefore.id, runId)).status === 'failed',
+        'the run to fail',
+      );
+      expect(await world.run(queuedBefore.id, runId)).toMatchObject({
+        error: { code: 'ConnectionDisabled' },
+      });
+      expect(stack.iterable.stats().subscribersReceived).toBe(sent);
+    });
+
     it('refuses a run with 409 naming the connection while disabled, and accepts one once enabled', async () => {
       const refused = await world.call('POST', `exports/${exportId}/runs`, {});
       expect(refused.status).toBe(409);

@@ -1,5 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { BlobServiceClient } from '@azure/storage-blob';
+import { QueueClient } from '@azure/storage-queue';
+import { createTableClient } from '../../shared/clients/storage';
+import { createRunStarter } from '../../shared/runs/run-start';
+import { RunStore } from '../../shared/runs/run-store';
+import { newRunId } from '../../shared/runs/run-id';
+import { emptyCounts, runMessageText, type Run } from '../../shared/runs/run-schemas';
+import { defaultFairUseLimits } from '../../shared/settings';
+import { queueNames, tableNames } from '../../shared/storage-layout';
 import type { AppStack } from './app-stack';
 
 export interface RunView {
@@ -45,6 +53,14 @@ export class KillSwitchWorld {
 
   /** An export of a new segment of `members` members (a batch per thousand). */
   async export(connectionId: string, members = 200, schedule?: object): Promise<string> {
+    return (await this.exportOf(connectionId, members, schedule)).id;
+  }
+
+  async exportOf(
+    connectionId: string,
+    members = 200,
+    schedule?: object,
+  ): Promise<{ id: string; segment: string }> {
     const segment = `Segment${++this.#segments}`;
     const csv = `email\n${Array.from({ length: members }, (_, i) => `m${i}@${segment}.example.com`).join('\n')}\n`;
     await BlobServiceClient.fromConnectionString(this.stack.storage)
@@ -59,7 +75,7 @@ export class KillSwitchWorld {
       ...(schedule ? { schedule } : {}),
     });
     if (response.status !== 201) throw new Error(`export: ${response.text}`);
-    return String(response.json().id);
+    return { id: String(response.json().id), segment };
   }
 
   async runs(exportId: string): Promise<RunView[]> {
@@ -91,6 +107,41 @@ export class KillSwitchWorld {
     if (fired.status !== 202) throw new Error(`timer: ${fired.status}`);
     const ended = "Executed 'Functions\\.refresh-timer' \\(Succeeded[\\s\\S]*";
     await this.stack.host.waitForOutput(new RegExp(`(${ended}){${count}}`));
+  }
+
+  /**
+   * A run written and queued as a request does it, but without the request's connection check:
+   * a run that was queued just before its connection was switched off. Its message becomes
+   * visible after `delaySeconds`, so the planner meets it only then.
+   */
+  async queueRunAsIfBefore(
+    target: { exportId: string; connectionId: string; segment: string },
+    delaySeconds: number,
+  ): Promise<string> {
+    const location = { kind: 'connectionString' as const, connectionString: this.stack.storage };
+    const table = createTableClient(location, tableNames.runs);
+    const store = new RunStore(table);
+    const run: Run = {
+      id: newRunId(Date.now()),
+      exportId: target.exportId,
+      trigger: 'manual',
+      mode: 'delta',
+      dryRun: false,
+      status: 'queued',
+      counts: emptyCounts(),
+      percentComplete: 0,
+      segments: [{ name: target.segment, counts: emptyCounts() }],
+      createdAt: new Date().toISOString(),
+    };
+    const starter = createRunStarter(store, table, defaultFairUseLimits);
+    const outcome = await starter.tryStart(this.tenant, run, target.connectionId);
+    if (outcome !== 'started') throw new Error(`run not started: ${String(outcome)}`);
+    const message = { tenantId: this.tenant, exportId: target.exportId, runId: run.id };
+    await new QueueClient(this.stack.storage, queueNames.exportRuns).sendMessage(
+      runMessageText(message),
+      { visibilityTimeout: delaySeconds },
+    );
+    return run.id;
   }
 
   async audit(): Promise<
