@@ -6,6 +6,7 @@ import { iterableBaseUrl, verifyIterableApiKey } from './clients/iterable-key-ch
 import { ConnectionSecrets } from './connections/connection-secrets';
 import { ConnectionService } from './connections/connection-service';
 import { ConnectionStore } from './connections/connection-store';
+import { assertRunnable } from './connections/connection-state';
 import { exportsUsingConnection } from './exports/export-references';
 import { ExportService } from './exports/export-service';
 import { ExportListOwnership } from './exports/export-list-ownership';
@@ -49,11 +50,17 @@ export function createAppServices(clients: AppClients): AppServices {
   );
   const exportStore = new ExportStore(table(tableNames.exports));
   const listOwnership = createListOwnership(table(tableNames.listOwners), exportStore, processLog);
-  const connections = new ConnectionService({
-    store: new ConnectionStore(table(tableNames.connections)),
+  const connectionStore = new ConnectionStore(table(tableNames.connections));
+  const connections: ConnectionService = new ConnectionService({
+    store: connectionStore,
     secrets: new ConnectionSecrets(clients.secrets),
     audit: auditTrail,
     exportsUsing: (tenantId, id) => exportsUsingConnection(table(tableNames.exports), tenantId, id),
+    // The kill switch reaches runs and exports, which are built below (and use connections).
+    cancelActiveRun: async (principal, exportId, reason) =>
+      (await runs.cancelActive(principal, exportId, reason))?.id,
+    removeSchedule: (principal, exportId, reason) =>
+      exportService.removeSchedule(principal, exportId, reason),
     verifyKey: (region, apiKey) =>
       verifyIterableApiKey(iterableBaseUrl(region, settings.iterableBaseUrl), apiKey),
     projects: listOwnership.projects,
@@ -67,7 +74,26 @@ export function createAppServices(clients: AppClients): AppServices {
     (tenantId, exportId, runId) => progress.completedBatches(tenantId, exportId, runId),
     auditTrail,
     createRunStarter(runStore, table(tableNames.runs), settings.fairUse),
+    async (tenantId, connectionId) =>
+      assertRunnable(connectionId, await connectionStore.get(tenantId, connectionId)),
   );
+  const exportService: ExportService = new ExportService({
+    store: exportStore,
+    references: {
+      connectionUsable: (principal, id) => connections.usable(principal, id),
+      segment: (tenantId, name) => segments.get(tenantId, name),
+    },
+    runs,
+    audit: auditTrail,
+    scheduleIndex: new ScheduleIndex(table(tableNames.schedules)),
+    limits: settings.fairUse,
+    lists: new ExportListOwnership(
+      listOwnership.claims,
+      async (tenantId, connectionId) =>
+        listOwnership.projects.projectOf((await connections.apiKey(tenantId, connectionId)).apiKey),
+      processLog,
+    ),
+  });
   return {
     clients,
     verifier: createTokenVerifier(settings.auth),
@@ -75,25 +101,7 @@ export function createAppServices(clients: AppClients): AppServices {
     segments,
     connections,
     runs,
-    exports: new ExportService({
-      store: exportStore,
-      references: {
-        connectionUsable: (principal, id) => connections.usable(principal, id),
-        segment: (tenantId, name) => segments.get(tenantId, name),
-      },
-      runs,
-      audit: auditTrail,
-      scheduleIndex: new ScheduleIndex(table(tableNames.schedules)),
-      limits: settings.fairUse,
-      lists: new ExportListOwnership(
-        listOwnership.claims,
-        async (tenantId, connectionId) =>
-          listOwnership.projects.projectOf(
-            (await connections.apiKey(tenantId, connectionId)).apiKey,
-          ),
-        processLog,
-      ),
-    }),
+    exports: exportService,
     schedule: new ScheduleService(table(tableNames.schedules), auditTrail),
     refreshSweep: createRefreshSweep({
       tables: {

@@ -2,8 +2,10 @@ import { collectionSchema, PageQuerySchema } from '../http/collection';
 import { idPage, readIdPageQuery } from '../http/id-page-query';
 import { uuidParam } from '../http/route-params';
 import { defineOperation } from '../http/operation';
+import { parseInput } from '../http/request-body';
 import {
   ConnectionCreateSchema,
+  ConnectionDeleteQuerySchema,
   ConnectionPatchSchema,
   ConnectionSchema,
   type ConnectionCreate,
@@ -65,7 +67,8 @@ export function connectionOperations(service: () => ConnectionService) {
       name: 'connections-update',
       method: 'PATCH',
       route: 'connections/{id}',
-      summary: 'Rename, allow or disallow contributors, rotate the key, change export users',
+      summary:
+        'Rename, allow or disallow contributors, rotate the key, change export users; enabled: false stops its runs',
       roles: ['Admin'],
       body: ConnectionPatchSchema,
       response: ConnectionSchema,
@@ -78,11 +81,18 @@ export function connectionOperations(service: () => ConnectionService) {
       name: 'connections-delete',
       method: 'DELETE',
       route: 'connections/{id}',
-      summary: 'Delete a connection and its key (409 while exports use it)',
+      summary:
+        'Delete a connection and its key (409 while exports use it, unless force=true: then their runs are cancelled and their schedules removed first)',
       roles: ['Admin'],
+      query: ConnectionDeleteQuerySchema,
       successStatus: 204,
-      handle: async ({ principal, params }) => {
-        await service().delete(principal, connectionId(params));
+      handle: async ({ principal, params, request }) => {
+        const query = parseInput(
+          Object.fromEntries(request.query),
+          ConnectionDeleteQuerySchema,
+          'The query is not valid.',
+        );
+        await service().delete(principal, connectionId(params), { force: query.force === 'true' });
         return { status: 204 };
       },
     }),

@@ -64,12 +64,27 @@ export const ConnectionPatchSchema = z
     requestsPerSecond: RequestsPerSecondSchema.nullable()
       .optional()
       .describe('null removes the cap'),
+    enabled: z
+      .boolean()
+      .optional()
+      .describe(
+        "Kill switch: false cancels the active runs of the connection's exports and refuses new runs until true",
+      ),
   })
   .refine((patch) => Object.values(patch).some((value) => value !== undefined), {
     message: 'must change at least one field',
   })
   .meta({ id: 'ConnectionPatch' });
 export type ConnectionPatch = z.infer<typeof ConnectionPatchSchema>;
+
+export const ConnectionDeleteQuerySchema = z.strictObject({
+  force: z
+    .enum(['true', 'false'])
+    .default('false')
+    .describe(
+      'true: also when exports use it: cancels their active runs, removes their schedules and keeps them without a connection',
+    ),
+});
 
 export const ConnectionSchema = z
   .object({
@@ -85,6 +100,7 @@ export const ConnectionSchema = z
     }),
     keyHint: z.string().describe('The last four characters of the API key'),
     requestsPerSecond: RequestsPerSecondSchema.optional(),
+    enabled: z.boolean().describe('A disabled connection runs no export until enabled again'),
     createdAt: z.iso.datetime(),
     createdBy: z.string(),
     updatedAt: z.iso.datetime(),
@@ -108,6 +124,11 @@ export const ConnectionEntitySchema = z.object({
   secretName: z.string(),
   secretVersion: z.string(),
   requestsPerSecond: z.number().int().optional(),
+  // Rows written before the kill switch existed have no column: they are enabled.
+  enabled: z
+    .boolean()
+    .optional()
+    .transform((enabled) => enabled ?? true),
   createdAt: z.string(),
   createdBy: z.string(),
   updatedAt: z.string(),

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditTrail } from '../audit/audit-trail';
-import { ConflictError, DependencyError, NotFoundError, ValidationError } from '../http/errors';
+import { ConflictError, DependencyError, NotFoundError } from '../http/errors';
 import type { Principal } from '../http/auth';
 import { quoteForMessage } from '../http/quote-for-message';
 import { statusCodeOf } from '../clients/azure-errors';
@@ -11,6 +11,20 @@ import {
   type ConnectionCreate,
   type ConnectionPatch,
 } from './connection-schemas';
+import {
+  emptyStopReport,
+  removeConnectionSchedules,
+  stopConnectionRuns,
+  type KillSwitchDeps,
+  type StopReport,
+} from './connection-kill-switch';
+import {
+  describeChanges,
+  initialExportUsers,
+  nextExportUsers,
+  toConnection,
+} from './connection-resource';
+import { assertRunnable } from './connection-state';
 import { connectionSecretName, type ConnectionSecrets } from './connection-secrets';
 import {
   nameConflict,
@@ -19,11 +33,10 @@ import {
   type ConnectionStore,
 } from './connection-store';
 
-export interface ConnectionServiceDeps {
+export interface ConnectionServiceDeps extends KillSwitchDeps {
   store: ConnectionStore;
   secrets: ConnectionSecrets;
   audit: AuditTrail;
-  exportsUsing(tenantId: string, connectionId: string): Promise<ExportReference[]>;
   /** Throws ValidationError when Iterable rejects the key, DependencyError when it cannot be asked. */
   verifyKey(region: Connection['region'], apiKey: string): Promise<void>;
   /** Lists are owned per Iterable project: a rotated key must keep reaching the same owners. */
@@ -38,7 +51,10 @@ export interface ConnectionServiceDeps {
  * - create: secret, then the row (a failed row write deletes the secret);
  * - rotate: new secret version, then the row (a failed row write disables that version), then
  *   the previous version is disabled, so the replaced key can no longer be read;
- * - delete: the row, then the secret (a failed secret delete puts the row back).
+ * - delete: the row, then the secret (a failed secret delete puts the row back);
+ * - kill switch (`enabled: false`, and force-delete first): the row says disabled before any run
+ *   is cancelled, so nothing new starts while they are; then runs, then schedules, then the row
+ *   and the secret. Each step finds what is left of its work, so a retried request finishes it.
  */
 export class ConnectionService {
   constructor(private readonly deps: ConnectionServiceDeps) {}
@@ -66,6 +82,7 @@ export class ConnectionService {
       consentAcceptedAt: now,
       keyHint: keyHint(input.apiKey),
       ...(input.requestsPerSecond ? { requestsPerSecond: input.requestsPerSecond } : {}),
+      enabled: true,
       secretName,
       secretVersion,
       createdAt: now,
@@ -135,6 +152,7 @@ export class ConnectionService {
         patch.requestsPerSecond === null
           ? undefined
           : (patch.requestsPerSecond ?? previous.requestsPerSecond),
+      enabled: patch.enabled ?? previous.enabled,
       updatedAt: new Date().toISOString(),
       updatedBy: principal.userId,
     };
@@ -165,27 +183,63 @@ export class ConnectionService {
       throw error;
     }
     if (next.secretVersion !== previous.secretVersion) await this.#retire(previous);
-    await this.#audit(principal, 'connection.update', id, describeChanges(previous, next));
+    const action =
+      previous.enabled === next.enabled
+        ? 'connection.update'
+        : next.enabled
+          ? 'connection.enable'
+          : 'connection.disable';
+    const changes = describeChanges(previous, next);
+    // Disabling again stops what a failed earlier attempt left running.
+    if (patch.enabled === false) {
+      await this.#auditedStop(principal, action, next, changes, (report) =>
+        stopConnectionRuns(this.deps, principal, next, 'ConnectionDisabled', report),
+      );
+    } else {
+      await this.#audit(principal, action, id, changes);
+    }
     return toConnection(next);
   }
 
-  async delete(principal: Principal, id: string): Promise<void> {
-    const { store, secrets } = this.deps;
-    const record = await this.#find(principal, id);
+  /**
+   * Deletes the connection and its key. While exports use it: 409, unless `force`, which first
+   * disables the connection, cancels the exports' active runs and turns their schedules off; the
+   * exports stay and are refused runs until moved to another connection.
+   */
+  async delete(principal: Principal, id: string, options: { force?: boolean } = {}): Promise<void> {
+    let record = await this.#find(principal, id);
     const users = await this.deps.exportsUsing(principal.tenantId, id);
-    if (users.length > 0) {
-      throw new ConflictError(
-        `The connection is used by ${users.length} export(s): ${users.map((e) => quoteForMessage(e.displayName)).join(', ')}. Delete or move them first.`,
-        {
-          target: 'id',
-          details: users.map((e) => ({
-            code: 'InUse',
-            target: e.id,
-            message: `Export ${quoteForMessage(e.displayName)} uses this connection.`,
-          })),
-        },
-      );
-    }
+    if (users.length > 0 && !options.force) throw inUse(users);
+    const changes = { displayName: record.displayName, ...(options.force ? { force: true } : {}) };
+    await this.#auditedStop(principal, 'connection.delete', record, changes, async (done) => {
+      if (users.length > 0) {
+        record = await this.#disableForDelete(principal, record);
+        await stopConnectionRuns(this.deps, principal, record, 'ConnectionDeleted', done);
+        await removeConnectionSchedules(this.deps, principal, record, done);
+      }
+      await this.#deleteRowAndSecret(record);
+      return done;
+    });
+  }
+
+  async #disableForDelete(principal: Principal, record: ConnectionRecord) {
+    if (!record.enabled) return record;
+    const next: ConnectionRecord = {
+      ...record,
+      enabled: false,
+      updatedAt: new Date().toISOString(),
+      updatedBy: principal.userId,
+    };
+    await this.deps.store.update(record, next);
+    await this.#audit(principal, 'connection.disable', record.id, {
+      enabled: { from: true, to: false },
+      reason: 'force delete',
+    });
+    return next;
+  }
+
+  async #deleteRowAndSecret(record: ConnectionRecord): Promise<void> {
+    const { store, secrets } = this.deps;
     await store.delete(record);
     try {
       await secrets.remove(record.secretName);
@@ -198,7 +252,30 @@ export class ConnectionService {
         error,
       );
     }
-    await this.#audit(principal, 'connection.delete', id, { displayName: record.displayName });
+  }
+
+  /**
+   * Runs a stop and audits it, also when it fails part-way: the entry then says what was done
+   * before the failure, and that a retry finishes it.
+   */
+  async #auditedStop(
+    principal: Principal,
+    action: string,
+    record: ConnectionRecord,
+    changes: Record<string, unknown>,
+    stop: (report: StopReport) => Promise<StopReport>,
+  ): Promise<void> {
+    const report = emptyStopReport();
+    try {
+      await stop(report);
+    } catch (error) {
+      if (stoppedAnything(report)) {
+        const partial = { ...changes, ...reportFields(report), incomplete: true };
+        await this.#audit(principal, action, record.id, partial);
+      }
+      throw error;
+    }
+    await this.#audit(principal, action, record.id, { ...changes, ...reportFields(report) });
   }
 
   /** Whether the connection exists and the principal may use it in an export. */
@@ -210,11 +287,18 @@ export class ConnectionService {
   /**
    * The key of a connection, for the export pipeline. A rotation that lands between reading the
    * row and reading its version has disabled that version (403): the row, read again, names the
-   * new one, so the run goes on with the new key instead of failing.
+   * new one, so the run goes on with the new key instead of failing. `forRun`: a disabled or
+   * deleted connection is refused (409), so a run queued before the switch never sends.
    */
-  async apiKey(tenantId: string, id: string): Promise<{ connection: Connection; apiKey: string }> {
+  async apiKey(
+    tenantId: string,
+    id: string,
+    options: { forRun?: boolean } = {},
+  ): Promise<{ connection: Connection; apiKey: string }> {
     for (let attempt = 1; ; attempt++) {
       const record = await this.deps.store.get(tenantId, id);
+      // A run reads the row anyway for its key: the kill switch costs it nothing more.
+      if (options.forRun) assertRunnable(id, record);
       if (!record) throw new NotFoundError('Connection', id);
       try {
         const apiKey = await this.deps.secrets.read(record.secretName, record.secretVersion);
@@ -275,64 +359,27 @@ export function mayUse(
   return record.allowContributors || record.exportUsers.includes(principal.userId);
 }
 
-/**
- * The users named, and the calling user unless told not to. An app (the platform) is no export
- * user: it names the people explicitly, and asking to add itself is an error, not a silent no-op.
- */
-function initialExportUsers(principal: Principal, input: ConnectionCreate): string[] {
-  if (principal.app && input.addSelfAsExportUser) {
-    throw new ValidationError(
-      'An app cannot be an export user: name the users in exportUsers instead.',
-      { target: 'addSelfAsExportUser' },
-    );
-  }
-  const self = !principal.app && (input.addSelfAsExportUser ?? true) ? [principal.userId] : [];
-  return [...new Set([...self, ...(input.exportUsers ?? [])])];
+function stoppedAnything(report: StopReport): boolean {
+  return report.runsCancelled.length > 0 || (report.schedulesRemoved?.length ?? 0) > 0;
 }
 
-function nextExportUsers(current: string[], patch: ConnectionPatch): string[] {
-  const users = new Set(current);
-  patch.addExportUsers?.forEach((user) => users.add(user));
-  patch.removeExportUsers?.forEach((user) => users.delete(user));
-  return [...users];
+/** The parts of a stop report that say something, for an audit entry. */
+function reportFields(report: StopReport): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(report).filter(([, value]) => Array.isArray(value) && value.length > 0),
+  );
 }
 
-function describeChanges(
-  previous: ConnectionRecord,
-  next: ConnectionRecord,
-): Record<string, unknown> {
-  const changes: Record<string, unknown> = {};
-  for (const field of [
-    'displayName',
-    'allowContributors',
-    'exportUsers',
-    'requestsPerSecond',
-  ] as const) {
-    if (JSON.stringify(previous[field]) !== JSON.stringify(next[field])) {
-      changes[field] = { from: previous[field], to: next[field] };
-    }
-  }
-  if (previous.secretVersion !== next.secretVersion) changes.apiKey = `rotated (${next.keyHint})`;
-  return changes;
-}
-
-function toConnection(record: ConnectionRecord): Connection {
-  return {
-    id: record.id,
-    displayName: record.displayName,
-    region: record.region,
-    allowContributors: record.allowContributors,
-    exportUsers: record.exportUsers,
-    consent: {
-      accepted: true,
-      acceptedBy: record.consentAcceptedBy,
-      acceptedAt: record.consentAcceptedAt,
+function inUse(users: ExportReference[]): ConflictError {
+  return new ConflictError(
+    `The connection is used by ${users.length} export(s): ${users.map((e) => quoteForMessage(e.displayName)).join(', ')}. Delete or move them first, or delete with ?force=true to stop their runs, remove their schedules and keep them without a connection.`,
+    {
+      target: 'id',
+      details: users.map((e) => ({
+        code: 'InUse',
+        target: e.id,
+        message: `Export ${quoteForMessage(e.displayName)} uses this connection.`,
+      })),
     },
-    keyHint: record.keyHint,
-    ...(record.requestsPerSecond ? { requestsPerSecond: record.requestsPerSecond } : {}),
-    createdAt: record.createdAt,
-    createdBy: record.createdBy,
-    updatedAt: record.updatedAt,
-    updatedBy: record.updatedBy,
-  };
+  );
 }

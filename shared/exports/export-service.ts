@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditTrail } from '../audit/audit-trail';
 import type { Principal } from '../http/auth';
-import { ForbiddenError, NotFoundError } from '../http/errors';
+import { ConflictError, ForbiddenError, NotFoundError } from '../http/errors';
 import type { Run, RunRequest } from '../runs/run-schemas';
 import type { FairUseLimits } from '../settings';
 import type { RunService } from '../runs/run-service';
@@ -93,6 +93,33 @@ export class ExportService {
     await this.deps.store.delete(principal.tenantId, id);
     await this.deps.lists.releaseAll(record);
     await this.#audit(principal, 'export.delete', id, { displayName: record.displayName });
+  }
+
+  /**
+   * Turns the export's schedule off (its connection was force-deleted), so the refresh timer
+   * never starts it again; whether it had one. Audited as an update, with the reason.
+   */
+  async removeSchedule(principal: Principal, id: string, reason: string): Promise<boolean> {
+    for (let attempt = 1; ; attempt++) {
+      const previous = await this.deps.store.get(principal.tenantId, id);
+      if (!previous || previous.schedule.mode === 'off') return false;
+      const next: ExportRecord = {
+        ...previous,
+        schedule: { mode: 'off' },
+        updatedAt: new Date().toISOString(),
+        updatedBy: principal.userId,
+      };
+      try {
+        await this.deps.store.update(next);
+      } catch (error) {
+        // Changed by another request meanwhile: read it again.
+        if (error instanceof ConflictError && attempt < 3) continue;
+        throw error;
+      }
+      const changes = { ...changesBetween(previous, next), reason };
+      await this.#audit(principal, 'export.update', id, changes);
+      return true;
+    }
   }
 
   async requestRun(principal: Principal, id: string, input: RunRequest): Promise<Run> {

@@ -12,6 +12,7 @@ import type { PipelineDeps } from './pipeline-deps';
 import type { BatchResult } from './run-progress';
 import { tryFinalizeRun } from './run-finalizer';
 import { sendingContext } from './sending-context';
+import { RunEndedWhileWaiting, runStillActive } from './run-still-active';
 import { recordBatchDone } from '../telemetry';
 
 export interface BulkResultLike {
@@ -61,17 +62,20 @@ export async function sendBatch(deps: PipelineDeps, message: BatchMessage): Prom
         await requeue(deps, message, error.retryAfterMs);
         return;
       }
-      deps.log.error('A batch failed', {
-        runId,
-        batch,
-        reason: error instanceof Error ? error.message : String(error),
-      });
       result = notSentResult(message);
-      await saveFailures(
-        deps,
-        message,
-        batchEmails(message, body).map((email) => ({ email, reason: 'batchFailed' })),
-      );
+      // Cancelled while the batch waited: as a batch of an ended run, nothing is a failure.
+      if (!(error instanceof RunEndedWhileWaiting)) {
+        deps.log.error('A batch failed', {
+          runId,
+          batch,
+          reason: error instanceof Error ? error.message : String(error),
+        });
+        await saveFailures(
+          deps,
+          message,
+          batchEmails(message, body).map((email) => ({ email, reason: 'batchFailed' })),
+        );
+      }
     }
   }
   const marks = await deps.progress.recordBatch(tenantId, exportId, runId, batch, result);
@@ -95,7 +99,10 @@ export async function sendBatch(deps: PipelineDeps, message: BatchMessage): Prom
 
 async function send(deps: PipelineDeps, message: BatchMessage, body: string): Promise<BatchResult> {
   const { iterable } = await sendingContext(deps, message.tenantId, message.exportId);
-  const options = { listCreatedAt: message.listCreatedAt };
+  const options = {
+    listCreatedAt: message.listCreatedAt,
+    beforeAttempt: runStillActive(deps, message),
+  };
   const outcome =
     message.kind === 'subscribe'
       ? await iterable.subscribeJson(message.listId, body, options)

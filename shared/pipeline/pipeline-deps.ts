@@ -14,22 +14,25 @@ import type { RemovalBaselineStore } from './removal-baseline';
 import type { RunProgress } from './run-progress';
 import type { SnapshotLimits } from './snapshot-limits';
 
+/** When a list was created, and the check a batch makes before each request it sends. */
+type ListWriteOptions = { listCreatedAt?: number; beforeAttempt?: () => Promise<void> };
+
 /** What the Iterable client offers the pipeline. */
 export interface IterablePipelineApi extends IterableListApi {
   subscribe(
     listId: number,
     subscribers: { email: string; dataFields: Record<string, unknown> }[],
-    options?: { listCreatedAt?: number },
+    options?: ListWriteOptions,
   ): Promise<BulkResultLike>;
   subscribeJson(
     listId: number,
     subscribersJson: string,
-    options?: { listCreatedAt?: number },
+    options?: ListWriteOptions,
   ): Promise<BulkResultLike>;
   unsubscribe(
     listId: number,
     emails: string[],
-    options?: { listCreatedAt?: number },
+    options?: ListWriteOptions,
   ): Promise<BulkResultLike>;
 }
 

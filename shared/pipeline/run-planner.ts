@@ -236,7 +236,14 @@ async function planSegments(
 ): Promise<void> {
   const { tenantId, exportId, runId } = message;
   const { pointer, previousMembers, lease } = known;
-  const { connection, apiKey } = await deps.connections.apiKey(tenantId, exportRecord.connectionId);
+  // Refused (409) when the connection was disabled or deleted after the run was queued.
+  const { connection, apiKey } = await deps.connections.apiKey(
+    tenantId,
+    exportRecord.connectionId,
+    {
+      forRun: true,
+    },
+  );
   const iterable = deps.iterable(connection, apiKey);
   const storedLists = await deps.lists.load(tenantId, exportId);
   const lists = await resolveExportLists({

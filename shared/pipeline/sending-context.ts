@@ -13,7 +13,8 @@ const contexts = new WeakMap<PipelineDeps, Map<string, Promise<Context>>>();
 /**
  * The Iterable client a batch of an export is sent with. The export, its connection and the key
  * are read once per export every ten seconds by a worker, not once per batch: a million members
- * are a thousand batches. A deleted export or connection stops the sending within that time.
+ * are a thousand batches. A deleted export or connection, or one disabled by the kill switch,
+ * stops the sending within that time (its runs are cancelled at once, which every batch reads).
  */
 export async function sendingContext(
   deps: PipelineDeps,
@@ -37,6 +38,12 @@ export async function sendingContext(
 async function load(deps: PipelineDeps, tenantId: string, exportId: string): Promise<Context> {
   const exportRecord = await deps.exports.get(tenantId, exportId);
   if (!exportRecord) throw new Error('The export was deleted');
-  const { connection, apiKey } = await deps.connections.apiKey(tenantId, exportRecord.connectionId);
+  const { connection, apiKey } = await deps.connections.apiKey(
+    tenantId,
+    exportRecord.connectionId,
+    {
+      forRun: true,
+    },
+  );
   return { iterable: deps.iterable(connection, apiKey), until: Date.now() + reuseMs };
 }

@@ -52,6 +52,14 @@ export class RunService {
     ) => Promise<number>,
     private readonly audit: AuditTrail,
     private readonly starter: RunStarter,
+    /**
+     * Throws when the export's connection cannot run it now (disabled by the kill switch, or
+     * deleted): one row read, before anything is written.
+     */
+    private readonly assertConnectionRunnable: (
+      tenantId: string,
+      connectionId: string,
+    ) => Promise<void>,
   ) {}
 
   async request(
@@ -60,6 +68,7 @@ export class RunService {
     input: RunRequestInput,
   ): Promise<Run> {
     const { id: exportId, segments } = target;
+    await this.assertConnectionRunnable(principal.tenantId, target.connectionId);
     const now = Date.now();
     const run: Run = {
       id: newRunId(now),
@@ -140,7 +149,12 @@ export class RunService {
     return { value: page.value.map(stripStorage), continuationToken: page.continuationToken };
   }
 
-  async cancel(principal: Principal, exportId: string, runId: string): Promise<Run> {
+  async cancel(
+    principal: Principal,
+    exportId: string,
+    runId: string,
+    reason?: Run['error'],
+  ): Promise<Run> {
     const run = await this.store.get(principal.tenantId, exportId, runId);
     if (!run) throw new NotFoundError('Run', runId);
     if (!activeStatuses.has(run.status)) {
@@ -148,10 +162,30 @@ export class RunService {
         target: 'runId',
       });
     }
-    const cancelled = await this.#end(principal.tenantId, exportId, runId, 'cancelled');
-    processLog.info('Run cancelled', { exportId, runId, previousStatus: run.status });
-    await this.audit.record(principal, 'run.cancel', { type: 'run', id: runId }, { exportId });
+    const cancelled = await this.#end(principal.tenantId, exportId, runId, 'cancelled', reason);
+    await this.#cancelled(principal, cancelled, run.status, reason);
     return cancelled;
+  }
+
+  async #cancelled(
+    principal: Principal,
+    run: Run,
+    previousStatus: Run['status'],
+    reason: Run['error'],
+  ): Promise<void> {
+    const { exportId, id: runId } = run;
+    processLog.info('Run cancelled', {
+      exportId,
+      runId,
+      previousStatus,
+      ...(reason ? { reason: reason.code } : {}),
+    });
+    await this.audit.record(
+      principal,
+      'run.cancel',
+      { type: 'run', id: runId },
+      { exportId, ...(reason ? { reason: reason.code } : {}) },
+    );
   }
 
   /**
@@ -195,10 +229,21 @@ export class RunService {
     return stripStorage((await this.store.get(principal.tenantId, exportId, runId)) ?? confirmed);
   }
 
-  /** Cancels the export's active run, if any (used when the export is deleted). */
-  async cancelActive(principal: Principal, exportId: string): Promise<Run | undefined> {
+  /**
+   * Cancels the export's active run, if any (when the export is deleted, or its connection
+   * stopped, with `reason` as the run's error). A run that ended meanwhile is left as it ended.
+   */
+  async cancelActive(
+    principal: Principal,
+    exportId: string,
+    reason?: Run['error'],
+  ): Promise<Run | undefined> {
     const active = await this.store.active(principal.tenantId, exportId);
-    return active ? this.cancel(principal, exportId, active.id) : undefined;
+    if (!active) return undefined;
+    const ended = await this.#end(principal.tenantId, exportId, active.id, 'cancelled', reason);
+    if (ended.status !== 'cancelled') return undefined;
+    await this.#cancelled(principal, ended, active.status, reason);
+    return ended;
   }
 
   /** Ends a run, retrying when a worker changed it meanwhile (etag), until it has ended. */

@@ -1,6 +1,7 @@
 import type { TableClient } from '@azure/data-tables';
 import type { QueueClient } from '@azure/storage-queue';
 import { ConnectionStore } from '../connections/connection-store';
+import { connectionState } from '../connections/connection-state';
 import { ExportStore } from '../exports/export-store';
 import type { ActiveRunLimits } from '../runs/active-run-seats';
 import { createRunStarter } from '../runs/run-start';
@@ -52,7 +53,7 @@ export function createRefreshSweep(parts: RefreshSweepParts): RefreshSweep {
     slots: new SlotRunner({
       runs: new ScheduledRuns(runStore, starter, parts.runQueue),
       claims,
-      connectionExists: async (tenantId, id) => (await connections.get(tenantId, id)) !== undefined,
+      connectionState: async (tenantId, id) => connectionState(await connections.get(tenantId, id)),
       log: parts.log,
     }),
     clock: parts.clock ?? (() => new Date()),

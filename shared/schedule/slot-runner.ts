@@ -4,6 +4,7 @@ import type { Run, SkipReason } from '../runs/run-schemas';
 import type { ScheduledRun, ScheduledRuns, SlotRequest } from '../runs/scheduled-runs';
 import { LimitReachedError } from '../fair-use/limit-reached-error';
 import type { SlotClaims, SlotCursor } from './slot-claims';
+import type { ConnectionState } from '../connections/connection-state';
 
 /** `deferred`: a fair-use limit kept the run from starting; the slot stays due for the next pass. */
 export type SlotOutcome = 'started' | 'skipped' | 'alreadyClaimed' | 'deferred';
@@ -21,7 +22,7 @@ export interface DueSlot {
 export interface SlotRunnerDeps {
   runs: ScheduledRuns;
   claims: SlotClaims;
-  connectionExists(tenantId: string, connectionId: string): Promise<boolean>;
+  connectionState(tenantId: string, connectionId: string): Promise<ConnectionState>;
   log?: { warn(message: string, properties?: Record<string, unknown>): void };
 }
 
@@ -121,10 +122,17 @@ export class SlotRunner {
     if (!record.enabled) {
       return { code: 'ExportDisabled', message: 'The export is disabled.' };
     }
-    if (!(await this.deps.connectionExists(tenantId, record.connectionId))) {
+    const state = await this.deps.connectionState(tenantId, record.connectionId);
+    if (state === 'missing') {
       return {
         code: 'ConnectionNotFound',
         message: `Connection '${record.connectionId}' no longer exists.`,
+      };
+    }
+    if (state === 'disabled') {
+      return {
+        code: 'ConnectionDisabled',
+        message: `Connection '${record.connectionId}' is disabled.`,
       };
     }
     return undefined;

@@ -113,6 +113,7 @@ export class ScheduleWorld {
       consentAcceptedBy: 'admin',
       consentAcceptedAt: this.now.toISOString(),
       keyHint: '…abcd',
+      enabled: true,
       secretName: `iterable-${id}`,
       secretVersion: '1',
       createdAt: this.now.toISOString(),

@@ -55,6 +55,12 @@ export interface ListWriteOptions {
    * inside the grace window invalidListId is retried. Lists this client created are remembered.
    */
   listCreatedAt?: number;
+  /**
+   * Called before each attempt, once the rate limiter's slot has come: a caller whose work was
+   * called off meanwhile (a run cancelled while its batch waited for the limiter) throws here, and
+   * the request is never sent.
+   */
+  beforeAttempt?: () => Promise<void>;
 }
 
 let sharedAgent: Agent | undefined;
@@ -81,6 +87,7 @@ interface Call<T> {
   idempotent: boolean;
   /** Epoch ms when a new list's grace window ends; set only for list writes. */
   listReadyBy?: number | undefined;
+  beforeAttempt?: () => Promise<void>;
   parse(text: string): T;
 }
 
@@ -183,6 +190,7 @@ export class IterableClient {
       body: JSON.stringify({ listId, subscribers }),
       idempotent: true,
       listReadyBy: this.listReadyBy(listId, options.listCreatedAt),
+      ...(options.beforeAttempt ? { beforeAttempt: options.beforeAttempt } : {}),
       parse: (text) => toBulkUpdateResult(parseJson(BulkUpdateResponseSchema, text)),
     });
   }
@@ -202,6 +210,7 @@ export class IterableClient {
       body: `{"listId":${JSON.stringify(listId)},"subscribers":${subscribersJson}}`,
       idempotent: true,
       listReadyBy: this.listReadyBy(listId, options.listCreatedAt),
+      ...(options.beforeAttempt ? { beforeAttempt: options.beforeAttempt } : {}),
       parse: (text) => toBulkUpdateResult(parseJson(BulkUpdateResponseSchema, text)),
     });
   }
@@ -226,6 +235,7 @@ export class IterableClient {
       body: JSON.stringify(body),
       idempotent: true,
       listReadyBy: this.listReadyBy(listId, options.listCreatedAt),
+      ...(options.beforeAttempt ? { beforeAttempt: options.beforeAttempt } : {}),
       parse: (text) => toBulkUpdateResult(parseJson(BulkUpdateResponseSchema, text)),
     });
   }
@@ -237,6 +247,7 @@ export class IterableClient {
     let graceRetries = 0;
     for (;;) {
       await this.rateLimiter.acquire();
+      await call.beforeAttempt?.();
       attempts += 1;
       const attempt = await this.attempt(call, attempts);
       if (attempt.ok) return attempt.value;

@@ -1,0 +1,83 @@
+import type { Principal } from '../http/auth';
+import type { ExportReference } from '../exports/export-references';
+import { quoteForMessage } from '../http/quote-for-message';
+
+/** Why a run was cancelled by the kill switch; it becomes the run's `error`. */
+export interface StopReason {
+  code: 'ConnectionDisabled' | 'ConnectionDeleted';
+  message: string;
+}
+
+/** What the kill switch reaches into: the connection's exports, their runs and schedules. */
+export interface KillSwitchDeps {
+  exportsUsing(tenantId: string, connectionId: string): Promise<ExportReference[]>;
+  /** Cancels the export's active run, if any, and returns its id. */
+  cancelActiveRun(
+    principal: Principal,
+    exportId: string,
+    reason: StopReason,
+  ): Promise<string | undefined>;
+  /** Sets the export's schedule to `off`; whether it had one. */
+  removeSchedule(principal: Principal, exportId: string, reason: string): Promise<boolean>;
+}
+
+/** What a stop did, for the audit entry of the switch or the delete. */
+export interface StopReport {
+  exports: string[];
+  runsCancelled: { exportId: string; runId: string }[];
+  schedulesRemoved?: string[];
+}
+
+/**
+ * Stops every active run of the connection's exports. Called after the connection row says
+ * disabled, so nothing new starts meanwhile: a run request and the refresh timer read the row
+ * first, and a run queued just before is refused by the planner, which reads it too. Running it
+ * again finds what is left, so a failure part-way is finished by repeating the request.
+ */
+export async function stopConnectionRuns(
+  deps: KillSwitchDeps,
+  principal: Principal,
+  connection: { id: string; displayName: string },
+  code: StopReason['code'],
+  done: StopReport,
+): Promise<StopReport> {
+  const name = `${quoteForMessage(connection.displayName)} (${connection.id})`;
+  const reason: StopReason = {
+    code,
+    message:
+      code === 'ConnectionDisabled'
+        ? `Connection ${name} was disabled; the run was cancelled and nothing more is sent.`
+        : `Connection ${name} was deleted; the run was cancelled and nothing more is sent.`,
+  };
+  const exports = await deps.exportsUsing(principal.tenantId, connection.id);
+  done.exports = exports.map((reference) => reference.id);
+  for (const reference of exports) {
+    const runId = await deps.cancelActiveRun(principal, reference.id, reason);
+    if (runId) done.runsCancelled.push({ exportId: reference.id, runId });
+  }
+  return done;
+}
+
+/**
+ * Turns the schedules of the connection's exports off (force-delete): the exports stay, pointing at
+ * a connection that no longer exists, and run again only once moved to another one and scheduled.
+ * Without this the refresh timer would record a skipped slot for each of them at every slot.
+ */
+export async function removeConnectionSchedules(
+  deps: KillSwitchDeps,
+  principal: Principal,
+  connection: { id: string },
+  done: StopReport,
+): Promise<StopReport> {
+  done.schedulesRemoved = [];
+  for (const exportId of done.exports) {
+    const reason = `connection ${connection.id} was deleted`;
+    if (await deps.removeSchedule(principal, exportId, reason))
+      done.schedulesRemoved.push(exportId);
+  }
+  return done;
+}
+
+export function emptyStopReport(): StopReport {
+  return { exports: [], runsCancelled: [] };
+}

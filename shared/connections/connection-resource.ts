@@ -1,0 +1,68 @@
+import type { Principal } from '../http/auth';
+import { ValidationError } from '../http/errors';
+import type { Connection, ConnectionCreate, ConnectionPatch } from './connection-schemas';
+import type { ConnectionRecord } from './connection-store';
+
+/**
+ * The users named, and the calling user unless told not to. An app (the platform) is no export
+ * user: it names the people explicitly, and asking to add itself is an error, not a silent no-op.
+ */
+export function initialExportUsers(principal: Principal, input: ConnectionCreate): string[] {
+  if (principal.app && input.addSelfAsExportUser) {
+    throw new ValidationError(
+      'An app cannot be an export user: name the users in exportUsers instead.',
+      { target: 'addSelfAsExportUser' },
+    );
+  }
+  const self = !principal.app && (input.addSelfAsExportUser ?? true) ? [principal.userId] : [];
+  return [...new Set([...self, ...(input.exportUsers ?? [])])];
+}
+
+export function nextExportUsers(current: string[], patch: ConnectionPatch): string[] {
+  const users = new Set(current);
+  patch.addExportUsers?.forEach((user) => users.add(user));
+  patch.removeExportUsers?.forEach((user) => users.delete(user));
+  return [...users];
+}
+
+export function describeChanges(
+  previous: ConnectionRecord,
+  next: ConnectionRecord,
+): Record<string, unknown> {
+  const changes: Record<string, unknown> = {};
+  for (const field of [
+    'displayName',
+    'allowContributors',
+    'exportUsers',
+    'requestsPerSecond',
+    'enabled',
+  ] as const) {
+    if (JSON.stringify(previous[field]) !== JSON.stringify(next[field])) {
+      changes[field] = { from: previous[field], to: next[field] };
+    }
+  }
+  if (previous.secretVersion !== next.secretVersion) changes.apiKey = `rotated (${next.keyHint})`;
+  return changes;
+}
+
+export function toConnection(record: ConnectionRecord): Connection {
+  return {
+    id: record.id,
+    displayName: record.displayName,
+    region: record.region,
+    allowContributors: record.allowContributors,
+    exportUsers: record.exportUsers,
+    consent: {
+      accepted: true,
+      acceptedBy: record.consentAcceptedBy,
+      acceptedAt: record.consentAcceptedAt,
+    },
+    keyHint: record.keyHint,
+    ...(record.requestsPerSecond ? { requestsPerSecond: record.requestsPerSecond } : {}),
+    enabled: record.enabled,
+    createdAt: record.createdAt,
+    createdBy: record.createdBy,
+    updatedAt: record.updatedAt,
+    updatedBy: record.updatedBy,
+  };
+}
