@@ -24,6 +24,7 @@ import { createPipelineDeps } from './pipeline/create-pipeline-deps';
 import type { PipelineDeps } from './pipeline/pipeline-deps';
 import { RunProgress } from './pipeline/run-progress';
 import { queueNames, segmentsContainerName, tableNames } from './storage-layout';
+import { createWebhooks, type Webhooks } from './webhooks/create-webhooks';
 
 /** Long-lived services of this process, built on first use from the settings and clients. */
 export interface AppServices {
@@ -37,6 +38,7 @@ export interface AppServices {
   schedule: ScheduleService;
   refreshSweep: RefreshSweep;
   pipeline: PipelineDeps;
+  webhooks: Webhooks;
 }
 
 export function createAppServices(clients: AppClients): AppServices {
@@ -44,6 +46,7 @@ export function createAppServices(clients: AppClients): AppServices {
   const { settings } = clients;
   const audit = new AuditStore(table(tableNames.audit));
   const auditTrail = new AuditTrail(audit, processLog);
+  const webhooks = createWebhooks(clients, auditTrail);
   const segments = new SegmentCatalog(
     clients.segmentBlobs.getContainerClient(segmentsContainerName),
   );
@@ -60,7 +63,7 @@ export function createAppServices(clients: AppClients): AppServices {
     log: processLog,
   });
   const progress = new RunProgress(table(tableNames.runs));
-  const runStore = new RunStore(table(tableNames.runs));
+  const runStore = new RunStore(table(tableNames.runs), webhooks.emitter);
   const runs = new RunService(
     runStore,
     clients.queues.getQueueClient(queueNames.exportRuns),
@@ -105,8 +108,10 @@ export function createAppServices(clients: AppClients): AppServices {
       runQueue: clients.queues.getQueueClient(queueNames.exportRuns),
       log: processLog,
       activeRunLimits: settings.fairUse,
+      runEvents: webhooks.emitter,
     }),
-    pipeline: createPipelineDeps(clients, { connections, segments }),
+    pipeline: createPipelineDeps(clients, { connections, segments, webhooks: webhooks.emitter }),
+    webhooks,
   };
 }
 

@@ -61,6 +61,14 @@ export async function sendBatch(deps: PipelineDeps, message: BatchMessage): Prom
         await requeue(deps, message, error.retryAfterMs);
         return;
       }
+      if (error instanceof IterableError && error.kind === 'auth') {
+        // Every batch of the run meets the same refused key: the emitter makes it one event.
+        await deps.webhookEvents.connectionKeyRejected(
+          tenantId,
+          { exportId, runId },
+          { status: error.iterableStatus, code: error.iterableCode },
+        );
+      }
       deps.log.error('A batch failed', {
         runId,
         batch,

@@ -3,6 +3,7 @@ import type { QueueClient } from '@azure/storage-queue';
 import { ConnectionStore } from '../connections/connection-store';
 import { ExportStore } from '../exports/export-store';
 import type { ActiveRunLimits } from '../runs/active-run-seats';
+import type { RunEvents } from '../runs/run-events';
 import { createRunStarter } from '../runs/run-start';
 import { RunStore } from '../runs/run-store';
 import { defaultFairUseLimits } from '../settings';
@@ -26,6 +27,8 @@ export interface RefreshSweepParts {
     error(message: string, properties?: Record<string, unknown>): void;
     warn(message: string, properties?: Record<string, unknown>): void;
   };
+  /** Told of scheduled runs that end at once (their enqueueing failed). */
+  runEvents?: RunEvents;
   /** The time slots are due by; tests pass their own. */
   clock?: () => Date;
   limits?: Partial<SweepLimits>;
@@ -38,7 +41,7 @@ export function createRefreshSweep(parts: RefreshSweepParts): RefreshSweep {
   const { tables } = parts;
   const claims = new SlotClaims(tables.runs);
   const connections = new ConnectionStore(tables.connections);
-  const runStore = new RunStore(tables.runs);
+  const runStore = new RunStore(tables.runs, parts.runEvents);
   const starter = createRunStarter(
     runStore,
     tables.runs,
