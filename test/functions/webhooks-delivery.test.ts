@@ -22,6 +22,9 @@ describe('webhooks: deliveries of run events through the local host', () => {
   let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
   const responses: string[] = [];
   const hooks: Record<keyof typeof secrets, string> = { all: '', flaky: '', failedOnly: '' };
+  let exportId = '';
+  const eventsAt = (path: string) =>
+    receiver.at(path).map((delivery) => JSON.parse(delivery.body) as Record<string, unknown>);
 
   async function call(...args: Parameters<AppStack['call']>) {
     const response = await stack.call(...args);
@@ -52,10 +55,9 @@ describe('webhooks: deliveries of run events through the local host', () => {
 
   beforeAll(async () => {
     receiver = await startWebhookReceiver({ '/flaky': [500, 200] });
-    stack = await startAppStack({
-      apiKeys: [apiKey],
-      env: { WEBHOOKS_ALLOW_LOCAL_TARGETS: 'true' },
-    });
+    // The key is added, not given at start: a stand-in reset then forgets it, as a revoked key.
+    stack = await startAppStack({ env: { WEBHOOKS_ALLOW_LOCAL_TARGETS: 'true' } });
+    stack.iterable.addApiKey(apiKey);
     hooks.all = String((await register('/all', secrets.all)).id);
     hooks.flaky = String((await register('/flaky', secrets.flaky, [succeeded])).id);
     hooks.failedOnly = String((await register('/failed-only', secrets.failedOnly, [failed])).id);
@@ -84,7 +86,7 @@ describe('webhooks: deliveries of run events through the local host', () => {
         emailField: 'email',
       },
     });
-    const exportId = String(created.json().id);
+    exportId = String(created.json().id);
     const run = await runToEnd(exportId);
     expect(run.status).toBe('succeeded');
 
@@ -149,6 +151,63 @@ describe('webhooks: deliveries of run events through the local host', () => {
     expect(failedOnly.lastDelivery).toBeUndefined();
     expect(receiver.at('/all')).toHaveLength(1);
   }, 150_000);
+
+  it('tells of a run held for confirmation, and of a run failed by a revoked key once', async () => {
+    const header = 'email,first_name\n';
+    await BlobServiceClient.fromConnectionString(stack.storage)
+      .getContainerClient('segments')
+      .getBlockBlobClient(`${tenant}/Hooked.csv`)
+      .upload(header, header.length);
+    const held = await runToEnd(exportId);
+    expect(held.status).toBe('awaitingConfirmation');
+    const heldEvent = await eventually(
+      () => eventsAt('/all').find((event) => String(event.type).endsWith('awaiting-confirmation')),
+      30_000,
+      'the awaiting-confirmation event',
+    );
+    expect(heldEvent.data).toMatchObject({
+      runId: held.id,
+      status: 'awaitingConfirmation',
+      confirmation: { segments: [{ name: 'Hooked', removing: 2 }] },
+    });
+    const cancel = await call('POST', `exports/${exportId}/runs/${String(held.id)}/cancel`, {
+      as: admin,
+    });
+    expect(cancel.status).toBe(200);
+
+    stack.iterable.reset();
+    const refused = await runToEnd(exportId);
+    expect(refused.status).toBe('failed');
+    const keyEvent = await eventually(
+      () => eventsAt('/all').find((event) => String(event.type).endsWith('key-rejected')),
+      30_000,
+      'the key-rejected event',
+    );
+    expect(keyEvent.data).toMatchObject({
+      exportId,
+      runId: refused.id,
+      error: { code: 'ConnectionKeyRejected' },
+    });
+    await eventually(
+      () => (receiver.at('/failed-only').length ? true : undefined),
+      30_000,
+      'the run.failed event at /failed-only',
+    );
+    const failedEvents = eventsAt('/failed-only');
+    expect(failedEvents.map((event) => event.type)).toEqual([failed]);
+    expect(failedEvents[0]!.data).toMatchObject({ runId: refused.id, status: 'failed' });
+    // Cancelled runs tell nothing; every event reached /all once.
+    await eventually(
+      () => (receiver.at('/all').length >= 4 ? true : undefined),
+      30_000,
+      'four events at /all',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const types = eventsAt('/all').map((event) =>
+      String(event.type).replace(/^.*\.(run|connection)\./, ''),
+    );
+    expect(types.sort()).toEqual(['awaiting-confirmation', 'failed', 'key-rejected', 'succeeded']);
+  }, 120_000);
 
   it('lists the webhooks page by page, and shows another tenant none of them', async () => {
     const first = (await call('GET', 'webhooks?top=2', { as: admin })).json();
