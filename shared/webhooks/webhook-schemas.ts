@@ -13,10 +13,8 @@ const SecretSchema = z
 export const WebhookCreateSchema = z
   .strictObject({
     url: z
-      .string()
-      .trim()
+      .url({ error: 'must be an absolute URL' })
       .max(2048, 'must be at most 2048 characters')
-      .pipe(z.url({ error: 'must be an absolute URL' }))
       .describe('https URL of a public host; every delivery is a POST here'),
     secret: SecretSchema.describe(
       'Write-only HMAC-SHA256 key that signs each delivery (webhook-signature); kept in Key Vault',
