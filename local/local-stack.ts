@@ -129,6 +129,8 @@ export async function startLocalServices(
       lines.push(`Token issuer (dev)     ${issuer.issuer}`);
       mint = (request) => issuer.mint(request);
     }
+    // Webhook receivers on this machine listen on loopback, which a deployed app refuses.
+    env.WEBHOOKS_ALLOW_LOCAL_TARGETS ??= 'true';
     await provisionStorage(createAppClients(loadSettings(env)));
     return { env, lines, mint, stop };
   } catch (error) {

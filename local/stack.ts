@@ -20,6 +20,7 @@ async function main(): Promise<void> {
     'AUTH_ISSUER',
     'AUTH_AUDIENCE',
     'AUTH_JWKS_URL',
+    'WEBHOOKS_ALLOW_LOCAL_TARGETS',
   ];
   const settings = settingNames.map((name) => `  ${name}=${services.env[name] ?? ''}`).join('\n');
   const token = services.mint

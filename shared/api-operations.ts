@@ -10,6 +10,7 @@ import { readRejections } from './pipeline/run-rejections';
 import { runOperations } from './runs/run-operations';
 import { scheduleOperations } from './schedule/schedule-operations';
 import { segmentOperations } from './segments/segment-operations';
+import { webhookOperations } from './webhooks/webhook-operations';
 
 /** Every HTTP operation, by resource; functions/ registers them and the OpenAPI document lists them. */
 export const operationsByResource = {
@@ -25,6 +26,7 @@ export const operationsByResource = {
       readRejections(getAppServices().pipeline.work, tenantId, runId, window),
   ),
   schedule: scheduleOperations(() => getAppServices().schedule),
+  webhooks: webhookOperations(() => getAppServices().webhooks.service),
   openapi: [
     openApiOperation(
       () => allOperations(),

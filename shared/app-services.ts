@@ -25,6 +25,7 @@ import { createPipelineDeps } from './pipeline/create-pipeline-deps';
 import type { PipelineDeps } from './pipeline/pipeline-deps';
 import { RunProgress } from './pipeline/run-progress';
 import { queueNames, segmentsContainerName, tableNames } from './storage-layout';
+import { createWebhooks, type Webhooks } from './webhooks/create-webhooks';
 
 /** Long-lived services of this process, built on first use from the settings and clients. */
 export interface AppServices {
@@ -38,6 +39,7 @@ export interface AppServices {
   schedule: ScheduleService;
   refreshSweep: RefreshSweep;
   pipeline: PipelineDeps;
+  webhooks: Webhooks;
 }
 
 export function createAppServices(clients: AppClients): AppServices {
@@ -45,6 +47,7 @@ export function createAppServices(clients: AppClients): AppServices {
   const { settings } = clients;
   const audit = new AuditStore(table(tableNames.audit));
   const auditTrail = new AuditTrail(audit, processLog);
+  const webhooks = createWebhooks(clients, auditTrail);
   const segments = new SegmentCatalog(
     clients.segmentBlobs.getContainerClient(segmentsContainerName),
   );
@@ -67,7 +70,7 @@ export function createAppServices(clients: AppClients): AppServices {
     log: processLog,
   });
   const progress = new RunProgress(table(tableNames.runs));
-  const runStore = new RunStore(table(tableNames.runs));
+  const runStore = new RunStore(table(tableNames.runs), webhooks.emitter);
   const runs = new RunService(
     runStore,
     clients.queues.getQueueClient(queueNames.exportRuns),
@@ -113,8 +116,10 @@ export function createAppServices(clients: AppClients): AppServices {
       runQueue: clients.queues.getQueueClient(queueNames.exportRuns),
       log: processLog,
       activeRunLimits: settings.fairUse,
+      runEvents: webhooks.emitter,
     }),
-    pipeline: createPipelineDeps(clients, { connections, segments }),
+    pipeline: createPipelineDeps(clients, { connections, segments, webhooks: webhooks.emitter }),
+    webhooks,
   };
 }
 

@@ -45,6 +45,11 @@ export interface Settings {
    * the app's managed identity.
    */
   telemetry?: { connectionString: string; clientId?: string };
+  /**
+   * WEBHOOKS_ALLOW_LOCAL_TARGETS (default false): webhooks may use http and private, loopback or
+   * link-local addresses. Only for the local stack and tests, whose receivers run on loopback.
+   */
+  webhooksAllowLocalTargets: boolean;
   appVersion: string;
 }
 
@@ -311,6 +316,12 @@ export function loadSettings(env: Env = process.env): Settings {
     fairUse: readFairUse(env),
     snapshotLimits: readSnapshotLimits(env),
     telemetry: readTelemetry(env),
+    webhooksAllowLocalTargets:
+      optionalSetting(
+        env,
+        'WEBHOOKS_ALLOW_LOCAL_TARGETS',
+        z.enum(['true', 'false'], { error: 'must be true or false' }),
+      ) === 'true',
     appVersion: optionalSetting(env, 'APP_VERSION', nonEmpty) ?? packageVersion(),
   };
 }

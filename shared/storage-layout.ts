@@ -5,6 +5,10 @@
 export const queueNames = {
   exportRuns: 'export-runs',
   exportBatches: 'export-batches',
+  /** A run's or a connection's event, to be fanned out to the tenant's webhooks. */
+  webhookEvents: 'webhook-events',
+  /** One event for one webhook: a POST to its URL, put back with a delay while it fails. */
+  webhookDeliveries: 'webhook-deliveries',
 } as const;
 
 export const tableNames = {
@@ -15,6 +19,8 @@ export const tableNames = {
   audit: 'audit',
   /** Which export owns which Iterable list, and the project identity behind each key. */
   listOwners: 'listowners',
+  /** The tenant's webhooks (their secrets live in Key Vault) and the events already emitted. */
+  webhooks: 'webhooks',
 } as const;
 
 /** Containers in the runtime storage account (AzureWebJobsStorage). */

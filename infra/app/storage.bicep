@@ -17,6 +17,10 @@ var queueNames = [
   'export-runs-poison'
   'export-batches'
   'export-batches-poison'
+  'webhook-events'
+  'webhook-events-poison'
+  'webhook-deliveries'
+  'webhook-deliveries-poison'
 ]
 var tableNames = [
   'connections'
@@ -25,6 +29,7 @@ var tableNames = [
   'schedules'
   'audit'
   'listowners'
+  'webhooks'
 ]
 var containerNames = [
   'export-batches'

@@ -62,6 +62,14 @@ export async function sendBatch(deps: PipelineDeps, message: BatchMessage): Prom
         await requeue(deps, message, error.retryAfterMs);
         return;
       }
+      if (error instanceof IterableError && error.kind === 'auth') {
+        // Every batch of the run meets the same refused key: the emitter makes it one event.
+        await deps.webhookEvents.connectionKeyRejected(
+          tenantId,
+          { exportId, runId },
+          { status: error.iterableStatus, code: error.iterableCode },
+        );
+      }
       result = notSentResult(message);
       // Cancelled while the batch waited: as a batch of an ended run, nothing is a failure.
       if (!(error instanceof RunEndedWhileWaiting)) {

@@ -17,13 +17,14 @@ import { PlanningBudget } from './planning-budget';
 import { maxMembersPlannedAtOnce } from './segment-plan';
 import type { PipelineDeps } from './pipeline-deps';
 import { RunProgress } from './run-progress';
+import type { WebhookEmitter } from '../webhooks/webhook-emitter';
 
 /** A plan below this many members (about 20 MB of state) runs without waiting its turn. */
 const smallPlanMembers = 100_000;
 
 export function createPipelineDeps(
   clients: AppClients,
-  services: { connections: ConnectionService; segments: SegmentCatalog },
+  services: { connections: ConnectionService; segments: SegmentCatalog; webhooks: WebhookEmitter },
 ): PipelineDeps {
   const stateContainer = clients.blobs.getContainerClient(containerNames.exportState);
   const work = clients.blobs.getContainerClient(containerNames.batches);
@@ -38,7 +39,7 @@ export function createPipelineDeps(
   }
   const exports = new ExportStore(clients.table(tableNames.exports));
   return {
-    runs: new RunStore(clients.table(tableNames.runs)),
+    runs: new RunStore(clients.table(tableNames.runs), services.webhooks),
     progress: new RunProgress(clients.table(tableNames.runs)),
     exports,
     connections: services.connections,
@@ -79,6 +80,7 @@ export function createPipelineDeps(
           },
         },
       ),
+    webhookEvents: services.webhooks,
     log: processLog,
   };
 }

@@ -13,6 +13,7 @@ import type { PlanningBudget } from './planning-budget';
 import type { RemovalBaselineStore } from './removal-baseline';
 import type { RunProgress } from './run-progress';
 import type { SnapshotLimits } from './snapshot-limits';
+import type { WebhookEmitter } from '../webhooks/webhook-emitter';
 
 /** When a list was created, and the check a batch makes before each request it sends. */
 type ListWriteOptions = { listCreatedAt?: number; beforeAttempt?: () => Promise<void> };
@@ -68,6 +69,8 @@ export interface PipelineDeps {
     connection: { id: string; region: 'us' | 'eu'; requestsPerSecond?: number },
     apiKey: string,
   ): IterablePipelineApi;
+  /** Tells the tenant's webhooks what the pipeline meets (a refused key); never throws. */
+  webhookEvents: Pick<WebhookEmitter, 'connectionKeyRejected'>;
   log: {
     info(message: string, properties?: Record<string, unknown>): void;
     warn(message: string, properties?: Record<string, unknown>): void;

@@ -82,6 +82,13 @@ export async function planRun(
       await planLater(deps, message, error);
       return;
     }
+    if (error instanceof IterableError && error.kind === 'auth') {
+      await deps.webhookEvents.connectionKeyRejected(
+        tenantId,
+        { exportId, runId },
+        { status: error.iterableStatus, code: error.iterableCode },
+      );
+    }
     if (error instanceof RunFailure || error instanceof AppError) {
       await endRun(deps, tenantId, exportId, runId, 'failed', {
         code: error.code,
@@ -389,7 +396,7 @@ async function planSegments(
     ...(warnings.length ? { warnings } : {}),
   };
   if (confirmation) {
-    if (await deps.runs.save(tenantId, planned)) {
+    if (await deps.runs.hold(tenantId, planned)) {
       deps.log.info('Run held for confirmation', { reason: confirmation.message });
     }
     return;

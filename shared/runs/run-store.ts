@@ -7,6 +7,7 @@ import { pageOf } from '../clients/table-pages';
 import { runIdTime } from './run-id';
 import { versionedFormat } from '../schema-version';
 import type { SeatClaim } from './active-run-seats';
+import type { RunEvents } from './run-events';
 
 /** Row keys sort ascending, so newer runs get smaller keys. */
 const maxTimestamp = 9_999_999_999_999;
@@ -39,7 +40,11 @@ export type StoredRun = Run & { rowKey: string; etag: string };
  * same transaction as the run, so two concurrent requests can never both start one.
  */
 export class RunStore {
-  constructor(private readonly table: TableClient) {}
+  constructor(
+    private readonly table: TableClient,
+    /** Told of every run that ends or is held (webhooks); none in tools and tests. */
+    private readonly events?: RunEvents,
+  ) {}
 
   /**
    * Creates the run and its marker; false (nothing written) when another run is active. Actions
@@ -143,7 +148,21 @@ export class RunStore {
     }
   }
 
-  /** Saves a run that has ended and frees its export and its seats for other runs, atomically. */
+  /**
+   * Saves a run the mass-removal guard holds (`awaitingConfirmation`), as `save` does, and tells
+   * the listeners once it is saved: an Admin has to act on it.
+   */
+  async hold(tenantId: string, run: StoredRun): Promise<boolean> {
+    if (!(await this.save(tenantId, run))) return false;
+    const { rowKey: _rowKey, etag: _etag, ...fields } = run;
+    await this.events?.runChanged(tenantId, fields);
+    return true;
+  }
+
+  /**
+   * Saves a run that has ended and frees its export and its seats for other runs, atomically.
+   * Every way a run ends comes here, so this is where the listeners hear of it, once.
+   */
   async finish(tenantId: string, run: StoredRun): Promise<boolean> {
     const { rowKey, etag, ...fields } = run;
     const marker = await this.#marker(tenantId, run.exportId);
@@ -163,12 +182,13 @@ export class RunStore {
           { partitionKey: tenantId, rowKey: seat },
         ]),
       ]);
-      return true;
     } catch (error) {
       const status = statusCodeOf(error);
       if (status === 412 || status === 404) return false;
       throw error;
     }
+    await this.events?.runChanged(tenantId, fields);
+    return true;
   }
 
   async #submitUnlessConflict(actions: TransactionAction[]): Promise<boolean> {

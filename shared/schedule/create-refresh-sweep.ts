@@ -4,6 +4,7 @@ import { ConnectionStore } from '../connections/connection-store';
 import { connectionState } from '../connections/connection-state';
 import { ExportStore } from '../exports/export-store';
 import type { ActiveRunLimits } from '../runs/active-run-seats';
+import type { RunEvents } from '../runs/run-events';
 import { createRunStarter } from '../runs/run-start';
 import { RunStore } from '../runs/run-store';
 import { defaultFairUseLimits } from '../settings';
@@ -27,6 +28,8 @@ export interface RefreshSweepParts {
     error(message: string, properties?: Record<string, unknown>): void;
     warn(message: string, properties?: Record<string, unknown>): void;
   };
+  /** Told of scheduled runs that end at once (their enqueueing failed). */
+  runEvents?: RunEvents;
   /** The time slots are due by; tests pass their own. */
   clock?: () => Date;
   limits?: Partial<SweepLimits>;
@@ -39,7 +42,7 @@ export function createRefreshSweep(parts: RefreshSweepParts): RefreshSweep {
   const { tables } = parts;
   const claims = new SlotClaims(tables.runs);
   const connections = new ConnectionStore(tables.connections);
-  const runStore = new RunStore(tables.runs);
+  const runStore = new RunStore(tables.runs, parts.runEvents);
   const starter = createRunStarter(
     runStore,
     tables.runs,

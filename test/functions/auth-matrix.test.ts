@@ -59,6 +59,10 @@ const expectedStatus: Record<string, readonly number[]> = {
                              [401,  401,    401,   401,   401,    401,    403,   403,    200,   404,    200],
   'GET schedule':            [401,  401,    401,   401,   401,    401,    200,   200,    200,   200,    200],
   'PUT schedule':            [401,  401,    401,   401,   401,    401,    403,   403,    200,   200,    200],
+  'POST webhooks':           [401,  401,    401,   401,   401,    401,    403,   403,    201,   201,    201],
+  'GET webhooks':            [401,  401,    401,   401,   401,    401,    403,   403,    200,   200,    200],
+  'GET webhooks/{id}':       [401,  401,    401,   401,   401,    401,    403,   403,    200,   404,    200],
+  'DELETE webhooks/{id}':    [401,  401,    401,   401,   401,    401,    403,   403,    204,   404,    204],
   'GET health':              [200,  200,    200,   200,   200,    200,    200,   200,    200,   200,    200],
   'GET openapi.json':        [200,  200,    200,   200,   200,    200,    200,   200,    200,   200,    200],
 };
@@ -277,6 +281,32 @@ describe('who may call what: every route × every caller', () => {
     const response = await stack.call('GET', 'connections', { as: tenant.admin });
     expect(response.status).toBe(200);
     return (response.json().value as Connection[]).map((connection) => connection.displayName);
+  }
+
+  /** A public address literal: registering it needs no DNS, and nothing here delivers to it. */
+  const webhookBody = {
+    url: 'https://93.184.215.14/auth-matrix',
+    secret: randomBytes(16).toString('hex'),
+  };
+  let sharedWebhook: string | undefined;
+
+  async function createWebhook(tenant: Tenant): Promise<string> {
+    const response = await stack.call('POST', 'webhooks', { as: tenant.admin, body: webhookBody });
+    expect(response.status).toBe(201);
+    const id = String(response.json().id);
+    tenant.ids.add(id);
+    return id;
+  }
+
+  async function sharedWebhookOf(tenant: Tenant): Promise<string> {
+    sharedWebhook ??= await createWebhook(tenant);
+    return sharedWebhook;
+  }
+
+  async function webhookIdsIn(tenant: Tenant): Promise<string[]> {
+    const response = await stack.call('GET', 'webhooks?top=100', { as: tenant.admin });
+    expect(response.status).toBe(200);
+    return (response.json().value as { id: string }[]).map((item) => item.id);
   }
 
   const arrange: Record<string, () => Promise<Cell>> = {
@@ -539,6 +569,53 @@ describe('who may call what: every route × every caller', () => {
           expect(read.json()).not.toMatchObject({ cron });
         },
       });
+    },
+    'POST webhooks': async () => {
+      const before = await webhookIdsIn(main);
+      return {
+        path: 'webhooks',
+        body: webhookBody,
+        succeeded: async (response, tenant, otherTenant) => {
+          const id = String(response.json().id);
+          expect(response.text).not.toContain(webhookBody.secret);
+          expect(await webhookIdsIn(tenant)).toContain(id);
+          expect(await webhookIdsIn(otherTenant)).not.toContain(id);
+        },
+        leftAlone: async () => expect(await webhookIdsIn(main)).toEqual(before),
+      };
+    },
+    'GET webhooks': async () => {
+      const id = await sharedWebhookOf(main);
+      return {
+        path: 'webhooks',
+        succeeded: (response, tenant) => {
+          const ids = (response.json().value as { id: string }[]).map((item) => item.id);
+          if (tenant === main) expect(ids).toContain(id);
+          else expect(ids).not.toContain(id);
+          expect(response.text).not.toContain(webhookBody.secret);
+          return Promise.resolve();
+        },
+        leftAlone: () => Promise.resolve(),
+      };
+    },
+    'GET webhooks/{id}': async () => {
+      const id = await sharedWebhookOf(main);
+      return {
+        path: `webhooks/${id}`,
+        succeeded: (response) => {
+          expect(response.json()).toMatchObject({ id, url: webhookBody.url });
+          return Promise.resolve();
+        },
+        leftAlone: () => Promise.resolve(),
+      };
+    },
+    'DELETE webhooks/{id}': async () => {
+      const id = await createWebhook(main);
+      return {
+        path: `webhooks/${id}`,
+        succeeded: async () => expect(await webhookIdsIn(main)).not.toContain(id),
+        leftAlone: async () => expect(await webhookIdsIn(main)).toContain(id),
+      };
     },
     'GET health': () =>
       Promise.resolve({

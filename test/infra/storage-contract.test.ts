@@ -15,6 +15,10 @@ describe('storage contract (infra/app/*storage.bicep against shared/storage-layo
       'export-batches-poison',
       'export-runs',
       'export-runs-poison',
+      'webhook-deliveries',
+      'webhook-deliveries-poison',
+      'webhook-events',
+      'webhook-events-poison',
     ]);
     expect(names.tables.length).toBeGreaterThan(0);
     expect(names.segmentsContainer).toBe('segments');

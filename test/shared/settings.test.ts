@@ -12,6 +12,19 @@ const base = {
 };
 
 describe('loadSettings', () => {
+  it('keeps webhooks to public https targets unless WEBHOOKS_ALLOW_LOCAL_TARGETS is true', () => {
+    expect(loadSettings(base).webhooksAllowLocalTargets).toBe(false);
+    expect(
+      loadSettings({ ...base, WEBHOOKS_ALLOW_LOCAL_TARGETS: 'false' }).webhooksAllowLocalTargets,
+    ).toBe(false);
+    expect(
+      loadSettings({ ...base, WEBHOOKS_ALLOW_LOCAL_TARGETS: 'true' }).webhooksAllowLocalTargets,
+    ).toBe(true);
+    expect(() => loadSettings({ ...base, WEBHOOKS_ALLOW_LOCAL_TARGETS: 'yes' })).toThrow(
+      'Setting WEBHOOKS_ALLOW_LOCAL_TARGETS must be true or false',
+    );
+  });
+
   it('reads the required settings and defaults SEGMENTS_STORAGE to AzureWebJobsStorage', () => {
     const settings = loadSettings(base);
     expect(settings.storage).toEqual({

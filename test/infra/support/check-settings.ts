@@ -53,6 +53,8 @@ export const settingsLeftUnset: Record<string, string> = {
   AzureWebJobsStorage: 'a connection string: Azure reaches storage by identity (__accountName)',
   SEGMENTS_STORAGE: 'a connection string: Azure reaches storage by identity (__accountName)',
   ITERABLE_BASE_URL: 'replaces the Iterable region URL for local runs and tests only',
+  WEBHOOKS_ALLOW_LOCAL_TARGETS:
+    'lets webhooks reach http and private addresses, for local runs and tests only (default false)',
   APP_VERSION: 'defaults to the deployed package.json version',
   SNAPSHOT_MAX_ROWS:
     'the code default (20M rows) is meant for every deployment; set it to tune one',

@@ -1,0 +1,8 @@
+import { app } from '@azure/functions';
+import { onWebhookDelivery } from '../shared/webhooks/webhook-triggers';
+
+app.storageQueue('webhook-deliver', {
+  queueName: 'webhook-deliveries',
+  connection: 'AzureWebJobsStorage',
+  handler: (message, context) => onWebhookDelivery(message, context),
+});

@@ -1,0 +1,8 @@
+import { app } from '@azure/functions';
+import { onPoisonWebhookDelivery } from '../shared/webhooks/webhook-triggers';
+
+app.storageQueue('webhook-delivery-poison', {
+  queueName: 'webhook-deliveries-poison',
+  connection: 'AzureWebJobsStorage',
+  handler: (message, context) => onPoisonWebhookDelivery(message, context),
+});

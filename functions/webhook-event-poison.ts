@@ -1,0 +1,8 @@
+import { app } from '@azure/functions';
+import { onPoisonWebhookEvent } from '../shared/webhooks/webhook-triggers';
+
+app.storageQueue('webhook-event-poison', {
+  queueName: 'webhook-events-poison',
+  connection: 'AzureWebJobsStorage',
+  handler: (message, context) => onPoisonWebhookEvent(message, context),
+});

@@ -1,0 +1,125 @@
+import { randomUUID } from 'node:crypto';
+import type { AuditTrail } from '../audit/audit-trail';
+import type { Principal } from '../http/auth';
+import { ConflictError, NotFoundError, ValidationError } from '../http/errors';
+import { webhookEventTypes } from './webhook-event-types';
+import {
+  maxWebhooksPerTenant,
+  toWebhook,
+  type Webhook,
+  type WebhookCreate,
+  type WebhookRecord,
+} from './webhook-schemas';
+import { webhookSecretName, type WebhookSecrets } from './webhook-secrets';
+import type { WebhookStore } from './webhook-store';
+import { checkTarget, WebhookTargetError, type TargetPolicy } from './webhook-target';
+
+export interface WebhookServiceDeps {
+  store: WebhookStore;
+  secrets: WebhookSecrets;
+  audit: AuditTrail;
+  policy: TargetPolicy;
+  log: { error(message: string, properties?: Record<string, unknown>): void };
+}
+
+/** The tenant's webhooks: registered, listed, read and deleted by its Admins. */
+export class WebhookService {
+  constructor(private readonly deps: WebhookServiceDeps) {}
+
+  async create(principal: Principal, input: WebhookCreate): Promise<Webhook> {
+    const { store, secrets } = this.deps;
+    const url = new URL(input.url);
+    try {
+      await checkTarget(url, this.deps.policy);
+    } catch (error) {
+      if (!(error instanceof WebhookTargetError)) throw error;
+      throw new ValidationError(`The url ${error.message}.`, { target: 'url' });
+    }
+    // A count before the write: two requests at once may pass a limit by one, which is harmless.
+    if ((await store.all(principal.tenantId)).length >= maxWebhooksPerTenant) {
+      throw new ConflictError(
+        `The tenant has ${maxWebhooksPerTenant} webhooks, the most allowed; delete one to add another.`,
+        { target: 'webhooks' },
+      );
+    }
+    const id = randomUUID();
+    const secretName = webhookSecretName(principal.tenantId, id);
+    const secretVersion = await secrets.store(secretName, input.secret, {
+      tenantId: principal.tenantId,
+      webhookId: id,
+    });
+    const now = new Date().toISOString();
+    const record: WebhookRecord = {
+      id,
+      tenantId: principal.tenantId,
+      url: url.toString(),
+      events: input.events ? [...new Set(input.events)] : [...webhookEventTypes],
+      secretHint: `…${input.secret.slice(-4)}`,
+      secretName,
+      secretVersion,
+      createdAt: now,
+      createdBy: principal.userId,
+      updatedAt: now,
+      lastDelivery: undefined,
+    };
+    try {
+      await store.create(record);
+    } catch (error) {
+      await secrets.remove(secretName).catch((cleanup: unknown) =>
+        this.deps.log.error('A webhook secret could not be removed after a failed create', {
+          secretName,
+          error: String(cleanup),
+        }),
+      );
+      throw error;
+    }
+    await this.deps.audit.record(
+      principal,
+      'webhook.create',
+      { type: 'webhook', id },
+      { url: record.url, events: record.events, secret: `set (${record.secretHint})` },
+    );
+    return toWebhook(record);
+  }
+
+  async page(
+    principal: Principal,
+    top: number,
+    afterId = '',
+  ): Promise<{ value: Webhook[]; more: boolean }> {
+    const value: Webhook[] = [];
+    for await (const record of this.deps.store.after(principal.tenantId, afterId)) {
+      if (value.length === top) return { value, more: true };
+      value.push(toWebhook(record));
+    }
+    return { value, more: false };
+  }
+
+  async get(principal: Principal, id: string): Promise<Webhook> {
+    return toWebhook(await this.#find(principal, id));
+  }
+
+  /** Deletes the webhook, then its secret: deliveries already queued find neither and stop. */
+  async delete(principal: Principal, id: string): Promise<void> {
+    const record = await this.#find(principal, id);
+    await this.deps.store.delete(principal.tenantId, id);
+    await this.deps.secrets.remove(record.secretName).catch((error: unknown) =>
+      this.deps.log.error('A deleted webhook’s secret could not be removed', {
+        secretName: record.secretName,
+        error: String(error),
+      }),
+    );
+    await this.deps.audit.record(
+      principal,
+      'webhook.delete',
+      { type: 'webhook', id },
+      { url: record.url },
+    );
+  }
+
+  async #find(principal: Principal, id: string): Promise<WebhookRecord> {
+    const record = await this.deps.store.get(principal.tenantId, id);
+    if (!record) throw new NotFoundError('Webhook', id);
+    return record;
+  }
+}
