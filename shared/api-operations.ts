@@ -7,6 +7,7 @@ import { healthOperation } from './health/health-operation';
 import type { Operation } from './http/operation';
 import { openApiOperation } from './openapi/openapi-operation';
 import { readRejections } from './pipeline/run-rejections';
+import { refreshOperations } from './refreshes/refresh-operations';
 import { runOperations } from './runs/run-operations';
 import { scheduleOperations } from './schedule/schedule-operations';
 import { segmentOperations } from './segments/segment-operations';
@@ -25,6 +26,7 @@ export const operationsByResource = {
       readRejections(getAppServices().pipeline.work, tenantId, runId, window),
   ),
   schedule: scheduleOperations(() => getAppServices().schedule),
+  refreshes: refreshOperations(() => getAppServices().refreshes),
   openapi: [
     openApiOperation(
       () => allOperations(),

@@ -15,6 +15,8 @@ import { createTokenVerifier, type TokenVerifier } from './http/auth';
 import { RunService } from './runs/run-service';
 import { RunStore } from './runs/run-store';
 import { createRunStarter } from './runs/run-start';
+import { createRefreshService } from './refreshes/create-refresh-service';
+import type { RefreshService } from './refreshes/refresh-service';
 import { createRefreshSweep } from './schedule/create-refresh-sweep';
 import type { RefreshSweep } from './schedule/refresh-sweep';
 import { ScheduleIndex } from './schedule/schedule-index';
@@ -36,6 +38,7 @@ export interface AppServices {
   runs: RunService;
   schedule: ScheduleService;
   refreshSweep: RefreshSweep;
+  refreshes: RefreshService;
   pipeline: PipelineDeps;
 }
 
@@ -104,6 +107,18 @@ export function createAppServices(clients: AppClients): AppServices {
       },
       runQueue: clients.queues.getQueueClient(queueNames.exportRuns),
       log: processLog,
+      activeRunLimits: settings.fairUse,
+    }),
+    refreshes: createRefreshService({
+      tables: {
+        schedules: table(tableNames.schedules),
+        exports: table(tableNames.exports),
+        runs: table(tableNames.runs),
+        connections: table(tableNames.connections),
+      },
+      runQueue: clients.queues.getQueueClient(queueNames.exportRuns),
+      segments,
+      audit: auditTrail,
       activeRunLimits: settings.fairUse,
     }),
     pipeline: createPipelineDeps(clients, { connections, segments }),
