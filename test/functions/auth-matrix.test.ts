@@ -52,6 +52,7 @@ const expectedStatus: Record<string, readonly number[]> = {
                              [401,  401,    401,   401,   401,    401,    403,   403,    200,   404],
   'GET schedule':            [401,  401,    401,   401,   401,    401,    200,   200,    200,   200],
   'PUT schedule':            [401,  401,    401,   401,   401,    401,    403,   403,    200,   200],
+  'POST refreshes':          [401,  401,    401,   401,   401,    401,    403,   403,    202,   202],
   'GET health':              [200,  200,    200,   200,   200,    200,    200,   200,    200,   200],
   'GET openapi.json':        [200,  200,    200,   200,   200,    200,    200,   200,    200,   200],
 };
@@ -524,6 +525,17 @@ describe('who may call what: every route × every caller', () => {
         },
       });
     },
+    'POST refreshes': () =>
+      // A segment no export uses: a refresh of the shared exports would hold them with runs.
+      Promise.resolve({
+        path: 'refreshes',
+        body: { refreshedAt: new Date().toISOString(), segments: [nextName()] },
+        succeeded: (response) => {
+          expect(response.json().value).toEqual([]);
+          return Promise.resolve();
+        },
+        leftAlone: () => Promise.resolve(),
+      }),
     'GET health': () =>
       Promise.resolve({
         path: 'health',

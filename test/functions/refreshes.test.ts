@@ -96,14 +96,13 @@ describe('POST /api/refreshes through the local host', () => {
     const second = outcomes(
       (await world.refresh({ refreshedAt: refreshTime(), segments: ['Eta'] })).json(),
     );
-    expect(second).toEqual([
-      expect.objectContaining({
-        exportId: eta.id,
-        outcome: 'skipped',
-        status: 'skipped',
-        skipReason: expect.objectContaining({ code: 'SnapshotsUnchanged' }),
-      }),
-    ]);
+    expect(second).toHaveLength(1);
+    expect(second[0]).toMatchObject({
+      exportId: eta.id,
+      outcome: 'skipped',
+      status: 'skipped',
+      skipReason: { code: 'SnapshotsUnchanged' },
+    });
     const [latest] = await world.runs(eta.id);
     expect(latest).toMatchObject({ trigger: 'refresh', status: 'skipped' });
     expect(latest?.skipReason?.code).toBe('SnapshotsUnchanged');
