@@ -7,6 +7,7 @@ import { healthOperation } from './health/health-operation';
 import type { Operation } from './http/operation';
 import { openApiOperation } from './openapi/openapi-operation';
 import { readRejections } from './pipeline/run-rejections';
+import { refreshOperations } from './refreshes/refresh-operations';
 import { runOperations } from './runs/run-operations';
 import { scheduleOperations } from './schedule/schedule-operations';
 import { segmentOperations } from './segments/segment-operations';
@@ -27,6 +28,7 @@ export const operationsByResource = {
   ),
   schedule: scheduleOperations(() => getAppServices().schedule),
   webhooks: webhookOperations(() => getAppServices().webhooks.service),
+  refreshes: refreshOperations(() => getAppServices().refreshes),
   openapi: [
     openApiOperation(
       () => allOperations(),

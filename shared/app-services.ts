@@ -16,6 +16,8 @@ import { createTokenVerifier, type TokenVerifier } from './http/auth';
 import { RunService } from './runs/run-service';
 import { RunStore } from './runs/run-store';
 import { createRunStarter } from './runs/run-start';
+import { createRefreshService } from './refreshes/create-refresh-service';
+import type { RefreshService } from './refreshes/refresh-service';
 import { createRefreshSweep } from './schedule/create-refresh-sweep';
 import type { RefreshSweep } from './schedule/refresh-sweep';
 import { ScheduleIndex } from './schedule/schedule-index';
@@ -38,6 +40,7 @@ export interface AppServices {
   runs: RunService;
   schedule: ScheduleService;
   refreshSweep: RefreshSweep;
+  refreshes: RefreshService;
   pipeline: PipelineDeps;
   webhooks: Webhooks;
 }
@@ -117,6 +120,18 @@ export function createAppServices(clients: AppClients): AppServices {
       log: processLog,
       activeRunLimits: settings.fairUse,
       runEvents: webhooks.emitter,
+    }),
+    refreshes: createRefreshService({
+      tables: {
+        schedules: table(tableNames.schedules),
+        exports: table(tableNames.exports),
+        runs: table(tableNames.runs),
+        connections: table(tableNames.connections),
+      },
+      runQueue: clients.queues.getQueueClient(queueNames.exportRuns),
+      segments,
+      audit: auditTrail,
+      activeRunLimits: settings.fairUse,
     }),
     pipeline: createPipelineDeps(clients, { connections, segments, webhooks: webhooks.emitter }),
     webhooks,

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { AppError } from '../http/errors';
+import { statusCodeOf } from '../clients/azure-errors';
 import { IterableError } from '../clients/iterable/iterable-error';
 import { runMessageText, type Run, type RunMessage } from '../runs/run-schemas';
 import type { StoredRun } from '../runs/run-store';
@@ -296,6 +297,9 @@ async function planSegments(
         .getBlobClient(snapshot.blobName)
         .download(0, undefined, {
           conditions: { ifMatch: snapshot.etag },
+        })
+        .catch((error: unknown) => {
+          throw rewritten(error, snapshot.name);
         });
       const rows = readSnapshotRows(
         download.readableStreamBody as Readable,
@@ -344,6 +348,8 @@ async function planSegments(
           throw new SnapshotUnreadableError(`Segment ${segment}: ${error.message}`);
         if (error instanceof SnapshotTooLargeError)
           throw new SnapshotTooLargeError(`Segment ${segment}: ${error.message}`);
+        // The read is conditional on the planned version: a rewrite while it is read ends it.
+        if (statusCodeOf(error) === 412) throw rewritten(error, snapshot.name);
         // A damaged gzip stream ends the run with a clear error before anything is removed.
         if (
           typeof (error as { code?: unknown }).code === 'string' &&
@@ -429,9 +435,15 @@ async function pinSnapshots(
       pinned.get(snapshot.name) !== undefined && pinned.get(snapshot.name) !== snapshot.etag,
   );
   if (changed) {
+    // A refresh run pins the versions of the reported refresh when it is requested: a later
+    // rewrite belongs to another refresh, and mixing the two would send neither.
+    const when =
+      run.trigger === 'refresh'
+        ? 'after the refresh was reported'
+        : 'while the run was being planned again';
     throw new RunFailure(
       'SnapshotChanged',
-      `Segment ${quoteForMessage(changed.name)} changed while the run was being planned again; request a new run.`,
+      `Segment ${quoteForMessage(changed.name)} changed ${when}; request a new run.`,
     );
   }
   if (snapshots.every((snapshot) => pinned.get(snapshot.name) === snapshot.etag)) return;
@@ -443,6 +455,15 @@ async function pinSnapshots(
   if (!(await deps.runs.save(tenantId, { ...run, segments }))) {
     throw new Error('The run changed while its snapshots were being recorded');
   }
+}
+
+/** A conditional read of a snapshot refused (412): the platform rewrote it meanwhile. */
+function rewritten(error: unknown, segment: string): unknown {
+  if (statusCodeOf(error) !== 412) return error;
+  return new RunFailure(
+    'SnapshotChanged',
+    `Segment ${quoteForMessage(segment)} was rewritten while the run read it; request a new run.`,
+  );
 }
 
 /** Members as they come, waiting between chunks while the rejections' upload is behind. */

@@ -26,10 +26,14 @@ export interface SlotRequest {
   slot: string;
   segments: string[];
   now: Date;
+  /** `refresh` when the platform reported the refresh; the timer's runs are `schedule`. */
+  trigger?: 'schedule' | 'refresh';
+  /** Snapshot versions (ETags) by segment as they were when the refresh was reported. */
+  snapshotEtags?: ReadonlyMap<string, string>;
 }
 
 /**
- * The runs the refresh timer writes: a scheduled run (`queued`, holding its export like any run)
+ * The runs the refresh timer and the platform's refresh calls write: a scheduled run (`queued`, holding its export like any run)
  * or the record of a skipped slot. Each is written in one transaction with its slot's claim, so a
  * slot yields exactly one of them; `undefined` means the transaction conflicted and wrote nothing.
  */
@@ -112,14 +116,18 @@ function newRun(request: SlotRequest, status: Run['status']): ScheduledRun {
   return {
     id: newRunId(request.now.getTime()),
     exportId: request.exportId,
-    trigger: 'schedule',
+    trigger: request.trigger ?? 'schedule',
     slot: request.slot,
     mode: 'delta',
     dryRun: false,
     status,
     counts: emptyCounts(),
     percentComplete: 0,
-    segments: request.segments.map((name) => ({ name, counts: emptyCounts() })),
+    // A pinned version is what planning must read: another one fails the run (SnapshotChanged).
+    segments: request.segments.map((name) => {
+      const snapshotEtag = request.snapshotEtags?.get(name);
+      return { name, ...(snapshotEtag ? { snapshotEtag } : {}), counts: emptyCounts() };
+    }),
     createdAt: request.now.toISOString(),
   };
 }

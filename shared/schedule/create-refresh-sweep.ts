@@ -11,7 +11,8 @@ import { defaultFairUseLimits } from '../settings';
 import { ScheduledRuns } from '../runs/scheduled-runs';
 import { defaultSweepLimits, RefreshSweep, type SweepLimits } from './refresh-sweep';
 import { ScheduleIndex } from './schedule-index';
-import { readTenantSchedule } from './schedule-service';
+import { PlatformRefreshes } from './platform-refreshes';
+import { readTenantSchedule, type TenantSchedule } from './schedule-service';
 import { SlotClaims } from './slot-claims';
 import { SlotRunner } from './slot-runner';
 
@@ -50,7 +51,7 @@ export function createRefreshSweep(parts: RefreshSweepParts): RefreshSweep {
   );
   return new RefreshSweep({
     index: new ScheduleIndex(tables.schedules),
-    tenantSchedule: (tenantId) => readTenantSchedule(tables.schedules, tenantId),
+    tenantSchedule: (tenantId) => cronForRefreshExports(tables.schedules, tenantId),
     exports: new ExportStore(tables.exports),
     claims,
     slots: new SlotRunner({
@@ -63,4 +64,17 @@ export function createRefreshSweep(parts: RefreshSweepParts): RefreshSweep {
     log: parts.log,
     limits: { ...defaultSweepLimits, ...parts.limits },
   });
+}
+
+/**
+ * The tenant's refresh schedule as the timer applies it to `refresh` exports: none once the
+ * platform reports the tenant's refreshes itself (they run on its reports then), else the cron.
+ */
+async function cronForRefreshExports(
+  schedules: TableClient,
+  tenantId: string,
+): Promise<TenantSchedule | undefined> {
+  const schedule = await readTenantSchedule(schedules, tenantId);
+  if (!schedule) return undefined;
+  return (await new PlatformRefreshes(schedules).reported(tenantId)) ? undefined : schedule;
 }

@@ -139,7 +139,8 @@ export class SlotRunner {
   }
 }
 
-function activeReason(active: Run): SkipReason {
+/** Why a slot or a refresh did not run: the export still held a run of its own. */
+export function activeReason(active: Run): SkipReason {
   return {
     code: 'RunActive',
     message: `Run '${active.id}' of this export was still ${active.status}.`,

@@ -63,6 +63,7 @@ const expectedStatus: Record<string, readonly number[]> = {
   'GET webhooks':            [401,  401,    401,   401,   401,    401,    403,   403,    200,   200,    200],
   'GET webhooks/{id}':       [401,  401,    401,   401,   401,    401,    403,   403,    200,   404,    200],
   'DELETE webhooks/{id}':    [401,  401,    401,   401,   401,    401,    403,   403,    204,   404,    204],
+  'POST refreshes':          [401,  401,    401,   401,   401,    401,    403,   403,    202,   202,    202],
   'GET health':              [200,  200,    200,   200,   200,    200,    200,   200,    200,   200,    200],
   'GET openapi.json':        [200,  200,    200,   200,   200,    200,    200,   200,    200,   200,    200],
 };
@@ -617,6 +618,17 @@ describe('who may call what: every route × every caller', () => {
         leftAlone: async () => expect(await webhookIdsIn(main)).toContain(id),
       };
     },
+    'POST refreshes': () =>
+      // A segment no export uses: a refresh of the shared exports would hold them with runs.
+      Promise.resolve({
+        path: 'refreshes',
+        body: { refreshedAt: new Date().toISOString(), segments: [nextName()] },
+        succeeded: (response) => {
+          expect(response.json().value).toEqual([]);
+          return Promise.resolve();
+        },
+        leftAlone: () => Promise.resolve(),
+      }),
     'GET health': () =>
       Promise.resolve({
         path: 'health',

@@ -100,6 +100,11 @@ describe('every route under arbitrary input', () => {
     }),
     'runs-create': () => ({ mode: 'delta', dryRun: true }),
     'schedule-put': () => ({ cron: '0 3 * * *', timeZone: 'Europe/Amsterdam' }),
+    'refreshes-report': () => ({
+      refreshedAt: new Date().toISOString(),
+      // No export reads it: a refresh would otherwise hold the fuzzed export with runs.
+      segments: ['No export reads this'],
+    }),
   };
 
   function pathOf(operation: Operation<unknown>, replaced: Record<string, string> = {}): string {

@@ -1,0 +1,49 @@
+import type { TableClient } from '@azure/data-tables';
+import type { QueueClient } from '@azure/storage-queue';
+import type { AuditTrail } from '../audit/audit-trail';
+import { ConnectionStore } from '../connections/connection-store';
+import { ExportStore } from '../exports/export-store';
+import type { ActiveRunLimits } from '../runs/active-run-seats';
+import { createRunStarter } from '../runs/run-start';
+import { RunStore } from '../runs/run-store';
+import { ScheduledRuns } from '../runs/scheduled-runs';
+import { PlatformRefreshes } from '../schedule/platform-refreshes';
+import type { SegmentCatalog } from '../segments/segment-catalog';
+import { RefreshClaims } from './refresh-claims';
+import { RefreshRunner } from './refresh-runner';
+import { RefreshService } from './refresh-service';
+
+export interface RefreshServiceParts {
+  tables: {
+    schedules: TableClient;
+    exports: TableClient;
+    runs: TableClient;
+    connections: TableClient;
+  };
+  /** Queue export-runs. */
+  runQueue: QueueClient;
+  segments: Pick<SegmentCatalog, 'snapshot'>;
+  audit: AuditTrail;
+  /** The fair-use limits a refresh run is started under, as a scheduled one. */
+  activeRunLimits: ActiveRunLimits;
+}
+
+/** The refresh call's service, built from the storage it reads and writes. */
+export function createRefreshService(parts: RefreshServiceParts): RefreshService {
+  const { tables } = parts;
+  const runStore = new RunStore(tables.runs);
+  const connections = new ConnectionStore(tables.connections);
+  const starter = createRunStarter(runStore, tables.runs, parts.activeRunLimits);
+  return new RefreshService({
+    exports: new ExportStore(tables.exports),
+    snapshot: (tenantId, name) => parts.segments.snapshot(tenantId, name),
+    runner: new RefreshRunner({
+      runs: new ScheduledRuns(runStore, starter, parts.runQueue),
+      runStore,
+      claims: new RefreshClaims(tables.runs),
+      connectionExists: async (tenantId, id) => (await connections.get(tenantId, id)) !== undefined,
+    }),
+    platform: new PlatformRefreshes(tables.schedules),
+    audit: parts.audit,
+  });
+}

@@ -1,0 +1,138 @@
+import type { ExportRecord } from '../exports/export-store';
+import { LimitReachedError } from '../fair-use/limit-reached-error';
+import { ConflictError } from '../http/errors';
+import type { Run, SkipReason } from '../runs/run-schemas';
+import type { RunStore } from '../runs/run-store';
+import type { ScheduledRun, ScheduledRuns, SlotRequest } from '../runs/scheduled-runs';
+import { activeReason } from '../schedule/slot-runner';
+import type { RefreshClaims } from './refresh-claims';
+import type { RefreshExportOutcome } from './refresh-schemas';
+import { lastDeliveredRun, unchangedReason } from './unchanged-snapshots';
+
+export interface RefreshRunnerDeps {
+  runs: ScheduledRuns;
+  runStore: RunStore;
+  claims: RefreshClaims;
+  connectionExists(tenantId: string, connectionId: string): Promise<boolean>;
+}
+
+/** One export's part of a reported refresh. */
+export interface ExportRefresh {
+  tenantId: string;
+  record: ExportRecord;
+  refreshedAt: string;
+  /** Each segment's snapshot version now; a segment without a readable snapshot has none. */
+  etags: ReadonlyMap<string, string>;
+  now: Date;
+}
+
+/** A claim that keeps conflicting means something else keeps writing the export's rows. */
+const maxAttempts = 4;
+
+type Outcome = Omit<RefreshExportOutcome, 'location'>;
+
+/**
+ * Turns one export's share of a refresh into exactly one run or skipped record, as the timer's
+ * SlotRunner does for a slot: the claim is written in the run's own transaction, and a conflict
+ * (nothing written) is explained by a fresh read: the refresh was claimed already, or the export
+ * holds an active run, which makes this a skip (RunActive). A fair-use limit claims nothing.
+ */
+export class RefreshRunner {
+  constructor(private readonly deps: RefreshRunnerDeps) {}
+
+  async run(refresh: ExportRefresh): Promise<Outcome> {
+    const { runs, claims } = this.deps;
+    const { tenantId, record } = refresh;
+    const earlier = await this.#earlier(refresh);
+    if (earlier) return earlier;
+    const request: SlotRequest = {
+      tenantId,
+      exportId: record.id,
+      connectionId: record.connectionId,
+      slot: refresh.refreshedAt,
+      segments: record.segments,
+      now: refresh.now,
+      trigger: 'refresh',
+      snapshotEtags: refresh.etags,
+    };
+    const claim = (run: ScheduledRun) => claims.actions(tenantId, run);
+    let reason = await this.#reasonToSkip(refresh);
+    for (let attempt = 0; attempt < maxAttempts; attempt++) {
+      if (reason) {
+        const skipped = await runs.skip(request, reason, claim);
+        if (skipped) return answer(record, skipped, 'skipped', false);
+      } else {
+        const started = await runs.start(request, claim);
+        if (started instanceof LimitReachedError) {
+          const active = await runs.active(tenantId, record.id);
+          if (!active) return deferred(record, started);
+          reason = activeReason(active);
+          continue;
+        }
+        if (started) return answer(record, started, 'started', false);
+      }
+      const claimed = await this.#earlier(refresh);
+      if (claimed) return claimed;
+      const active = await runs.active(tenantId, record.id);
+      if (active) reason = activeReason(active);
+    }
+    throw new ConflictError(
+      `The refresh of export '${record.id}' kept conflicting; report it again.`,
+    );
+  }
+
+  /** What an earlier call for the same refresh did with the export, if one did. */
+  async #earlier({ tenantId, record, refreshedAt }: ExportRefresh): Promise<Outcome | undefined> {
+    const claim = await this.deps.claims.get(tenantId, record.id, refreshedAt);
+    if (!claim) return undefined;
+    const run = await this.deps.runStore.get(tenantId, record.id, claim.runId);
+    const outcome = claim.outcome === 'skipped' ? 'skipped' : 'started';
+    if (!run)
+      return { exportId: record.id, displayName: record.displayName, outcome, repeated: true };
+    return answer(record, run, outcome, true);
+  }
+
+  async #reasonToSkip(refresh: ExportRefresh): Promise<SkipReason | undefined> {
+    const { tenantId, record } = refresh;
+    if (!record.enabled) return { code: 'ExportDisabled', message: 'The export is disabled.' };
+    if (!(await this.deps.connectionExists(tenantId, record.connectionId))) {
+      return {
+        code: 'ConnectionNotFound',
+        message: `Connection '${record.connectionId}' no longer exists.`,
+      };
+    }
+    const last = await lastDeliveredRun(this.deps.runStore, tenantId, record.id);
+    return unchangedReason(record, refresh.etags, last);
+  }
+}
+
+function answer(
+  record: ExportRecord,
+  run: Run,
+  outcome: 'started' | 'skipped',
+  repeated: boolean,
+): Outcome {
+  return {
+    exportId: record.id,
+    displayName: record.displayName,
+    outcome,
+    repeated,
+    runId: run.id,
+    status: run.status,
+    ...(run.skipReason ? { skipReason: run.skipReason } : {}),
+  };
+}
+
+function deferred(record: ExportRecord, limit: LimitReachedError): Outcome {
+  return {
+    exportId: record.id,
+    displayName: record.displayName,
+    outcome: 'deferred',
+    repeated: false,
+    error: {
+      code: limit.code,
+      message: limit.message,
+      ...(limit.options.target ? { target: limit.options.target } : {}),
+    },
+  };
+}
