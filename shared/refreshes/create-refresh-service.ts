@@ -1,3 +1,4 @@
+import { connectionState } from '../connections/connection-state';
 import type { TableClient } from '@azure/data-tables';
 import type { QueueClient } from '@azure/storage-queue';
 import type { AuditTrail } from '../audit/audit-trail';
@@ -41,7 +42,7 @@ export function createRefreshService(parts: RefreshServiceParts): RefreshService
       runs: new ScheduledRuns(runStore, starter, parts.runQueue),
       runStore,
       claims: new RefreshClaims(tables.runs),
-      connectionExists: async (tenantId, id) => (await connections.get(tenantId, id)) !== undefined,
+      connectionState: async (tenantId, id) => connectionState(await connections.get(tenantId, id)),
     }),
     platform: new PlatformRefreshes(tables.schedules),
     audit: parts.audit,

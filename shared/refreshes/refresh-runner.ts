@@ -4,7 +4,8 @@ import { ConflictError } from '../http/errors';
 import type { Run, SkipReason } from '../runs/run-schemas';
 import type { RunStore } from '../runs/run-store';
 import type { ScheduledRun, ScheduledRuns, SlotRequest } from '../runs/scheduled-runs';
-import { activeReason } from '../schedule/slot-runner';
+import type { ConnectionState } from '../connections/connection-state';
+import { activeReason, connectionSkipReason } from '../schedule/slot-runner';
 import type { RefreshClaims } from './refresh-claims';
 import type { RefreshExportOutcome } from './refresh-schemas';
 import { lastDeliveredRun, unchangedReason } from './unchanged-snapshots';
@@ -13,7 +14,7 @@ export interface RefreshRunnerDeps {
   runs: ScheduledRuns;
   runStore: RunStore;
   claims: RefreshClaims;
-  connectionExists(tenantId: string, connectionId: string): Promise<boolean>;
+  connectionState(tenantId: string, connectionId: string): Promise<ConnectionState>;
 }
 
 /** One export's part of a reported refresh. */
@@ -95,12 +96,9 @@ export class RefreshRunner {
   async #reasonToSkip(refresh: ExportRefresh): Promise<SkipReason | undefined> {
     const { tenantId, record } = refresh;
     if (!record.enabled) return { code: 'ExportDisabled', message: 'The export is disabled.' };
-    if (!(await this.deps.connectionExists(tenantId, record.connectionId))) {
-      return {
-        code: 'ConnectionNotFound',
-        message: `Connection '${record.connectionId}' no longer exists.`,
-      };
-    }
+    const state = await this.deps.connectionState(tenantId, record.connectionId);
+    const unusable = connectionSkipReason(state, record.connectionId);
+    if (unusable) return unusable;
     const last = await lastDeliveredRun(this.deps.runStore, tenantId, record.id);
     return unchangedReason(record, refresh.etags, last);
   }

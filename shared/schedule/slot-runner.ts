@@ -123,20 +123,25 @@ export class SlotRunner {
       return { code: 'ExportDisabled', message: 'The export is disabled.' };
     }
     const state = await this.deps.connectionState(tenantId, record.connectionId);
-    if (state === 'missing') {
-      return {
-        code: 'ConnectionNotFound',
-        message: `Connection '${record.connectionId}' no longer exists.`,
-      };
-    }
-    if (state === 'disabled') {
-      return {
-        code: 'ConnectionDisabled',
-        message: `Connection '${record.connectionId}' is disabled.`,
-      };
-    }
-    return undefined;
+    return connectionSkipReason(state, record.connectionId);
   }
+}
+
+/** Why a slot or a refresh cannot run on its export's connection, if it cannot. */
+export function connectionSkipReason(
+  state: ConnectionState,
+  connectionId: string,
+): SkipReason | undefined {
+  if (state === 'missing') {
+    return {
+      code: 'ConnectionNotFound',
+      message: `Connection '${connectionId}' no longer exists.`,
+    };
+  }
+  if (state === 'disabled') {
+    return { code: 'ConnectionDisabled', message: `Connection '${connectionId}' is disabled.` };
+  }
+  return undefined;
 }
 
 /** Why a slot or a refresh did not run: the export still held a run of its own. */

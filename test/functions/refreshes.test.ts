@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { devPlatformAppId } from '../../local/dev-issuer';
 import { startAppStack, type AppStack } from '../support/app-stack';
 import { RefreshFixtures, refreshTime, type RefreshOutcomeView } from '../support/refresh-fixtures';
 
@@ -115,6 +116,45 @@ describe('POST /api/refreshes through the local host', () => {
     );
     const run = await world.settledRun(eta.id, third[0]!.runId!);
     expect(run).toMatchObject({ status: 'succeeded', counts: { added: 1, unchanged: 1 } });
+  });
+
+  it("takes the platform app's report for the tenant it names, and skips an export whose connection is switched off", async () => {
+    await world.writeSegment('Theta', ['ivy@example.com']);
+    await world.writeSegment('Iota', ['jo@example.com']);
+    const theta = await world.export(connectionId, 'Theta');
+    const stopped = await world.connection(key, 'Switched off');
+    const iota = await world.export(stopped, 'Iota');
+    const disabled = await stack.call('PATCH', `connections/${stopped}`, {
+      as: admin,
+      body: { enabled: false },
+    });
+    expect(disabled.status).toBe(200);
+
+    const response = await stack.call('POST', 'refreshes', {
+      as: {
+        tid: `platform-${tenant}`,
+        oid: null,
+        roles: ['Platform'],
+        idtyp: 'app',
+        azp: devPlatformAppId,
+      },
+      headers: { 'x-tenant-id': tenant },
+      body: { refreshedAt: refreshTime(), segments: ['Theta', 'Iota'] },
+    });
+    expect(response.status).toBe(202);
+    const byExport = new Map(outcomes(response.json()).map((entry) => [entry.exportId, entry]));
+    expect(byExport.get(theta.id)).toMatchObject({ outcome: 'started' });
+    expect(byExport.get(iota.id)).toMatchObject({
+      outcome: 'skipped',
+      skipReason: { code: 'ConnectionDisabled' },
+    });
+    const run = await world.settledRun(theta.id, byExport.get(theta.id)!.runId!);
+    expect(run).toMatchObject({ trigger: 'refresh', status: 'succeeded' });
+    const [skipped] = await world.runs(iota.id);
+    expect(skipped).toMatchObject({
+      status: 'skipped',
+      skipReason: { code: 'ConnectionDisabled' },
+    });
   });
 
   it('refuses Viewers and Contributors', async () => {

@@ -48,10 +48,10 @@ export class RefreshFixtures {
     return uploaded.etag ?? '';
   }
 
-  async connection(apiKey: string): Promise<string> {
+  async connection(apiKey: string, displayName = `Connection ${this.tenant}`): Promise<string> {
     const response = await this.stack.call('POST', 'connections', {
       as: this.admin,
-      body: { displayName: `Connection ${this.tenant}`, apiKey, consent: { accepted: true } },
+      body: { displayName, apiKey, consent: { accepted: true } },
     });
     if (response.status !== 201) throw new Error(`connection: ${response.text}`);
     return response.json().id as string;
