@@ -81,6 +81,22 @@ traces
 | project timestamp, itemCount, tenantId = tostring(line.tenantId), exportId = tostring(line.exportId), runId = tostring(line.runId)
 '''
 
+// A webhook event that will never reach a tenant's receiver: its last delivery attempt failed, or
+// its message reached a poison queue. The platform then learns of the run only by polling.
+var lostNotificationQuery = '''
+union
+    (traces
+    | where message has 'webhook'
+    | extend line = parse_json(message)
+    | extend event = tostring(line.message)
+    | where event in ('A webhook delivery failed on its last attempt; the event is not delivered', 'A webhook event was not fanned out after repeated failures; it is lost', 'A webhook delivery failed repeatedly before reaching its receiver; it is lost', 'A webhook event could not be emitted; no webhook is told of it')
+    | extend tenantId = tostring(line.tenantId)),
+    (requests
+    | where operation_Name in ('webhook-event-poison', 'webhook-delivery-poison')
+    | extend tenantId = '')
+| project timestamp, itemCount, tenantId
+'''
+
 // The share of Iterable calls answered 429. The client waits and retries those, so a few are
 // normal; the alert needs the share high in three 5-minute periods in a row. An average of a 0/100
 // column per call stays right under sampling.
@@ -138,6 +154,15 @@ var heldRunRule = union(anyEvent, {
   dimensions: [byTenant, byExport, byRun]
 })
 
+var lostNotificationRule = union(anyEvent, {
+  name: 'webhook-lost'
+  displayName: 'Webhook notification lost'
+  description: 'A webhook event will not reach a tenant receiver: its last delivery attempt failed, it could not be emitted, or its message reached webhook-events-poison or webhook-deliveries-poison. See docs/operations.md, Alerts.'
+  severity: 3
+  query: lostNotificationQuery
+  dimensions: [byTenant]
+})
+
 var throttledRule = {
   name: 'iterable-throttled'
   displayName: 'Iterable throttling (429) sustained'
@@ -157,6 +182,7 @@ var rules = [
   failedRunRule
   poisonMessageRule
   heldRunRule
+  lostNotificationRule
   throttledRule
 ]
 

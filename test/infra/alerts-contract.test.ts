@@ -32,7 +32,7 @@ describe('alert rules (infra/app/alerts.bicep against the log lines the code wri
     const events = alertRules(await repositoryTemplates()).filter(
       (rule) => rule.timeAggregation !== 'Average',
     );
-    expect(events).toHaveLength(3);
+    expect(events).toHaveLength(4);
     for (const rule of events) {
       expect(rule).toMatchObject({ timeAggregation: 'Total', metricMeasureColumn: 'itemCount' });
     }

@@ -111,7 +111,7 @@ describe('a broken copy of the alert rules fails the checks', () => {
       ],
       checkAlerts,
     );
-    expect(problems).toHaveLength(4);
+    expect(problems).toHaveLength(5);
     expect(problems).toContain(
       'app/alerts.bicep Export run failed: does not notify actionGroup when alertEmail is given',
     );
