@@ -430,6 +430,16 @@ async function pinSnapshots(
   snapshots: { name: string; etag: string }[],
 ): Promise<void> {
   const pinned = new Map(run.segments.map((segment) => [segment.name, segment.snapshotEtag]));
+  // A segment a refresh run pinned no version of had no snapshot when the refresh was reported:
+  // what is there now was written for another refresh.
+  const unpinned =
+    run.trigger === 'refresh' && snapshots.find((snapshot) => !pinned.get(snapshot.name));
+  if (unpinned) {
+    throw new RunFailure(
+      'SnapshotChanged',
+      `Segment ${quoteForMessage(unpinned.name)} had no snapshot when the refresh was reported; report the refresh that wrote it.`,
+    );
+  }
   const changed = snapshots.find(
     (snapshot) =>
       pinned.get(snapshot.name) !== undefined && pinned.get(snapshot.name) !== snapshot.etag,

@@ -75,11 +75,40 @@ export class RefreshRunner {
       const claimed = await this.#earlier(refresh);
       if (claimed) return claimed;
       const active = await runs.active(tenantId, record.id);
-      if (active) reason = activeReason(active);
+      if (active) {
+        const carried = await this.#carryOver(refresh, active);
+        if (carried) return carried;
+        reason = activeReason(active);
+      }
     }
     throw new ConflictError(
       `The refresh of export '${record.id}' kept conflicting; report it again.`,
     );
+  }
+
+  /**
+   * A refresh run of an earlier refresh that is still queued has read nothing yet: it takes this
+   * refresh over (its pinned versions and time become this one's, in one transaction with this
+   * refresh's claim) rather than this refresh being skipped and that run, planned later, failing
+   * on snapshots rewritten since. Undefined when the run has begun meanwhile (its row changed).
+   */
+  async #carryOver(refresh: ExportRefresh, active: Run): Promise<Outcome | undefined> {
+    if (active.status !== 'queued' || active.trigger !== 'refresh') return undefined;
+    if (active.slot && active.slot >= refresh.refreshedAt) return undefined;
+    const { tenantId, record } = refresh;
+    const stored = await this.deps.runStore.get(tenantId, record.id, active.id);
+    if (stored?.status !== 'queued') return undefined;
+    const carried = {
+      ...stored,
+      slot: refresh.refreshedAt,
+      segments: stored.segments.map((segment) => ({
+        ...segment,
+        snapshotEtag: refresh.etags.get(segment.name),
+      })),
+    };
+    const claim = this.deps.claims.actions(tenantId, { ...carried, slot: refresh.refreshedAt });
+    if (!(await this.deps.runStore.saveWith(tenantId, carried, claim))) return undefined;
+    return answer(record, carried, 'started', false);
   }
 
   /** What an earlier call for the same refresh did with the export, if one did. */

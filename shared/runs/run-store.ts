@@ -149,6 +149,27 @@ export class RunStore {
   }
 
   /**
+   * Saves a changed run, as `save` does, with the actions `alongside` (rows of the same
+   * partition) in one transaction; false (nothing written) when the run changed or a row conflicts.
+   */
+  async saveWith(
+    tenantId: string,
+    run: StoredRun,
+    alongside: TransactionAction[],
+  ): Promise<boolean> {
+    const { rowKey, etag, ...fields } = run;
+    return this.#submitUnlessConflict([
+      [
+        'update',
+        { partitionKey: tenantId, rowKey, run: storedRunFormat.serialize(fields) },
+        'Merge',
+        { etag },
+      ],
+      ...alongside,
+    ]);
+  }
+
+  /**
    * Saves a run the mass-removal guard holds (`awaitingConfirmation`), as `save` does, and tells
    * the listeners once it is saved: an Admin has to act on it.
    */

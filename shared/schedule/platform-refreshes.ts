@@ -1,5 +1,16 @@
 import type { TableClient } from '@azure/data-tables';
+import { z } from 'zod';
 import { statusCodeOf } from '../clients/azure-errors';
+
+export const PlatformRefreshesStateSchema = z
+  .object({
+    lastRefreshedAt: z.iso.datetime().describe('The refresh time of the last refresh reported'),
+    lastReportedAt: z.iso.datetime().describe('When it was reported'),
+  })
+  .describe(
+    'Set once the platform reports refreshes (POST /api/refreshes): refresh exports then run on those reports, not on the cron',
+  );
+export type PlatformRefreshesState = z.infer<typeof PlatformRefreshesStateSchema>;
 
 // Beside the tenant's `refresh` schedule row, in the tenant's partition of the schedules table.
 const rowKey = 'platformRefreshes';
@@ -34,6 +45,17 @@ export class PlatformRefreshes {
       return true;
     } catch (error) {
       if (statusCodeOf(error) === 404) return false;
+      throw error;
+    }
+  }
+
+  /** The last refresh reported for the tenant, if the platform ever reported one. */
+  async last(tenantId: string): Promise<PlatformRefreshesState | undefined> {
+    try {
+      const entity = await this.table.getEntity<Record<string, unknown>>(tenantId, rowKey);
+      return PlatformRefreshesStateSchema.parse(entity);
+    } catch (error) {
+      if (statusCodeOf(error) === 404) return undefined;
       throw error;
     }
   }

@@ -2,6 +2,7 @@ import { defineOperation } from '../http/operation';
 import {
   TenantScheduleInputSchema,
   TenantScheduleSchema,
+  TenantScheduleViewSchema,
   type ScheduleService,
   type TenantScheduleInput,
 } from './schedule-service';
@@ -12,9 +13,10 @@ export function scheduleOperations(service: () => ScheduleService) {
       name: 'schedule-get',
       method: 'GET',
       route: 'schedule',
-      summary: "The tenant's refresh schedule (404 until one is set)",
+      summary:
+        "The tenant's refresh schedule (404 until one is set), and whether the platform reports refreshes",
       roles: ['Admin', 'Contributor', 'Viewer'],
-      response: TenantScheduleSchema,
+      response: TenantScheduleViewSchema,
       successStatus: 200,
       handle: async ({ principal }) => ({ jsonBody: await service().get(principal) }),
     }),

@@ -4,6 +4,7 @@ import type { AuditTrail } from '../audit/audit-trail';
 import type { Principal } from '../http/auth';
 import { AppError } from '../http/errors';
 import { ScheduleSettingsSchema } from './cron';
+import { PlatformRefreshes, PlatformRefreshesStateSchema } from './platform-refreshes';
 import { ScheduleIndex } from './schedule-index';
 import { statusCodeOf } from '../clients/azure-errors';
 
@@ -11,6 +12,12 @@ export const TenantScheduleSchema = ScheduleSettingsSchema.extend({
   updatedAt: z.iso.datetime(),
   updatedBy: z.string(),
 }).meta({ id: 'TenantSchedule' });
+
+/** The schedule as GET shows it: with whether the platform has taken refreshes over. */
+export const TenantScheduleViewSchema = TenantScheduleSchema.extend({
+  platformRefreshes: PlatformRefreshesStateSchema.optional(),
+}).meta({ id: 'TenantScheduleView' });
+export type TenantScheduleView = z.infer<typeof TenantScheduleViewSchema>;
 export type TenantSchedule = z.infer<typeof TenantScheduleSchema>;
 
 export const TenantScheduleInputSchema = ScheduleSettingsSchema.meta({ id: 'TenantScheduleInput' });
@@ -43,6 +50,7 @@ export async function readTenantSchedule(
  */
 export class ScheduleService {
   readonly #index: ScheduleIndex;
+  readonly #platform: PlatformRefreshes;
 
   constructor(
     private readonly table: TableClient,
@@ -50,22 +58,28 @@ export class ScheduleService {
     private readonly clock: () => Date = () => new Date(),
   ) {
     this.#index = new ScheduleIndex(table);
+    this.#platform = new PlatformRefreshes(table);
   }
 
   find(tenantId: string): Promise<TenantSchedule | undefined> {
     return readTenantSchedule(this.table, tenantId);
   }
 
-  async get(principal: Principal): Promise<TenantSchedule> {
-    const schedule = await this.find(principal.tenantId);
+  async get(principal: Principal): Promise<TenantScheduleView> {
+    const [schedule, reported] = await Promise.all([
+      this.find(principal.tenantId),
+      this.#platform.last(principal.tenantId),
+    ]);
     if (!schedule) {
       throw new AppError(
         404,
         'NotFound',
-        'No refresh schedule is set; refresh exports run only on demand.',
+        reported
+          ? `No refresh schedule is set; refresh exports run when the platform reports a refresh (last: ${reported.lastRefreshedAt}).`
+          : 'No refresh schedule is set; refresh exports run only on demand.',
       );
     }
-    return schedule;
+    return reported ? { ...schedule, platformRefreshes: reported } : schedule;
   }
 
   async put(principal: Principal, input: TenantScheduleInput): Promise<TenantSchedule> {

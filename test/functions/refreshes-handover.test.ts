@@ -63,6 +63,15 @@ describe('refresh exports of a tenant whose platform reports refreshes, through 
     expect(silentRuns.map((run) => run.trigger)).toEqual(['schedule']);
     await silent.settledRun(silentExport, silentRuns[0]?.id ?? '');
     expect((await reporting.runs(reportingExport)).map((run) => run.trigger)).toEqual(['refresh']);
+
+    // The schedule says which tenant's refresh exports follow the platform's reports.
+    const shown = await stack.call('GET', 'schedule', { as: reporting.admin });
+    expect(shown.json()).toMatchObject({
+      cron: '* * * * * *',
+      platformRefreshes: { lastRefreshedAt: expect.any(String) as unknown },
+    });
+    const silentSchedule = await stack.call('GET', 'schedule', { as: silent.admin });
+    expect(silentSchedule.json()).not.toHaveProperty('platformRefreshes');
   });
 
   it('fails a run whose snapshot was rewritten after the refresh was reported, sending nothing', async () => {

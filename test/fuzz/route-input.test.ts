@@ -105,6 +105,12 @@ describe('every route under arbitrary input', () => {
       // No export reads it: a refresh would otherwise hold the fuzzed export with runs.
       segments: ['No export reads this'],
     }),
+    'webhooks-create': () => ({
+      // A local target (allowed for this stack) needs no name lookup, which a sandbox may lack.
+      url: 'http://127.0.0.1:9/segment-export',
+      secret: 'fuzz-secret-0123456789abcdef',
+      events: ['com.iterable-segment-export.run.failed'],
+    }),
   };
 
   function pathOf(operation: Operation<unknown>, replaced: Record<string, string> = {}): string {
@@ -151,7 +157,10 @@ describe('every route under arbitrary input', () => {
   }
 
   beforeAll(async () => {
-    [stack, trap] = await Promise.all([startAppStack({ apiKeys: [key] }), startTrap()]);
+    [stack, trap] = await Promise.all([
+      startAppStack({ apiKeys: [key], env: { WEBHOOKS_ALLOW_LOCAL_TARGETS: 'true' } }),
+      startTrap(),
+    ]);
     const admin = { roles: ['Admin'], tid: tenant };
     token = await stack.token(admin);
     const csv = 'email,first_name\nada@example.com,Ada\ngrace@example.com,Grace\n';
