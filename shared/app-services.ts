@@ -132,6 +132,7 @@ export function createAppServices(clients: AppClients): AppServices {
       segments,
       audit: auditTrail,
       activeRunLimits: settings.fairUse,
+      runEvents: webhooks.emitter,
     }),
     pipeline: createPipelineDeps(clients, { connections, segments, webhooks: webhooks.emitter }),
     webhooks,

@@ -6,6 +6,7 @@ import { ConnectionStore } from '../connections/connection-store';
 import { ExportStore } from '../exports/export-store';
 import type { ActiveRunLimits } from '../runs/active-run-seats';
 import { createRunStarter } from '../runs/run-start';
+import type { RunEvents } from '../runs/run-events';
 import { RunStore } from '../runs/run-store';
 import { ScheduledRuns } from '../runs/scheduled-runs';
 import { PlatformRefreshes } from '../schedule/platform-refreshes';
@@ -27,12 +28,14 @@ export interface RefreshServiceParts {
   audit: AuditTrail;
   /** The fair-use limits a refresh run is started under, as a scheduled one. */
   activeRunLimits: ActiveRunLimits;
+  /** Told when a run ends here (a run that could not be queued fails at once). */
+  runEvents?: RunEvents;
 }
 
 /** The refresh call's service, built from the storage it reads and writes. */
 export function createRefreshService(parts: RefreshServiceParts): RefreshService {
   const { tables } = parts;
-  const runStore = new RunStore(tables.runs);
+  const runStore = new RunStore(tables.runs, parts.runEvents);
   const connections = new ConnectionStore(tables.connections);
   const starter = createRunStarter(runStore, tables.runs, parts.activeRunLimits);
   return new RefreshService({

@@ -31,7 +31,7 @@ export async function lastDeliveredRun(
 
 /**
  * SnapshotsUnchanged when a refresh would send nothing new: every snapshot the export reads has
- * the version the last delivered run planned, and the export was not saved since that run was
+ * the version the last delivered run planned, that run left no member failed, and the export was not saved since that run was
  * created (a saved export may map other fields, segments or a sync mode). Only a complete match
  * skips: a snapshot that could not be read now, or a run planned before versions were recorded,
  * means the export runs.
@@ -42,6 +42,8 @@ export function unchangedReason(
   last: Run | undefined,
 ): SkipReason | undefined {
   if (!last) return undefined;
+  // Members a batch failed on are retried by the next run, whatever the snapshots.
+  if (last.counts.failed > 0) return undefined;
   if (Date.parse(record.updatedAt) >= Date.parse(last.createdAt)) return undefined;
   const planned = new Map(last.segments.map((segment) => [segment.name, segment.snapshotEtag]));
   if (planned.size !== record.segments.length) return undefined;

@@ -11,7 +11,7 @@ import { defaultFairUseLimits } from '../settings';
 import { ScheduledRuns } from '../runs/scheduled-runs';
 import { defaultSweepLimits, RefreshSweep, type SweepLimits } from './refresh-sweep';
 import { ScheduleIndex } from './schedule-index';
-import { PlatformRefreshes } from './platform-refreshes';
+import { PlatformRefreshes, reportsLapsed } from './platform-refreshes';
 import { readTenantSchedule, type TenantSchedule } from './schedule-service';
 import { SlotClaims } from './slot-claims';
 import { SlotRunner } from './slot-runner';
@@ -51,7 +51,8 @@ export function createRefreshSweep(parts: RefreshSweepParts): RefreshSweep {
   );
   return new RefreshSweep({
     index: new ScheduleIndex(tables.schedules),
-    tenantSchedule: (tenantId) => cronForRefreshExports(tables.schedules, tenantId),
+    tenantSchedule: (tenantId) =>
+      cronForRefreshExports(tables.schedules, tenantId, (parts.clock ?? (() => new Date()))()),
     exports: new ExportStore(tables.exports),
     claims,
     slots: new SlotRunner({
@@ -67,14 +68,16 @@ export function createRefreshSweep(parts: RefreshSweepParts): RefreshSweep {
 }
 
 /**
- * The tenant's refresh schedule as the timer applies it to `refresh` exports: none once the
+ * The tenant's refresh schedule as the timer applies it to `refresh` exports: none while the
  * platform reports the tenant's refreshes itself (they run on its reports then), else the cron.
  */
 async function cronForRefreshExports(
   schedules: TableClient,
   tenantId: string,
+  now: Date,
 ): Promise<TenantSchedule | undefined> {
   const schedule = await readTenantSchedule(schedules, tenantId);
   if (!schedule) return undefined;
-  return (await new PlatformRefreshes(schedules).reported(tenantId)) ? undefined : schedule;
+  const reported = await new PlatformRefreshes(schedules).last(tenantId);
+  return reported && !reportsLapsed(schedule, reported.lastReportedAt, now) ? undefined : schedule;
 }

@@ -1,4 +1,5 @@
 import type { TableClient } from '@azure/data-tables';
+import { Cron } from 'croner';
 import { z } from 'zod';
 import { statusCodeOf } from '../clients/azure-errors';
 
@@ -12,6 +13,32 @@ export const PlatformRefreshesStateSchema = z
   );
 export type PlatformRefreshesState = z.infer<typeof PlatformRefreshesStateSchema>;
 
+/** However often the tenant's cron fires, the platform's silence must last this long to count. */
+const reportLapseMinimumMs = 24 * 60 * 60 * 1000;
+
+/**
+ * Whether the platform has stopped reporting the tenant's refreshes, so the timer takes the
+ * tenant's `refresh` exports back: no report for two of the times the tenant's cron names, and
+ * for a day at least. A platform that stops calling (a broken job, a removed integration) would
+ * otherwise leave those exports never running again, without a sign.
+ */
+export function reportsLapsed(
+  schedule: { cron: string; timeZone: string },
+  lastReportedAt: string,
+  now: Date,
+): boolean {
+  const last = Date.parse(lastReportedAt);
+  if (now.getTime() - last < reportLapseMinimumMs) return false;
+  const job = new Cron(schedule.cron, {
+    mode: '5-or-6-parts',
+    timezone: schedule.timeZone,
+    paused: true,
+  });
+  // previousRuns leaves out a run exactly at the reference, so look back from just after now.
+  const [, secondLatest] = job.previousRuns(2, new Date(now.getTime() + 1));
+  return secondLatest !== undefined && secondLatest.getTime() > last;
+}
+
 // Beside the tenant's `refresh` schedule row, in the tenant's partition of the schedules table.
 const rowKey = 'platformRefreshes';
 
@@ -19,8 +46,8 @@ const rowKey = 'platformRefreshes';
  * Whether the platform reports its refreshes for a tenant (`POST /api/refreshes`). Once it has
  * reported one, the tenant's `refresh` exports run when it reports, and the refresh timer stops
  * starting them from the tenant's cron: a cron guess can read a snapshot half-written or a day
- * old. Tenants whose platform never reported keep the cron. `custom` exports keep their own cron
- * either way.
+ * old. Tenants whose platform never reported keep the cron, and so do tenants whose platform has
+ * stopped reporting (reportsLapsed). `custom` exports keep their own cron either way.
  */
 export class PlatformRefreshes {
   constructor(private readonly table: TableClient) {}
@@ -37,16 +64,6 @@ export class PlatformRefreshes {
       },
       'Merge',
     );
-  }
-
-  async reported(tenantId: string): Promise<boolean> {
-    try {
-      await this.table.getEntity(tenantId, rowKey, { queryOptions: { select: ['PartitionKey'] } });
-      return true;
-    } catch (error) {
-      if (statusCodeOf(error) === 404) return false;
-      throw error;
-    }
   }
 
   /** The last refresh reported for the tenant, if the platform ever reported one. */
