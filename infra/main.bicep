@@ -23,7 +23,7 @@ param resourceGroupName string = ''
 @description('Issuer (iss) of the bearer tokens: https://login.microsoftonline.com/<tenant>/v2.0 for one tenant, or https://login.microsoftonline.com/{tenantid}/v2.0 for every allowed tenant (each token\'s own tid put in).')
 param authIssuer string
 
-@description('With {tenantid} in authIssuer: the tenant ids whose tokens are accepted, comma-separated (include the platform app\'s own tenant), or * for any.')
+@description('With {tenantid} in authIssuer: the tenant ids whose tokens are accepted, comma-separated, or * for any (the platform app\'s own tenant need not be listed).')
 param authAllowedTenants string = ''
 
 @description('Client ids of the platform\'s apps that may act for a tenant (app role Platform, x-tenant-id header), comma-separated; empty: none.')

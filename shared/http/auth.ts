@@ -7,7 +7,7 @@ import {
   IssuerUnreachableError,
   type IssuerKeyTiming,
 } from './issuer-keys';
-import { principalFromClaims, tenantAllowed, type Principal } from './token-principal';
+import { principalFromClaims, type Principal } from './token-principal';
 
 export { requireRole, roles, tenantHeader, type Principal, type Role } from './token-principal';
 
@@ -61,9 +61,6 @@ export function createTokenVerifier(
       throw new UnauthorizedError(describeTokenError(error), error);
     }
     if (multiTenant) checkTenantIssuer(auth, payload);
-    if (typeof payload.tid === 'string' && !tenantAllowed(auth, payload.tid)) {
-      throw new UnauthorizedError("The token's tenant is not allowed here.");
-    }
     return principalFromClaims(payload, auth, actingTenant);
   };
 }

@@ -55,6 +55,23 @@ export function usableTenantId(tid: string): boolean {
   );
 }
 
+const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The tenant id as users' tokens spell it, so records the platform writes for a tenant land in
+ * the partition its users read: the allowed list's spelling, else a GUID (Entra's form) in lower
+ * case, as `tid` carries it. Storage keys are case-sensitive; `72F988BF-…` from a platform's
+ * database would otherwise make a second, hidden tenant.
+ */
+function canonicalTenant(auth: Pick<AuthSettings, 'allowedTenants'>, tenantId: string): string {
+  const allowed = auth.allowedTenants;
+  const listed =
+    Array.isArray(allowed) &&
+    (allowed as readonly string[]).find((id) => id.toLowerCase() === tenantId.toLowerCase());
+  if (listed) return listed;
+  return guid.test(tenantId) ? tenantId.toLowerCase() : tenantId;
+}
+
 export function tenantAllowed(auth: Pick<AuthSettings, 'allowedTenants'>, tenantId: string) {
   const allowed = auth.allowedTenants;
   if (allowed === undefined || allowed === '*') return true;
@@ -65,7 +82,8 @@ export function tenantAllowed(auth: Pick<AuthSettings, 'allowedTenants'>, tenant
  * Reads the verified token's claims into the principal. A user's token acts for its own tenant
  * and ignores `x-tenant-id`. An app-only token holding the `Platform` role acts for the tenant the
  * header names, if the operator trusts the app (AUTH_PLATFORM_APP_IDS) and allows that tenant; it
- * may then do what an Admin may. The role counts only on an app-only token (Entra's `idtyp: app`,
+ * may then do what an Admin may. A user's own tenant must be allowed; the app's own tenant need
+ * not be, since the app is trusted by its client id and serves no users of its tenant here. The role counts only on an app-only token (Entra's `idtyp: app`,
  * or no delegated scope), so a user given the role by mistake gains nothing from it.
  */
 export function principalFromClaims(
@@ -86,6 +104,9 @@ export function principalFromClaims(
     return platformPrincipal(claims, known, auth, actingTenant);
   }
   if (!claims.oid) throw new UnauthorizedError('The token lacks the oid claim.');
+  if (!tenantAllowed(auth, claims.tid)) {
+    throw new UnauthorizedError("The token's tenant is not allowed here.");
+  }
   return {
     tenantId: claims.tid,
     userId: claims.oid,
@@ -129,7 +150,7 @@ function platformPrincipal(
     throw new ForbiddenError(`The tenant named in ${tenantHeader} is not served here.`);
   }
   return {
-    tenantId,
+    tenantId: canonicalTenant(auth, tenantId),
     userId: appId,
     roles: [...new Set<Role>([...known, 'Admin'])],
     app: { appId, homeTenantId: claims.tid },

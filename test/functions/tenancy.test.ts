@@ -53,7 +53,8 @@ describe('tenancy: Entra multi-tenant tokens and the platform app', () => {
   beforeAll(async () => {
     stack = await startAppStack({
       apiKeys: [apiKey],
-      allowedTenants: [tenantA, tenantB, platformTenant].join(','),
+      // Not the platform's own tenant: its app is trusted by client id, its users are not served.
+      allowedTenants: [tenantA, tenantB].join(','),
     });
   });
   afterAll(() => stack.stop());
@@ -164,6 +165,17 @@ describe('tenancy: Entra multi-tenant tokens and the platform app', () => {
     expect(untrusted.json()).toMatchObject({
       error: { message: expect.stringMatching(/not trusted to act as the platform/) as unknown },
     });
+  });
+
+  it("files what the platform writes for an upper-case tenant id under the tenant's own id", async () => {
+    const created = await createConnection(platformApp, { 'x-tenant-id': tenantA.toUpperCase() });
+    expect(created.status).toBe(201);
+    expect(await connectionIds(userOf(tenantA))).toContain(created.json().id);
+  });
+
+  it("refuses the platform's own tenant's users, which are not served here", async () => {
+    const response = await stack.call('GET', 'connections', { as: userOf(platformTenant) });
+    expect(response.status).toBe(401);
   });
 
   it('gives a user holding the Platform role nothing more than their other roles', async () => {

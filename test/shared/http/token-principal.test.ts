@@ -1,7 +1,7 @@
 import type { AppError } from '../../../shared/http/errors';
 import { principalFromClaims } from '../../../shared/http/token-principal';
 
-const auth = { allowedTenants: ['tenant-a', 'platform-home'], platformAppIds: ['platform-app'] };
+const auth = { allowedTenants: ['tenant-a', 'Tenant-B'], platformAppIds: ['platform-app'] };
 const appToken = { tid: 'platform-home', roles: ['Platform'], idtyp: 'app', azp: 'platform-app' };
 
 function refusal(action: () => unknown): AppError {
@@ -39,13 +39,23 @@ describe('principalFromClaims', () => {
     );
   });
 
+  it("spells the named tenant as users' tokens do: the allowed list's spelling, a GUID in lower case", () => {
+    expect(principalFromClaims(appToken, auth, 'TENANT-b').tenantId).toBe('Tenant-B');
+    const anyTenant = { ...auth, allowedTenants: '*' as const };
+    const upper = '72F988BF-86F1-41AF-91AB-2D7CD011DB47';
+    expect(principalFromClaims(appToken, anyTenant, upper).tenantId).toBe(upper.toLowerCase());
+    expect(principalFromClaims(appToken, anyTenant, 'Platform-Customer-7').tenantId).toBe(
+      'Platform-Customer-7',
+    );
+  });
+
   it('drops the Platform role from a token that is not app-only', () => {
     for (const claims of [
-      { ...appToken, idtyp: 'user', oid: 'user-1' },
-      { ...appToken, idtyp: undefined, scp: 'access', oid: 'user-1' },
+      { ...appToken, tid: 'tenant-a', idtyp: 'user', oid: 'user-1' },
+      { ...appToken, tid: 'tenant-a', idtyp: undefined, scp: 'access', oid: 'user-1' },
     ]) {
-      expect(principalFromClaims(claims, auth, 'tenant-a')).toMatchObject({
-        tenantId: 'platform-home',
+      expect(principalFromClaims(claims, auth, 'Tenant-B')).toMatchObject({
+        tenantId: 'tenant-a',
         roles: [],
       });
     }
