@@ -12,7 +12,7 @@ import type { PipelineDeps } from './pipeline-deps';
 import type { BatchResult } from './run-progress';
 import { tryFinalizeRun } from './run-finalizer';
 import { sendingContext } from './sending-context';
-import { RunEndedWhileWaiting, runStillActive } from './run-still-active';
+import { RunCheckFailed, RunEndedWhileWaiting, runStillActive } from './run-still-active';
 import { recordBatchDone } from '../telemetry';
 
 export interface BulkResultLike {
@@ -44,6 +44,7 @@ export function failuresBlobName(tenantId: string, runId: string, batch: number)
 export async function sendBatch(deps: PipelineDeps, message: BatchMessage): Promise<void> {
   const { tenantId, exportId, runId, batch } = message;
   const started = performance.now();
+  const runReadAt = Date.now();
   const run = await deps.runs.get(tenantId, exportId, runId);
   if (!run) return;
   let result: BatchResult;
@@ -56,8 +57,10 @@ export async function sendBatch(deps: PipelineDeps, message: BatchMessage): Prom
   } else {
     const body = await readBatchBody(deps, tenantId, runId, batch);
     try {
-      result = await send(deps, message, body);
+      result = await send(deps, message, body, runReadAt);
     } catch (error) {
+      // Neither sent nor refused: the queue delivers the batch again.
+      if (error instanceof RunCheckFailed) throw error;
       if (error instanceof IterableError && error.retryable && message.attempt < maxRequeues) {
         await requeue(deps, message, error.retryAfterMs);
         return;
@@ -105,11 +108,16 @@ export async function sendBatch(deps: PipelineDeps, message: BatchMessage): Prom
     await tryFinalizeRun(deps, tenantId, exportId, runId);
 }
 
-async function send(deps: PipelineDeps, message: BatchMessage, body: string): Promise<BatchResult> {
+async function send(
+  deps: PipelineDeps,
+  message: BatchMessage,
+  body: string,
+  runReadAt: number,
+): Promise<BatchResult> {
   const { iterable } = await sendingContext(deps, message.tenantId, message.exportId);
   const options = {
     listCreatedAt: message.listCreatedAt,
-    beforeAttempt: runStillActive(deps, message),
+    beforeAttempt: runStillActive(deps, message, runReadAt),
   };
   const outcome =
     message.kind === 'subscribe'

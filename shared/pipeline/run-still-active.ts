@@ -8,6 +8,16 @@ export class RunEndedWhileWaiting extends Error {
   }
 }
 
+/**
+ * The run could not be read to check it (storage failed): the batch must neither be sent nor
+ * counted failed. Thrown on, the invocation fails and the queue delivers the batch again.
+ */
+export class RunCheckFailed extends Error {
+  constructor(cause: unknown) {
+    super('The run could not be read before sending the batch', { cause });
+  }
+}
+
 /** A batch that waited less than this since its run was read goes on without reading it again. */
 const freshForMs = 1000;
 
@@ -19,12 +29,20 @@ const freshForMs = 1000;
 export function runStillActive(
   deps: Pick<PipelineDeps, 'runs'>,
   run: { tenantId: string; exportId: string; runId: string },
+  /** When the batch last read its run: before anything it did since (reading its body, its key). */
+  runReadAt: number,
 ): () => Promise<void> {
-  let readAt = Date.now();
+  let readAt = runReadAt;
   return async () => {
     if (Date.now() - readAt < freshForMs) return;
-    const current = await deps.runs.get(run.tenantId, run.exportId, run.runId);
-    readAt = Date.now();
+    const started = Date.now();
+    let current;
+    try {
+      current = await deps.runs.get(run.tenantId, run.exportId, run.runId);
+    } catch (error) {
+      throw new RunCheckFailed(error);
+    }
+    readAt = started;
     const status = current?.status ?? 'deleted';
     if (!current || !activeStatuses.has(current.status)) throw new RunEndedWhileWaiting(status);
   };

@@ -17,6 +17,9 @@ const refusedIpv4: [string, number, string][] = [
   ['192.0.2.0', 24, 'documentation'],
   ['192.88.99.0', 24, '6to4 relay anycast'],
   ['192.168.0.0', 16, 'private'],
+  // Azure's virtual public address for platform services (DNS, health probes, the host agent):
+  // reachable from every Azure network, never a tenant's receiver.
+  ['168.63.129.16', 32, 'Azure platform'],
   ['198.18.0.0', 15, 'benchmarking'],
   ['198.51.100.0', 24, 'documentation'],
   ['203.0.113.0', 24, 'documentation'],
@@ -30,6 +33,7 @@ const refusedIpv6: [string, number, string][] = [
   // IPv4-compatible addresses (deprecated): never a public target.
   ['::', 96, 'IPv4-compatible'],
   ['100::', 64, 'discard-only'],
+  ['64:ff9b:1::', 48, 'NAT64 local-use'],
   ['2001:db8::', 32, 'documentation'],
   ['fc00::', 7, 'unique local'],
   ['fe80::', 10, 'link-local'],

@@ -26,13 +26,17 @@ export const maxDeliveryAttempts = deliveryRetryDelaysSeconds.length + 1;
 /** A receiver answers within this or the attempt fails: an invocation must not wait on it long. */
 export const deliveryTimeoutMs = 10_000;
 
-/** Headers of a delivery. The signature covers the exact body bytes, which hold the event id and time. */
+/**
+ * Headers of a delivery. The signature is `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`:
+ * over the exact body bytes (which hold the event id and time) and the moment of this attempt, so
+ * a receiver can refuse a delivery replayed later, which a body-only signature would not let it.
+ */
 export const signatureHeader = 'webhook-signature';
-export const timestampHeader = 'webhook-timestamp';
 export const eventIdHeader = 'webhook-id';
 
-export function signBody(secret: string, body: string): string {
-  return `sha256=${createHmac('sha256', secret).update(body, 'utf8').digest('hex')}`;
+export function signDelivery(secret: string, timestamp: number, body: string): string {
+  const mac = createHmac('sha256', secret).update(`${timestamp}.${body}`, 'utf8').digest('hex');
+  return `t=${timestamp},v1=${mac}`;
 }
 
 export interface DeliveryDeps {
@@ -119,8 +123,7 @@ async function post(
       method: 'POST',
       headers: {
         'content-type': 'application/cloudevents+json; charset=utf-8',
-        [signatureHeader]: signBody(secret, message.body),
-        [timestampHeader]: String(Math.floor(Date.now() / 1000)),
+        [signatureHeader]: signDelivery(secret, Math.floor(Date.now() / 1000), message.body),
         [eventIdHeader]: message.eventId,
         'user-agent': 'iterable-segment-export-webhooks/1',
       },

@@ -30,7 +30,8 @@ export function checkTargetUrl(url: URL, policy: TargetPolicy): void {
 
 function refuseAddress(address: string): void {
   const reason = refusedAddressReason(address);
-  if (reason) throw new WebhookTargetError(`must not reach a ${reason} address (${address})`);
+  // The reason, not the address: a tenant must not learn what names resolve to inside the network.
+  if (reason) throw new WebhookTargetError(`must not reach a ${reason} address`);
 }
 
 function lookupAll(hostname: string): Promise<LookupAddress[]> {

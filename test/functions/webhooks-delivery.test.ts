@@ -96,7 +96,8 @@ describe('webhooks: deliveries of run events through the local host', () => {
       'a delivery to /all',
     );
     expect(delivery!.headers['content-type']).toMatch(/^application\/cloudevents\+json/);
-    expect(delivery!.headers['webhook-timestamp']).toMatch(/^\d{10}$/);
+    expect(delivery!.headers['webhook-signature']).toMatch(/^t=\d{10},v1=[0-9a-f]{64}$/);
+    expect(delivery!.headers['webhook-id']).toBe((JSON.parse(delivery!.body) as { id: string }).id);
     expect(signatureVerifies(delivery!, secrets.all)).toBe(true);
     expect(signatureVerifies(delivery!, secrets.flaky)).toBe(false);
     const event = JSON.parse(delivery!.body) as Record<string, unknown>;

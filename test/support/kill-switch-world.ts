@@ -121,8 +121,11 @@ export class KillSwitchWorld {
     const location = { kind: 'connectionString' as const, connectionString: this.stack.storage };
     const table = createTableClient(location, tableNames.runs);
     const store = new RunStore(table);
+    // One clock reading for both: the run's row key is built from its createdAt, and it is read
+    // back by the time in its id.
+    const now = Date.now();
     const run: Run = {
-      id: newRunId(Date.now()),
+      id: newRunId(now),
       exportId: target.exportId,
       trigger: 'manual',
       mode: 'delta',
@@ -131,7 +134,7 @@ export class KillSwitchWorld {
       counts: emptyCounts(),
       percentComplete: 0,
       segments: [{ name: target.segment, counts: emptyCounts() }],
-      createdAt: new Date().toISOString(),
+      createdAt: new Date(now).toISOString(),
     };
     const starter = createRunStarter(store, table, defaultFairUseLimits);
     const outcome = await starter.tryStart(this.tenant, run, target.connectionId);

@@ -43,13 +43,20 @@ export async function startWebhookReceiver(answers: Record<string, number[]> = {
   };
 }
 
-/** Whether `webhook-signature` is the HMAC-SHA256 of the exact body with `secret`. */
+/**
+ * Whether `webhook-signature` (`t=<unix>,v1=<hex>`) is the HMAC-SHA256 of `<t>.<body>` with
+ * `secret`, signed within the last five minutes, as a receiver should check it.
+ */
 export function signatureVerifies(delivery: ReceivedDelivery, secret: string): boolean {
   const header = String(delivery.headers['webhook-signature'] ?? '');
-  const expected = `sha256=${createHmac('sha256', secret).update(delivery.body).digest('hex')}`;
-  return (
-    header.length === expected.length && timingSafeEqual(Buffer.from(header), Buffer.from(expected))
-  );
+  const parts = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(header);
+  if (!parts) return false;
+  const [, timestamp = '', mac = ''] = parts;
+  if (Math.abs(Date.now() / 1000 - Number(timestamp)) > 300) return false;
+  const expected = createHmac('sha256', secret)
+    .update(`${timestamp}.${delivery.body}`)
+    .digest('hex');
+  return timingSafeEqual(Buffer.from(mac), Buffer.from(expected));
 }
 
 /** Polls `probe` until it returns something, or fails after `ms`. */

@@ -28,6 +28,9 @@ describe('refusedAddressReason', () => {
     ['64:ff9b::10.0.0.1', 'private'],
     ['2002:c0a8:0101::1', 'private'],
     ['::127.0.0.1', 'IPv4-compatible'],
+    ['168.63.129.16', 'Azure platform'],
+    ['::ffff:168.63.129.16', 'Azure platform'],
+    ['64:ff9b:1::a00:1', 'NAT64 local-use'],
   ])('refuses %s (%s)', (address, reason) => {
     expect(refusedAddressReason(address)).toContain(reason);
   });
@@ -40,6 +43,7 @@ describe('refusedAddressReason', () => {
     '172.15.255.255',
     '172.32.0.0',
     '169.253.255.255',
+    '168.63.129.17',
     '2606:4700:4700::1111',
     '2a00:1450:4001::200e',
     '::ffff:8.8.8.8',
