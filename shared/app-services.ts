@@ -63,10 +63,14 @@ export function createAppServices(clients: AppClients): AppServices {
     audit: auditTrail,
     exportsUsing: (tenantId, id) => exportsUsingConnection(table(tableNames.exports), tenantId, id),
     // The kill switch reaches runs and exports, which are built below (and use connections).
-    cancelActiveRun: async (principal, exportId, reason) =>
-      (await runs.cancelActive(principal, exportId, reason))?.id,
-    removeSchedule: (principal, exportId, reason) =>
-      exportService.removeSchedule(principal, exportId, reason),
+    cancelActiveRun: async (principal, exportId, connectionId, reason) => {
+      // An export moved to another connection since it was listed keeps its run.
+      const record = await exportStore.get(principal.tenantId, exportId);
+      if (record?.connectionId !== connectionId) return undefined;
+      return (await runs.cancelActive(principal, exportId, reason))?.id;
+    },
+    removeSchedule: (principal, exportId, connectionId, reason) =>
+      exportService.removeSchedule(principal, exportId, connectionId, reason),
     verifyKey: (region, apiKey) =>
       verifyIterableApiKey(iterableBaseUrl(region, settings.iterableBaseUrl), apiKey),
     projects: listOwnership.projects,

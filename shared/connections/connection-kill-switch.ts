@@ -11,14 +11,23 @@ export interface StopReason {
 /** What the kill switch reaches into: the connection's exports, their runs and schedules. */
 export interface KillSwitchDeps {
   exportsUsing(tenantId: string, connectionId: string): Promise<ExportReference[]>;
-  /** Cancels the export's active run, if any, and returns its id. */
+  /**
+   * Cancels the export's active run, if any, and returns its id; nothing when the export no
+   * longer uses `connectionId` (moved to another connection since it was listed).
+   */
   cancelActiveRun(
     principal: Principal,
     exportId: string,
+    connectionId: string,
     reason: StopReason,
   ): Promise<string | undefined>;
-  /** Sets the export's schedule to `off`; whether it had one. */
-  removeSchedule(principal: Principal, exportId: string, reason: string): Promise<boolean>;
+  /** Sets the export's schedule to `off` if it still uses `connectionId`; whether it changed it. */
+  removeSchedule(
+    principal: Principal,
+    exportId: string,
+    connectionId: string,
+    reason: string,
+  ): Promise<boolean>;
 }
 
 /** What a stop did, for the audit entry of the switch or the delete. */
@@ -52,7 +61,7 @@ export async function stopConnectionRuns(
   const exports = await deps.exportsUsing(principal.tenantId, connection.id);
   done.exports = exports.map((reference) => reference.id);
   for (const reference of exports) {
-    const runId = await deps.cancelActiveRun(principal, reference.id, reason);
+    const runId = await deps.cancelActiveRun(principal, reference.id, connection.id, reason);
     if (runId) done.runsCancelled.push({ exportId: reference.id, runId });
   }
   return done;
@@ -72,7 +81,7 @@ export async function removeConnectionSchedules(
   done.schedulesRemoved = [];
   for (const exportId of done.exports) {
     const reason = `connection ${connection.id} was deleted`;
-    if (await deps.removeSchedule(principal, exportId, reason))
+    if (await deps.removeSchedule(principal, exportId, connection.id, reason))
       done.schedulesRemoved.push(exportId);
   }
   return done;

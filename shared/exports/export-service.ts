@@ -97,12 +97,20 @@ export class ExportService {
 
   /**
    * Turns the export's schedule off (its connection was force-deleted), so the refresh timer
-   * never starts it again; whether it had one. Audited as an update, with the reason.
+   * never starts it again; whether it had one and still uses that connection. Audited as an
+   * update, with the reason.
    */
-  async removeSchedule(principal: Principal, id: string, reason: string): Promise<boolean> {
+  async removeSchedule(
+    principal: Principal,
+    id: string,
+    connectionId: string,
+    reason: string,
+  ): Promise<boolean> {
     for (let attempt = 1; ; attempt++) {
       const previous = await this.deps.store.get(principal.tenantId, id);
-      if (!previous || previous.schedule.mode === 'off') return false;
+      // Moved to another connection meanwhile: its schedule is that connection's business.
+      if (!previous || previous.connectionId !== connectionId) return false;
+      if (previous.schedule.mode === 'off') return false;
       const next: ExportRecord = {
         ...previous,
         schedule: { mode: 'off' },
