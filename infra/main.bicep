@@ -95,6 +95,15 @@ param runtimeStorageSku string = 'Standard_ZRS'
 @allowed(['Standard_LRS', 'Standard_ZRS', 'Standard_GRS', 'Standard_GZRS'])
 param segmentsStorageSku string = 'Standard_LRS'
 
+@description('Start refreshes from blob-created events of the segments container (Event Grid), for platforms that do not call POST /api/refreshes. Set it only after the app code is deployed (docs/deploy.md). Text, as azd passes SEGMENT_EVENTS.')
+@allowed(['true', 'false'])
+param segmentEvents string = 'false'
+
+@description('Seconds without a new snapshot write after which a tenant\'s blob-created events start its refresh.')
+@minValue(1)
+@maxValue(3600)
+param segmentEventsQuietSeconds int = 120
+
 @description('Name of an existing Key Vault to keep: only for an environment whose vault was created before vault names carried a generation (kv-<token>). Empty: kv-<token>-<generation>, see infra/README.md.')
 @maxLength(24)
 param keyVaultName string = ''
@@ -244,6 +253,21 @@ module api './app/api.bicep' = {
     maxExportsPerTenant: maxExportsPerTenant
     maxActiveRunsPerTenant: maxActiveRunsPerTenant
     maxActiveRunsPerConnection: maxActiveRunsPerConnection
+    segmentEventsQuietSeconds: segmentEventsQuietSeconds
+  }
+}
+
+module segmentEventsTopic './app/segment-events.bicep' = {
+  name: 'segment-events'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    systemTopicName: '${abbrs.eventGridSystemTopics}seg-${resourceToken}'
+    segmentsStorageAccountName: segmentsStorage.outputs.name
+    segmentsContainerName: segmentsStorage.outputs.containerName
+    functionAppName: api.outputs.name
+    subscribe: segmentEvents == 'true'
   }
 }
 

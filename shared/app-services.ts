@@ -23,6 +23,8 @@ import type { RefreshSweep } from './schedule/refresh-sweep';
 import { ScheduleIndex } from './schedule/schedule-index';
 import { ScheduleService } from './schedule/schedule-service';
 import { SegmentCatalog } from './segments/segment-catalog';
+import { SegmentEventRows } from './segment-events/segment-event-rows';
+import { SegmentEvents } from './segment-events/segment-events';
 import { createPipelineDeps } from './pipeline/create-pipeline-deps';
 import type { PipelineDeps } from './pipeline/pipeline-deps';
 import { RunProgress } from './pipeline/run-progress';
@@ -41,6 +43,7 @@ export interface AppServices {
   schedule: ScheduleService;
   refreshSweep: RefreshSweep;
   refreshes: RefreshService;
+  segmentEvents: SegmentEvents;
   pipeline: PipelineDeps;
   webhooks: Webhooks;
 }
@@ -104,6 +107,19 @@ export function createAppServices(clients: AppClients): AppServices {
       processLog,
     ),
   });
+  const refreshes = createRefreshService({
+    tables: {
+      schedules: table(tableNames.schedules),
+      exports: table(tableNames.exports),
+      runs: table(tableNames.runs),
+      connections: table(tableNames.connections),
+    },
+    runQueue: clients.queues.getQueueClient(queueNames.exportRuns),
+    segments,
+    audit: auditTrail,
+    activeRunLimits: settings.fairUse,
+    runEvents: webhooks.emitter,
+  });
   return {
     clients,
     verifier: createTokenVerifier(settings.auth),
@@ -125,18 +141,15 @@ export function createAppServices(clients: AppClients): AppServices {
       activeRunLimits: settings.fairUse,
       runEvents: webhooks.emitter,
     }),
-    refreshes: createRefreshService({
-      tables: {
-        schedules: table(tableNames.schedules),
-        exports: table(tableNames.exports),
-        runs: table(tableNames.runs),
-        connections: table(tableNames.connections),
-      },
-      runQueue: clients.queues.getQueueClient(queueNames.exportRuns),
-      segments,
-      audit: auditTrail,
-      activeRunLimits: settings.fairUse,
-      runEvents: webhooks.emitter,
+    refreshes,
+    segmentEvents: new SegmentEvents({
+      rows: new SegmentEventRows(table(tableNames.schedules)),
+      checks: clients.queues.getQueueClient(queueNames.segmentEventChecks),
+      refreshes,
+      container: segmentsContainerName,
+      quietSeconds: settings.segmentEventsQuietSeconds,
+      auth: settings.auth,
+      log: processLog,
     }),
     pipeline: createPipelineDeps(clients, { connections, segments, webhooks: webhooks.emitter }),
     webhooks,

@@ -50,6 +50,11 @@ export interface Settings {
    * link-local addresses. Only for the local stack and tests, whose receivers run on loopback.
    */
   webhooksAllowLocalTargets: boolean;
+  /**
+   * SEGMENT_EVENTS_QUIET_SECONDS (default 120): how long a tenant's snapshots must go without a
+   * blob-created event before the events start its refresh.
+   */
+  segmentEventsQuietSeconds: number;
   appVersion: string;
 }
 
@@ -180,6 +185,12 @@ export const defaultRemovalEvidence: RemovalEvidence = {
   missingEmailJumpPercent: 10,
   unreadableLines: 0,
 };
+
+/**
+ * Two minutes: a platform writes a refresh's snapshots one after another, seconds apart; a pause
+ * of two minutes means it is done, and a refresh starts soon after its last snapshot.
+ */
+export const defaultSegmentEventsQuietSeconds = 120;
 
 /** Every five minutes: how often the refresh timer looks for due exports unless told otherwise. */
 export const defaultRefreshTimerSchedule = '0 */5 * * * *';
@@ -322,6 +333,12 @@ export function loadSettings(env: Env = process.env): Settings {
         'WEBHOOKS_ALLOW_LOCAL_TARGETS',
         z.enum(['true', 'false'], { error: 'must be true or false' }),
       ) === 'true',
+    segmentEventsQuietSeconds:
+      optionalSetting(
+        env,
+        'SEGMENT_EVENTS_QUIET_SECONDS',
+        z.coerce.number().int().min(1).max(3600, 'must be 1 to 3600 seconds'),
+      ) ?? defaultSegmentEventsQuietSeconds,
     appVersion: optionalSetting(env, 'APP_VERSION', nonEmpty) ?? packageVersion(),
   };
 }

@@ -9,6 +9,8 @@ export const queueNames = {
   webhookEvents: 'webhook-events',
   /** One event for one webhook: a POST to its URL, put back with a delay while it fails. */
   webhookDeliveries: 'webhook-deliveries',
+  /** A tenant's segment events to look at once its snapshots have been quiet for a while. */
+  segmentEventChecks: 'segment-event-checks',
 } as const;
 
 export const tableNames = {

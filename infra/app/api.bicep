@@ -24,6 +24,9 @@ param maxExportsPerTenant int = 1000
 param maxActiveRunsPerTenant int = 20
 param maxActiveRunsPerConnection int = 5
 @minValue(1)
+@maxValue(3600)
+param segmentEventsQuietSeconds int = 120
+@minValue(1)
 @maxValue(1000)
 param maximumInstanceCount int = 100
 @allowed([512, 2048, 4096])
@@ -124,6 +127,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     MAX_EXPORTS_PER_TENANT: string(maxExportsPerTenant)
     MAX_ACTIVE_RUNS_PER_TENANT: string(maxActiveRunsPerTenant)
     MAX_ACTIVE_RUNS_PER_CONNECTION: string(maxActiveRunsPerConnection)
+    // Blob-created events start a tenant's refresh once its snapshots had no write this long.
+    SEGMENT_EVENTS_QUIET_SECONDS: string(segmentEventsQuietSeconds)
     // DefaultAzureCredential, wherever the SDKs use it, picks the user-assigned identity.
     AZURE_CLIENT_ID: identityClientId
     // With local auth off on the component, this string only says where to send telemetry; the

@@ -21,6 +21,8 @@ var queueNames = [
   'webhook-events-poison'
   'webhook-deliveries'
   'webhook-deliveries-poison'
+  'segment-event-checks'
+  'segment-event-checks-poison'
 ]
 var tableNames = [
   'connections'

@@ -5,6 +5,7 @@ import { functionsHostVersion } from './core-api';
 import type { RpcBindingInfo } from './core-types';
 import { readHostConfig, type HostConfig } from './host-config';
 import { createConsoleHostLog, type HostLog } from './host-log';
+import { EventGridWebhook } from './event-grid-webhook';
 import { HttpListener } from './http-listener';
 import { Invoker, type HostFunction } from './invoker';
 import { OutputBindingWriter } from './output-bindings';
@@ -97,12 +98,14 @@ async function serve(
   const invoker = new Invoker(worker, log, outputs, config.functionTimeoutMs);
   const timers = new TimerScheduler(invoker, log, env.WEBSITE_TIME_ZONE);
   const admin = new AdminApi(functions, functionsHostVersion, invoker, timers);
+  const eventGrid = new EventGridWebhook(invoker);
   const http = new HttpListener(
     config.routePrefix,
     invoker,
     log,
     (...args) => admin.handle(...args),
     requestBodyLimit(env),
+    (...args) => eventGrid.handle(...args),
   );
   const timerFunctions: TimerFunction[] = [];
 
@@ -150,6 +153,9 @@ async function serve(
         admin.addQueue(fn, bindingName);
         break;
       }
+      case 'eventgridtrigger':
+        eventGrid.add({ fn, triggerBindingName: bindingName, trigger });
+        break;
       default:
         throw new Error(
           `${where}: trigger type "${trigger.type}" is not supported by the local host`,
@@ -268,8 +274,12 @@ function logFunctions(log: HostLog, url: string, http: HttpListener, functions: 
   }
   for (const fn of functions) {
     const [, trigger] = findTrigger(fn);
-    if (trigger.type?.toLowerCase() !== 'httptrigger')
-      lines.push(`  ${fn.metadata.name}: ${trigger.type}`);
+    const type = trigger.type?.toLowerCase();
+    if (type === 'eventgridtrigger') {
+      lines.push(
+        `  ${fn.metadata.name}: eventGridTrigger ${url}/runtime/webhooks/eventgrid?functionName=${fn.metadata.name}`,
+      );
+    } else if (type !== 'httptrigger') lines.push(`  ${fn.metadata.name}: ${trigger.type}`);
   }
   log.info(lines.join('\n'));
 }

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { RpcHttpData } from './core-types';
 import type { HostLog } from './host-log';
 import type { HostFunction, Invoker } from './invoker';
+import type { WebhookResponse } from './event-grid-webhook';
 import { RouteTable } from './route-table';
 import { formatSetCookie } from './set-cookie';
 import { invocationTraceContext } from './trace-context';
@@ -21,6 +22,14 @@ export type AdminHandler = (
   body: Buffer,
 ) => Promise<{ status: number; body?: unknown } | undefined>;
 
+/** Extension webhooks under `/runtime/webhooks/`, as the real host serves Event Grid's. */
+export type RuntimeWebhookHandler = (
+  method: string,
+  url: URL,
+  headers: http.IncomingHttpHeaders,
+  body: Buffer,
+) => Promise<WebhookResponse | undefined>;
+
 export class HttpListener {
   readonly routes = new RouteTable<HttpFunction>();
   #server: http.Server;
@@ -32,6 +41,7 @@ export class HttpListener {
     private readonly admin: AdminHandler,
     /** Bytes; the real host's FUNCTIONS_REQUEST_BODY_SIZE_LIMIT, 100 MB unless set. */
     private readonly maxBodyBytes: number,
+    private readonly runtimeWebhook?: RuntimeWebhookHandler,
   ) {
     this.#server = http.createServer((request, response) => {
       this.#handle(request, response).catch((error: unknown) => {
@@ -83,6 +93,14 @@ export class HttpListener {
         const payload = result.body === undefined ? '' : JSON.stringify(result.body);
         response.writeHead(result.status, payload ? { 'content-type': 'application/json' } : {});
         response.end(payload);
+        return;
+      }
+    }
+    if (this.runtimeWebhook && url.pathname.toLowerCase().startsWith('/runtime/webhooks/')) {
+      const result = await this.runtimeWebhook(method, url, request.headers, body);
+      if (result) {
+        response.writeHead(result.status, result.headers ?? {});
+        response.end(result.body ?? '');
         return;
       }
     }

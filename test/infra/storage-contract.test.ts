@@ -15,6 +15,8 @@ describe('storage contract (infra/app/*storage.bicep against shared/storage-layo
       'export-batches-poison',
       'export-runs',
       'export-runs-poison',
+      'segment-event-checks',
+      'segment-event-checks-poison',
       'webhook-deliveries',
       'webhook-deliveries-poison',
       'webhook-events',

@@ -25,6 +25,18 @@ describe('loadSettings', () => {
     );
   });
 
+  it('waits SEGMENT_EVENTS_QUIET_SECONDS (default 120) of quiet before events start a refresh', () => {
+    expect(loadSettings(base).segmentEventsQuietSeconds).toBe(120);
+    expect(
+      loadSettings({ ...base, SEGMENT_EVENTS_QUIET_SECONDS: '5' }).segmentEventsQuietSeconds,
+    ).toBe(5);
+    for (const value of ['0', '1.5', 'soon', '3601']) {
+      expect(() => loadSettings({ ...base, SEGMENT_EVENTS_QUIET_SECONDS: value })).toThrow(
+        /Setting SEGMENT_EVENTS_QUIET_SECONDS/,
+      );
+    }
+  });
+
   it('reads the required settings and defaults SEGMENTS_STORAGE to AzureWebJobsStorage', () => {
     const settings = loadSettings(base);
     expect(settings.storage).toEqual({

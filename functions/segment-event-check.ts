@@ -1,0 +1,8 @@
+import { app } from '@azure/functions';
+import { onSegmentEventCheck } from '../shared/segment-events/segment-event-triggers';
+
+app.storageQueue('segment-event-check', {
+  queueName: 'segment-event-checks',
+  connection: 'AzureWebJobsStorage',
+  handler: (message, context) => onSegmentEventCheck(message, context),
+});

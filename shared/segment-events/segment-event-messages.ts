@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { versionedFormat } from '../schema-version';
+
+/**
+ * Queue segment-event-checks: "look at the tenant's segment events once the quiet window after
+ * `receivedAt` has passed". Each event sends one, delayed by the window; the one for the
+ * tenant's latest event is the one that starts the refresh.
+ */
+export const SegmentEventCheckSchema = z.strictObject({
+  tenantId: z.string().min(1),
+  receivedAt: z.iso.datetime(),
+});
+export type SegmentEventCheck = z.infer<typeof SegmentEventCheckSchema>;
+
+export const segmentEventCheckFormat = versionedFormat({
+  name: 'segment-event-checks message',
+  schema: SegmentEventCheckSchema,
+});
+
+/** The message as the Functions host reads it: JSON in base64 (host.json messageEncoding). */
+export function segmentEventCheckText(check: SegmentEventCheck): string {
+  return Buffer.from(segmentEventCheckFormat.serialize(check)).toString('base64');
+}
