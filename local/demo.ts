@@ -1,16 +1,20 @@
 import { BlobServiceClient } from '@azure/storage-blob';
 import { devTenantId } from './dev-issuer';
-import { adminApi } from './admin-api';
+import { adminApi, platformApi } from './admin-api';
+import { startDemoReceiver } from './demo-webhook-receiver';
 import { standInIterableKey, startLocalStack } from './local-stack';
 
 /**
  * `npm run demo`: the whole product on this machine in one command. It starts the local stack,
  * writes a generated segment of DEMO_PROFILES profiles (default 100,000), connects the Iterable
- * stand-in, saves an export, runs it with a live progress bar and shows the resulting list.
+ * stand-in and saves an export; then, as the platform's own app, it registers a webhook and
+ * reports the refresh, follows the run with a live progress bar, shows the resulting list and
+ * the signed event the webhook received.
  */
 
 const profiles = Number(process.env.DEMO_PROFILES ?? 100_000);
 const segmentName = 'Demo newsletter subscribers';
+const webhookSecret = 'demo-webhook-secret-0123456789';
 
 function generatedSegment(count: number): string {
   const cities = ['Amsterdam', 'Berlin', 'Lisbon', 'Oslo', 'Utrecht'];
@@ -31,8 +35,12 @@ async function main(): Promise<void> {
   process.stdout.write('Starting the local stack (Azurite, stand-ins, Functions host)...\n');
   // The demo shows its own progress; the host's lines would drown it.
   const stack = await startLocalStack(process.env, () => undefined);
+  const stops: (() => Promise<void>)[] = [];
   try {
     const call = await adminApi(stack);
+    const platform = await platformApi(stack, devTenantId);
+    const receiver = await startDemoReceiver(webhookSecret);
+    stops.push(() => receiver.close());
 
     const csv = generatedSegment(profiles);
     await BlobServiceClient.fromConnectionString(stack.env.AzureWebJobsStorage ?? '')
@@ -55,8 +63,18 @@ async function main(): Promise<void> {
       emailField: 'email',
       dataFields: { firstName: 'first_name', city: 'city' },
     });
+    await platform('POST', 'webhooks', { url: receiver.url, secret: webhookSecret });
+    process.stdout.write(`The platform's app registered a webhook at ${receiver.url}.\n`);
+
     const started = Date.now();
-    const run = await call('POST', `exports/${String(saved.id)}/runs`, {});
+    // The platform has written the segment: it reports the refresh, and the export runs.
+    const refresh = await platform('POST', 'refreshes', {
+      refreshedAt: new Date().toISOString(),
+      segments: [segmentName],
+    });
+    const [outcome] = refresh.value as { runId: string }[];
+    const run = await call('GET', `exports/${String(saved.id)}/runs/${outcome?.runId ?? ''}`);
+    process.stdout.write('The platform reported the refresh; the export runs.\n');
     let current = run;
     while (['queued', 'planning', 'running'].includes(String(current.status))) {
       await new Promise((resolve) => setTimeout(resolve, 250));
@@ -83,7 +101,12 @@ async function main(): Promise<void> {
     process.stdout.write(
       `Iterable stand-in list '${list?.name}' (id ${listId}) now has ${list?.size.toLocaleString('en')} members.\n`,
     );
+    const event = await receiver.next(30_000);
+    process.stdout.write(
+      `Webhook received ${event.type} for ${event.subject}, signature ${event.verified ? 'verified' : 'NOT verified'}.\n`,
+    );
   } finally {
+    for (const stop of stops.reverse()) await stop();
     await stack.stop();
   }
 }

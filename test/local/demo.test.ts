@@ -30,6 +30,10 @@ describe('npm run demo (local/demo)', () => {
     expect(output).toMatch(/Run succeeded in [\d.]+ s: 3000 added, 0 rejected, 0 failed\./);
     expect(output).toContain("list 'Demo newsletter subscribers'");
     expect(output).toContain('now has 3,000 members');
+    expect(output).toContain('The platform reported the refresh; the export runs.');
+    expect(output).toMatch(
+      /Webhook received com\.iterable-segment-export\.run\.succeeded for exports\/[\w-]+\/runs\/[\w-]+, signature verified\./,
+    );
     expect(code).toBe(0);
   });
 });
