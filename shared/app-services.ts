@@ -107,13 +107,15 @@ export function createAppServices(clients: AppClients): AppServices {
       processLog,
     ),
   });
+  // What starting runs outside a request reads: the timer's sweep and reported refreshes.
+  const schedulingTables = {
+    schedules: table(tableNames.schedules),
+    exports: table(tableNames.exports),
+    runs: table(tableNames.runs),
+    connections: table(tableNames.connections),
+  };
   const refreshes = createRefreshService({
-    tables: {
-      schedules: table(tableNames.schedules),
-      exports: table(tableNames.exports),
-      runs: table(tableNames.runs),
-      connections: table(tableNames.connections),
-    },
+    tables: schedulingTables,
     runQueue: clients.queues.getQueueClient(queueNames.exportRuns),
     segments,
     audit: auditTrail,
@@ -130,12 +132,7 @@ export function createAppServices(clients: AppClients): AppServices {
     exports: exportService,
     schedule: new ScheduleService(table(tableNames.schedules), auditTrail),
     refreshSweep: createRefreshSweep({
-      tables: {
-        schedules: table(tableNames.schedules),
-        exports: table(tableNames.exports),
-        runs: table(tableNames.runs),
-        connections: table(tableNames.connections),
-      },
+      tables: schedulingTables,
       runQueue: clients.queues.getQueueClient(queueNames.exportRuns),
       log: processLog,
       activeRunLimits: settings.fairUse,

@@ -6,6 +6,7 @@ import type { PlatformRefreshes } from '../schedule/platform-refreshes';
 import type { SegmentSnapshot } from '../segments/segment-catalog';
 import type { RefreshRunner } from './refresh-runner';
 import type { RefreshRequest, RefreshResult } from './refresh-schemas';
+import { mapConcurrently } from '../map-concurrently';
 
 /** How far ahead of this service's clock a refresh may be: clocks of two systems differ a little. */
 export const refreshClockSkewMs = 5 * 60 * 1000;
@@ -53,7 +54,7 @@ export class RefreshService {
     await this.deps.platform.record(tenantId, refreshedAt, now);
     const records = await this.#refreshExports(tenantId, input.segments);
     const etags = this.#etagReader(tenantId);
-    const value = await inOrder(records, exportsAtOnce, async (record) =>
+    const value = await mapConcurrently(records, exportsAtOnce, async (record) =>
       this.deps.runner.run({
         tenantId,
         record,
@@ -139,22 +140,4 @@ function checkedTime(refreshedAt: string, now: Date): string {
     );
   }
   return new Date(time).toISOString();
-}
-
-/** `map` over `items`, at most `limit` at once, results in the items' order. */
-async function inOrder<T, R>(
-  items: T[],
-  limit: number,
-  map: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await map(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

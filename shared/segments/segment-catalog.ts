@@ -12,6 +12,7 @@ import {
   type SnapshotBlobName,
 } from './segment-name';
 import { defaultHeadReadOptions, readSnapshotHead, type HeadReadOptions } from './snapshot-head';
+import { mapConcurrently } from '../map-concurrently';
 
 export const SegmentSchema = z
   .object({
@@ -169,21 +170,4 @@ export class SegmentCatalog {
 /** The API's view: no blob name or ETag, which are the pipeline's business. */
 function toSegment({ blobName: _blobName, etag: _etag, ...segment }: FoundSegment): Segment {
   return segment;
-}
-
-async function mapConcurrently<T, R>(
-  items: T[],
-  limit: number,
-  map: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await map(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
