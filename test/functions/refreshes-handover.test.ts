@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { fireRefreshTimer } from '../support/refresh-timer';
 import { startAppStack, type AppStack } from '../support/app-stack';
 import { RefreshFixtures, refreshTime, type RefreshOutcomeView } from '../support/refresh-fixtures';
 
@@ -16,16 +17,6 @@ describe('refresh exports of a tenant whose platform reports refreshes, through 
     stack = await startAppStack({ apiKeys: [key] });
   });
   afterAll(() => stack.stop());
-
-  async function fireTimer(): Promise<void> {
-    const fired = await fetch(`${stack.url}/admin/functions/refresh-timer`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: '{}',
-    });
-    expect(fired.status).toBe(202);
-    await stack.host.waitForOutput(/Executed 'Functions\.refresh-timer' \(Succeeded/);
-  }
 
   it('leaves them to the refresh calls, while the timer still runs them for a tenant that never called', async () => {
     const reporting = new RefreshFixtures(stack, newTenant('reporting'));
@@ -57,7 +48,7 @@ describe('refresh exports of a tenant whose platform reports refreshes, through 
     // Slots only count after the exports were saved: wait until the next whole second has begun.
     while (Date.now() < lastSaved + 1000) await sleep(50);
 
-    await fireTimer();
+    await fireRefreshTimer(stack);
 
     const silentRuns = await silent.runs(silentExport);
     expect(silentRuns.map((run) => run.trigger)).toEqual(['schedule']);

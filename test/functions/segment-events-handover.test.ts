@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { fireRefreshTimer } from '../support/refresh-timer';
 import { startAppStack, type AppStack } from '../support/app-stack';
 import { RefreshFixtures, type RunView } from '../support/refresh-fixtures';
 
@@ -65,13 +66,7 @@ describe('a tenant whose snapshots raise blob-created events, through the local 
     expect(run).toMatchObject({ trigger: 'refresh', status: 'succeeded' });
     while (Date.now() < Date.parse(saved.updatedAt) + 1000) await sleep(50);
 
-    const fired = await fetch(`${stack.url}/admin/functions/refresh-timer`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: '{}',
-    });
-    expect(fired.status).toBe(202);
-    await stack.host.waitForOutput(/Executed 'Functions\.refresh-timer' \(Succeeded/);
+    await fireRefreshTimer(stack);
     expect((await world.runs(saved.id)).map((entry) => entry.trigger)).toEqual(['refresh']);
   });
 });

@@ -9,6 +9,7 @@ import { emptyCounts, runMessageText, type Run } from '../../shared/runs/run-sch
 import { defaultFairUseLimits } from '../../shared/settings';
 import { queueNames, tableNames } from '../../shared/storage-layout';
 import type { AppStack } from './app-stack';
+import { fireRefreshTimer } from './refresh-timer';
 
 export interface RunView {
   id: string;
@@ -97,16 +98,9 @@ export class KillSwitchWorld {
     return String(started.json().id);
   }
 
-  /** Fires the refresh timer through the host's admin API and waits for its `count`th ending. */
-  async fireTimer(count: number): Promise<void> {
-    const fired = await fetch(`${this.stack.url}/admin/functions/refresh-timer`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: '{}',
-    });
-    if (fired.status !== 202) throw new Error(`timer: ${fired.status}`);
-    const ended = "Executed 'Functions\\.refresh-timer' \\(Succeeded[\\s\\S]*";
-    await this.stack.host.waitForOutput(new RegExp(`(${ended}){${count}}`));
+  /** Fires the refresh timer through the host's admin API and waits for the pass to end. */
+  fireTimer(): Promise<void> {
+    return fireRefreshTimer(this.stack);
   }
 
   /**
