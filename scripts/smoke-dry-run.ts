@@ -2,17 +2,12 @@ import { activeStatuses } from '../shared/runs/run-schemas';
 import { failureReason } from './smoke-app-checks';
 import { HttpFailure, type SmokeApi } from './smoke-http';
 import type { DryRunTarget } from './smoke-options';
-import { fail, type CheckResult, type SmokeReport } from './smoke-report';
+import { fail, type CheckResult } from './smoke-report';
 import { followRun, requestDryRun, type RunEnd } from './smoke-run-follow';
 import { ExportSchema, RunSchema, SegmentSchema, type Run, type Segment } from './smoke-schemas';
-import { withTemporaryExport } from './smoke-temporary-export';
+import { withTemporaryExport, type DryRunContext } from './smoke-temporary-export';
 
-export interface DryRunContext {
-  api: SmokeApi;
-  report: SmokeReport;
-  timeoutMs: number;
-  interrupt: AbortSignal;
-}
+export type { DryRunContext };
 
 /** The segment, the export to run (existing or temporary), the dry run and any cleanup. */
 export async function checkDryRun(

@@ -1,11 +1,18 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describeAnswer } from './smoke-answers';
 import { failureReason } from './smoke-app-checks';
-import type { DryRunContext } from './smoke-dry-run';
 import { HttpFailure, type SmokeApi } from './smoke-http';
 import type { DryRunTarget } from './smoke-options';
-import { fail, type CheckResult } from './smoke-report';
+import { fail, type CheckResult, type SmokeReport } from './smoke-report';
 import { ExportListSchema, ExportSchema, type Segment } from './smoke-schemas';
+
+/** What a dry run of the smoke test works with: the API, its report, its time and its stop. */
+export interface DryRunContext {
+  api: SmokeApi;
+  report: SmokeReport;
+  timeoutMs: number;
+  interrupt: AbortSignal;
+}
 
 type ConnectionTarget = Extract<DryRunTarget, { kind: 'connection' }>;
 

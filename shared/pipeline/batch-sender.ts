@@ -1,13 +1,7 @@
 import { IterableError } from '../clients/iterable/iterable-error';
-import { versionedBlobFormat } from '../schema-version';
 import { activeStatuses } from '../runs/run-schemas';
-import { batchBlobName } from './batch-writer';
-import {
-  batchMessageText,
-  EmailsSchema,
-  SubscribersSchema,
-  type BatchMessage,
-} from './pipeline-messages';
+import { batchEmails, failureListFormat, failuresBlobName, readBatchBody } from './batch-blobs';
+import { batchMessageText, type BatchMessage } from './pipeline-messages';
 import type { PipelineDeps } from './pipeline-deps';
 import type { BatchResult } from './run-progress';
 import { tryFinalizeRun } from './run-finalizer';
@@ -15,25 +9,9 @@ import { sendingContext } from './sending-context';
 import { RunCheckFailed, RunEndedWhileWaiting, runStillActive } from './run-still-active';
 import { recordBatchDone } from '../telemetry';
 
-export interface BulkResultLike {
-  successCount: number;
-  failCount: number;
-  failures: { email: string; reason: string }[];
-}
-
 /** Put a throttled batch back at most this often before counting it failed. */
 const maxRequeues = 12;
 const requeueBaseSeconds = 2;
-
-/**
- * A batch's failure list (`failures/<batch>.json`): a JSON array of {email, reason}, read by the
- * run's finalizer and the rejections API. An array has no room for a field: metadata it is.
- */
-export const failureListFormat = versionedBlobFormat('batch failure list (failures/*.json)');
-
-export function failuresBlobName(tenantId: string, runId: string, batch: number): string {
-  return `${encodeURIComponent(tenantId)}/${runId}/failures/${String(batch).padStart(6, '0')}.json`;
-}
 
 /**
  * Queue export-batches: sends one batch to Iterable and records what Iterable confirmed. A
@@ -154,14 +132,6 @@ async function send(
   return { ...base, succeeded: outcome.successCount, added, updated, removed: 0 };
 }
 
-/** The batch's e-mails, in order, read from its blob. */
-export function batchEmails(message: Pick<BatchMessage, 'kind'>, body: string): string[] {
-  const parsed: unknown = JSON.parse(body);
-  return message.kind === 'subscribe'
-    ? SubscribersSchema.parse(parsed).map((subscriber) => subscriber.email)
-    : EmailsSchema.parse(parsed);
-}
-
 /** A batch none of whose members were sent (or confirmed): all of them count as failed. */
 export function notSentResult(batch: Pick<BatchMessage, 'kind' | 'segment' | 'size'>): BatchResult {
   return {
@@ -175,16 +145,6 @@ export function notSentResult(batch: Pick<BatchMessage, 'kind' | 'segment' | 'si
     removed: 0,
     hasFailures: true,
   };
-}
-
-export async function readBatchBody(
-  deps: Pick<PipelineDeps, 'work'>,
-  tenantId: string,
-  runId: string,
-  batch: number,
-): Promise<string> {
-  const blob = deps.work.getBlobClient(batchBlobName(tenantId, runId, batch));
-  return (await blob.downloadToBuffer()).toString('utf8');
 }
 
 async function saveFailures(

@@ -3,24 +3,17 @@ import type { QueueClient } from '@azure/storage-queue';
 import {
   batchMessageText,
   changeCodes,
+  envelopeBytes,
   maxBatchBytes,
+  maxMemberBytes,
   maxBatchMembers,
   type BatchMessage,
 } from './pipeline-messages';
-import type { SubscribeChange } from './delta-plan';
+import type { SubscribeChange } from './pipeline-messages';
 import { currentTraceparent } from '../telemetry';
 
 /** How many batch blobs and messages are written at once while the planner streams on. */
 const writeConcurrency = 16;
-
-/** Room kept in a batch for its envelope (the brackets, and the request around it). */
-const envelopeBytes = 256;
-
-/**
- * The largest member, in bytes of its JSON, that fits a batch of its own. A larger one can never
- * be sent (Iterable refuses the request whole, on every run): segment-members refuses it first.
- */
-export const maxMemberBytes = maxBatchBytes - envelopeBytes - 1;
 
 export function batchBlobName(tenantId: string, runId: string, batch: number): string {
   return `${encodeURIComponent(tenantId)}/${runId}/${String(batch).padStart(6, '0')}.json`;

@@ -1,5 +1,7 @@
 import { SnapshotUnreadableError, type LineRun } from './snapshot-lines';
-import type { SnapshotRow } from './snapshot-rows';
+import type { BrokenQuote, SnapshotRow } from './snapshot-row';
+
+export type { BrokenQuote };
 
 const comma = 0x2c;
 const quote = 0x22;
@@ -8,8 +10,6 @@ const cr = 0x0d;
 
 /** A quoted field still open this long is taken for a quote that was never closed. */
 const maxQuotedChars = 64 * 1024 * 1024;
-
-export type BrokenQuote = 'quoteInUnquotedField' | 'textAfterClosingQuote' | 'quoteNotClosed';
 
 export const brokenQuoteText: Record<BrokenQuote, string> = {
   quoteInUnquotedField: 'a quote inside a field that does not start with one',

@@ -1,7 +1,8 @@
 import { dataFieldsHash, type ExportedState } from './exported-state';
+import type { SubscribeChange } from './pipeline-messages';
 import type { Member } from './segment-members';
 
-export type SubscribeChange = 'added' | 'updated' | 'resent';
+export type { SubscribeChange };
 
 export interface DeltaCounts {
   total: number;

@@ -5,7 +5,6 @@ import type { ExportStore } from '../exports/export-store';
 import type { RunStore } from '../runs/run-store';
 import type { MassRemovalGuard, RemovalEvidence } from '../settings';
 import type { SegmentCatalog } from '../segments/segment-catalog';
-import type { BulkResultLike } from './batch-sender';
 import type { ExportListStore, IterableListApi, PipelineListOwnership } from './export-lists';
 import type { ExportedStateStore } from './exported-state';
 import type { HeldBatches } from './held-batches';
@@ -76,4 +75,11 @@ export interface PipelineDeps {
     warn(message: string, properties?: Record<string, unknown>): void;
     error(message: string, properties?: Record<string, unknown>): void;
   };
+}
+
+/** What Iterable answers to a subscribe or unsubscribe request, as the sender reads it. */
+export interface BulkResultLike {
+  successCount: number;
+  failCount: number;
+  failures: { email: string; reason: string }[];
 }

@@ -1,7 +1,7 @@
 import { z, ZodError } from 'zod';
 import { emptyCounts, type Run } from '../runs/run-schemas';
 import type { StoredRun } from '../runs/run-store';
-import { batchEmails, failureListFormat, failuresBlobName, readBatchBody } from './batch-sender';
+import { batchEmails, failureListFormat, failuresBlobName, readBatchBody } from './batch-blobs';
 import { unknownFields } from './exported-state';
 import type { PipelineDeps } from './pipeline-deps';
 import type { BatchResult } from './run-progress';

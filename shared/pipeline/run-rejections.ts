@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { statusCodeOf } from '../clients/azure-errors';
 import type { Rejection } from './segment-members';
 import { versionedBlobFormat } from '../schema-version';
-import { failureListFormat } from './batch-sender';
+import { failureListFormat } from './batch-blobs';
 import { textLines } from './spill-files';
 import { downloadVersioned, downloadVersionedBytes } from './versioned-blob';
 

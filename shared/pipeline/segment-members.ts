@@ -1,4 +1,4 @@
-import { maxMemberBytes } from './batch-writer';
+import { maxMemberBytes } from './pipeline-messages';
 import { normalizeEmail } from './email-address';
 import { ownString } from './own-string';
 import type { SnapshotEvidence } from './snapshot-evidence';

@@ -1,11 +1,6 @@
-import {
-  markMembers,
-  takeLeavers,
-  type DeltaCounts,
-  type DeltaOptions,
-  type SubscribeChange,
-} from './delta-plan';
-import { parseStateLine, type ExportedState, type StateWriter } from './exported-state';
+import { markMembers, takeLeavers, type DeltaCounts, type DeltaOptions } from './delta-plan';
+import { parseStateLine } from './exported-state';
+import type { SegmentPlanInput } from './segment-plan-input';
 import type { Member } from './segment-members';
 import { partitionOf, SpillFiles } from './spill-files';
 import { StateTable } from './state-table';
@@ -63,34 +58,7 @@ function estimatedMembers(
   return Math.max(previousMembers, rows);
 }
 
-export interface SegmentPlanInput {
-  members: AsyncIterable<Member[]>;
-  /** The blob of the segment's confirmed state; none when the list starts empty. */
-  previousBlob: string | undefined;
-  /** Above 1, the plan spills to partitions from the start (see planningPartitions). */
-  partitions: number;
-  options: DeltaOptions;
-  state: {
-    loadBlob(blobName: string): Promise<ExportedState>;
-    lines(blobName: string): AsyncIterable<string[]>;
-  };
-  subscribe: (member: Member, change: SubscribeChange) => Promise<void> | void;
-  unsubscribe: (emails: string[]) => Promise<void>;
-  /** Receives the state the run reaches; none for a dry run. */
-  next: StateWriter | undefined;
-  /**
-   * Takes (or gives back) the planning budget for the members the plan holds in memory, waiting
-   * for it if need be; throws when it cannot be had. None: memory is not shared out.
-   */
-  hold?: (members: number) => Promise<void>;
-  /** Members planned in memory at most; a plan that reads more spills to partitions. */
-  inMemoryLimit?: number;
-  /**
-   * Asked once the segment is read whole, before anyone is taken out: false keeps the members
-   * who seem to have left (as addOnly does), because the snapshot looks damaged.
-   */
-  removalsAllowed?: () => boolean;
-}
+export type { SegmentPlanInput };
 
 /** The plan's options once the segment is read: leavers are kept when removals are not allowed. */
 function optionsOnceRead(input: SegmentPlanInput): DeltaOptions {

@@ -1,6 +1,7 @@
 import { pipeline, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { CsvRowReader, type BrokenQuote } from './csv-rows';
+import { CsvRowReader } from './csv-rows';
+import type { SnapshotRow } from './snapshot-row';
 import {
   LineTooLongError,
   lineRuns,
@@ -19,22 +20,7 @@ export { SnapshotUnreadableError } from './snapshot-lines';
 
 export type SnapshotFormat = 'csv' | 'jsonl';
 
-/**
- * One record of a snapshot, or one that could not be read (kept, to be reported). `line` is where
- * a person finds it: the line of a JSON line, the row number of a CSV record (the header is 1).
- * `invalidUtf8` marks a record with bytes that are not UTF-8 (read as U+FFFD). An unreadable CSV
- * record (broken quotes) has the `values` its line gave as well as they could be read, and an
- * unreadable JSON line its `text`, so that its e-mail may still be known.
- */
-export type SnapshotRow =
-  | { kind: 'row'; line: number; values: Record<string, unknown>; invalidUtf8?: true }
-  | {
-      kind: 'unreadable';
-      line: number;
-      reason: 'invalidJson' | 'notAnObject' | BrokenQuote;
-      values?: Record<string, unknown>;
-      text?: string;
-    };
+export type { SnapshotRow };
 
 /**
  * Streams the records of a segment snapshot without holding it in memory: CSV (RFC 4180, header

@@ -1,7 +1,7 @@
 import { markMembers, takeLeavers, type DeltaCounts } from './delta-plan';
 import { addStateLine } from './exported-state';
 import type { Member } from './segment-members';
-import type { SegmentPlanInput } from './segment-plan';
+import type { SegmentPlanInput } from './segment-plan-input';
 import type { SpillFiles } from './spill-files';
 import { StateTable } from './state-table';
 

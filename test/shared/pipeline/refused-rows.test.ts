@@ -1,4 +1,4 @@
-import { maxMemberBytes } from '../../../shared/pipeline/batch-writer';
+import { maxMemberBytes } from '../../../shared/pipeline/pipeline-messages';
 import { planDelta, type SubscribeChange } from '../../../shared/pipeline/delta-plan';
 import { dataFieldsHash } from '../../../shared/pipeline/exported-state';
 import {
