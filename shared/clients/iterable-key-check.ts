@@ -1,5 +1,5 @@
 import type { Region } from '../connections/connection-schemas';
-import { DependencyError, ValidationError } from '../http/errors';
+import { DependencyError, ValidationError } from '../errors';
 import { IterableClient } from './iterable/iterable-client';
 import { IterableError } from './iterable/iterable-error';
 

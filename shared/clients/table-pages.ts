@@ -1,7 +1,7 @@
 import type { TableClient, TableEntityResult } from '@azure/data-tables';
 import { odata } from '@azure/data-tables';
 import { z } from 'zod';
-import { ValidationError } from '../http/errors';
+import { ValidationError } from '../errors';
 import { statusCodeOf } from './azure-errors';
 
 export interface KeyPage {

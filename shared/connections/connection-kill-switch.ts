@@ -1,6 +1,6 @@
 import type { Principal } from '../http/auth';
 import type { ExportReference } from '../exports/export-references';
-import { quoteForMessage } from '../http/quote-for-message';
+import { quoteForMessage } from '../quote-for-message';
 
 /** Why a run was cancelled by the kill switch; it becomes the run's `error`. */
 export interface StopReason {

@@ -1,5 +1,5 @@
 import type { Principal } from '../http/auth';
-import { ValidationError } from '../http/errors';
+import { ValidationError } from '../errors';
 import type { Connection, ConnectionCreate, ConnectionPatch } from './connection-schemas';
 import type { ConnectionRecord } from './connection-store';
 

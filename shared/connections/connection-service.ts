@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditTrail } from '../audit/audit-trail';
-import { ConflictError, DependencyError, NotFoundError } from '../http/errors';
+import { ConflictError, DependencyError, NotFoundError } from '../errors';
 import type { Principal } from '../http/auth';
-import { quoteForMessage } from '../http/quote-for-message';
+import { quoteForMessage } from '../quote-for-message';
 import { statusCodeOf } from '../clients/azure-errors';
 import type { ExportReference } from '../exports/export-references';
 import {

@@ -1,5 +1,5 @@
-import { AppError } from '../http/errors';
-import { quoteForMessage } from '../http/quote-for-message';
+import { AppError } from '../errors';
+import { quoteForMessage } from '../quote-for-message';
 import type { ConnectionRecord } from './connection-store';
 
 /** Whether an export's connection lets it run: the kill switch and force-delete both stop it. */

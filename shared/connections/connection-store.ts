@@ -1,7 +1,7 @@
 import type { TableClient, TransactionAction } from '@azure/data-tables';
 import { odata } from '@azure/data-tables';
-import { ConflictError } from '../http/errors';
-import { quoteForMessage } from '../http/quote-for-message';
+import { ConflictError } from '../errors';
+import { quoteForMessage } from '../quote-for-message';
 import { ConnectionEntitySchema, type ConnectionEntity } from './connection-schemas';
 import { statusCodeOf } from '../clients/azure-errors';
 

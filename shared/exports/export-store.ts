@@ -1,7 +1,7 @@
 import type { TableClient, TransactionAction } from '@azure/data-tables';
 import { z } from 'zod';
 import { LimitReachedError } from '../fair-use/limit-reached-error';
-import { ConflictError } from '../http/errors';
+import { ConflictError } from '../errors';
 import { countChange, exportRowsBelow, readExportCount, type ExportCount } from './export-count';
 import {
   ExportScheduleSchema,

@@ -1,6 +1,6 @@
 import type { Principal } from '../http/auth';
-import { ValidationError, type ErrorDetail } from '../http/errors';
-import { quoteForMessage } from '../http/quote-for-message';
+import { ValidationError, type ErrorDetail } from '../errors';
+import { quoteForMessage } from '../quote-for-message';
 import type { Segment } from '../segments/segment-catalog';
 import type { Export } from './export-schemas';
 

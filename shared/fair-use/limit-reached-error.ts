@@ -1,4 +1,4 @@
-import { AppError } from '../http/errors';
+import { AppError } from '../errors';
 import { fairUseSettingNames, type FairUseLimits } from '../settings';
 
 export type FairUseLimit = keyof FairUseLimits;

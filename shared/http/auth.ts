@@ -1,6 +1,6 @@
 import { errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import { issuerTenantPlaceholder, type AuthSettings } from '../settings';
-import { ServiceUnavailableError, UnauthorizedError } from './errors';
+import { ServiceUnavailableError, UnauthorizedError } from '../errors';
 import {
   createIssuerKeys,
   defaultIssuerKeyTiming,

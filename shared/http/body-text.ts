@@ -1,5 +1,5 @@
-import { ValidationError } from './errors';
-import { quoteForMessage, truncateTarget } from './quote-for-message';
+import { ValidationError } from '../errors';
+import { quoteForMessage, truncateTarget } from '../quote-for-message';
 
 // Half of a UTF-16 surrogate pair on its own (JSON lets `"\ud800"` through) is no character:
 // encodeURIComponent throws on it, and storage keys, URLs and Iterable cannot carry it.

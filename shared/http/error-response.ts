@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { HttpResponseInit } from '@azure/functions';
 import { NewerSchemaVersionError } from '../schema-version';
-import { AppError } from './errors';
+import { AppError } from '../errors';
 
 export interface ErrorLogger {
   error(message: string, properties?: Record<string, unknown>): void;

@@ -5,9 +5,9 @@ import {
   UnsupportedMediaTypeError,
   ValidationError,
   type ErrorDetail,
-} from './errors';
+} from '../errors';
 import { refuseUnsafeKeysAndText } from './body-text';
-import { quoteForMessage, truncateTarget } from './quote-for-message';
+import { quoteForMessage, truncateTarget } from '../quote-for-message';
 
 export const maxBodyBytes = 1024 * 1024;
 

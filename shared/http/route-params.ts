@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { NotFoundError } from './errors';
+import { NotFoundError } from '../errors';
 
 /**
  * An id that is not a UUID cannot name a resource: 404, like any other unknown id, without

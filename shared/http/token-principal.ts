@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AuthSettings } from '../settings';
-import { AppError, ForbiddenError, UnauthorizedError } from './errors';
+import { AppError, ForbiddenError, UnauthorizedError } from '../errors';
 
 export const roles = ['Admin', 'Contributor', 'Viewer', 'Platform'] as const;
 export type Role = (typeof roles)[number];

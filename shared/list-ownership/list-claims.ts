@@ -3,7 +3,7 @@ import type { TableClient, TransactionAction } from '@azure/data-tables';
 import { odata } from '@azure/data-tables';
 import { z } from 'zod';
 import { statusCodeOf } from '../clients/azure-errors';
-import { ConflictError } from '../http/errors';
+import { ConflictError } from '../errors';
 import { versionedFormat } from '../schema-version';
 import { projectPartition } from './iterable-projects';
 import { ListTakenError, type ListTaken } from './list-taken-error';

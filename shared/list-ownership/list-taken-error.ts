@@ -1,5 +1,5 @@
-import { AppError, type ErrorDetail } from '../http/errors';
-import { quoteForMessage } from '../http/quote-for-message';
+import { AppError, type ErrorDetail } from '../errors';
+import { quoteForMessage } from '../quote-for-message';
 
 /** Who holds a list another export asked for; the owner is named only within its own tenant. */
 export interface ListTaken {

@@ -1,4 +1,4 @@
-import { quoteForMessage } from '../http/quote-for-message';
+import { quoteForMessage } from '../quote-for-message';
 import type { Confirmation } from '../runs/run-schemas';
 
 export interface SegmentRemovals {

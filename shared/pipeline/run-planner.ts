@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { AppError } from '../http/errors';
+import { AppError } from '../errors';
 import { statusCodeOf } from '../clients/azure-errors';
 import { IterableError } from '../clients/iterable/iterable-error';
 import { runMessageText, type Run, type RunMessage } from '../runs/run-schemas';
@@ -20,7 +20,7 @@ import { membersPlannedAtOnce, planningPartitions, planSegment } from './segment
 import { recordRunFinished, recordSnapshotRejections } from '../telemetry';
 import { checkRemovals, removalsPossible, type SegmentRemovals } from './removal-guard';
 import { RemovalSafety } from './removal-safety';
-import { quoteForMessage } from '../http/quote-for-message';
+import { quoteForMessage } from '../quote-for-message';
 
 /** A run that cannot go on for a reason the user can fix; the run fails with this message. */
 class RunFailure extends Error {

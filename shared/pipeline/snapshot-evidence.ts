@@ -1,4 +1,4 @@
-import { quoteForMessage } from '../http/quote-for-message';
+import { quoteForMessage } from '../quote-for-message';
 import type { RemovalEvidence } from '../settings';
 
 /** What a run saw of one snapshot: the record a later run compares its own with. */

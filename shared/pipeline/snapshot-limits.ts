@@ -1,5 +1,5 @@
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
-import { AppError } from '../http/errors';
+import { AppError } from '../errors';
 import { snapshotLimitSettingNames, type SnapshotLimits } from '../settings';
 
 export type { SnapshotLimits } from '../settings';

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { AppError } from '../http/errors';
+import { AppError } from '../errors';
 
 /**
  * A snapshot that cannot be read as a whole (a line too long to hold, a CSV record whose quotes

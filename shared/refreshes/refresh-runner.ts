@@ -1,6 +1,6 @@
 import type { ExportRecord } from '../exports/export-store';
 import { LimitReachedError } from '../fair-use/limit-reached-error';
-import { ConflictError } from '../http/errors';
+import { ConflictError } from '../errors';
 import type { Run, SkipReason } from '../runs/run-schemas';
 import type { RunStore } from '../runs/run-store';
 import type { ScheduledRun, ScheduledRuns, SlotRequest } from '../runs/scheduled-runs';

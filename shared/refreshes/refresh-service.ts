@@ -1,7 +1,7 @@
 import type { AuditTrail } from '../audit/audit-trail';
 import type { ExportRecord } from '../exports/export-store';
 import type { Principal } from '../http/auth';
-import { AppError, ValidationError } from '../http/errors';
+import { AppError, ValidationError } from '../errors';
 import type { PlatformRefreshes } from '../schedule/platform-refreshes';
 import type { SegmentSnapshot } from '../segments/segment-catalog';
 import type { RefreshRunner } from './refresh-runner';

@@ -1,7 +1,7 @@
 import type { QueueClient } from '@azure/storage-queue';
 import type { AuditTrail } from '../audit/audit-trail';
 import type { Principal } from '../http/auth';
-import { AppError, ConflictError, DependencyError, NotFoundError } from '../http/errors';
+import { AppError, ConflictError, DependencyError, NotFoundError } from '../errors';
 import {
   activeStatuses,
   emptyCounts,

@@ -1,7 +1,7 @@
 import { newRunId } from './run-id';
 import type { TransactionAction } from '@azure/data-tables';
 import type { QueueClient } from '@azure/storage-queue';
-import { ConflictError, DependencyError } from '../http/errors';
+import { ConflictError, DependencyError } from '../errors';
 import {
   activeStatuses,
   emptyCounts,

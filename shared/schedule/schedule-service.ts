@@ -2,7 +2,7 @@ import type { TableClient } from '@azure/data-tables';
 import { z } from 'zod';
 import type { AuditTrail } from '../audit/audit-trail';
 import type { Principal } from '../http/auth';
-import { AppError } from '../http/errors';
+import { AppError } from '../errors';
 import { ScheduleSettingsSchema } from './cron';
 import { PlatformRefreshes, PlatformRefreshesStateSchema } from './platform-refreshes';
 import { ScheduleIndex } from './schedule-index';

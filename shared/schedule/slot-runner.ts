@@ -1,5 +1,5 @@
 import type { ExportRecord } from '../exports/export-store';
-import { ConflictError } from '../http/errors';
+import { ConflictError } from '../errors';
 import type { Run, SkipReason } from '../runs/run-schemas';
 import type { ScheduledRun, ScheduledRuns, SlotRequest } from '../runs/scheduled-runs';
 import { LimitReachedError } from '../fair-use/limit-reached-error';

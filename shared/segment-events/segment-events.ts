@@ -1,6 +1,6 @@
 import type { QueueClient } from '@azure/storage-queue';
 import type { Principal } from '../http/auth';
-import { ValidationError } from '../http/errors';
+import { ValidationError } from '../errors';
 import type { RefreshService } from '../refreshes/refresh-service';
 import { tenantAllowed } from '../http/token-principal';
 import type { AuthSettings } from '../settings';

@@ -1,8 +1,8 @@
 import type { ContainerClient } from '@azure/storage-blob';
 import { isRestError } from '@azure/storage-blob';
 import { z } from 'zod';
-import { ConflictError, DependencyError, NotFoundError } from '../http/errors';
-import { quoteForMessage } from '../http/quote-for-message';
+import { ConflictError, DependencyError, NotFoundError } from '../errors';
+import { quoteForMessage } from '../quote-for-message';
 import { SegmentProblemSchema, csvHeaderColumns, jsonLinesColumns } from './segment-columns';
 import {
   SegmentNameSchema,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ForbiddenError } from '../http/errors';
+import { ForbiddenError } from '../errors';
 import { reservedKeys } from '../http/body-text';
 import { parseInput } from '../http/request-body';
 

@@ -1,6 +1,6 @@
 import { roles } from '../http/auth';
 import { collectionSchema } from '../http/collection';
-import { NotFoundError } from '../http/errors';
+import { NotFoundError } from '../errors';
 import { defineOperation, type Operation } from '../http/operation';
 import { SegmentSchema, type SegmentCatalog } from './segment-catalog';
 import { segmentNameFromRoute } from './segment-name';

@@ -1,7 +1,7 @@
 import zlib from 'node:zlib';
 import type { BlobClient } from '@azure/storage-blob';
 import { isRestError } from '@azure/storage-blob';
-import { DependencyError } from '../http/errors';
+import { DependencyError } from '../errors';
 import type { ColumnsReading, SegmentProblem } from './segment-columns';
 
 export interface HeadReadOptions {

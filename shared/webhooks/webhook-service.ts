@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditTrail } from '../audit/audit-trail';
 import type { Principal } from '../http/auth';
-import { ConflictError, NotFoundError, ValidationError } from '../http/errors';
+import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { webhookEventTypes } from './webhook-event-types';
 import {
   maxWebhooksPerTenant,

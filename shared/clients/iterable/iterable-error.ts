@@ -1,4 +1,4 @@
-import { AppError } from '../../http/errors';
+import { AppError } from '../../errors';
 import { IterableErrorBodySchema } from './iterable-schemas';
 import type { IterableErrorBody } from './iterable-schemas';
 

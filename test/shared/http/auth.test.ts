@@ -1,6 +1,6 @@
 import { startDevIssuer, type DevIssuer } from '../../../local/dev-issuer';
 import { createTokenVerifier } from '../../../shared/http/auth';
-import type { AppError } from '../../../shared/http/errors';
+import type { AppError } from '../../../shared/errors';
 import type { IssuerKeyTiming } from '../../../shared/http/issuer-keys';
 import { startJwksFront, type JwksFront } from '../../support/jwks-front';
 import { resignWithForeignKey, startBadTokenMinter } from '../../support/token-variants';

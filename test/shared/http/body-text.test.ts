@@ -1,5 +1,5 @@
 import { refuseUnsafeKeysAndText } from '../../../shared/http/body-text';
-import { ValidationError } from '../../../shared/http/errors';
+import { ValidationError } from '../../../shared/errors';
 
 function refusal(body: unknown): ValidationError {
   try {

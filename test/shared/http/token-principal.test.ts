@@ -1,4 +1,4 @@
-import type { AppError } from '../../../shared/http/errors';
+import type { AppError } from '../../../shared/errors';
 import { principalFromClaims } from '../../../shared/http/token-principal';
 
 const auth = { allowedTenants: ['tenant-a', 'Tenant-B'], platformAppIds: ['platform-app'] };

@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import zlib from 'node:zlib';
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
-import { ConflictError, NotFoundError } from '../../../shared/http/errors';
+import { ConflictError, NotFoundError } from '../../../shared/errors';
 import { SegmentCatalog } from '../../../shared/segments/segment-catalog';
 
 const connectionString = () => process.env.AzureWebJobsStorage ?? '';

@@ -1,4 +1,4 @@
-import { AppError, ForbiddenError, ValidationError } from '../../../shared/http/errors';
+import { AppError, ForbiddenError, ValidationError } from '../../../shared/errors';
 import {
   parseSnapshotBlobName,
   segmentNameFromRoute,

@@ -1,4 +1,4 @@
-import { DependencyError, AppError } from '../../../../shared/http/errors';
+import { DependencyError, AppError } from '../../../../shared/errors';
 import {
   classifyIterableFailure,
   IterableError,

@@ -1,4 +1,4 @@
-import { quoteForMessage, truncateTarget } from '../../../shared/http/quote-for-message';
+import { quoteForMessage, truncateTarget } from '../../shared/quote-for-message';
 
 describe('quoteForMessage', () => {
   it('quotes a short value in double quotes, as JSON does', () => {
