@@ -90,3 +90,35 @@ export async function removeConnectionSchedules(
 export function emptyStopReport(): StopReport {
   return { exports: [], runsCancelled: [] };
 }
+
+/**
+ * Runs a stop and audits it, also when it fails part-way: the entry then says what was done
+ * before the failure, and that a retry finishes it.
+ */
+export async function auditedStop(
+  audit: (changes: Record<string, unknown>) => Promise<void>,
+  changes: Record<string, unknown>,
+  stop: (report: StopReport) => Promise<StopReport>,
+): Promise<void> {
+  const report = emptyStopReport();
+  try {
+    await stop(report);
+  } catch (error) {
+    if (stoppedAnything(report)) {
+      await audit({ ...changes, ...reportFields(report), incomplete: true });
+    }
+    throw error;
+  }
+  await audit({ ...changes, ...reportFields(report) });
+}
+
+function stoppedAnything(report: StopReport): boolean {
+  return report.runsCancelled.length > 0 || (report.schedulesRemoved?.length ?? 0) > 0;
+}
+
+/** The parts of a stop report that say something, for an audit entry. */
+function reportFields(report: StopReport): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(report).filter(([, value]) => Array.isArray(value) && value.length > 0),
+  );
+}

@@ -66,3 +66,12 @@ export function toConnection(record: ConnectionRecord): Connection {
     updatedBy: record.updatedBy,
   };
 }
+
+/** Admins use every connection; others those that allow contributors or list them as export users. */
+export function mayUse(
+  principal: Principal,
+  record: Pick<ConnectionRecord, 'allowContributors' | 'exportUsers'>,
+) {
+  if (principal.roles.includes('Admin')) return true;
+  return record.allowContributors || record.exportUsers.includes(principal.userId);
+}

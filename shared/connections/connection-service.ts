@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditTrail } from '../audit/audit-trail';
-import { ConflictError, DependencyError, NotFoundError } from '../errors';
+import { NotFoundError } from '../errors';
 import type { Principal } from '../http/auth';
-import { quoteForMessage } from '../quote-for-message';
 import { statusCodeOf } from '../clients/azure-errors';
-import type { ExportReference } from '../exports/export-references';
 import {
   keyHint,
   type Connection,
@@ -12,20 +10,28 @@ import {
   type ConnectionPatch,
 } from './connection-schemas';
 import {
-  emptyStopReport,
+  auditedStop,
   removeConnectionSchedules,
   stopConnectionRuns,
   type KillSwitchDeps,
-  type StopReport,
 } from './connection-kill-switch';
 import {
   describeChanges,
   initialExportUsers,
+  mayUse,
   nextExportUsers,
   toConnection,
 } from './connection-resource';
-import { assertRunnable } from './connection-state';
-import { connectionSecretName, type ConnectionSecrets } from './connection-secrets';
+import { assertRunnable, inUse } from './connection-state';
+
+export { mayUse } from './connection-resource';
+import {
+  connectionSecretName,
+  deleteRowAndKey,
+  retireVersion,
+  storingKey,
+  type ConnectionSecrets,
+} from './connection-secrets';
 import {
   nameConflict,
   sameDisplayName,
@@ -68,7 +74,7 @@ export class ConnectionService {
     const id = randomUUID();
     const now = new Date().toISOString();
     const secretName = connectionSecretName(principal.tenantId, id);
-    const secretVersion = await this.#keyVault(() =>
+    const secretVersion = await storingKey(() =>
       secrets.store(secretName, input.apiKey, { tenantId: principal.tenantId, connectionId: id }),
     );
     const record: ConnectionRecord = {
@@ -161,7 +167,7 @@ export class ConnectionService {
       // Before the new key is stored: a run that reads it must find the lists its exports own.
       const previousKey = await secrets.read(previous.secretName, previous.secretVersion);
       await this.deps.projects.linkRotatedKey(previousKey, patch.apiKey);
-      next.secretVersion = await this.#keyVault(() =>
+      next.secretVersion = await storingKey(() =>
         secrets.store(previous.secretName, patch.apiKey!, {
           tenantId: principal.tenantId,
           connectionId: id,
@@ -182,7 +188,8 @@ export class ConnectionService {
       }
       throw error;
     }
-    if (next.secretVersion !== previous.secretVersion) await this.#retire(previous);
+    if (next.secretVersion !== previous.secretVersion)
+      await retireVersion(this.deps.secrets, this.deps.log, previous);
     const action =
       previous.enabled === next.enabled
         ? 'connection.update'
@@ -192,8 +199,10 @@ export class ConnectionService {
     const changes = describeChanges(previous, next);
     // Disabling again stops what a failed earlier attempt left running.
     if (patch.enabled === false) {
-      await this.#auditedStop(principal, action, next, changes, (report) =>
-        stopConnectionRuns(this.deps, principal, next, 'ConnectionDisabled', report),
+      await auditedStop(
+        (entry) => this.#audit(principal, action, id, entry),
+        changes,
+        (report) => stopConnectionRuns(this.deps, principal, next, 'ConnectionDisabled', report),
       );
     } else {
       await this.#audit(principal, action, id, changes);
@@ -211,13 +220,15 @@ export class ConnectionService {
     const users = await this.deps.exportsUsing(principal.tenantId, id);
     if (users.length > 0 && !options.force) throw inUse(users);
     const changes = { displayName: record.displayName, ...(options.force ? { force: true } : {}) };
-    await this.#auditedStop(principal, 'connection.delete', record, changes, async (done) => {
+    const audit = (entry: Record<string, unknown>) =>
+      this.#audit(principal, 'connection.delete', id, entry);
+    await auditedStop(audit, changes, async (done) => {
       if (users.length > 0) {
         record = await this.#disableForDelete(principal, record);
         await stopConnectionRuns(this.deps, principal, record, 'ConnectionDeleted', done);
         await removeConnectionSchedules(this.deps, principal, record, done);
       }
-      await this.#deleteRowAndSecret(record);
+      await deleteRowAndKey(this.deps, record);
       return done;
     });
   }
@@ -236,46 +247,6 @@ export class ConnectionService {
       reason: 'force delete',
     });
     return next;
-  }
-
-  async #deleteRowAndSecret(record: ConnectionRecord): Promise<void> {
-    const { store, secrets } = this.deps;
-    await store.delete(record);
-    try {
-      await secrets.remove(record.secretName);
-    } catch (error) {
-      // Put the connection back rather than leave a row-less secret or a key-less row.
-      await store.create(record);
-      throw new DependencyError(
-        'keyVault',
-        'Key Vault could not delete the API key; the connection was kept.',
-        error,
-      );
-    }
-  }
-
-  /**
-   * Runs a stop and audits it, also when it fails part-way: the entry then says what was done
-   * before the failure, and that a retry finishes it.
-   */
-  async #auditedStop(
-    principal: Principal,
-    action: string,
-    record: ConnectionRecord,
-    changes: Record<string, unknown>,
-    stop: (report: StopReport) => Promise<StopReport>,
-  ): Promise<void> {
-    const report = emptyStopReport();
-    try {
-      await stop(report);
-    } catch (error) {
-      if (stoppedAnything(report)) {
-        const partial = { ...changes, ...reportFields(report), incomplete: true };
-        await this.#audit(principal, action, record.id, partial);
-      }
-      throw error;
-    }
-    await this.#audit(principal, action, record.id, { ...changes, ...reportFields(report) });
   }
 
   /** Whether the connection exists and the principal may use it in an export. */
@@ -316,70 +287,7 @@ export class ConnectionService {
     return record;
   }
 
-  /**
-   * Disables the version a rotation replaced. The rotation itself has succeeded by now, so a
-   * failure here is logged for an operator rather than answered: the old version stays readable
-   * until someone disables it, and nothing in the app reads it any more.
-   */
-  async #retire(previous: ConnectionRecord): Promise<void> {
-    await this.deps.secrets
-      .disable(previous.secretName, previous.secretVersion)
-      .catch((error: unknown) =>
-        this.deps.log.error('Could not disable the secret version a rotation replaced', {
-          secretName: previous.secretName,
-          secretVersion: previous.secretVersion,
-          error: String(error),
-        }),
-      );
-  }
-
-  async #keyVault<T>(action: () => Promise<T>): Promise<T> {
-    try {
-      return await action();
-    } catch (error) {
-      throw new DependencyError(
-        'keyVault',
-        'Key Vault could not store the API key; nothing was saved.',
-        error,
-      );
-    }
-  }
-
   #audit(principal: Principal, action: string, id: string, changes: Record<string, unknown>) {
     return this.deps.audit.record(principal, action, { type: 'connection', id }, changes);
   }
-}
-
-/** Admins use every connection; others those that allow contributors or list them as export users. */
-export function mayUse(
-  principal: Principal,
-  record: Pick<ConnectionRecord, 'allowContributors' | 'exportUsers'>,
-) {
-  if (principal.roles.includes('Admin')) return true;
-  return record.allowContributors || record.exportUsers.includes(principal.userId);
-}
-
-function stoppedAnything(report: StopReport): boolean {
-  return report.runsCancelled.length > 0 || (report.schedulesRemoved?.length ?? 0) > 0;
-}
-
-/** The parts of a stop report that say something, for an audit entry. */
-function reportFields(report: StopReport): Record<string, unknown> {
-  return Object.fromEntries(
-    Object.entries(report).filter(([, value]) => Array.isArray(value) && value.length > 0),
-  );
-}
-
-function inUse(users: ExportReference[]): ConflictError {
-  return new ConflictError(
-    `The connection is used by ${users.length} export(s): ${users.map((e) => quoteForMessage(e.displayName)).join(', ')}. Delete or move them first, or delete with ?force=true to stop their runs, remove their schedules and keep them without a connection.`,
-    {
-      target: 'id',
-      details: users.map((e) => ({
-        code: 'InUse',
-        target: e.id,
-        message: `Export ${quoteForMessage(e.displayName)} uses this connection.`,
-      })),
-    },
-  );
 }

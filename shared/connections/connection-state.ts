@@ -1,4 +1,5 @@
-import { AppError } from '../errors';
+import type { ExportReference } from '../exports/export-references';
+import { AppError, ConflictError } from '../errors';
 import { quoteForMessage } from '../quote-for-message';
 import type { ConnectionRecord } from './connection-store';
 
@@ -46,4 +47,19 @@ export function assertRunnable(
 ): void {
   if (!record) throw new ConnectionGoneError(connectionId);
   if (!record.enabled) throw new ConnectionDisabledError(record);
+}
+
+/** 409 while exports use the connection, naming them and the way to delete it anyway. */
+export function inUse(users: ExportReference[]): ConflictError {
+  return new ConflictError(
+    `The connection is used by ${users.length} export(s): ${users.map((e) => quoteForMessage(e.displayName)).join(', ')}. Delete or move them first, or delete with ?force=true to stop their runs, remove their schedules and keep them without a connection.`,
+    {
+      target: 'id',
+      details: users.map((e) => ({
+        code: 'InUse',
+        target: e.id,
+        message: `Export ${quoteForMessage(e.displayName)} uses this connection.`,
+      })),
+    },
+  );
 }
