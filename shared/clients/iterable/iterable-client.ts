@@ -1,7 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Agent } from 'undici';
 import type { Dispatcher } from 'undici';
-import type { z } from 'zod';
 import { toBulkUpdateResult } from './bulk-update-result';
 import { classifyIterableFailure, IterableError } from './iterable-error';
 import type { IterableFailure } from './iterable-error';
@@ -9,75 +7,25 @@ import {
   BulkUpdateResponseSchema,
   CreateListResponseSchema,
   IterableListsResponseSchema,
+  describeParseError,
+  parseJson,
 } from './iterable-schemas';
 import type { BulkUpdateResult, IterableList, IterableSubscriber } from './iterable-schemas';
+import {
+  iterableAgent,
+  type IterableClientOptions,
+  type ListWriteOptions,
+} from './iterable-client-options';
 import { RateLimiter } from './rate-limiter';
 import { listGraceDelayMs, retryDelayMs } from './retry-policy';
 import type { RetryPolicy } from './retry-policy';
 
-export interface IterableClientOptions {
-  /** Region origin, or ITERABLE_BASE_URL (see iterableBaseUrl in ../iterable-key-check.ts). */
-  baseUrl: string;
-  apiKey: string;
-  /** The connection's limiter (rateLimiterFor); default: unlimited, private to this client. */
-  rateLimiter?: RateLimiter;
-  /** Requests per call while failures are throttled or transient; default 4. */
-  maxAttempts?: number;
-  /** Default 250 ms: the first backoff is up to this, then doubling. */
-  retryBaseDelayMs?: number;
-  /** Default 10 s. */
-  retryMaxDelayMs?: number;
-  /** Longest one call keeps retrying, Retry-After included; default 30 s. */
-  retryBudgetMs?: number;
-  /** How long after a list's creation invalidListId means "not ready yet"; default 30 s. */
-  newListGraceMs?: number;
-  /** Per request, from queueing to the end of the answer; default 30 s. */
-  requestTimeoutMs?: number;
-  /** Default: the process-wide keep-alive agent. */
-  dispatcher?: Dispatcher;
-  /** Told of every request once answered (or not): for logs and metrics. Never sees the key. */
-  onRequest?: (event: IterableRequestEvent) => void;
-}
-
-export interface IterableRequestEvent {
-  /** `POST /api/lists/subscribe`, with ids as `{listId}`. */
-  endpoint: string;
-  /** The HTTP status, or 0 when no answer came. */
-  status: number;
-  durationMs: number;
-  /** 1 for the first try of a call. */
-  attempt: number;
-}
-
-export interface ListWriteOptions {
-  /**
-   * When the list was created (epoch ms), for a list created by another process or invocation:
-   * inside the grace window invalidListId is retried. Lists this client created are remembered.
-   */
-  listCreatedAt?: number;
-  /**
-   * Called before each attempt, once the rate limiter's slot has come: a caller whose work was
-   * called off meanwhile (a run cancelled while its batch waited for the limiter) throws here, and
-   * the request is never sent.
-   */
-  beforeAttempt?: () => Promise<void>;
-}
-
-let sharedAgent: Agent | undefined;
-
-/**
- * One keep-alive pool per Iterable origin for the whole process: a batch worker fans out many
- * requests at once, and a new TLS handshake per request would cost more than the request.
- */
-export function iterableAgent(): Agent {
-  sharedAgent ??= new Agent({
-    connections: 64,
-    keepAliveTimeout: 30_000,
-    keepAliveMaxTimeout: 120_000,
-    connect: { timeout: 10_000 },
-  });
-  return sharedAgent;
-}
+export {
+  iterableAgent,
+  type IterableClientOptions,
+  type IterableRequestEvent,
+  type ListWriteOptions,
+} from './iterable-client-options';
 
 interface Call<T> {
   method: 'GET' | 'POST' | 'DELETE';
@@ -343,17 +291,4 @@ export class IterableClient {
     }
     this.listsCreatedAt.set(listId, createdAt);
   }
-}
-
-function parseJson<T extends z.ZodType>(schema: T, text: string): z.infer<T> {
-  return schema.parse(JSON.parse(text));
-}
-
-/** Names what did not match, without quoting the answer (it may hold e-mail addresses). */
-function describeParseError(error: unknown): string {
-  if (error instanceof SyntaxError) return 'not JSON';
-  const issues = (error as { issues?: Array<{ path: PropertyKey[]; message: string }> }).issues;
-  const first = issues?.[0];
-  if (!first) return 'unexpected shape';
-  return `${first.path.map(String).join('.') || 'body'}: ${first.message}`;
 }

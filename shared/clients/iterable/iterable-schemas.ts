@@ -81,3 +81,17 @@ export interface BulkUpdateResult {
   failCount: number;
   failures: BulkUpdateFailure[];
 }
+
+/** An answer's body read with its schema: throws SyntaxError or a ZodError. */
+export function parseJson<T extends z.ZodType>(schema: T, text: string): z.infer<T> {
+  return schema.parse(JSON.parse(text));
+}
+
+/** Names what did not match, without quoting the answer (it may hold e-mail addresses). */
+export function describeParseError(error: unknown): string {
+  if (error instanceof SyntaxError) return 'not JSON';
+  const issues = (error as { issues?: Array<{ path: PropertyKey[]; message: string }> }).issues;
+  const first = issues?.[0];
+  if (!first) return 'unexpected shape';
+  return `${first.path.map(String).join('.') || 'body'}: ${first.message}`;
+}
