@@ -1,14 +1,26 @@
 import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
-import { PassThrough, type Readable } from 'node:stream';
-import { createGunzip, createGzip } from 'node:zlib';
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
 import type { ContainerClient } from '@azure/storage-blob';
-import { z } from 'zod';
 import { statusCodeOf } from '../clients/azure-errors';
-import { versionedBlobFormat, versionedFormat } from '../schema-version';
 import { textLines } from './spill-files';
 import { StateTable } from './state-table';
 import { downloadVersioned } from './versioned-blob';
+import { parseStateLine, readStateBytes } from './state-lines';
+import { pointerFormat, type CommittedState, type StatePointer } from './state-pointer';
+
+export type { CommittedState, StatePointer } from './state-pointer';
+import {
+  memberCountKey,
+  openStateBlobWriter,
+  stateBlobFormat,
+  type StateWriter,
+} from './state-blob-writer';
+
+export type { StateWriter } from './state-blob-writer';
+
+export { dataFieldsHash, unknownFields } from './member-hash';
+export { addStateLine, hashText, parseStateLine, readStateBytes } from './state-lines';
 
 /**
  * What the export last confirmed in Iterable, per export and segment: each member's e-mail and
@@ -28,157 +40,8 @@ import { downloadVersioned } from './versioned-blob';
  */
 export type ExportedState = StateTable;
 
-/**
- * The fields hash of a member Iterable has with fields the service does not know (an
- * unsubscribe that failed for someone never confirmed): never equal to a real hash, so the next
- * run sends the member again. A state written before hashes were numbers reads as this too.
- */
-export const unknownFields = -1;
-
-/**
- * A short, stable fingerprint of a member's data fields (key order does not matter): a 53-bit
- * non-cryptographic hash (two 32-bit multiply-xorshift lanes, mixed at the end), 0 or more, of
- * each field's name and value, each preceded by its length and the value by its kind, so no two
- * different sets of fields feed the same sequence. Characters go in two at a time and nothing is
- * serialized for string values, the usual case: it costs a fifth of hashing the fields' JSON.
- * It only tells "changed" from "unchanged"; a change goes unnoticed with a chance of about 1 in
- * 9 × 10^15.
- */
-export function dataFieldsHash(dataFields: Record<string, unknown>): number {
-  const keys = Object.keys(dataFields);
-  let sorted = true;
-  for (let index = 1; index < keys.length && sorted; index++) {
-    sorted = keys[index - 1]! < keys[index]!;
-  }
-  if (!sorted) keys.sort();
-  const lanes = { h1: 0xdeadbeef, h2: 0x41c6ce57 };
-  for (const key of keys) {
-    const value = dataFields[key];
-    const text = typeof value === 'string' ? value : String(JSON.stringify(value));
-    mix(lanes, key.length);
-    mixText(lanes, key);
-    mix(lanes, (typeof value === 'string' ? 0x10000000 : 0x20000000) + text.length);
-    mixText(lanes, text);
-  }
-  let { h1, h2 } = lanes;
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
-}
-
-interface HashLanes {
-  h1: number;
-  h2: number;
-}
-
-function mix(lanes: HashLanes, code: number): void {
-  lanes.h1 = Math.imul(lanes.h1 ^ code, 2654435761);
-  lanes.h2 = Math.imul(lanes.h2 ^ code, 1597334677);
-}
-
-/** Two UTF-16 code units per step; past the end `charCodeAt` gives NaN, which `<<` makes 0. */
-function mixText(lanes: HashLanes, text: string): void {
-  let { h1, h2 } = lanes;
-  for (let index = 0; index < text.length; index += 2) {
-    const code = text.charCodeAt(index) | (text.charCodeAt(index + 1) << 16);
-    h1 = Math.imul(h1 ^ code, 2654435761);
-    h2 = Math.imul(h2 ^ code, 1597334677);
-  }
-  lanes.h1 = h1;
-  lanes.h2 = h2;
-}
-
-const PointerSchema = z.object({
-  runId: z.string(),
-  segments: z.record(z.string(), z.string()),
-});
-export type StatePointer = z.infer<typeof PointerSchema>;
-
-const pointerFormat = versionedFormat({
-  name: 'exported-state pointer (state.json)',
-  schema: PointerSchema,
-});
-
-/** A state blob's lines have no room for a version: it is the blob's metadata. */
-const stateBlobFormat = versionedBlobFormat('exported-state blob (.tsv.gz)');
-
-/** The confirmed state of an export: which blob holds each segment's, and the pointer's etag. */
-export interface CommittedState {
-  pointer: StatePointer | undefined;
-  etag: string | undefined;
-}
-
-/** Writes a run's state a part at a time; `close` finishes the blob. */
-export interface StateWriter {
-  add(state: Iterable<[string, number]>): Promise<void>;
-  close(): Promise<void>;
-  /** Gives up the blob (planning failed): nothing is committed, the upload ends. */
-  abort(): void;
-}
-
-/** Blob metadata holding a state blob's member count. */
-const memberCountKey = 'members';
-
-const base36 = '0123456789abcdefghijklmnopqrstuvwxyz';
-const base36Low = 36 ** 6;
-
-/**
- * A hash as stored: base 36, as `hash.toString(36)` writes it, in a quarter of the time (V8
- * formats a number in another radix through a general path for fractions, a microsecond each,
- * which is a second per million members).
- */
-export function hashText(hash: number): string {
-  if (hash < 0 || !Number.isSafeInteger(hash)) return hash.toString(36);
-  let high = Math.floor(hash / base36Low);
-  let low = hash - high * base36Low;
-  let text = '';
-  do {
-    text = base36[low % 36]! + text;
-    low = Math.floor(low / 36);
-  } while (low > 0 || (high > 0 && text.length < 6));
-  while (high > 0) {
-    text = base36[high % 36]! + text;
-    high = Math.floor(high / 36);
-  }
-  return text;
-}
-
-/** A stored "email<TAB>hash" line; a hash that cannot be read is unknown, a line without an e-mail none. */
-export function parseStateLine(line: string): [string, number] | undefined {
-  const tab = line.indexOf('\t');
-  if (tab <= 0) return undefined;
-  const hash = parseInt(line.slice(tab + 1), 36);
-  return [line.slice(0, tab), Number.isNaN(hash) ? unknownFields : hash];
-}
-
-/** Adds a stored line to a state. */
-export function addStateLine(state: ExportedState, line: string): void {
-  const entry = parseStateLine(line);
-  if (entry) state.add(entry[0], entry[1]);
-}
-
+/** The end of a stored line, where a chunk of a state blob may be cut. */
 const newline = 0x0a;
-const tab = 0x09;
-
-/**
- * Reads stored "email<TAB>hash" lines straight from their bytes, as `parseStateLine` reads them:
- * each address is decoded on its own, a string holding its own characters (no view into a larger
- * text, so it needs no copy to be kept), and no other text is decoded but the hash.
- */
-export function readStateBytes(bytes: Buffer, add: (email: string, hash: number) => void): void {
-  let start = 0;
-  while (start < bytes.length) {
-    let end = bytes.indexOf(newline, start);
-    if (end === -1) end = bytes.length;
-    let separator = start;
-    while (separator < end && bytes[separator] !== tab) separator++;
-    if (separator > start && separator < end) {
-      const hash = parseInt(bytes.toString('latin1', separator + 1, end), 36);
-      add(bytes.toString('utf8', start, separator), Number.isNaN(hash) ? unknownFields : hash);
-    }
-    start = end + 1;
-  }
-}
 
 export type CommitOutcome = 'committed' | 'alreadyCommitted' | 'superseded';
 
@@ -292,48 +155,10 @@ export class ExportedStateStore {
    * through gzip into the blob, and records its member count when closed.
    */
   openRunState(tenantId: string, exportId: string, runId: string, segment: string): StateWriter {
-    return this.#openWriter(this.runStateBlobName(tenantId, exportId, runId, segment));
-  }
-
-  #openWriter(blobName: string): StateWriter {
-    // Fast compression: the blob is written once per run and read once by the next.
-    const gzip = createGzip({ level: 1 });
-    const output = new PassThrough();
-    gzip.pipe(output);
-    const blob = this.container.getBlockBlobClient(blobName);
-    const uploading = blob.uploadStream(output, 4 * 1024 * 1024, 4, {
-      blobHTTPHeaders: { blobContentType: 'text/tab-separated-values' },
-      metadata: stateBlobFormat.metadata(),
-    });
-    // Awaited in `close`, or raced below; never an unhandled rejection when the planner stops early.
-    uploading.catch(() => undefined);
-    // A failed upload ends the wait for a drain that would never come.
-    const drained = () => Promise.race([once(gzip, 'drain'), uploading]);
-    let count = 0;
-    return {
-      add: async (state) => {
-        let chunk = '';
-        for (const [email, fields] of state) {
-          chunk += `${email}\t${hashText(fields)}\n`;
-          count++;
-          if (chunk.length > 64 * 1024) {
-            if (!gzip.write(chunk)) await drained();
-            chunk = '';
-          }
-        }
-        if (chunk && !gzip.write(chunk)) await drained();
-      },
-      close: async () => {
-        gzip.end();
-        await uploading;
-        // Setting metadata replaces all of it: the version is written again with the count.
-        await blob.setMetadata({ ...stateBlobFormat.metadata(), [memberCountKey]: String(count) });
-      },
-      abort: () => {
-        output.destroy(new Error('Planning stopped; the run state is not written.'));
-        gzip.destroy();
-      },
-    };
+    return openStateBlobWriter(
+      this.container,
+      this.runStateBlobName(tenantId, exportId, runId, segment),
+    );
   }
 
   /** The records a state blob holds for the given addresses only, read as a stream. */
@@ -363,7 +188,7 @@ export class ExportedStateStore {
   ): Promise<string> {
     const planned = this.runStateBlobName(tenantId, exportId, runId, segment);
     const name = this.runStateBlobName(tenantId, exportId, runId, segment, randomUUID());
-    const writer = this.#openWriter(name);
+    const writer = openStateBlobWriter(this.container, name);
     const replaced = new Set<string>();
     try {
       for await (const lines of this.lines(planned)) {
