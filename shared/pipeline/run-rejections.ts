@@ -150,3 +150,14 @@ export class RejectionLog {
     return output;
   }
 }
+
+/** Members as they come, waiting between chunks while the rejections' upload is behind. */
+export async function* pacedBy<T>(
+  members: AsyncIterable<T>,
+  rejections: RejectionLog,
+): AsyncGenerator<T> {
+  for await (const chunk of members) {
+    yield chunk;
+    await rejections.drained();
+  }
+}
