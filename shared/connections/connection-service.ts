@@ -24,7 +24,6 @@ import {
 } from './connection-resource';
 import { assertRunnable, inUse } from './connection-state';
 
-export { mayUse } from './connection-resource';
 import {
   connectionSecretName,
   deleteRowAndKey,

@@ -1,8 +1,6 @@
 import { SnapshotUnreadableError, type LineRun } from './snapshot-lines';
 import type { BrokenQuote, SnapshotRow } from './snapshot-row';
 
-export type { BrokenQuote };
-
 const comma = 0x2c;
 const quote = 0x22;
 const lf = 0x0a;

@@ -1,8 +1,7 @@
-import { dataFieldsHash, type ExportedState } from './exported-state';
+import { type ExportedState } from './exported-state';
+import { dataFieldsHash } from './member-hash';
 import type { SubscribeChange } from './pipeline-messages';
 import type { Member } from './segment-members';
-
-export type { SubscribeChange };
 
 export interface DeltaCounts {
   total: number;

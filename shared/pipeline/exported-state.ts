@@ -9,18 +9,12 @@ import { downloadVersioned } from './versioned-blob';
 import { parseStateLine, readStateBytes } from './state-lines';
 import { pointerFormat, type CommittedState, type StatePointer } from './state-pointer';
 
-export type { CommittedState, StatePointer } from './state-pointer';
 import {
   memberCountKey,
   openStateBlobWriter,
   stateBlobFormat,
   type StateWriter,
 } from './state-blob-writer';
-
-export type { StateWriter } from './state-blob-writer';
-
-export { dataFieldsHash, unknownFields } from './member-hash';
-export { addStateLine, hashText, parseStateLine, readStateBytes } from './state-lines';
 
 /**
  * What the export last confirmed in Iterable, per export and segment: each member's e-mail and

@@ -13,9 +13,7 @@ import type { RemovalBaselineStore } from './removal-baseline';
 import type { RunProgress } from './run-progress';
 import type { SnapshotLimits } from './snapshot-limits';
 import type { WebhookEmitter } from '../webhooks/webhook-emitter';
-
-/** When a list was created, and the check a batch makes before each request it sends. */
-type ListWriteOptions = { listCreatedAt?: number; beforeAttempt?: () => Promise<void> };
+import type { ListWriteOptions } from '../clients/iterable/iterable-client-options';
 
 /** What the Iterable client offers the pipeline. */
 export interface IterablePipelineApi extends IterableListApi {

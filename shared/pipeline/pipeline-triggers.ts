@@ -6,7 +6,8 @@ import { batchMessageFormat, type BatchMessage } from './pipeline-messages';
 import { readMessage } from './message-reader';
 import { withLogContext, type LogFields } from '../log-context';
 import { inSpan } from '../telemetry';
-import { endRun, planRun } from './run-planner';
+import { planRun } from './run-planner';
+import { endRun } from './run-ending';
 import { tryFinalizeRun } from './run-finalizer';
 
 /** The queue triggers' service calls, each on a message read by `readMessage`. */

@@ -2,7 +2,7 @@ import { z, ZodError } from 'zod';
 import { emptyCounts, type Run } from '../runs/run-schemas';
 import type { StoredRun } from '../runs/run-store';
 import { batchEmails, failureListFormat, failuresBlobName, readBatchBody } from './batch-blobs';
-import { unknownFields } from './exported-state';
+import { unknownFields } from './member-hash';
 import type { PipelineDeps } from './pipeline-deps';
 import type { BatchResult } from './run-progress';
 import { statusCodeOf } from '../clients/azure-errors';

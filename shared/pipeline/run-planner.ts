@@ -6,7 +6,7 @@ import type { StoredRun } from '../runs/run-store';
 import type { ExportRecord } from '../exports/export-store';
 import type { SegmentSnapshot } from '../segments/segment-catalog';
 import { BatchWriter } from './batch-writer';
-import type { StatePointer } from './exported-state';
+import type { StatePointer } from './state-pointer';
 import { resolveExportLists } from './export-lists';
 import type { PipelineDeps } from './pipeline-deps';
 import { segmentMembers } from './segment-members';
@@ -23,8 +23,6 @@ import { maxPlanningRetries, planLater, PlannerBusy, putBack, transient } from '
 import { rewritten, RunFailure, segmentPlanningFailure } from './run-failure';
 import { endRun } from './run-ending';
 import { pinSnapshots } from './snapshot-pins';
-
-export { endRun } from './run-ending';
 
 /**
  * Queue export-runs: turns a queued run into batches. It marks the run `planning`, resolves the

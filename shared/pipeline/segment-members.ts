@@ -2,7 +2,7 @@ import { maxMemberBytes } from './pipeline-messages';
 import { normalizeEmail } from './email-address';
 import { ownString } from './own-string';
 import type { SnapshotEvidence } from './snapshot-evidence';
-import type { SnapshotRow } from './snapshot-rows';
+import type { SnapshotRow } from './snapshot-row';
 
 export interface Member {
   email: string;

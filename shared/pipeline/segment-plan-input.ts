@@ -1,5 +1,7 @@
-import type { DeltaOptions, SubscribeChange } from './delta-plan';
-import type { ExportedState, StateWriter } from './exported-state';
+import type { DeltaOptions } from './delta-plan';
+import type { SubscribeChange } from './pipeline-messages';
+import type { ExportedState } from './exported-state';
+import type { StateWriter } from './state-blob-writer';
 import type { Member } from './segment-members';
 
 /** What planning one segment takes: its members, its last state and where the plan goes. */

@@ -1,5 +1,5 @@
 import { markMembers, takeLeavers, type DeltaCounts, type DeltaOptions } from './delta-plan';
-import { parseStateLine } from './exported-state';
+import { parseStateLine } from './state-lines';
 import type { SegmentPlanInput } from './segment-plan-input';
 import type { Member } from './segment-members';
 import { partitionOf, SpillFiles } from './spill-files';
@@ -57,8 +57,6 @@ function estimatedMembers(
   const rows = snapshot.sizeBytes / (snapshot.compressed ? minRowBytes.gzip : minRowBytes.plain);
   return Math.max(previousMembers, rows);
 }
-
-export type { SegmentPlanInput };
 
 /** The plan's options once the segment is read: leavers are kept when removals are not allowed. */
 function optionsOnceRead(input: SegmentPlanInput): DeltaOptions {

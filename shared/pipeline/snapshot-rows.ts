@@ -20,8 +20,6 @@ export { SnapshotUnreadableError } from './snapshot-lines';
 
 export type SnapshotFormat = 'csv' | 'jsonl';
 
-export type { SnapshotRow };
-
 /**
  * Streams the records of a segment snapshot without holding it in memory: CSV (RFC 4180, header
  * row, optional BOM, CRLF or LF) or JSON lines, each optionally gzip-compressed. Rows come in

@@ -1,5 +1,5 @@
 import { markMembers, takeLeavers, type DeltaCounts } from './delta-plan';
-import { addStateLine } from './exported-state';
+import { addStateLine } from './state-lines';
 import type { Member } from './segment-members';
 import type { SegmentPlanInput } from './segment-plan-input';
 import type { SpillFiles } from './spill-files';

@@ -1,5 +1,5 @@
 import { connectionState } from '../connections/connection-state';
-import type { TableClient } from '@azure/data-tables';
+import type { SchedulingTables } from '../schedule/create-refresh-sweep';
 import type { QueueClient } from '@azure/storage-queue';
 import type { AuditTrail } from '../audit/audit-trail';
 import { ConnectionStore } from '../connections/connection-store';
@@ -16,12 +16,7 @@ import { RefreshRunner } from './refresh-runner';
 import { RefreshService } from './refresh-service';
 
 export interface RefreshServiceParts {
-  tables: {
-    schedules: TableClient;
-    exports: TableClient;
-    runs: TableClient;
-    connections: TableClient;
-  };
+  tables: SchedulingTables;
   /** Queue export-runs. */
   runQueue: QueueClient;
   segments: Pick<SegmentCatalog, 'snapshot'>;

@@ -1,5 +1,5 @@
 import type { AuditTrail } from '../audit/audit-trail';
-import type { ExportRecord } from '../exports/export-store';
+import type { ExportRecord, ExportStore } from '../exports/export-store';
 import type { Principal } from '../http/auth';
 import { AppError, ValidationError } from '../errors';
 import type { PlatformRefreshes } from '../schedule/platform-refreshes';
@@ -24,13 +24,7 @@ const exportPageSize = 200;
 const exportsAtOnce = 8;
 
 export interface RefreshServiceDeps {
-  exports: {
-    pageAfter(
-      tenantId: string,
-      afterId: string,
-      max: number,
-    ): Promise<{ records: ExportRecord[]; done: boolean }>;
-  };
+  exports: Pick<ExportStore, 'pageAfter'>;
   snapshot(tenantId: string, name: string): Promise<Pick<SegmentSnapshot, 'etag'>>;
   runner: RefreshRunner;
   platform: PlatformRefreshes;

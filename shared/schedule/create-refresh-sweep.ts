@@ -16,13 +16,16 @@ import { readTenantSchedule, type TenantSchedule } from './schedule-service';
 import { SlotClaims } from './slot-claims';
 import { SlotRunner } from './slot-runner';
 
+/** The tables starting runs outside a request reads: the timer's sweep and reported refreshes. */
+export interface SchedulingTables {
+  schedules: TableClient;
+  exports: TableClient;
+  runs: TableClient;
+  connections: TableClient;
+}
+
 export interface RefreshSweepParts {
-  tables: {
-    schedules: TableClient;
-    exports: TableClient;
-    runs: TableClient;
-    connections: TableClient;
-  };
+  tables: SchedulingTables;
   /** Queue export-runs. */
   runQueue: QueueClient;
   log: {

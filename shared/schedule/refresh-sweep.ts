@@ -1,4 +1,4 @@
-import type { ExportRecord } from '../exports/export-store';
+import type { ExportRecord, ExportStore } from '../exports/export-store';
 import { latestOccurrence } from './cron';
 import { dueSlot, effectiveSchedule, type EffectiveSchedule } from './due-slots';
 import { sweepStart, type ScheduleIndex, type SweepPosition } from './schedule-index';
@@ -22,13 +22,7 @@ export const defaultSweepLimits: SweepLimits = { pageSize: 200, exportsPerInvoca
 export interface RefreshSweepDeps {
   index: ScheduleIndex;
   tenantSchedule(tenantId: string): Promise<TenantSchedule | undefined>;
-  exports: {
-    pageAfter(
-      tenantId: string,
-      afterId: string,
-      max: number,
-    ): Promise<{ records: ExportRecord[]; done: boolean }>;
-  };
+  exports: Pick<ExportStore, 'pageAfter'>;
   claims: SlotClaims;
   slots: SlotRunner;
   clock: () => Date;

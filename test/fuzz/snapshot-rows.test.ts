@@ -8,8 +8,8 @@ import {
   readSnapshotRows,
   SnapshotUnreadableError,
   type SnapshotFormat,
-  type SnapshotRow,
 } from '../../shared/pipeline/snapshot-rows';
+import { type SnapshotRow } from '../../shared/pipeline/snapshot-row';
 
 /**
  * Snapshot reading as a property: whatever the rows hold, however the bytes are cut into chunks

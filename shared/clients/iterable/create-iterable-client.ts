@@ -1,7 +1,7 @@
 import type { Region } from '../../connections/connection-schemas';
 import { iterableBaseUrl } from '../iterable-key-check';
 import { IterableClient } from './iterable-client';
-import type { IterableClientOptions } from './iterable-client';
+import type { IterableClientOptions } from './iterable-client-options';
 import { rateLimiterFor } from './rate-limiter';
 
 export interface IterableConnectionTarget {

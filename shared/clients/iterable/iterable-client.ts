@@ -20,13 +20,6 @@ import { RateLimiter } from './rate-limiter';
 import { listGraceDelayMs, retryDelayMs } from './retry-policy';
 import type { RetryPolicy } from './retry-policy';
 
-export {
-  iterableAgent,
-  type IterableClientOptions,
-  type IterableRequestEvent,
-  type ListWriteOptions,
-} from './iterable-client-options';
-
 interface Call<T> {
   method: 'GET' | 'POST' | 'DELETE';
   path: string;

@@ -3,8 +3,8 @@ import {
   readSnapshotRows,
   SnapshotUnreadableError,
   type SnapshotFormat,
-  type SnapshotRow,
 } from '../../../shared/pipeline/snapshot-rows';
+import { type SnapshotRow } from '../../../shared/pipeline/snapshot-row';
 
 async function rowsOf(content: Buffer | string, format: SnapshotFormat = 'csv', size = 5) {
   const buffer = Buffer.from(content);

@@ -1,5 +1,6 @@
-import { planDelta, type SubscribeChange } from '../../../shared/pipeline/delta-plan';
-import { dataFieldsHash } from '../../../shared/pipeline/exported-state';
+import { planDelta } from '../../../shared/pipeline/delta-plan';
+import { type SubscribeChange } from '../../../shared/pipeline/pipeline-messages';
+import { dataFieldsHash } from '../../../shared/pipeline/member-hash';
 import type { Member } from '../../../shared/pipeline/segment-members';
 import { StateTable } from '../../../shared/pipeline/state-table';
 

@@ -1,13 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { gzipSync } from 'node:zlib';
-import {
-  dataFieldsHash,
-  ExportedStateStore,
-  parseStateLine,
-  readStateBytes,
-  unknownFields,
-} from '../../../shared/pipeline/exported-state';
+import { ExportedStateStore } from '../../../shared/pipeline/exported-state';
+import { dataFieldsHash, unknownFields } from '../../../shared/pipeline/member-hash';
+import { parseStateLine, readStateBytes } from '../../../shared/pipeline/state-lines';
 
 describe('ExportedStateStore', () => {
   const container = BlobServiceClient.fromConnectionString(

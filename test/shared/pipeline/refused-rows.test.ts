@@ -1,6 +1,7 @@
 import { maxMemberBytes } from '../../../shared/pipeline/pipeline-messages';
-import { planDelta, type SubscribeChange } from '../../../shared/pipeline/delta-plan';
-import { dataFieldsHash } from '../../../shared/pipeline/exported-state';
+import { planDelta } from '../../../shared/pipeline/delta-plan';
+import { type SubscribeChange } from '../../../shared/pipeline/pipeline-messages';
+import { dataFieldsHash } from '../../../shared/pipeline/member-hash';
 import {
   segmentMembers,
   type Member,
@@ -8,7 +9,7 @@ import {
   type Rejection,
 } from '../../../shared/pipeline/segment-members';
 import { SnapshotEvidence } from '../../../shared/pipeline/snapshot-evidence';
-import type { SnapshotRow } from '../../../shared/pipeline/snapshot-rows';
+import type { SnapshotRow } from '../../../shared/pipeline/snapshot-row';
 import { StateTable } from '../../../shared/pipeline/state-table';
 
 const mapping: MemberMapping = { emailField: 'email', dataFields: { firstName: 'first_name' } };

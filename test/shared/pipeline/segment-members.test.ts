@@ -4,7 +4,7 @@ import {
   type Member,
   type Rejection,
 } from '../../../shared/pipeline/segment-members';
-import type { SnapshotRow } from '../../../shared/pipeline/snapshot-rows';
+import type { SnapshotRow } from '../../../shared/pipeline/snapshot-row';
 
 /** Rows in chunks of two, as the snapshot reader delivers them. */
 function rowsOf(values: Record<string, unknown>[]): AsyncIterable<SnapshotRow[]> {

@@ -2,8 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import os from 'node:os';
 import { BlobServiceClient } from '@azure/storage-blob';
-import type { DeltaOptions, SubscribeChange } from '../../../shared/pipeline/delta-plan';
-import { dataFieldsHash, ExportedStateStore } from '../../../shared/pipeline/exported-state';
+import type { DeltaOptions } from '../../../shared/pipeline/delta-plan';
+import type { SubscribeChange } from '../../../shared/pipeline/pipeline-messages';
+import { ExportedStateStore } from '../../../shared/pipeline/exported-state';
+import { dataFieldsHash } from '../../../shared/pipeline/member-hash';
 import type { Member } from '../../../shared/pipeline/segment-members';
 import {
   maxMembersPlannedAtOnce,

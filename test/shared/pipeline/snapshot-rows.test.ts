@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
-import { readSnapshotRows, type SnapshotRow } from '../../../shared/pipeline/snapshot-rows';
+import { readSnapshotRows } from '../../../shared/pipeline/snapshot-rows';
+import { type SnapshotRow } from '../../../shared/pipeline/snapshot-row';
 
 async function collect(chunks: AsyncIterable<SnapshotRow[]>): Promise<SnapshotRow[]> {
   const all: SnapshotRow[] = [];

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { hashText, parseStateLine } from '../../../shared/pipeline/exported-state';
+import { hashText, parseStateLine } from '../../../shared/pipeline/state-lines';
 import { StateTable } from '../../../shared/pipeline/state-table';
 
 /** The built module: the check runs in a plain Node.js process of its own. */

@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { IterableClient } from '../../../../shared/clients/iterable/iterable-client';
-import type { IterableClientOptions } from '../../../../shared/clients/iterable/iterable-client';
+import type { IterableClientOptions } from '../../../../shared/clients/iterable/iterable-client-options';
 import { startIterableStandIn } from '../../../../local/iterable/server';
 import type { IterableStandIn, IterableStandInOptions } from '../../../../local/iterable/server';
 
