@@ -1,6 +1,6 @@
 import readline from 'node:readline';
 import { Agent, request } from 'undici';
-import { normalizeEmail } from '../shared/pipeline/email-address';
+import { normalizeEmail } from '../shared/snapshot/email-address';
 import { segmentStream, type SegmentOptions } from './segment-generator';
 
 /**

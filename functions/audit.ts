@@ -1,4 +1,4 @@
-import { operationsByResource } from '../shared/api-operations';
+import { operationsByResource } from '../shared/app/api-operations';
 import { registerOperations } from './register-operations';
 
 registerOperations(operationsByResource.audit);

@@ -1,5 +1,5 @@
 import { app } from '@azure/functions';
-import { onPoisonBatchMessage } from '../shared/pipeline/pipeline-triggers';
+import { onPoisonBatchMessage } from '../shared/app/pipeline-triggers';
 
 app.storageQueue('batch-poison', {
   queueName: 'export-batches-poison',

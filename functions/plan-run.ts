@@ -1,5 +1,5 @@
 import { app } from '@azure/functions';
-import { onRunMessage } from '../shared/pipeline/pipeline-triggers';
+import { onRunMessage } from '../shared/app/pipeline-triggers';
 
 app.storageQueue('plan-run', {
   queueName: 'export-runs',

@@ -1,5 +1,5 @@
 import { app } from '@azure/functions';
-import { onRefreshTimer } from '../shared/schedule/refresh-timer-trigger';
+import { onRefreshTimer } from '../shared/app/refresh-timer-trigger';
 import { getSettings } from '../shared/settings';
 
 app.timer('refresh-timer', {

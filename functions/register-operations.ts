@@ -1,5 +1,5 @@
 import { app } from '@azure/functions';
-import { getAppServices } from '../shared/app-services';
+import { getAppServices } from '../shared/app/app-services';
 import type { Operation } from '../shared/http/operation';
 import { toHttpHandler } from '../shared/http/operation';
 

@@ -1,5 +1,5 @@
 import { app } from '@azure/functions';
-import { onPoisonRunMessage } from '../shared/pipeline/pipeline-triggers';
+import { onPoisonRunMessage } from '../shared/app/pipeline-triggers';
 
 app.storageQueue('run-poison', {
   queueName: 'export-runs-poison',

@@ -1,5 +1,5 @@
 import { app } from '@azure/functions';
-import { onPoisonSegmentEventCheck } from '../shared/segment-events/segment-event-triggers';
+import { onPoisonSegmentEventCheck } from '../shared/app/segment-event-triggers';
 
 app.storageQueue('segment-event-check-poison', {
   queueName: 'segment-event-checks-poison',

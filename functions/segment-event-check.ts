@@ -1,5 +1,5 @@
 import { app } from '@azure/functions';
-import { onSegmentEventCheck } from '../shared/segment-events/segment-event-triggers';
+import { onSegmentEventCheck } from '../shared/app/segment-event-triggers';
 
 app.storageQueue('segment-event-check', {
   queueName: 'segment-event-checks',

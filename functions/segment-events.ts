@@ -1,5 +1,5 @@
 import { app } from '@azure/functions';
-import { onSegmentEvent } from '../shared/segment-events/segment-event-triggers';
+import { onSegmentEvent } from '../shared/app/segment-event-triggers';
 
 // Blob-created events of the segments container, from the storage account's Event Grid system
 // topic. An Event Grid trigger rather than a blob trigger: a blob trigger reads every snapshot

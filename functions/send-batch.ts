@@ -1,5 +1,5 @@
 import { app } from '@azure/functions';
-import { onBatchMessage } from '../shared/pipeline/pipeline-triggers';
+import { onBatchMessage } from '../shared/app/pipeline-triggers';
 
 app.storageQueue('send-batch', {
   queueName: 'export-batches',

@@ -1,5 +1,5 @@
 import { app } from '@azure/functions';
-import { onWebhookDelivery } from '../shared/webhooks/webhook-triggers';
+import { onWebhookDelivery } from '../shared/app/webhook-triggers';
 
 app.storageQueue('webhook-deliver', {
   queueName: 'webhook-deliveries',

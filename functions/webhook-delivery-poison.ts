@@ -1,5 +1,5 @@
 import { app } from '@azure/functions';
-import { onPoisonWebhookDelivery } from '../shared/webhooks/webhook-triggers';
+import { onPoisonWebhookDelivery } from '../shared/app/webhook-triggers';
 
 app.storageQueue('webhook-delivery-poison', {
   queueName: 'webhook-deliveries-poison',

@@ -1,5 +1,5 @@
 import { app } from '@azure/functions';
-import { onPoisonWebhookEvent } from '../shared/webhooks/webhook-triggers';
+import { onPoisonWebhookEvent } from '../shared/app/webhook-triggers';
 
 app.storageQueue('webhook-event-poison', {
   queueName: 'webhook-events-poison',

@@ -1,5 +1,5 @@
 import { app } from '@azure/functions';
-import { onWebhookEvent } from '../shared/webhooks/webhook-triggers';
+import { onWebhookEvent } from '../shared/app/webhook-triggers';
 
 app.storageQueue('webhook-fan-out', {
   queueName: 'webhook-events',

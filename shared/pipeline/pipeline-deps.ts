@@ -5,13 +5,17 @@ import type { ExportStore } from '../exports/export-store';
 import type { RunStore } from '../runs/run-store';
 import type { MassRemovalGuard, RemovalEvidence } from '../settings';
 import type { SegmentCatalog } from '../segments/segment-catalog';
-import type { ExportListStore, IterableListApi, PipelineListOwnership } from './export-lists';
-import type { ExportedStateStore } from './exported-state';
-import type { HeldBatches } from './held-batches';
-import type { PlanningBudget } from './planning-budget';
-import type { RemovalBaselineStore } from './removal-baseline';
+import type {
+  ExportListStore,
+  IterableListApi,
+  PipelineListOwnership,
+} from '../state/export-lists';
+import type { ExportedStateStore } from '../state/exported-state';
+import type { HeldBatches } from './planning/held-batches';
+import type { PlanningBudget } from './planning/planning-budget';
+import type { RemovalBaselineStore } from './planning/removal-baseline';
 import type { RunProgress } from './run-progress';
-import type { SnapshotLimits } from './snapshot-limits';
+import type { SnapshotLimits } from '../snapshot/snapshot-limits';
 import type { WebhookEmitter } from '../webhooks/webhook-emitter';
 import type { ListWriteOptions } from '../clients/iterable/iterable-client-options';
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { versionedFormat } from '../schema-version';
+import type { SubscribeChange } from '../state/delta-plan';
 
 /**
  * Queue export-batches: one batch of one run, by reference. The members themselves are in the
@@ -46,9 +47,6 @@ export function batchMessageText(message: BatchMessage): string {
   return Buffer.from(batchMessageFormat.serialize(message)).toString('base64');
 }
 
-/** Why a member is subscribed: new to the list, changed data fields, or sent again in full. */
-export type SubscribeChange = 'added' | 'updated' | 'resent';
-
 export const changeCodes: Record<SubscribeChange, string> = {
   added: 'a',
   updated: 'u',
@@ -58,16 +56,3 @@ export const changeCodes: Record<SubscribeChange, string> = {
 /** The batch blob read back (only when a batch's members must be known one by one). */
 export const SubscribersSchema = z.array(z.object({ email: z.string() }).loose());
 export const EmailsSchema = z.array(z.string());
-
-export const maxBatchMembers = 1000;
-/** Iterable refuses bodies of 4 MB or more; stay well under with room for the envelope. */
-export const maxBatchBytes = 3.5 * 1024 * 1024;
-
-/** Room kept in a batch for its envelope (the brackets, and the request around it). */
-export const envelopeBytes = 256;
-
-/**
- * The largest member, in bytes of its JSON, that fits a batch of its own. A larger one can never
- * be sent (Iterable refuses the request whole, on every run): segment-members refuses it first.
- */
-export const maxMemberBytes = maxBatchBytes - envelopeBytes - 1;

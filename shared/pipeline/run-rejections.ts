@@ -3,11 +3,11 @@ import { PassThrough } from 'node:stream';
 import type { ContainerClient } from '@azure/storage-blob';
 import { z } from 'zod';
 import { statusCodeOf } from '../clients/azure-errors';
-import type { Rejection } from './segment-members';
+import type { Rejection } from '../snapshot/segment-members';
 import { versionedBlobFormat } from '../schema-version';
-import { failureListFormat } from './batch-blobs';
-import { textLines } from './spill-files';
-import { downloadVersioned, downloadVersionedBytes } from './versioned-blob';
+import { failureListFormat } from './sending/batch-blobs';
+import { textLines } from '../state/spill-files';
+import { downloadVersioned, downloadVersionedBytes } from '../state/versioned-blob';
 
 export const RejectionSchema = z
   .object({

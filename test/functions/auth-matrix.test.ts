@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { odata, TableClient } from '@azure/data-tables';
 import { devPlatformAppId, type TokenRequest } from '../../local/dev-issuer';
-import { allOperations } from '../../shared/api-operations';
+import { allOperations } from '../../shared/app/api-operations';
 import type { Connection } from '../../shared/connections/connection-schemas';
 import { startAppStack, type AppStack } from '../support/app-stack';
 import {

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { QueueClient } from '@azure/storage-queue';
-import { createAppServices } from '../../shared/app-services';
+import { createAppServices } from '../../shared/app/app-services';
 import { createAppClients } from '../../shared/clients/app-clients';
 import type { PipelineDeps } from '../../shared/pipeline/pipeline-deps';
-import { PlanningBudget } from '../../shared/pipeline/planning-budget';
-import { planRun } from '../../shared/pipeline/run-planner';
+import { PlanningBudget } from '../../shared/pipeline/planning/planning-budget';
+import { planRun } from '../../shared/pipeline/planning/run-planner';
 import type { RunMessage } from '../../shared/runs/run-schemas';
 import { loadSettings } from '../../shared/settings';
 import { startAppStack, type AppStack } from '../support/app-stack';

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { startAzurite, type Azurite } from '../../local/azurite';
-import { allOperations } from '../../shared/api-operations';
+import { allOperations } from '../../shared/app/api-operations';
 import { iterableBaseUrl } from '../../shared/clients/iterable-key-check';
 import { RegionSchema } from '../../shared/connections/connection-schemas';
 import { startAppStack, type AppStack } from '../support/app-stack';

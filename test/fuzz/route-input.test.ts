@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { BlobServiceClient } from '@azure/storage-blob';
 import fc from 'fast-check';
-import { allOperations } from '../../shared/api-operations';
+import { allOperations } from '../../shared/app/api-operations';
 import { ErrorResponseSchema } from '../../shared/http/collection';
 import type { Operation } from '../../shared/http/operation';
 import { maxBodyBytes } from '../../shared/http/request-body';

@@ -1,15 +1,15 @@
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
-import { normalizeEmail } from '../../shared/pipeline/email-address';
-import { segmentMembers, type Member, type Rejection } from '../../shared/pipeline/segment-members';
-import type { MemberMapping } from '../../shared/pipeline/segment-members';
-import { SnapshotEvidence } from '../../shared/pipeline/snapshot-evidence';
+import { normalizeEmail } from '../../shared/snapshot/email-address';
+import { segmentMembers, type Member, type Rejection } from '../../shared/snapshot/segment-members';
+import type { MemberMapping } from '../../shared/snapshot/segment-members';
+import { SnapshotEvidence } from '../../shared/snapshot/snapshot-evidence';
 import {
   readSnapshotRows,
   SnapshotUnreadableError,
   type SnapshotFormat,
-} from '../../shared/pipeline/snapshot-rows';
-import { type SnapshotRow } from '../../shared/pipeline/snapshot-row';
+} from '../../shared/snapshot/snapshot-rows';
+import { type SnapshotRow } from '../../shared/snapshot/snapshot-row';
 
 /**
  * Snapshot reading as a property: whatever the rows hold, however the bytes are cut into chunks

@@ -1,4 +1,4 @@
-import { readMessage } from '../../../shared/pipeline/message-reader';
+import { readMessage } from '../../../shared/app/message-reader';
 import { batchMessageFormat, batchMessageText } from '../../../shared/pipeline/pipeline-messages';
 import { runMessageFormat, runMessageText } from '../../../shared/runs/run-schemas';
 import { NewerSchemaVersionError } from '../../../shared/schema-version';

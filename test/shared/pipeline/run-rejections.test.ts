@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { readRejections, RejectionLog } from '../../../shared/pipeline/run-rejections';
-import type { Rejection } from '../../../shared/pipeline/segment-members';
+import type { Rejection } from '../../../shared/snapshot/segment-members';
 
 describe('RejectionLog', () => {
   const container = BlobServiceClient.fromConnectionString(

@@ -1,0 +1,161 @@
+import { AuditStore } from '../audit/audit-store';
+import { processLog } from '../process-log';
+import { AuditTrail } from '../audit/audit-trail';
+import { getAppClients, type AppClients } from '../clients/app-clients';
+import { iterableBaseUrl, verifyIterableApiKey } from '../clients/iterable-key-check';
+import { ConnectionSecrets } from '../connections/connection-secrets';
+import { ConnectionService } from '../connections/connection-service';
+import { ConnectionStore } from '../connections/connection-store';
+import { assertRunnable } from '../connections/connection-state';
+import { exportsUsingConnection } from '../exports/export-references';
+import { ExportService } from '../exports/export-service';
+import { ExportListOwnership } from '../exports/export-list-ownership';
+import { ExportStore } from '../exports/export-store';
+import { createListOwnership } from '../list-ownership/create-list-ownership';
+import { createTokenVerifier, type TokenVerifier } from '../http/auth';
+import { RunService } from '../runs/run-service';
+import { RunStore } from '../runs/run-store';
+import { createRunStarter } from '../runs/run-start';
+import { createRefreshService } from '../refreshes/create-refresh-service';
+import type { RefreshService } from '../refreshes/refresh-service';
+import { createRefreshSweep } from '../schedule/create-refresh-sweep';
+import type { RefreshSweep } from '../schedule/refresh-sweep';
+import { ScheduleIndex } from '../schedule/schedule-index';
+import { ScheduleService } from '../schedule/schedule-service';
+import { SegmentCatalog } from '../segments/segment-catalog';
+import { SegmentEventRows } from '../segment-events/segment-event-rows';
+import { SegmentEvents } from '../segment-events/segment-events';
+import { createPipelineDeps } from '../pipeline/create-pipeline-deps';
+import type { PipelineDeps } from '../pipeline/pipeline-deps';
+import { RunProgress } from '../pipeline/run-progress';
+import { queueNames, segmentsContainerName, tableNames } from '../storage-layout';
+import { createWebhooks, type Webhooks } from '../webhooks/create-webhooks';
+
+/** Long-lived services of this process, built on first use from the settings and clients. */
+export interface AppServices {
+  clients: AppClients;
+  verifier: TokenVerifier;
+  connections: ConnectionService;
+  audit: AuditStore;
+  segments: SegmentCatalog;
+  exports: ExportService;
+  runs: RunService;
+  schedule: ScheduleService;
+  refreshSweep: RefreshSweep;
+  refreshes: RefreshService;
+  segmentEvents: SegmentEvents;
+  pipeline: PipelineDeps;
+  webhooks: Webhooks;
+}
+
+export function createAppServices(clients: AppClients): AppServices {
+  const table = (name: string) => clients.table(name);
+  const { settings } = clients;
+  const audit = new AuditStore(table(tableNames.audit));
+  const auditTrail = new AuditTrail(audit, processLog);
+  const webhooks = createWebhooks(clients, auditTrail);
+  const segments = new SegmentCatalog(
+    clients.segmentBlobs.getContainerClient(segmentsContainerName),
+  );
+  const exportStore = new ExportStore(table(tableNames.exports));
+  const listOwnership = createListOwnership(table(tableNames.listOwners), exportStore, processLog);
+  const connectionStore = new ConnectionStore(table(tableNames.connections));
+  const connections: ConnectionService = new ConnectionService({
+    store: connectionStore,
+    secrets: new ConnectionSecrets(clients.secrets),
+    audit: auditTrail,
+    exportsUsing: (tenantId, id) => exportsUsingConnection(table(tableNames.exports), tenantId, id),
+    // The kill switch reaches runs and exports, which are built below (and use connections).
+    cancelActiveRun: async (principal, exportId, connectionId, reason) => {
+      // An export moved to another connection since it was listed keeps its run.
+      const record = await exportStore.get(principal.tenantId, exportId);
+      if (record?.connectionId !== connectionId) return undefined;
+      return (await runs.cancelActive(principal, exportId, reason))?.id;
+    },
+    removeSchedule: (principal, exportId, connectionId, reason) =>
+      exportService.removeSchedule(principal, exportId, connectionId, reason),
+    verifyKey: (region, apiKey) =>
+      verifyIterableApiKey(iterableBaseUrl(region, settings.iterableBaseUrl), apiKey),
+    projects: listOwnership.projects,
+    log: processLog,
+  });
+  const progress = new RunProgress(table(tableNames.runs));
+  const runStore = new RunStore(table(tableNames.runs), webhooks.emitter);
+  const runs = new RunService(
+    runStore,
+    clients.queues.getQueueClient(queueNames.exportRuns),
+    (tenantId, exportId, runId) => progress.completedBatches(tenantId, exportId, runId),
+    auditTrail,
+    createRunStarter(runStore, table(tableNames.runs), settings.fairUse),
+    async (tenantId, connectionId) =>
+      assertRunnable(connectionId, await connectionStore.get(tenantId, connectionId)),
+  );
+  const exportService: ExportService = new ExportService({
+    store: exportStore,
+    references: {
+      connectionUsable: (principal, id) => connections.usable(principal, id),
+      segment: (tenantId, name) => segments.get(tenantId, name),
+    },
+    runs,
+    audit: auditTrail,
+    scheduleIndex: new ScheduleIndex(table(tableNames.schedules)),
+    limits: settings.fairUse,
+    lists: new ExportListOwnership(
+      listOwnership.claims,
+      async (tenantId, connectionId) =>
+        listOwnership.projects.projectOf((await connections.apiKey(tenantId, connectionId)).apiKey),
+      processLog,
+    ),
+  });
+  // What starting runs outside a request reads: the timer's sweep and reported refreshes.
+  const schedulingTables = {
+    schedules: table(tableNames.schedules),
+    exports: table(tableNames.exports),
+    runs: table(tableNames.runs),
+    connections: table(tableNames.connections),
+  };
+  const refreshes = createRefreshService({
+    tables: schedulingTables,
+    runQueue: clients.queues.getQueueClient(queueNames.exportRuns),
+    segments,
+    audit: auditTrail,
+    activeRunLimits: settings.fairUse,
+    runEvents: webhooks.emitter,
+  });
+  return {
+    clients,
+    verifier: createTokenVerifier(settings.auth),
+    audit,
+    segments,
+    connections,
+    runs,
+    exports: exportService,
+    schedule: new ScheduleService(table(tableNames.schedules), auditTrail),
+    refreshSweep: createRefreshSweep({
+      tables: schedulingTables,
+      runQueue: clients.queues.getQueueClient(queueNames.exportRuns),
+      log: processLog,
+      activeRunLimits: settings.fairUse,
+      runEvents: webhooks.emitter,
+    }),
+    refreshes,
+    segmentEvents: new SegmentEvents({
+      rows: new SegmentEventRows(table(tableNames.schedules)),
+      checks: clients.queues.getQueueClient(queueNames.segmentEventChecks),
+      refreshes,
+      container: segmentsContainerName,
+      quietSeconds: settings.segmentEventsQuietSeconds,
+      auth: settings.auth,
+      log: processLog,
+    }),
+    pipeline: createPipelineDeps(clients, { connections, segments, webhooks: webhooks.emitter }),
+    webhooks,
+  };
+}
+
+let services: AppServices | undefined;
+
+export function getAppServices(): AppServices {
+  services ??= createAppServices(getAppClients());
+  return services;
+}

@@ -1,0 +1,113 @@
+import { getAppServices } from './app-services';
+import { runMessageFormat } from '../runs/run-schemas';
+import type { VersionedFormat } from '../schema-version';
+import { sendBatch, notSentResult } from '../pipeline/sending/batch-sender';
+import { batchMessageFormat, type BatchMessage } from '../pipeline/pipeline-messages';
+import { readMessage } from './message-reader';
+import { withLogContext, type LogFields } from '../log-context';
+import { inSpan } from '../telemetry';
+import { planRun } from '../pipeline/planning/run-planner';
+import { endRun } from '../pipeline/ending/run-ending';
+import { tryFinalizeRun } from '../pipeline/ending/run-finalizer';
+
+/** The queue triggers' service calls, each on a message read by `readMessage`. */
+function parsed<T>(format: VersionedFormat<T>, message: unknown, queue: string): T | undefined {
+  return readMessage(format, message, queue, getAppServices().pipeline.log);
+}
+
+/** The trigger's invocation, for the log lines of the work it does. */
+export interface Invocation {
+  invocationId: string;
+  functionName: string;
+  triggerMetadata?: Record<string, unknown>;
+}
+
+const contextOf = (invocation: Invocation, ids: LogFields): LogFields => ({
+  invocationId: invocation.invocationId,
+  operation: invocation.functionName,
+  ...ids,
+});
+
+export async function onRunMessage(message: unknown, invocation: Invocation): Promise<void> {
+  const run = parsed(runMessageFormat, message, 'export-runs');
+  if (!run) return;
+  const { tenantId, exportId, runId } = run;
+  await withLogContext(contextOf(invocation, { tenantId, exportId, runId }), () =>
+    inSpan(
+      'plan run',
+      { traceparent: run.traceparent, attributes: { tenantId, exportId, runId } },
+      () =>
+        planRun(
+          getAppServices().pipeline,
+          run,
+          Number(invocation.triggerMetadata?.dequeueCount ?? 1),
+        ),
+    ),
+  );
+}
+
+export async function onBatchMessage(message: unknown, invocation: Invocation): Promise<void> {
+  const batch = parsed(batchMessageFormat, message, 'export-batches');
+  if (!batch) return;
+  const { tenantId, exportId, runId } = batch;
+  await withLogContext(
+    contextOf(invocation, { tenantId, exportId, runId, batch: batch.batch }),
+    () =>
+      inSpan(
+        'send batch',
+        {
+          traceparent: batch.traceparent,
+          attributes: {
+            tenantId,
+            exportId,
+            runId,
+            batch: batch.batch,
+            size: batch.size,
+            attempt: batch.attempt,
+          },
+        },
+        () => sendBatch(getAppServices().pipeline, batch),
+      ),
+  );
+}
+
+/** A run whose planning failed five times ends as failed, so nobody waits for it. */
+export async function onPoisonRunMessage(message: unknown, invocation: Invocation): Promise<void> {
+  const run = parsed(runMessageFormat, message, 'export-runs-poison');
+  if (!run) return;
+  const { tenantId, exportId, runId } = run;
+  await withLogContext(contextOf(invocation, { tenantId, exportId, runId }), async () => {
+    getAppServices().pipeline.log.error('Run planning failed repeatedly; the run fails', {});
+    await endRun(getAppServices().pipeline, tenantId, exportId, runId, 'failed', {
+      code: 'PlanningFailed',
+      message: 'Planning the run failed repeatedly; see the logs for the run id.',
+    });
+  });
+}
+
+/** A batch that failed five times counts as failed, so its run still finalizes. */
+export async function onPoisonBatchMessage(
+  message: unknown,
+  invocation: Invocation,
+): Promise<void> {
+  const batch = parsed(batchMessageFormat, message, 'export-batches-poison');
+  if (!batch) return;
+  const { tenantId, exportId, runId } = batch;
+  await withLogContext(
+    contextOf(invocation, { tenantId, exportId, runId, batch: batch.batch }),
+    () => recordPoisonBatch(batch),
+  );
+}
+
+async function recordPoisonBatch(batch: BatchMessage): Promise<void> {
+  const deps = getAppServices().pipeline;
+  deps.log.error('Batch failed repeatedly; its members count as failed', { size: batch.size });
+  await deps.progress.recordBatch(
+    batch.tenantId,
+    batch.exportId,
+    batch.runId,
+    batch.batch,
+    notSentResult(batch),
+  );
+  await tryFinalizeRun(deps, batch.tenantId, batch.exportId, batch.runId);
+}

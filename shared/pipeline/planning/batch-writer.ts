@@ -1,0 +1,167 @@
+import type { ContainerClient } from '@azure/storage-blob';
+import type { QueueClient } from '@azure/storage-queue';
+import { batchMessageText, changeCodes, type BatchMessage } from '../pipeline-messages';
+import {
+  envelopeBytes,
+  maxBatchBytes,
+  maxMemberBytes,
+  maxBatchMembers,
+} from '../../clients/iterable/batch-limits';
+import type { SubscribeChange } from '../../state/delta-plan';
+import { currentTraceparent } from '../../telemetry';
+
+/** How many batch blobs and messages are written at once while the planner streams on. */
+const writeConcurrency = 16;
+
+export function batchBlobName(tenantId: string, runId: string, batch: number): string {
+  return `${encodeURIComponent(tenantId)}/${runId}/${String(batch).padStart(6, '0')}.json`;
+}
+
+export interface ListTarget {
+  segment: string;
+  listId: number;
+  listCreatedAt?: number;
+}
+
+/** An open batch: its members already serialized, once, as Iterable will receive them. */
+interface OpenBatch {
+  kind: 'subscribe' | 'unsubscribe';
+  target: ListTarget;
+  parts: string[];
+  changes: string;
+  bytes: number;
+}
+
+/**
+ * Cuts the members to send into batches (at most 1,000 members, under 4 MB), writes each as a
+ * blob and enqueues a reference to it on export-batches. Writes overlap with planning, bounded so
+ * memory stays flat however large the segment.
+ */
+export class BatchWriter {
+  #count = 0;
+  #inFlight = new Set<Promise<void>>();
+  #failure: Error | undefined;
+  #open: OpenBatch | undefined;
+  /** Messages of batches written but not yet enqueued (when holding). */
+  readonly held: BatchMessage[] = [];
+  /** The planner's trace, continued by every batch. */
+  readonly #traceparent = currentTraceparent();
+
+  constructor(
+    private readonly container: ContainerClient,
+    private readonly queue: QueueClient,
+    private readonly ids: { tenantId: string; exportId: string; runId: string },
+    /**
+     * send: write and enqueue each batch as it fills; hold: write the blobs but keep the messages
+     * (in `held`) until the plan is known to be safe; count: a dry run, nothing is written.
+     */
+    private readonly mode: 'send' | 'hold' | 'count',
+  ) {}
+
+  get batchCount(): number {
+    return this.#count;
+  }
+
+  /**
+   * Adds a member to the open batch. Returns a promise only when a full batch was handed on
+   * and the planner should wait for it (most calls return nothing and cost no await).
+   */
+  subscribe(
+    target: ListTarget,
+    subscriber: { email: string; dataFields: Record<string, unknown> },
+    change: SubscribeChange,
+  ): Promise<void> | undefined {
+    const json = JSON.stringify(subscriber);
+    // Bytes, not characters, count against Iterable's limit: a short member is taken at its
+    // worst case (3 bytes a character) rather than measured.
+    const size = json.length > 256 ? Buffer.byteLength(json) + 1 : json.length * 3 + 1;
+    if (size > maxMemberBytes + 1) {
+      throw new Error('A member too large for any batch reached the batch writer');
+    }
+    const open = this.#open;
+    if (
+      open &&
+      open.kind === 'subscribe' &&
+      open.target.listId === target.listId &&
+      open.parts.length < maxBatchMembers &&
+      open.bytes + size <= maxBatchBytes
+    ) {
+      open.parts.push(json);
+      open.changes += changeCodes[change];
+      open.bytes += size;
+      return undefined;
+    }
+    return this.flush().then(() => {
+      this.#open = {
+        kind: 'subscribe',
+        target,
+        parts: [json],
+        changes: changeCodes[change],
+        bytes: envelopeBytes + size,
+      };
+    });
+  }
+
+  async unsubscribe(target: ListTarget, emails: string[]): Promise<void> {
+    await this.flush();
+    for (let start = 0; start < emails.length; start += maxBatchMembers) {
+      const parts = emails
+        .slice(start, start + maxBatchMembers)
+        .map((email) => JSON.stringify(email));
+      this.#open = { kind: 'unsubscribe', target, parts, changes: '', bytes: 0 };
+      await this.flush();
+    }
+  }
+
+  /** Sends the open batch on its way; waits only when too many writes are already running. */
+  async flush(): Promise<void> {
+    const open = this.#open;
+    this.#open = undefined;
+    if (!open) return;
+    if (this.#failure) throw this.#failure;
+    const batch = this.#count++;
+    if (this.mode === 'count') return;
+    while (this.#inFlight.size >= writeConcurrency) await Promise.race(this.#inFlight);
+    const writing = this.#writeBatch(batch, open).catch((error: unknown) => {
+      this.#failure ??= error instanceof Error ? error : new Error(String(error));
+    });
+    const tracked = writing.finally(() => this.#inFlight.delete(tracked));
+    this.#inFlight.add(tracked);
+  }
+
+  /** Flushes the last batch and waits for every write; throws the first write failure. */
+  async close(): Promise<number> {
+    await this.flush();
+    await Promise.all(this.#inFlight);
+    if (this.#failure) throw this.#failure;
+    return this.#count;
+  }
+
+  async #writeBatch(batch: number, open: OpenBatch): Promise<void> {
+    const body = `[${open.parts.join(',')}]`;
+    const blob = this.container.getBlockBlobClient(
+      batchBlobName(this.ids.tenantId, this.ids.runId, batch),
+    );
+    await blob.upload(body, Buffer.byteLength(body), {
+      blobHTTPHeaders: { blobContentType: 'application/json' },
+    });
+    const message: BatchMessage = {
+      ...this.ids,
+      batch,
+      kind: open.kind,
+      segment: open.target.segment,
+      listId: open.target.listId,
+      ...(open.target.listCreatedAt ? { listCreatedAt: open.target.listCreatedAt } : {}),
+      size: open.parts.length,
+      ...(open.kind === 'subscribe' ? { changes: open.changes } : {}),
+      ...(this.#traceparent ? { traceparent: this.#traceparent } : {}),
+      attempt: 0,
+    };
+    if (this.mode === 'hold') this.held.push(message);
+    else await enqueueBatch(this.queue, message);
+  }
+}
+
+export async function enqueueBatch(queue: QueueClient, message: BatchMessage): Promise<void> {
+  await queue.sendMessage(batchMessageText(message));
+}

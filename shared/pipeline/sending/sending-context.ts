@@ -1,0 +1,49 @@
+import type { IterablePipelineApi, PipelineDeps } from '../pipeline-deps';
+
+/** How long a worker reuses an export's connection and key before reading them again. */
+const reuseMs = 10_000;
+
+interface Context {
+  iterable: IterablePipelineApi;
+  until: number;
+}
+
+const contexts = new WeakMap<PipelineDeps, Map<string, Promise<Context>>>();
+
+/**
+ * The Iterable client a batch of an export is sent with. The export, its connection and the key
+ * are read once per export every ten seconds by a worker, not once per batch: a million members
+ * are a thousand batches. A deleted export or connection, or one disabled by the kill switch,
+ * stops the sending within that time (its runs are cancelled at once, which every batch reads).
+ */
+export async function sendingContext(
+  deps: PipelineDeps,
+  tenantId: string,
+  exportId: string,
+): Promise<Context> {
+  let cache = contexts.get(deps);
+  if (!cache) contexts.set(deps, (cache = new Map<string, Promise<Context>>()));
+  const key = `${tenantId}\n${exportId}`;
+  const cached = cache.get(key);
+  if (cached) {
+    const context = await cached.catch(() => undefined);
+    if (context && context.until > Date.now()) return context;
+  }
+  const loading = load(deps, tenantId, exportId);
+  cache.set(key, loading);
+  loading.catch(() => cache.delete(key));
+  return loading;
+}
+
+async function load(deps: PipelineDeps, tenantId: string, exportId: string): Promise<Context> {
+  const exportRecord = await deps.exports.get(tenantId, exportId);
+  if (!exportRecord) throw new Error('The export was deleted');
+  const { connection, apiKey } = await deps.connections.apiKey(
+    tenantId,
+    exportRecord.connectionId,
+    {
+      forRun: true,
+    },
+  );
+  return { iterable: deps.iterable(connection, apiKey), until: Date.now() + reuseMs };
+}
