@@ -3,7 +3,7 @@ import { odata } from '@azure/data-tables';
 import { ConflictError } from '../errors';
 import { quoteForMessage } from '../quote-for-message';
 import { ConnectionEntitySchema, type ConnectionEntity } from './connection-schemas';
-import { statusCodeOf } from '../clients/azure-errors';
+import { getOrUndefined, statusCodeOf } from '../clients/azure-errors';
 
 /** The stored fields of a connection, without the table's own keys and etag. */
 export type ConnectionRecord = Omit<
@@ -24,24 +24,13 @@ export class ConnectionStore {
   constructor(private readonly table: TableClient) {}
 
   async get(tenantId: string, id: string): Promise<ConnectionRecord | undefined> {
-    try {
-      const entity = await this.table.getEntity(tenantId, id);
-      return toRecord(entity);
-    } catch (error) {
-      if (statusCodeOf(error) === 404) return undefined;
-      throw error;
-    }
+    return getOrUndefined(async () => toRecord(await this.table.getEntity(tenantId, id)));
   }
 
   /** A quick check before any write; the transaction in `create` is what guarantees it. */
   async nameTaken(tenantId: string, displayName: string): Promise<boolean> {
-    try {
-      await this.table.getEntity(tenantId, nameKey(displayName));
-      return true;
-    } catch (error) {
-      if (statusCodeOf(error) === 404) return false;
-      throw error;
-    }
+    const row = await getOrUndefined(() => this.table.getEntity(tenantId, nameKey(displayName)));
+    return row !== undefined;
   }
 
   /**

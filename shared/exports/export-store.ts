@@ -1,5 +1,6 @@
 import type { TableClient, TransactionAction } from '@azure/data-tables';
 import { z } from 'zod';
+import { storedChangeStampFields } from '../change-stamps';
 import { LimitReachedError } from '../fair-use/limit-reached-error';
 import { ConflictError } from '../errors';
 import { countChange, exportRowsBelow, readExportCount, type ExportCount } from './export-count';
@@ -9,7 +10,7 @@ import {
   SyncModeSchema,
   type Export,
 } from './export-schemas';
-import { statusCodeOf } from '../clients/azure-errors';
+import { getOrUndefined, statusCodeOf } from '../clients/azure-errors';
 import { rowsAfter } from '../clients/table-pages';
 
 const json = <T extends z.ZodType>(schema: T) =>
@@ -30,11 +31,7 @@ const ExportEntitySchema = z.object({
   removalThresholds: json(RemovalThresholdsSchema)
     .nullish()
     .transform((value) => value ?? undefined),
-  createdAt: z.string(),
-  createdBy: z.string(),
-  updatedAt: z.string(),
-  updatedBy: z.string(),
-  etag: z.string(),
+  ...storedChangeStampFields(),
 });
 
 export type ExportRecord = Export & { tenantId: string; etag?: string };
@@ -47,12 +44,7 @@ export class ExportStore {
   constructor(private readonly table: TableClient) {}
 
   async get(tenantId: string, id: string): Promise<ExportRecord | undefined> {
-    try {
-      return toRecord(await this.table.getEntity(tenantId, id));
-    } catch (error) {
-      if (statusCodeOf(error) === 404) return undefined;
-      throw error;
-    }
+    return getOrUndefined(async () => toRecord(await this.table.getEntity(tenantId, id)));
   }
 
   /**

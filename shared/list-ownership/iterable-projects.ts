@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { TableClient } from '@azure/data-tables';
 import { z } from 'zod';
-import { statusCodeOf } from '../clients/azure-errors';
+import { getOrUndefined, statusCodeOf } from '../clients/azure-errors';
 import { versionedFormat } from '../schema-version';
 
 /**
@@ -58,12 +58,8 @@ export class IterableProjects {
 
   async #read(hash: string): Promise<string | undefined> {
     const { partitionKey, rowKey } = aliasKeys(hash);
-    try {
-      return AliasFormat.parse(await this.table.getEntity(partitionKey, rowKey)).projectId;
-    } catch (error) {
-      if (statusCodeOf(error) === 404) return undefined;
-      throw error;
-    }
+    const entity = await getOrUndefined(() => this.table.getEntity(partitionKey, rowKey));
+    return entity && AliasFormat.parse(entity).projectId;
   }
 
   /** Creates the alias if absent; answers the identity it holds either way. */

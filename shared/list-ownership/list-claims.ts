@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { TableClient, TransactionAction } from '@azure/data-tables';
 import { odata } from '@azure/data-tables';
 import { z } from 'zod';
-import { statusCodeOf } from '../clients/azure-errors';
+import { getOrUndefined, statusCodeOf } from '../clients/azure-errors';
 import { ConflictError } from '../errors';
 import { versionedFormat } from '../schema-version';
 import { projectPartition } from './iterable-projects';
@@ -172,13 +172,8 @@ export class ListClaims {
   }
 
   async #read(partitionKey: string, rowKey: string) {
-    try {
-      const entity = await this.table.getEntity(partitionKey, rowKey);
-      return { ...ClaimFormat.parse(entity), etag: entity.etag };
-    } catch (error) {
-      if (statusCodeOf(error) === 404) return undefined;
-      throw error;
-    }
+    const entity = await getOrUndefined(() => this.table.getEntity(partitionKey, rowKey));
+    return entity && { ...ClaimFormat.parse(entity), etag: entity.etag };
   }
 }
 

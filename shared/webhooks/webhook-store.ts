@@ -1,6 +1,6 @@
 import type { TableClient } from '@azure/data-tables';
 import { odata } from '@azure/data-tables';
-import { statusCodeOf } from '../clients/azure-errors';
+import { getOrUndefined, statusCodeOf, unlessGone } from '../clients/azure-errors';
 import { WebhookEntitySchema, type Delivery, type WebhookRecord } from './webhook-schemas';
 
 /**
@@ -12,12 +12,7 @@ export class WebhookStore {
   constructor(private readonly table: TableClient) {}
 
   async get(tenantId: string, id: string): Promise<WebhookRecord | undefined> {
-    try {
-      return toRecord(await this.table.getEntity(tenantId, id));
-    } catch (error) {
-      if (statusCodeOf(error) === 404) return undefined;
-      throw error;
-    }
+    return getOrUndefined(async () => toRecord(await this.table.getEntity(tenantId, id)));
   }
 
   /** The tenant's webhooks after `afterId`, in id order. */
@@ -48,11 +43,7 @@ export class WebhookStore {
   }
 
   async delete(tenantId: string, id: string): Promise<void> {
-    try {
-      await this.table.deleteEntity(tenantId, id);
-    } catch (error) {
-      if (statusCodeOf(error) !== 404) throw error;
-    }
+    await unlessGone(() => this.table.deleteEntity(tenantId, id));
   }
 
   /**
@@ -61,15 +52,13 @@ export class WebhookStore {
    * meanwhile stays deleted (404 is ignored, no row is created).
    */
   async recordDelivery(tenantId: string, id: string, delivery: Delivery): Promise<void> {
-    try {
-      await this.table.updateEntity(
+    await unlessGone(() =>
+      this.table.updateEntity(
         { partitionKey: tenantId, rowKey: id, lastDelivery: JSON.stringify(delivery) },
         'Merge',
         { etag: '*' },
-      );
-    } catch (error) {
-      if (statusCodeOf(error) !== 404) throw error;
-    }
+      ),
+    );
   }
 
   /** True the first time `key` is claimed in the tenant's partition, false ever after. */
