@@ -1,6 +1,6 @@
 import { collectionSchema, nextLink, PageQuerySchema } from '../http/collection';
 import { defineOperation } from '../http/operation';
-import { parseInput } from '../http/request-body';
+import { parseQuery } from '../http/request-body';
 import { AuditEntrySchema, type AuditStore } from './audit-store';
 
 export function auditOperations(store: () => AuditStore) {
@@ -15,11 +15,7 @@ export function auditOperations(store: () => AuditStore) {
       response: collectionSchema(AuditEntrySchema),
       successStatus: 200,
       handle: async ({ principal, request }) => {
-        const query = parseInput(
-          Object.fromEntries(request.query),
-          PageQuerySchema,
-          'The query is not valid.',
-        );
+        const query = parseQuery(request, PageQuerySchema);
         const page = await store().page(principal.tenantId, query.top, query.$skipToken);
         return {
           jsonBody: { value: page.value, nextLink: nextLink(request.url, page.continuationToken) },

@@ -1,8 +1,8 @@
-import { collectionSchema, PageQuerySchema } from '../http/collection';
-import { idPage, readIdPageQuery } from '../http/id-page-query';
+import { createdResponse } from '../http/collection';
+import { idPagedListOperation } from '../http/id-page-query';
 import { uuidParam } from '../http/route-params';
 import { defineOperation } from '../http/operation';
-import { parseInput } from '../http/request-body';
+import { parseQuery } from '../http/request-body';
 import {
   ConnectionCreateSchema,
   ConnectionDeleteQuerySchema,
@@ -28,28 +28,16 @@ export function connectionOperations(service: () => ConnectionService) {
       body: ConnectionCreateSchema,
       response: ConnectionSchema,
       successStatus: 201,
-      handle: async ({ principal, body, request }) => {
-        const connection = await service().create(principal, body);
-        return {
-          status: 201,
-          headers: { location: `${request.url.replace(/\/$/, '')}/${connection.id}` },
-          jsonBody: connection,
-        };
-      },
+      handle: async ({ principal, body, request }) =>
+        createdResponse(request, await service().create(principal, body)),
     }),
-    defineOperation({
+    idPagedListOperation({
       name: 'connections-list',
-      method: 'GET',
       route: 'connections',
       summary: 'The connections the caller may use, in id order, paged with top and $skipToken',
       roles: ['Admin', 'Contributor'],
-      query: PageQuerySchema,
-      response: collectionSchema(ConnectionSchema),
-      successStatus: 200,
-      handle: async ({ principal, request }) => {
-        const { top, afterId } = readIdPageQuery(request);
-        return { jsonBody: idPage(request, await service().page(principal, top, afterId)) };
-      },
+      item: ConnectionSchema,
+      page: (principal, top, afterId) => service().page(principal, top, afterId),
     }),
     defineOperation({
       name: 'connections-get',
@@ -87,11 +75,7 @@ export function connectionOperations(service: () => ConnectionService) {
       query: ConnectionDeleteQuerySchema,
       successStatus: 204,
       handle: async ({ principal, params, request }) => {
-        const query = parseInput(
-          Object.fromEntries(request.query),
-          ConnectionDeleteQuerySchema,
-          'The query is not valid.',
-        );
+        const query = parseQuery(request, ConnectionDeleteQuerySchema);
         await service().delete(principal, connectionId(params), { force: query.force === 'true' });
         return { status: 204 };
       },

@@ -1,5 +1,5 @@
-import { collectionSchema, PageQuerySchema } from '../http/collection';
-import { idPage, readIdPageQuery } from '../http/id-page-query';
+import { createdResponse } from '../http/collection';
+import { idPagedListOperation } from '../http/id-page-query';
 import { uuidParam } from '../http/route-params';
 import { defineOperation } from '../http/operation';
 import {
@@ -34,28 +34,16 @@ export function exportOperations(exportService: () => ExportService) {
         '429': 'The tenant has as many exports as MAX_EXPORTS_PER_TENANT allows',
       },
       successStatus: 201,
-      handle: async ({ principal, body, request }) => {
-        const created = await exportService().create(principal, body);
-        return {
-          status: 201,
-          headers: { location: `${request.url.replace(/\/$/, '')}/${created.id}` },
-          jsonBody: created,
-        };
-      },
+      handle: async ({ principal, body, request }) =>
+        createdResponse(request, await exportService().create(principal, body)),
     }),
-    defineOperation({
+    idPagedListOperation({
       name: 'exports-list',
-      method: 'GET',
       route: 'exports',
       summary: "The tenant's exports in id order, paged with top and $skipToken",
       roles: everyone,
-      query: PageQuerySchema,
-      response: collectionSchema(ExportSchema),
-      successStatus: 200,
-      handle: async ({ principal, request }) => {
-        const { top, afterId } = readIdPageQuery(request);
-        return { jsonBody: idPage(request, await exportService().page(principal, top, afterId)) };
-      },
+      item: ExportSchema,
+      page: (principal, top, afterId) => exportService().page(principal, top, afterId),
     }),
     defineOperation({
       name: 'exports-get',

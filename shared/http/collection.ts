@@ -1,3 +1,4 @@
+import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { z } from 'zod';
 
 /** Azure REST API guidelines: a collection is `{value, nextLink?}`. */
@@ -30,4 +31,13 @@ export function nextLink(requestUrl: string, skipToken: string | undefined): str
   const url = new URL(requestUrl);
   url.searchParams.set('$skipToken', skipToken);
   return url.toString();
+}
+
+/** 201 with the created item, and its URL (the collection's URL and the item's id) as location. */
+export function createdResponse(request: HttpRequest, item: { id: string }): HttpResponseInit {
+  return {
+    status: 201,
+    headers: { location: `${request.url.replace(/\/$/, '')}/${item.id}` },
+    jsonBody: item,
+  };
 }

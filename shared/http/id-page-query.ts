@@ -1,8 +1,10 @@
 import type { HttpRequest } from '@azure/functions';
 import { z } from 'zod';
 import { invalidSkipToken } from '../clients/table-pages';
-import { nextLink, PageQuerySchema } from './collection';
-import { parseInput } from './request-body';
+import type { Principal, Role } from './auth';
+import { collectionSchema, nextLink, PageQuerySchema } from './collection';
+import { defineOperation, type Operation } from './operation';
+import { parseQuery } from './request-body';
 
 /**
  * The query of a collection paged by id (connections, exports): `top`, and a `$skipToken` that is
@@ -11,21 +13,68 @@ import { parseInput } from './request-body';
  * shift a page, and a token stays valid however long it is kept.
  */
 export function readIdPageQuery(request: HttpRequest): { top: number; afterId: string } {
-  const query = parseInput(
-    Object.fromEntries(request.query),
-    PageQuerySchema,
-    'The query is not valid.',
-  );
+  const query = parseQuery(request, PageQuerySchema);
   const token = query.$skipToken ?? '';
   if (token !== '' && !z.uuid().safeParse(token).success) throw invalidSkipToken();
   return { top: query.top, afterId: token.toLowerCase() };
 }
 
+/** Up to `top` items in id order, and whether more follow (the last page has no nextLink). */
+export interface IdPage<T> {
+  value: T[];
+  more: boolean;
+}
+
+/**
+ * The first `top` items made of `records` (read in id order), skipping those `toItem` leaves out;
+ * one more is read only to know whether another page follows.
+ */
+export async function takeIdPage<R, T>(
+  records: AsyncIterable<R>,
+  top: number,
+  toItem: (record: R) => T | undefined,
+): Promise<IdPage<T>> {
+  const value: T[] = [];
+  for await (const record of records) {
+    const item = toItem(record);
+    if (item === undefined) continue;
+    if (value.length === top) return { value, more: true };
+    value.push(item);
+  }
+  return { value, more: false };
+}
+
 /** `{value, nextLink?}` of a page by id: the next page starts after this page's last item. */
 export function idPage<T extends { id: string }>(
   request: HttpRequest,
-  page: { value: T[]; more: boolean },
+  page: IdPage<T>,
 ): { value: T[]; nextLink?: string } {
   const last = page.more ? page.value.at(-1)?.id : undefined;
   return { value: page.value, nextLink: nextLink(request.url, last) };
+}
+
+/**
+ * A list operation paged by id (GET of a collection): `top` and `$skipToken` in, `{value,
+ * nextLink?}` of `item`s out, each page read by `page` after the `$skipToken` id.
+ */
+export function idPagedListOperation<T extends { id: string }>(definition: {
+  name: string;
+  route: string;
+  summary: string;
+  roles: readonly Role[];
+  item: z.ZodType<T>;
+  page(principal: Principal, top: number, afterId: string): Promise<IdPage<T>>;
+}): Operation {
+  const { item, page, ...named } = definition;
+  return defineOperation({
+    ...named,
+    method: 'GET',
+    query: PageQuerySchema,
+    response: collectionSchema(item),
+    successStatus: 200,
+    handle: async ({ principal, request }) => {
+      const { top, afterId } = readIdPageQuery(request);
+      return { jsonBody: idPage(request, await page(principal, top, afterId)) };
+    },
+  });
 }

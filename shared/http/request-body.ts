@@ -50,6 +50,11 @@ export async function readJsonBody<T>(request: HttpRequest, schema: z.ZodType<T>
   return parseInput(value, schema, 'The request body is not valid.');
 }
 
+/** Parses the request's query string with a strict schema: each problem is a 400 naming its field. */
+export function parseQuery<T>(request: HttpRequest, schema: z.ZodType<T>): T {
+  return parseInput(Object.fromEntries(request.query), schema, 'The query is not valid.');
+}
+
 /** Parses any input (body, query, route) with a schema, naming each problem by its field. */
 export function parseInput<T>(value: unknown, schema: z.ZodType<T>, message: string): T {
   // reportInput tells a missing field from a wrong one; the input itself is never echoed back.

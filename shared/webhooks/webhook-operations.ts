@@ -1,5 +1,5 @@
-import { collectionSchema, PageQuerySchema } from '../http/collection';
-import { idPage, readIdPageQuery } from '../http/id-page-query';
+import { createdResponse } from '../http/collection';
+import { idPagedListOperation } from '../http/id-page-query';
 import { defineOperation } from '../http/operation';
 import { uuidParam } from '../http/route-params';
 import { WebhookCreateSchema, WebhookSchema, type WebhookCreate } from './webhook-schemas';
@@ -21,28 +21,16 @@ export function webhookOperations(service: () => WebhookService) {
       response: WebhookSchema,
       successStatus: 201,
       otherErrors: { '409': 'The tenant has the most webhooks allowed' },
-      handle: async ({ principal, body, request }) => {
-        const webhook = await service().create(principal, body);
-        return {
-          status: 201,
-          headers: { location: `${request.url.replace(/\/$/, '')}/${webhook.id}` },
-          jsonBody: webhook,
-        };
-      },
+      handle: async ({ principal, body, request }) =>
+        createdResponse(request, await service().create(principal, body)),
     }),
-    defineOperation({
+    idPagedListOperation({
       name: 'webhooks-list',
-      method: 'GET',
       route: 'webhooks',
       summary: "The tenant's webhooks, in id order, paged with top and $skipToken",
       roles: ['Admin'],
-      query: PageQuerySchema,
-      response: collectionSchema(WebhookSchema),
-      successStatus: 200,
-      handle: async ({ principal, request }) => {
-        const { top, afterId } = readIdPageQuery(request);
-        return { jsonBody: idPage(request, await service().page(principal, top, afterId)) };
-      },
+      item: WebhookSchema,
+      page: (principal, top, afterId) => service().page(principal, top, afterId),
     }),
     defineOperation({
       name: 'webhooks-get',
