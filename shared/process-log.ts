@@ -30,3 +30,13 @@ export const processLog = {
     write('error', message, properties);
   },
 };
+
+/** What a module that logs is given: processLog, or a stand-in that keeps the lines in a test. */
+export interface Log {
+  info(message: string, properties?: Record<string, unknown>): void;
+  warn(message: string, properties?: Record<string, unknown>): void;
+  error(message: string, properties?: Record<string, unknown>): void;
+}
+
+/** A log for a module that only ever reports failures. */
+export type ErrorLog = Pick<Log, 'error'>;

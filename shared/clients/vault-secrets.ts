@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { SecretClient } from '@azure/keyvault-secrets';
+import type { ErrorLog } from '../process-log';
 import { statusCodeOf } from './azure-errors';
 
 /** Long enough to spare Key Vault a read per batch or delivery, short enough for a rotation. */
@@ -81,5 +82,37 @@ export class VaultSecrets {
       () => true,
       () => false,
     );
+  }
+}
+
+/**
+ * Removes the secret of a resource that is gone or was never saved. Nothing reads it any more, so
+ * a failure is logged for an operator rather than answered.
+ */
+export async function removeOrLog(
+  secrets: Pick<VaultSecrets, 'remove'>,
+  secretName: string,
+  log: ErrorLog,
+  message: string,
+): Promise<void> {
+  await secrets
+    .remove(secretName)
+    .catch((error: unknown) => log.error(message, { secretName, error: String(error) }));
+}
+
+/**
+ * Saves the record that names a secret just stored. If that fails, the secret is removed (see
+ * removeOrLog), so no secret is left without its record, and the save's error goes on.
+ */
+export async function saveNamingSecret(
+  save: () => Promise<void>,
+  orphan: { secrets: Pick<VaultSecrets, 'remove'>; secretName: string; log: ErrorLog },
+  message: string,
+): Promise<void> {
+  try {
+    await save();
+  } catch (error) {
+    await removeOrLog(orphan.secrets, orphan.secretName, orphan.log, message);
+    throw error;
   }
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { changeStampFields, storedChangeStampFields } from '../change-stamps';
 
 export const RegionSchema = z.enum(['us', 'eu']).describe("Iterable's data center for the project");
 export type Region = z.infer<typeof RegionSchema>;
@@ -101,10 +102,7 @@ export const ConnectionSchema = z
     keyHint: z.string().describe('The last four characters of the API key'),
     requestsPerSecond: RequestsPerSecondSchema.optional(),
     enabled: z.boolean().describe('A disabled connection runs no export until enabled again'),
-    createdAt: z.iso.datetime(),
-    createdBy: z.string(),
-    updatedAt: z.iso.datetime(),
-    updatedBy: z.string(),
+    ...changeStampFields(),
   })
   .meta({ id: 'Connection' });
 export type Connection = z.infer<typeof ConnectionSchema>;
@@ -129,11 +127,7 @@ export const ConnectionEntitySchema = z.object({
     .boolean()
     .optional()
     .transform((enabled) => enabled ?? true),
-  createdAt: z.string(),
-  createdBy: z.string(),
-  updatedAt: z.string(),
-  updatedBy: z.string(),
-  etag: z.string(),
+  ...storedChangeStampFields(),
 });
 export type ConnectionEntity = z.infer<typeof ConnectionEntitySchema>;
 

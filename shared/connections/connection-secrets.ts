@@ -1,6 +1,7 @@
 import type { SecretClient } from '@azure/keyvault-secrets';
 import { vaultSecretName, VaultSecrets } from '../clients/vault-secrets';
 import { DependencyError } from '../errors';
+import type { ErrorLog } from '../process-log';
 import type { ConnectionRecord, ConnectionStore } from './connection-store';
 
 /** The Key Vault secret holding a connection's Iterable API key. */
@@ -38,7 +39,7 @@ export async function storingKey<T>(store: () => Promise<T>): Promise<T> {
  */
 export async function retireVersion(
   secrets: Pick<VaultSecrets, 'disable'>,
-  log: { error(message: string, properties?: Record<string, unknown>): void },
+  log: ErrorLog,
   previous: { secretName: string; secretVersion: string },
 ): Promise<void> {
   await secrets.disable(previous.secretName, previous.secretVersion).catch((error: unknown) =>

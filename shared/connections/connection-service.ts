@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditTrail } from '../audit/audit-trail';
+import { creationStamps } from '../change-stamps';
 import { NotFoundError } from '../errors';
 import type { Principal } from '../http/auth';
+import { takeIdPage, type IdPage } from '../http/id-page-query';
+import type { ErrorLog } from '../process-log';
+import { saveNamingSecret } from '../clients/vault-secrets';
 import { statusCodeOf } from '../clients/azure-errors';
 import {
   keyHint,
@@ -46,7 +50,7 @@ export interface ConnectionServiceDeps extends KillSwitchDeps {
   verifyKey(region: Connection['region'], apiKey: string): Promise<void>;
   /** Lists are owned per Iterable project: a rotated key must keep reaching the same owners. */
   projects: { linkRotatedKey(previousKey: string, nextKey: string): Promise<void> };
-  log: { error(message: string, properties?: Record<string, unknown>): void };
+  log: ErrorLog;
 }
 
 /**
@@ -90,22 +94,13 @@ export class ConnectionService {
       enabled: true,
       secretName,
       secretVersion,
-      createdAt: now,
-      createdBy: principal.userId,
-      updatedAt: now,
-      updatedBy: principal.userId,
+      ...creationStamps(principal, now),
     };
-    try {
-      await store.create(record);
-    } catch (error) {
-      await secrets.remove(secretName).catch((cleanup: unknown) =>
-        this.deps.log.error('Could not remove the secret of a connection that was not saved', {
-          secretName,
-          error: String(cleanup),
-        }),
-      );
-      throw error;
-    }
+    await saveNamingSecret(
+      () => store.create(record),
+      { secrets, secretName, log: this.deps.log },
+      'Could not remove the secret of a connection that was not saved',
+    );
     await this.#audit(principal, 'connection.create', id, {
       displayName: record.displayName,
       region: record.region,
@@ -120,18 +115,10 @@ export class ConnectionService {
    * Up to `top` connections the principal may use after the one with id `afterId`, in id order,
    * and whether more follow (one more is read to know, so the last page has no nextLink).
    */
-  async page(
-    principal: Principal,
-    top: number,
-    afterId = '',
-  ): Promise<{ value: Connection[]; more: boolean }> {
-    const value: Connection[] = [];
-    for await (const record of this.deps.store.after(principal.tenantId, afterId)) {
-      if (!mayUse(principal, record)) continue;
-      if (value.length === top) return { value, more: true };
-      value.push(toConnection(record));
-    }
-    return { value, more: false };
+  async page(principal: Principal, top: number, afterId = ''): Promise<IdPage<Connection>> {
+    return takeIdPage(this.deps.store.after(principal.tenantId, afterId), top, (record) =>
+      mayUse(principal, record) ? toConnection(record) : undefined,
+    );
   }
 
   async get(principal: Principal, id: string): Promise<Connection> {

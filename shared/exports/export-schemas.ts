@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { changeStampFields } from '../change-stamps';
 import { CronSchema, TimeZoneSchema } from '../schedule/cron';
 import { SegmentNameSchema } from '../segments/segment-name';
 
@@ -125,10 +126,7 @@ export const ExportSchema = z
     schedule: ExportScheduleSchema,
     enabled: z.boolean(),
     removalThresholds: RemovalThresholdsSchema.optional(),
-    createdAt: z.iso.datetime(),
-    createdBy: z.string(),
-    updatedAt: z.iso.datetime(),
-    updatedBy: z.string(),
+    ...changeStampFields(),
   })
   .meta({ id: 'Export' });
 export type Export = z.infer<typeof ExportSchema>;

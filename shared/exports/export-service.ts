@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditTrail } from '../audit/audit-trail';
+import { creationStamps } from '../change-stamps';
 import type { Principal } from '../http/auth';
+import type { IdPage } from '../http/id-page-query';
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors';
 import type { Run, RunRequest } from '../runs/run-schemas';
 import type { FairUseLimits } from '../settings';
@@ -32,15 +34,11 @@ export class ExportService {
 
   async create(principal: Principal, input: ExportCreate): Promise<Export> {
     await validateExport(principal, input, this.deps.references);
-    const now = new Date().toISOString();
     const record: ExportRecord = {
       ...input,
       id: randomUUID(),
       tenantId: principal.tenantId,
-      createdAt: now,
-      createdBy: principal.userId,
-      updatedAt: now,
-      updatedBy: principal.userId,
+      ...creationStamps(principal),
     };
     await this.deps.lists.claim(record);
     try {
@@ -55,11 +53,7 @@ export class ExportService {
   }
 
   /** Up to `top` exports after the one with id `afterId`, in id order, and whether more follow. */
-  async page(
-    principal: Principal,
-    top: number,
-    afterId = '',
-  ): Promise<{ value: Export[]; more: boolean }> {
+  async page(principal: Principal, top: number, afterId = ''): Promise<IdPage<Export>> {
     // One more than asked tells whether another page follows, so the last one has no nextLink.
     const { records } = await this.deps.store.pageAfter(principal.tenantId, afterId, top + 1);
     return { value: records.slice(0, top).map(toExport), more: records.length > top };

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { QueueClient } from '@azure/storage-queue';
 import type { Dispatcher } from 'undici';
+import type { Log } from '../process-log';
 import type { Delivery } from './webhook-schemas';
 import type { WebhookSecrets } from './webhook-secrets';
 import type { WebhookStore } from './webhook-store';
@@ -47,11 +48,7 @@ export interface DeliveryDeps {
   /** The connection pool that refuses refused addresses at connect time (webhook-target.ts). */
   agent: Dispatcher;
   policy: TargetPolicy;
-  log: {
-    info(message: string, properties?: Record<string, unknown>): void;
-    warn(message: string, properties?: Record<string, unknown>): void;
-    error(message: string, properties?: Record<string, unknown>): void;
-  };
+  log: Log;
 }
 
 type Outcome = { ok: true; status: number } | { ok: false; status?: number; error: string };

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditTrail } from '../audit/audit-trail';
 import type { Principal } from '../http/auth';
+import { takeIdPage, type IdPage } from '../http/id-page-query';
+import type { ErrorLog } from '../process-log';
+import { removeOrLog, saveNamingSecret } from '../clients/vault-secrets';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { webhookEventTypes } from './webhook-event-types';
 import {
@@ -19,7 +22,7 @@ export interface WebhookServiceDeps {
   secrets: WebhookSecrets;
   audit: AuditTrail;
   policy: TargetPolicy;
-  log: { error(message: string, properties?: Record<string, unknown>): void };
+  log: ErrorLog;
 }
 
 /** The tenant's webhooks: registered, listed, read and deleted by its Admins. */
@@ -62,17 +65,11 @@ export class WebhookService {
       updatedAt: now,
       lastDelivery: undefined,
     };
-    try {
-      await store.create(record);
-    } catch (error) {
-      await secrets.remove(secretName).catch((cleanup: unknown) =>
-        this.deps.log.error('A webhook secret could not be removed after a failed create', {
-          secretName,
-          error: String(cleanup),
-        }),
-      );
-      throw error;
-    }
+    await saveNamingSecret(
+      () => store.create(record),
+      { secrets, secretName, log: this.deps.log },
+      'A webhook secret could not be removed after a failed create',
+    );
     await this.deps.audit.record(
       principal,
       'webhook.create',
@@ -82,17 +79,9 @@ export class WebhookService {
     return toWebhook(record);
   }
 
-  async page(
-    principal: Principal,
-    top: number,
-    afterId = '',
-  ): Promise<{ value: Webhook[]; more: boolean }> {
-    const value: Webhook[] = [];
-    for await (const record of this.deps.store.after(principal.tenantId, afterId)) {
-      if (value.length === top) return { value, more: true };
-      value.push(toWebhook(record));
-    }
-    return { value, more: false };
+  /** Up to `top` webhooks after the one with id `afterId`, in id order, and whether more follow. */
+  async page(principal: Principal, top: number, afterId = ''): Promise<IdPage<Webhook>> {
+    return takeIdPage(this.deps.store.after(principal.tenantId, afterId), top, toWebhook);
   }
 
   async get(principal: Principal, id: string): Promise<Webhook> {
@@ -103,11 +92,11 @@ export class WebhookService {
   async delete(principal: Principal, id: string): Promise<void> {
     const record = await this.#find(principal, id);
     await this.deps.store.delete(principal.tenantId, id);
-    await this.deps.secrets.remove(record.secretName).catch((error: unknown) =>
-      this.deps.log.error('A deleted webhook’s secret could not be removed', {
-        secretName: record.secretName,
-        error: String(error),
-      }),
+    await removeOrLog(
+      this.deps.secrets,
+      record.secretName,
+      this.deps.log,
+      'A deleted webhook’s secret could not be removed',
     );
     await this.deps.audit.record(
       principal,
