@@ -198,13 +198,19 @@ export function inSpan<T>(
   );
 }
 
-/** An Iterable request that has ended: a client span under the active one, and its metrics. */
-export function recordIterableRequest(event: {
+/** One request to Iterable, once answered (or not); it never holds the key. */
+export interface IterableRequestEvent {
+  /** `POST /api/lists/subscribe`, with ids as `{listId}`. */
   endpoint: string;
+  /** The HTTP status, or 0 when no answer came. */
   status: number;
   durationMs: number;
+  /** 1 for the first try of a call. */
   attempt: number;
-}): void {
+}
+
+/** An Iterable request that has ended: a client span under the active one, and its metrics. */
+export function recordIterableRequest(event: IterableRequestEvent): void {
   if (!telemetry) return;
   const { tracer, instruments } = telemetry;
   const attributes = { endpoint: event.endpoint, status: event.status };

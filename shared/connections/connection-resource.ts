@@ -45,6 +45,12 @@ export function describeChanges(
   return changes;
 }
 
+/** What the audit trail keeps of a new connection: its settings, and the key only by its hint. */
+export function describeCreated(record: ConnectionRecord): Record<string, unknown> {
+  const { displayName, region, allowContributors, exportUsers, keyHint } = record;
+  return { displayName, region, allowContributors, exportUsers, apiKey: `set (${keyHint})` };
+}
+
 export function toConnection(record: ConnectionRecord): Connection {
   return {
     id: record.id,

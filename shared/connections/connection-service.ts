@@ -21,6 +21,7 @@ import {
 } from './connection-kill-switch';
 import {
   describeChanges,
+  describeCreated,
   initialExportUsers,
   mayUse,
   nextExportUsers,
@@ -101,13 +102,7 @@ export class ConnectionService {
       { secrets, secretName, log: this.deps.log },
       'Could not remove the secret of a connection that was not saved',
     );
-    await this.#audit(principal, 'connection.create', id, {
-      displayName: record.displayName,
-      region: record.region,
-      allowContributors: record.allowContributors,
-      exportUsers: record.exportUsers,
-      apiKey: `set (${record.keyHint})`,
-    });
+    await this.#audit(principal, 'connection.create', id, describeCreated(record));
     return toConnection(record);
   }
 

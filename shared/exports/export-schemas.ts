@@ -35,6 +35,7 @@ export const SyncModeSchema = z
   .describe('mirror: the list ends equal to the segment; addOnly: never removes');
 
 const percent = z.number().min(0).max(100);
+const count = z.number().int().min(0);
 
 /** The export's own removal thresholds; each one left out is the app's setting. */
 export const RemovalThresholdsSchema = z
@@ -42,10 +43,7 @@ export const RemovalThresholdsSchema = z
     guardPercent: percent
       .optional()
       .describe('Removals taking a list more than this share below its recent size need an Admin'),
-    guardMinCount: z
-      .number()
-      .int()
-      .min(0)
+    guardMinCount: count
       .optional()
       .describe('Runs removing fewer members than this are never held'),
     missingEmailKeyPercent: percent
@@ -54,10 +52,7 @@ export const RemovalThresholdsSchema = z
     missingEmailJumpPercent: percent
       .optional()
       .describe('Rise in rows without a usable e-mail (percentage points) that holds removals'),
-    unreadableLines: z
-      .number()
-      .int()
-      .min(0)
+    unreadableLines: count
       .optional()
       .describe('Unreadable lines without a known e-mail a run may meet and still remove'),
   })

@@ -34,6 +34,14 @@ function refuse(target: string, code: string, problem: string): never {
   });
 }
 
+function refuseLoneSurrogate(visit: Visit): never {
+  refuse(
+    pathOf(visit),
+    'InvalidField',
+    'holds text that is not well-formed Unicode (a lone surrogate).',
+  );
+}
+
 /**
  * 400 for a reserved key anywhere in the body, or a field name or string value that is not
  * well-formed Unicode, naming where it is. The walk keeps its own stack, so a body nested
@@ -44,22 +52,11 @@ export function refuseUnsafeKeysAndText(body: unknown): void {
   for (let visit = pending.pop(); visit; visit = pending.pop()) {
     const { value } = visit;
     if (typeof value === 'string') {
-      if (loneSurrogate.test(value)) {
-        refuse(
-          pathOf(visit),
-          'InvalidField',
-          'holds text that is not well-formed Unicode (a lone surrogate).',
-        );
-      }
+      if (loneSurrogate.test(value)) refuseLoneSurrogate(visit);
     } else if (value !== null && typeof value === 'object') {
       for (const [key, item] of Object.entries(value)) {
-        if (loneSurrogate.test(key)) {
-          refuse(
-            pathOf(visit),
-            'InvalidField',
-            'holds text that is not well-formed Unicode (a lone surrogate).',
-          );
-        }
+        // A field name is refused at the object that holds it.
+        if (loneSurrogate.test(key)) refuseLoneSurrogate(visit);
         const child: Visit = { value: item, key, parent: visit };
         if (reservedKeys.has(key)) {
           refuse(

@@ -1,5 +1,6 @@
 import { Agent } from 'undici';
 import type { Dispatcher } from 'undici';
+import type { IterableRequestEvent } from '../../telemetry';
 import type { RateLimiter } from './rate-limiter';
 
 /** How an IterableClient is made and called: its options, what it reports, and its HTTP pool. */
@@ -26,16 +27,6 @@ export interface IterableClientOptions {
   dispatcher?: Dispatcher;
   /** Told of every request once answered (or not): for logs and metrics. Never sees the key. */
   onRequest?: (event: IterableRequestEvent) => void;
-}
-
-export interface IterableRequestEvent {
-  /** `POST /api/lists/subscribe`, with ids as `{listId}`. */
-  endpoint: string;
-  /** The HTTP status, or 0 when no answer came. */
-  status: number;
-  durationMs: number;
-  /** 1 for the first try of a call. */
-  attempt: number;
 }
 
 export interface ListWriteOptions {

@@ -124,16 +124,8 @@ export class IterableClient {
     subscribers: readonly IterableSubscriber[],
     options: ListWriteOptions = {},
   ): Promise<BulkUpdateResult> {
-    if (subscribers.length === 0) return { successCount: 0, failCount: 0, failures: [] };
-    return this.send({
-      method: 'POST',
-      path: '/api/lists/subscribe',
-      body: JSON.stringify({ listId, subscribers }),
-      idempotent: true,
-      listReadyBy: this.listReadyBy(listId, options.listCreatedAt),
-      ...(options.beforeAttempt ? { beforeAttempt: options.beforeAttempt } : {}),
-      parse: (text) => toBulkUpdateResult(parseJson(BulkUpdateResponseSchema, text)),
-    });
+    if (subscribers.length === 0) return nothingWritten();
+    return this.writeMembers(listId, 'subscribe', JSON.stringify({ listId, subscribers }), options);
   }
 
   /**
@@ -145,15 +137,8 @@ export class IterableClient {
     subscribersJson: string,
     options: ListWriteOptions = {},
   ): Promise<BulkUpdateResult> {
-    return this.send({
-      method: 'POST',
-      path: '/api/lists/subscribe',
-      body: `{"listId":${JSON.stringify(listId)},"subscribers":${subscribersJson}}`,
-      idempotent: true,
-      listReadyBy: this.listReadyBy(listId, options.listCreatedAt),
-      ...(options.beforeAttempt ? { beforeAttempt: options.beforeAttempt } : {}),
-      parse: (text) => toBulkUpdateResult(parseJson(BulkUpdateResponseSchema, text)),
-    });
+    const body = `{"listId":${JSON.stringify(listId)},"subscribers":${subscribersJson}}`;
+    return this.writeMembers(listId, 'subscribe', body, options);
   }
 
   /** Removes members from the list, and only from the list. */
@@ -162,7 +147,7 @@ export class IterableClient {
     emails: readonly string[],
     options: ListWriteOptions = {},
   ): Promise<BulkUpdateResult> {
-    if (emails.length === 0) return { successCount: 0, failCount: 0, failures: [] };
+    if (emails.length === 0) return nothingWritten();
     const body = {
       listId,
       subscribers: emails.map((email) => ({ email })),
@@ -170,10 +155,23 @@ export class IterableClient {
       // channel, so leaving a segment would stop every message of that channel to the person.
       channelUnsubscribe: false,
     };
+    return this.writeMembers(listId, 'unsubscribe', JSON.stringify(body), options);
+  }
+
+  /**
+   * A bulk write of a list's members. Idempotent (the same members twice end the same), and
+   * inside a new list's grace window invalidListId means "not ready yet", so it is retried.
+   */
+  private async writeMembers(
+    listId: number,
+    action: 'subscribe' | 'unsubscribe',
+    body: string,
+    options: ListWriteOptions,
+  ): Promise<BulkUpdateResult> {
     return this.send({
       method: 'POST',
-      path: '/api/lists/unsubscribe',
-      body: JSON.stringify(body),
+      path: `/api/lists/${action}`,
+      body,
       idempotent: true,
       listReadyBy: this.listReadyBy(listId, options.listCreatedAt),
       ...(options.beforeAttempt ? { beforeAttempt: options.beforeAttempt } : {}),
@@ -284,4 +282,9 @@ export class IterableClient {
     }
     this.listsCreatedAt.set(listId, createdAt);
   }
+}
+
+/** The answer to a write of no members: nothing is sent to Iterable. */
+function nothingWritten(): BulkUpdateResult {
+  return { successCount: 0, failCount: 0, failures: [] };
 }
