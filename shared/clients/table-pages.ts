@@ -35,6 +35,24 @@ export async function rowsAfter(
   return { rows, done: true };
 }
 
+/**
+ * The rows of one `kind` in a partition whose RowKey is greater than `after`, in RowKey order,
+ * read page by page only as far as the caller iterates (a caller that filters needs a varying
+ * number). For tables whose partitions hold rows of several kinds.
+ */
+export function rowsOfKindAfter(
+  table: TableClient,
+  partitionKey: string,
+  kind: string,
+  after: string,
+): AsyncIterable<TableEntityResult<Record<string, unknown>>> {
+  return table.listEntities({
+    queryOptions: {
+      filter: odata`PartitionKey eq ${partitionKey} and kind eq ${kind} and RowKey gt ${after}`,
+    },
+  });
+}
+
 /** What the Tables SDK puts in a continuation token: base64 of this JSON. */
 const ContinuationTokenSchema = z.strictObject({
   nextPartitionKey: z.string().min(1),

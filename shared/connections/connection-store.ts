@@ -1,5 +1,5 @@
 import type { TableClient, TransactionAction } from '@azure/data-tables';
-import { odata } from '@azure/data-tables';
+import { rowsOfKindAfter } from '../clients/table-pages';
 import { ConflictError } from '../errors';
 import { quoteForMessage } from '../quote-for-message';
 import { ConnectionEntitySchema, type ConnectionEntity } from './connection-schemas';
@@ -38,12 +38,8 @@ export class ConnectionStore {
    * as long as `more` wants them (a caller that filters them needs a varying number).
    */
   async *after(tenantId: string, afterId: string): AsyncGenerator<ConnectionRecord> {
-    const entities = this.table.listEntities({
-      queryOptions: {
-        filter: odata`PartitionKey eq ${tenantId} and kind eq 'connection' and RowKey gt ${afterId}`,
-      },
-    });
-    for await (const entity of entities) yield toRecord(entity);
+    const rows = rowsOfKindAfter(this.table, tenantId, 'connection', afterId);
+    for await (const row of rows) yield toRecord(row);
   }
 
   async create(record: ConnectionRecord): Promise<void> {

@@ -1,5 +1,5 @@
 import type { TableClient } from '@azure/data-tables';
-import { odata } from '@azure/data-tables';
+import { rowsOfKindAfter } from '../clients/table-pages';
 import { getOrUndefined, statusCodeOf, unlessGone } from '../clients/azure-errors';
 import { WebhookEntitySchema, type Delivery, type WebhookRecord } from './webhook-schemas';
 
@@ -17,12 +17,8 @@ export class WebhookStore {
 
   /** The tenant's webhooks after `afterId`, in id order. */
   async *after(tenantId: string, afterId: string): AsyncGenerator<WebhookRecord> {
-    const entities = this.table.listEntities({
-      queryOptions: {
-        filter: odata`PartitionKey eq ${tenantId} and kind eq 'webhook' and RowKey gt ${afterId}`,
-      },
-    });
-    for await (const entity of entities) yield toRecord(entity);
+    const rows = rowsOfKindAfter(this.table, tenantId, 'webhook', afterId);
+    for await (const row of rows) yield toRecord(row);
   }
 
   async all(tenantId: string): Promise<WebhookRecord[]> {
