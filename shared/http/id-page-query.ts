@@ -63,7 +63,7 @@ export function idPagedListOperation<T extends { id: string }>(definition: {
   summary: string;
   roles: readonly Role[];
   item: z.ZodType<T>;
-  page(principal: Principal, top: number, afterId: string): Promise<IdPage<T>>;
+  page: (principal: Principal, top: number, afterId: string) => Promise<IdPage<T>>;
 }): Operation {
   const { item, page, ...named } = definition;
   return defineOperation({
