@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import { iterableRegions } from '../clients/iterable/iterable-regions';
 
-export const RegionSchema = z.enum(['us', 'eu']).describe("Iterable's data center for the project");
-export type Region = z.infer<typeof RegionSchema>;
+export const RegionSchema = z
+  .enum(iterableRegions)
+  .describe("Iterable's data center for the project");
 
 const DisplayNameSchema = z
   .string()
