@@ -1,4 +1,4 @@
 import { operationsByResource } from '../shared/app/api-operations';
-import { registerOperations } from './register-operations';
+import { registerOperations } from '../shared/app/register-operations';
 
 registerOperations(operationsByResource.connections);

@@ -1,19 +1,4 @@
-import { app, type InvocationContext } from '@azure/functions';
-import { withInvocationLog } from '../shared/log-context';
-import { getSettings } from '../shared/settings';
-import { startTelemetry, stopTelemetry } from '../shared/telemetry';
+import { startApp } from '../shared/app/app-start';
 
-// Read every setting when the app loads, so a missing or malformed one stops start-up with its
-// name instead of failing the first request that needs it.
-const settings = getSettings();
-// Traces and metrics to Application Insights when its connection string is set.
-startTelemetry(settings.telemetry);
-// The last spans and metrics are still buffered when the host stops the worker: send them.
-app.hook.appTerminate(() => stopTelemetry());
-// Every invocation logs through its own context, so its lines reach Application Insights as
-// traces of that invocation.
-app.hook.preInvocation((hook) => {
-  const handler = hook.functionHandler;
-  hook.functionHandler = (input: unknown, invocation: InvocationContext): unknown =>
-    withInvocationLog(invocation, (): unknown => handler(input, invocation));
-});
+// Loaded before every other function file (the bundle puts it first).
+startApp();

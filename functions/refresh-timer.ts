@@ -1,9 +1,8 @@
 import { app } from '@azure/functions';
-import { onRefreshTimer } from '../shared/app/refresh-timer-trigger';
-import { getSettings } from '../shared/settings';
+import { onRefreshTimer, refreshTimerSchedule } from '../shared/app/refresh-timer-trigger';
 
 app.timer('refresh-timer', {
   // `%REFRESH_TIMER_SCHEDULE%` when that setting is set, else every five minutes.
-  schedule: getSettings().refreshTimerSchedule,
+  schedule: refreshTimerSchedule(),
   handler: () => onRefreshTimer(),
 });

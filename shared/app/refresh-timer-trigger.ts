@@ -1,5 +1,11 @@
 import { getAppServices } from './app-services';
 import { processLog } from '../process-log';
+import { getSettings } from '../settings';
+
+/** The timer's NCRONTAB schedule, or `%REFRESH_TIMER_SCHEDULE%` for the host to read. */
+export function refreshTimerSchedule(): string {
+  return getSettings().refreshTimerSchedule;
+}
 
 /**
  * The refresh timer's service call: one bounded pass that claims every due slot. Failures of

@@ -1,4 +1,4 @@
-import type { Region } from '../connections/connection-schemas';
+import type { Region } from './iterable/iterable-regions';
 import { DependencyError, ValidationError } from '../errors';
 import { IterableClient } from './iterable/iterable-client';
 import { IterableError } from './iterable/iterable-error';

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { changeStampFields, storedChangeStampFields } from '../change-stamps';
+import { iterableRegions } from '../clients/iterable/iterable-regions';
 
-export const RegionSchema = z.enum(['us', 'eu']).describe("Iterable's data center for the project");
-export type Region = z.infer<typeof RegionSchema>;
+export const RegionSchema = z
+  .enum(iterableRegions)
+  .describe("Iterable's data center for the project");
 
 const DisplayNameSchema = z
   .string()

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AuthSettings } from '../settings';
 import { AppError, ForbiddenError, UnauthorizedError } from '../errors';
+import { tenantAllowed, usableTenantId } from '../tenant-id';
 
 export const roles = ['Admin', 'Contributor', 'Viewer', 'Platform'] as const;
 export type Role = (typeof roles)[number];
@@ -34,27 +35,6 @@ const ClaimsSchema = z.object({
 });
 type Claims = z.infer<typeof ClaimsSchema>;
 
-// Characters a Table PartitionKey cannot hold (/ \ # ? and control characters), and half of a
-// surrogate pair on its own, which no storage key or URL can carry.
-const unusableInKey =
-  // eslint-disable-next-line no-control-regex -- matching control characters is the point
-  /[/\\#?\u0000-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
-/**
- * The tenant id keys every table row and names the tenant's snapshot folder. Entra ID's are GUIDs;
- * one that no key or folder can hold (an issuer bug, a hostile issuer or a bad header) is refused
- * here, once, rather than failing as a 500 wherever it is first used.
- */
-export function usableTenantId(tid: string): boolean {
-  return (
-    tid.length <= 256 &&
-    tid.trim() !== '' &&
-    tid !== '.' &&
-    tid !== '..' &&
-    !unusableInKey.test(tid)
-  );
-}
-
 const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -70,12 +50,6 @@ function canonicalTenant(auth: Pick<AuthSettings, 'allowedTenants'>, tenantId: s
     (allowed as readonly string[]).find((id) => id.toLowerCase() === tenantId.toLowerCase());
   if (listed) return listed;
   return guid.test(tenantId) ? tenantId.toLowerCase() : tenantId;
-}
-
-export function tenantAllowed(auth: Pick<AuthSettings, 'allowedTenants'>, tenantId: string) {
-  const allowed = auth.allowedTenants;
-  if (allowed === undefined || allowed === '*') return true;
-  return allowed.some((id) => id.toLowerCase() === tenantId.toLowerCase());
 }
 
 /**

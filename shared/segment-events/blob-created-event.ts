@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parseSnapshotBlobName, tenantFolder } from '../segments/segment-name';
-import { usableTenantId } from '../http/token-principal';
+import { usableTenantId } from '../tenant-id';
 
 export const blobCreatedEventType = 'Microsoft.Storage.BlobCreated';
 

@@ -2,7 +2,7 @@ import type { QueueClient } from '@azure/storage-queue';
 import type { Principal } from '../http/auth';
 import { ValidationError } from '../errors';
 import type { RefreshService } from '../refreshes/refresh-service';
-import { tenantAllowed } from '../http/token-principal';
+import { tenantAllowed } from '../tenant-id';
 import type { AuthSettings } from '../settings';
 import { snapshotWritten } from './blob-created-event';
 import { segmentEventCheckText, type SegmentEventCheck } from './segment-event-messages';

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { ForbiddenError } from '../errors';
-import { reservedKeys } from '../http/body-text';
-import { parseInput } from '../http/request-body';
+import { reservedKeys } from '../reserved-keys';
 
 export const maxSegmentNameLength = 200;
 
@@ -36,13 +35,6 @@ export const SegmentNameSchema = z
     message: 'A segment name cannot be __proto__, constructor or prototype.',
   })
   .meta({ id: 'SegmentName', description: 'The snapshot blob name without its extensions' });
-
-const RouteSchema = z.object({ name: SegmentNameSchema });
-
-/** The `{name}` route parameter (already URL-decoded by the host), or 400 with target `name`. */
-export function segmentNameFromRoute(params: Record<string, string>): string {
-  return parseInput({ name: params.name }, RouteSchema, 'The segment name is not valid.').name;
-}
 
 export const segmentFormats = ['csv', 'jsonl'] as const;
 export type SegmentFormat = (typeof segmentFormats)[number];

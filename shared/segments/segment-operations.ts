@@ -1,9 +1,18 @@
+import { z } from 'zod';
 import { roles } from '../http/auth';
 import { collectionSchema } from '../http/collection';
 import { NotFoundError } from '../errors';
 import { defineOperation, type Operation } from '../http/operation';
+import { parseInput } from '../http/request-body';
 import { SegmentSchema, type SegmentCatalog } from './segment-catalog';
-import { segmentNameFromRoute } from './segment-name';
+import { SegmentNameSchema } from './segment-name';
+
+const RouteSchema = z.object({ name: SegmentNameSchema });
+
+/** The `{name}` route parameter (already URL-decoded by the host), or 400 with target `name`. */
+export function segmentNameFromRoute(params: Record<string, string>): string {
+  return parseInput({ name: params.name }, RouteSchema, 'The segment name is not valid.').name;
+}
 
 /** Every role reads segments; the token's tenant picks the snapshot folder. */
 export function segmentOperations(catalog: () => SegmentCatalog): Operation<unknown>[] {

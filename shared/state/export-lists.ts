@@ -2,8 +2,6 @@ import type { ContainerClient } from '@azure/storage-blob';
 import { z } from 'zod';
 import { statusCodeOf } from '../clients/azure-errors';
 import { versionedBlobFormat } from '../schema-version';
-import type { IterableProjects } from '../list-ownership/iterable-projects';
-import type { ListClaims, ListOwner } from '../list-ownership/list-claims';
 import { downloadVersionedBytes } from './versioned-blob';
 
 const ListsSchema = z.record(
@@ -78,10 +76,33 @@ export async function resolveList(
   return { listId, createdAt: Date.now(), fresh: true };
 }
 
-/** What planning needs of list ownership (shared/list-ownership). */
+/** The export that claims a list (list-ownership's ListOwner has the same shape). */
+interface ListOwner {
+  tenantId: string;
+  exportId: string;
+}
+
+/**
+ * What planning needs of list ownership: shared/list-ownership's IterableProjects and ListClaims
+ * fit it. Spelled out by shape, since that feature sits on a floor above this one.
+ */
 export interface PipelineListOwnership {
-  projects: Pick<IterableProjects, 'projectOf'>;
-  claims: Pick<ListClaims, 'claimNames' | 'claimListId'>;
+  projects: { projectOf(apiKey: string): Promise<string> };
+  claims: {
+    claimNames(
+      projectId: string,
+      owner: ListOwner,
+      names: { listName: string }[],
+      options: { write: boolean },
+    ): Promise<void>;
+    claimListId(
+      projectId: string,
+      owner: ListOwner,
+      listName: string,
+      listId: number,
+      options: { write: boolean },
+    ): Promise<void>;
+  };
 }
 
 /**

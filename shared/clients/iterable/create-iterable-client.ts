@@ -1,4 +1,4 @@
-import type { Region } from '../../connections/connection-schemas';
+import type { Region } from './iterable-regions';
 import { iterableBaseUrl } from '../iterable-key-check';
 import { IterableClient } from './iterable-client';
 import type { IterableClientOptions } from './iterable-client-options';

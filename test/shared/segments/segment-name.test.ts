@@ -1,9 +1,6 @@
 import { AppError, ForbiddenError, ValidationError } from '../../../shared/errors';
-import {
-  parseSnapshotBlobName,
-  segmentNameFromRoute,
-  tenantFolder,
-} from '../../../shared/segments/segment-name';
+import { parseSnapshotBlobName, tenantFolder } from '../../../shared/segments/segment-name';
+import { segmentNameFromRoute } from '../../../shared/segments/segment-operations';
 
 function refusal(name: string): AppError {
   try {

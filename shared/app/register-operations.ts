@@ -1,7 +1,7 @@
 import { app } from '@azure/functions';
-import { getAppServices } from '../shared/app/app-services';
-import type { Operation } from '../shared/http/operation';
-import { toHttpHandler } from '../shared/http/operation';
+import { getAppServices } from './app-services';
+import type { Operation } from '../http/operation';
+import { toHttpHandler } from '../http/operation';
 
 /** Registers operations as anonymous-level HTTP functions: the app checks bearer tokens itself. */
 export function registerOperations(operations: readonly Operation<unknown>[]): void {
