@@ -5,6 +5,7 @@ import { versionedBlobFormat } from '../schema-version';
 import type { IterableProjects } from '../list-ownership/iterable-projects';
 import type { ListClaims, ListOwner } from '../list-ownership/list-claims';
 import { downloadVersionedBytes } from './versioned-blob';
+import { exportListsBlobName } from '../work-blobs';
 
 const ListsSchema = z.record(
   z.string(),
@@ -25,9 +26,7 @@ export class ExportListStore {
   constructor(private readonly container: ContainerClient) {}
 
   #blob(tenantId: string, exportId: string) {
-    return this.container.getBlockBlobClient(
-      `${encodeURIComponent(tenantId)}/${exportId}/lists.json`,
-    );
+    return this.container.getBlockBlobClient(exportListsBlobName(tenantId, exportId));
   }
 
   async load(tenantId: string, exportId: string): Promise<ExportLists> {
