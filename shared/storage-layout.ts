@@ -25,7 +25,10 @@ export const tableNames = {
   webhooks: 'webhooks',
 } as const;
 
-/** Containers in the runtime storage account (AzureWebJobsStorage). */
+/**
+ * Containers in the runtime storage account (AzureWebJobsStorage). The blobs inside them are
+ * named in work-blobs.ts.
+ */
 export const containerNames = {
   batches: 'export-batches',
   exportState: 'export-state',

@@ -8,6 +8,7 @@ import { versionedBlobFormat } from '../schema-version';
 import { failureListFormat } from './sending/batch-blobs';
 import { textLines } from '../state/spill-files';
 import { downloadVersioned, downloadVersionedBytes } from '../state/versioned-blob';
+import { failureListsPrefix, rejectionsBlobName } from '../work-blobs';
 
 export const RejectionSchema = z
   .object({
@@ -75,8 +76,7 @@ export async function readRejections(
   } catch (error) {
     if (statusCodeOf(error) !== 404) throw error;
   }
-  const folder = `${encodeURIComponent(tenantId)}/${runId}`;
-  for await (const blob of work.listBlobsFlat({ prefix: `${folder}/failures/` })) {
+  for await (const blob of work.listBlobsFlat({ prefix: failureListsPrefix(tenantId, runId) })) {
     const text = (
       await downloadVersionedBytes(work.getBlobClient(blob.name), failureListFormat)
     ).toString('utf8');
@@ -85,11 +85,6 @@ export async function readRejections(
     }
   }
   return { page, more: false };
-}
-
-/** The planner's rejections of a run: JSON lines, written once per plan. */
-function rejectionsBlobName(tenantId: string, runId: string): string {
-  return `${encodeURIComponent(tenantId)}/${runId}/rejections.jsonl`;
 }
 
 /**

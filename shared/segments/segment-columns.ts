@@ -1,5 +1,6 @@
-import { CsvError, parse } from 'csv-parse/sync';
 import { z } from 'zod';
+import { readCsvHeader } from '../snapshot/csv-header';
+import { brokenQuoteText } from '../snapshot/snapshot-row';
 
 export const SegmentProblemSchema = z
   .object({
@@ -23,33 +24,21 @@ function problem(code: SegmentProblem['code'], message: string): { problem: Segm
 }
 
 /**
- * The CSV header from the start of a snapshot (BOM already removed). `complete` says the text is
- * the whole snapshot; otherwise a header that may continue past the text asks for more.
+ * The CSV header from the start of a snapshot (BOM already removed), read as a run reads it.
+ * `complete` says the text is the whole snapshot; otherwise a header that may continue past the
+ * text asks for more.
  */
 export function csvHeaderColumns(text: string, complete: boolean): ColumnsReading {
-  // No line break yet: the header surely goes on, and parsing a long partial one is not free.
-  if (!complete && !/[\r\n]/.test(text)) return undefined;
-  let records: { record: string[]; raw: string }[];
-  try {
-    // `to: 1` stops after the header, so a truncated data row further on cannot fail it. With
-    // `raw` each record comes as `{record, raw}`, which csv-parse's types do not express.
-    records = parse(text, { to: 1, raw: true }) as unknown as { record: string[]; raw: string }[];
-  } catch (error) {
-    // An open quote at the end of a partial read is a header with a quoted newline, cut short.
-    if (!complete && error instanceof CsvError && error.code === 'CSV_QUOTE_NOT_CLOSED') {
-      return undefined;
-    }
-    const reason = error instanceof Error ? error.message : String(error);
-    return problem('UnreadableHeader', `The CSV header is not valid RFC 4180: ${reason}`);
-  }
-  const header = records[0];
+  const header = readCsvHeader(text, complete);
   if (!header) return complete ? problem('EmptyHeader', 'The CSV snapshot is empty.') : undefined;
-  // Without its line break the last field may go on in the bytes not read yet.
-  if (!complete && !/[\r\n]$/.test(header.raw)) return undefined;
-  if (header.record.every((column) => column === '')) {
+  if ('brokenQuote' in header) {
+    const reason = brokenQuoteText[header.brokenQuote];
+    return problem('UnreadableHeader', `The CSV header is not valid RFC 4180: ${reason}.`);
+  }
+  if (header.columns.every((column) => column === '')) {
     return problem('EmptyHeader', 'The first line of the CSV snapshot names no column.');
   }
-  return { columns: header.record };
+  return { columns: header.columns };
 }
 
 /**

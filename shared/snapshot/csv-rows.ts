@@ -1,5 +1,5 @@
 import { SnapshotUnreadableError, type LineRun } from './snapshot-lines';
-import type { BrokenQuote, SnapshotRow } from './snapshot-row';
+import { brokenQuoteText, type BrokenQuote, type SnapshotRow } from './snapshot-row';
 
 const comma = 0x2c;
 const quote = 0x22;
@@ -8,12 +8,6 @@ const cr = 0x0d;
 
 /** A quoted field still open this long is taken for a quote that was never closed. */
 const maxQuotedChars = 64 * 1024 * 1024;
-
-export const brokenQuoteText: Record<BrokenQuote, string> = {
-  quoteInUnquotedField: 'a quote inside a field that does not start with one',
-  textAfterClosingQuote: 'text after a closing quote',
-  quoteNotClosed: 'a quote that is never closed',
-};
 
 /** A record whose quoted field runs past the text read so far. */
 interface OpenRecord {
@@ -42,6 +36,11 @@ export class CsvRowReader {
   /** Physical lines that were not UTF-8, ascending, not yet passed. */
   #invalidUtf8: number[] = [];
   #started = false;
+
+  /** The header's columns, once its record is read. */
+  get header(): readonly string[] | undefined {
+    return this.#header;
+  }
 
   /** Where the text read next starts. */
   get line(): number {
@@ -258,6 +257,7 @@ export class CsvRowReader {
       : `its header row`;
     return new SnapshotUnreadableError(
       `The snapshot is not valid CSV at ${where}: ${brokenQuoteText[reason]}. No one was removed.`,
+      reason,
     );
   }
 

@@ -1,13 +1,17 @@
 import type { Readable } from 'node:stream';
 import { AppError } from '../errors';
+import type { BrokenQuote } from './snapshot-row';
 
 /**
  * A snapshot that cannot be read as a whole (a line too long to hold, a CSV record whose quotes
  * leave the following rows in doubt): the run fails with this message, which names the row or
- * line, before anyone is removed.
+ * line, before anyone is removed. `brokenQuote` says how, when a CSV record's quotes are broken.
  */
 export class SnapshotUnreadableError extends AppError {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly brokenQuote?: BrokenQuote,
+  ) {
     super(422, 'SnapshotUnreadable', message);
   }
 }

@@ -1,6 +1,13 @@
 /** How a quoted CSV field can be broken: its line is unreadable, its record a guess. */
 export type BrokenQuote = 'quoteInUnquotedField' | 'textAfterClosingQuote' | 'quoteNotClosed';
 
+/** What each breakage is, in the words of an error message. */
+export const brokenQuoteText: Record<BrokenQuote, string> = {
+  quoteInUnquotedField: 'a quote inside a field that does not start with one',
+  textAfterClosingQuote: 'text after a closing quote',
+  quoteNotClosed: 'a quote that is never closed',
+};
+
 /**
  * One record of a snapshot, or one that could not be read (kept, to be reported). `line` is where
  * a person finds it: the line of a JSON line, the row number of a CSV record (the header is 1).

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { statusCodeOf } from '../clients/azure-errors';
 import { versionedBlobFormat } from '../schema-version';
 import { downloadVersionedBytes } from './versioned-blob';
+import { exportListsBlobName } from '../work-blobs';
 
 const ListsSchema = z.record(
   z.string(),
@@ -23,9 +24,7 @@ export class ExportListStore {
   constructor(private readonly container: ContainerClient) {}
 
   #blob(tenantId: string, exportId: string) {
-    return this.container.getBlockBlobClient(
-      `${encodeURIComponent(tenantId)}/${exportId}/lists.json`,
-    );
+    return this.container.getBlockBlobClient(exportListsBlobName(tenantId, exportId));
   }
 
   async load(tenantId: string, exportId: string): Promise<ExportLists> {

@@ -8,6 +8,12 @@ import { StateTable } from './state-table';
 import { downloadVersioned } from './versioned-blob';
 import { parseStateLine, readStateBytes } from './state-lines';
 import { pointerFormat, type CommittedState, type StatePointer } from './state-pointer';
+import {
+  exportStatePrefix,
+  runStateBlobName,
+  runStatesPrefix,
+  statePointerBlobName,
+} from '../work-blobs';
 
 import {
   memberCountKey,
@@ -42,10 +48,6 @@ export type CommitOutcome = 'committed' | 'alreadyCommitted' | 'superseded';
 export class ExportedStateStore {
   constructor(private readonly container: ContainerClient) {}
 
-  #folder(tenantId: string, exportId: string): string {
-    return `${encodeURIComponent(tenantId)}/${exportId}`;
-  }
-
   /** The state a run will reach if Iterable confirms all of it (or, confirmed, what it did). */
   runStateBlobName(
     tenantId: string,
@@ -55,13 +57,11 @@ export class ExportedStateStore {
     /** Names a confirmed state instead: each finalizer writes its own, under its own name. */
     confirmedBy?: string,
   ): string {
-    const suffix = confirmedBy ? `.confirmed-${confirmedBy}` : '';
-    const file = `${encodeURIComponent(segment)}${suffix}.tsv.gz`;
-    return `${this.#folder(tenantId, exportId)}/runs/${runId}/${file}`;
+    return runStateBlobName(tenantId, exportId, runId, segment, confirmedBy);
   }
 
   #pointerBlob(tenantId: string, exportId: string) {
-    return this.container.getBlockBlobClient(`${this.#folder(tenantId, exportId)}/state.json`);
+    return this.container.getBlockBlobClient(statePointerBlobName(tenantId, exportId));
   }
 
   /** Which blobs hold the export's confirmed state; no pointer when it never finished a run. */
@@ -257,7 +257,7 @@ export class ExportedStateStore {
     committedAt: Date,
   ): Promise<void> {
     const kept = new Set(Object.values(keep.segments));
-    const prefix = `${this.#folder(tenantId, exportId)}/runs/`;
+    const prefix = runStatesPrefix(tenantId, exportId);
     for await (const blob of this.container.listBlobsFlat({ prefix })) {
       if (kept.has(blob.name) || blob.properties.lastModified >= committedAt) continue;
       await this.container.deleteBlob(blob.name).catch((error: unknown) => {
@@ -268,7 +268,7 @@ export class ExportedStateStore {
 
   /** Everything kept for an export (when the export is deleted). */
   async removeAll(tenantId: string, exportId: string): Promise<void> {
-    const prefix = `${this.#folder(tenantId, exportId)}/`;
+    const prefix = exportStatePrefix(tenantId, exportId);
     for await (const blob of this.container.listBlobsFlat({ prefix })) {
       await this.container.deleteBlob(blob.name).catch((error: unknown) => {
         if (statusCodeOf(error) !== 404) throw error;

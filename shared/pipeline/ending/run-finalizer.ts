@@ -1,12 +1,8 @@
 import { z, ZodError } from 'zod';
 import { emptyCounts, type Run } from '../../runs/run-schemas';
 import type { StoredRun } from '../../runs/run-store';
-import {
-  batchEmails,
-  failureListFormat,
-  failuresBlobName,
-  readBatchBody,
-} from '../sending/batch-blobs';
+import { batchEmails, failureListFormat, readBatchBody } from '../sending/batch-blobs';
+import { failuresBlobName } from '../../work-blobs';
 import { unknownFields } from '../../state/member-hash';
 import type { PipelineDeps } from '../pipeline-deps';
 import type { BatchResult } from '../run-progress';

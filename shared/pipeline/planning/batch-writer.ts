@@ -9,13 +9,10 @@ import {
 } from '../../clients/iterable/batch-limits';
 import type { SubscribeChange } from '../../state/delta-plan';
 import { currentTraceparent } from '../../telemetry';
+import { batchBlobName } from '../../work-blobs';
 
 /** How many batch blobs and messages are written at once while the planner streams on. */
 const writeConcurrency = 16;
-
-export function batchBlobName(tenantId: string, runId: string, batch: number): string {
-  return `${encodeURIComponent(tenantId)}/${runId}/${String(batch).padStart(6, '0')}.json`;
-}
 
 export interface ListTarget {
   segment: string;

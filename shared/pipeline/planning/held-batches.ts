@@ -2,6 +2,7 @@ import type { ContainerClient } from '@azure/storage-blob';
 import type { QueueClient } from '@azure/storage-queue';
 import { enqueueBatch } from './batch-writer';
 import { batchMessageFormat, type BatchMessage } from '../pipeline-messages';
+import { heldBatchesBlobName } from '../../work-blobs';
 
 /** How many held batches are enqueued at once when they are released. */
 const releaseConcurrency = 16;
@@ -19,7 +20,7 @@ export class HeldBatches {
   ) {}
 
   #blob(tenantId: string, runId: string) {
-    return this.work.getBlockBlobClient(`${encodeURIComponent(tenantId)}/${runId}/held.jsonl`);
+    return this.work.getBlockBlobClient(heldBatchesBlobName(tenantId, runId));
   }
 
   async save(tenantId: string, runId: string, messages: BatchMessage[]): Promise<void> {

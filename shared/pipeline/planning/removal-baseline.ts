@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { statusCodeOf } from '../../clients/azure-errors';
 import { versionedFormat } from '../../schema-version';
 import type { SnapshotCounts } from '../../snapshot/snapshot-evidence';
+import { removalBaselineBlobName } from '../../work-blobs';
 
 const SnapshotCountsSchema = z.object({
   rows: z.number().int().min(0),
@@ -41,9 +42,7 @@ export class RemovalBaselineStore {
   constructor(private readonly container: ContainerClient) {}
 
   #blob(tenantId: string, exportId: string) {
-    return this.container.getBlockBlobClient(
-      `${encodeURIComponent(tenantId)}/${exportId}/removal-baseline.json`,
-    );
+    return this.container.getBlockBlobClient(removalBaselineBlobName(tenantId, exportId));
   }
 
   async load(tenantId: string, exportId: string): Promise<RemovalBaseline> {

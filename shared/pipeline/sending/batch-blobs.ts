@@ -1,5 +1,5 @@
 import { versionedBlobFormat } from '../../schema-version';
-import { batchBlobName } from '../planning/batch-writer';
+import { batchBlobName } from '../../work-blobs';
 import { EmailsSchema, SubscribersSchema, type BatchMessage } from '../pipeline-messages';
 import type { PipelineDeps } from '../pipeline-deps';
 
@@ -13,10 +13,6 @@ import type { PipelineDeps } from '../pipeline-deps';
  * run's finalizer and the rejections API. An array has no room for a field: metadata it is.
  */
 export const failureListFormat = versionedBlobFormat('batch failure list (failures/*.json)');
-
-export function failuresBlobName(tenantId: string, runId: string, batch: number): string {
-  return `${encodeURIComponent(tenantId)}/${runId}/failures/${String(batch).padStart(6, '0')}.json`;
-}
 
 /** The batch's e-mails, in order, read from its blob. */
 export function batchEmails(message: Pick<BatchMessage, 'kind'>, body: string): string[] {

@@ -1,6 +1,7 @@
 import { IterableError } from '../../clients/iterable/iterable-error';
 import { activeStatuses } from '../../runs/run-schemas';
-import { batchEmails, failureListFormat, failuresBlobName, readBatchBody } from './batch-blobs';
+import { batchEmails, failureListFormat, readBatchBody } from './batch-blobs';
+import { failuresBlobName } from '../../work-blobs';
 import { batchMessageText, type BatchMessage } from '../pipeline-messages';
 import type { PipelineDeps } from '../pipeline-deps';
 import type { BatchResult } from '../run-progress';

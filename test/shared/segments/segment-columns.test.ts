@@ -37,23 +37,49 @@ describe('csvHeaderColumns', () => {
     expect(csvHeaderColumns('email\n"never closed', false)).toEqual({ columns: ['email'] });
   });
 
-  it('reports an empty snapshot or an empty first line as EmptyHeader', () => {
-    expect(csvHeaderColumns('', true)).toMatchObject({ problem: { code: 'EmptyHeader' } });
-    expect(csvHeaderColumns('\r\na@x.io\r\n', true)).toMatchObject({
-      problem: { code: 'EmptyHeader' },
+  it('reports an empty snapshot, blank lines only or a header of empty names as EmptyHeader', () => {
+    expect(csvHeaderColumns('', true)).toEqual({
+      problem: { code: 'EmptyHeader', message: 'The CSV snapshot is empty.' },
     });
-    expect(csvHeaderColumns(',,\n', true)).toMatchObject({ problem: { code: 'EmptyHeader' } });
-  });
-
-  it('reports a header that is not RFC 4180 as UnreadableHeader', () => {
-    expect(csvHeaderColumns('"email,name\n', true)).toMatchObject({
+    expect(csvHeaderColumns('\r\n\n', true)).toEqual({
+      problem: { code: 'EmptyHeader', message: 'The CSV snapshot is empty.' },
+    });
+    expect(csvHeaderColumns(',,\n', true)).toEqual({
       problem: {
-        code: 'UnreadableHeader',
-        message: expect.stringContaining('Quote Not Closed') as unknown,
+        code: 'EmptyHeader',
+        message: 'The first line of the CSV snapshot names no column.',
       },
     });
-    expect(csvHeaderColumns('email, "name"\n', false)).toMatchObject({
-      problem: { code: 'UnreadableHeader' },
+  });
+
+  it('passes over blank lines before the header, as a run reading the snapshot does', () => {
+    expect(csvHeaderColumns('\r\nemail\r\na@x.io\r\n', true)).toEqual({ columns: ['email'] });
+    expect(csvHeaderColumns('\n\n', false)).toBeUndefined();
+  });
+
+  it('keeps a second BOM in the first column, as a run does (the first is removed already)', () => {
+    expect(csvHeaderColumns('\uFEFFemail\n', true)).toEqual({ columns: ['\uFEFFemail'] });
+  });
+
+  it('reports a header that is not RFC 4180 as UnreadableHeader, saying how', () => {
+    expect(csvHeaderColumns('"email,name\n', true)).toEqual({
+      problem: {
+        code: 'UnreadableHeader',
+        message: 'The CSV header is not valid RFC 4180: a quote that is never closed.',
+      },
+    });
+    expect(csvHeaderColumns('email, "name"\n', false)).toEqual({
+      problem: {
+        code: 'UnreadableHeader',
+        message:
+          'The CSV header is not valid RFC 4180: a quote inside a field that does not start with one.',
+      },
+    });
+    expect(csvHeaderColumns('"email"x,name\n', false)).toEqual({
+      problem: {
+        code: 'UnreadableHeader',
+        message: 'The CSV header is not valid RFC 4180: text after a closing quote.',
+      },
     });
   });
 });
