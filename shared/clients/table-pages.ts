@@ -102,3 +102,28 @@ function issuedToken(token: string): boolean {
 export function invalidSkipToken(cause?: unknown): ValidationError {
   return new ValidationError('The $skipToken is not valid.', { target: '$skipToken', cause });
 }
+
+/** Up to `top` items in id order, and whether more follow (the last page has no nextLink). */
+export interface IdPage<T> {
+  value: T[];
+  more: boolean;
+}
+
+/**
+ * The first `top` items made of `records` (read in id order), skipping those `toItem` leaves out;
+ * one more is read only to know whether another page follows.
+ */
+export async function takeIdPage<R, T>(
+  records: AsyncIterable<R>,
+  top: number,
+  toItem: (record: R) => T | undefined,
+): Promise<IdPage<T>> {
+  const value: T[] = [];
+  for await (const record of records) {
+    const item = toItem(record);
+    if (item === undefined) continue;
+    if (value.length === top) return { value, more: true };
+    value.push(item);
+  }
+  return { value, more: false };
+}

@@ -3,7 +3,7 @@ import type { AuditTrail } from '../audit/audit-trail';
 import { creationStamps } from '../change-stamps';
 import { NotFoundError } from '../errors';
 import type { Principal } from '../http/auth';
-import { takeIdPage, type IdPage } from '../http/id-page-query';
+import { takeIdPage, type IdPage } from '../clients/table-pages';
 import type { ErrorLog } from '../process-log';
 import { saveNamingSecret } from '../clients/vault-secrets';
 import { statusCodeOf } from '../clients/azure-errors';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AuditTrail } from '../audit/audit-trail';
 import { creationStamps } from '../change-stamps';
 import type { Principal } from '../http/auth';
-import type { IdPage } from '../http/id-page-query';
+import type { IdPage } from '../clients/table-pages';
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors';
 import type { Run, RunRequest } from '../runs/run-schemas';
 import type { FairUseLimits } from '../settings';

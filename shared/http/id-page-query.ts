@@ -1,6 +1,6 @@
 import type { HttpRequest } from '@azure/functions';
 import { z } from 'zod';
-import { invalidSkipToken } from '../clients/table-pages';
+import { invalidSkipToken, type IdPage } from '../clients/table-pages';
 import type { Principal, Role } from './auth';
 import { collectionSchema, nextLink, PageQuerySchema } from './collection';
 import { defineOperation, type Operation } from './operation';
@@ -17,31 +17,6 @@ export function readIdPageQuery(request: HttpRequest): { top: number; afterId: s
   const token = query.$skipToken ?? '';
   if (token !== '' && !z.uuid().safeParse(token).success) throw invalidSkipToken();
   return { top: query.top, afterId: token.toLowerCase() };
-}
-
-/** Up to `top` items in id order, and whether more follow (the last page has no nextLink). */
-export interface IdPage<T> {
-  value: T[];
-  more: boolean;
-}
-
-/**
- * The first `top` items made of `records` (read in id order), skipping those `toItem` leaves out;
- * one more is read only to know whether another page follows.
- */
-export async function takeIdPage<R, T>(
-  records: AsyncIterable<R>,
-  top: number,
-  toItem: (record: R) => T | undefined,
-): Promise<IdPage<T>> {
-  const value: T[] = [];
-  for await (const record of records) {
-    const item = toItem(record);
-    if (item === undefined) continue;
-    if (value.length === top) return { value, more: true };
-    value.push(item);
-  }
-  return { value, more: false };
 }
 
 /** `{value, nextLink?}` of a page by id: the next page starts after this page's last item. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditTrail } from '../audit/audit-trail';
 import type { Principal } from '../http/auth';
-import { takeIdPage, type IdPage } from '../http/id-page-query';
+import { takeIdPage, type IdPage } from '../clients/table-pages';
 import type { ErrorLog } from '../process-log';
 import { removeOrLog, saveNamingSecret } from '../clients/vault-secrets';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';

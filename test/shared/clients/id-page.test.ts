@@ -1,4 +1,4 @@
-import { takeIdPage } from '../../../shared/http/id-page-query';
+import { takeIdPage } from '../../../shared/clients/table-pages';
 
 // A store's rows arrive as an async iterable, page by page.
 function records(...ids: string[]): AsyncIterable<{ id: string }> {
