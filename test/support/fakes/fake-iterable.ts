@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/require-await -- an in-memory fake answers at once, behind the same async methods as the client it stands in for */
 import type { ListWriteOptions } from '../../../shared/clients/iterable/iterable-client-options';
 import {
   IterableError,

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/require-await -- an in-memory fake answers at once, behind the same async methods as the client it stands in for */
 import type { QueueClient } from '@azure/storage-queue';
 
 /** A message as sent: its text (base64 JSON, as the Functions host reads it) and its delay. */

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/require-await -- an in-memory fake answers at once, behind the same async methods as the client it stands in for */
 import type { TableClient, TransactionAction } from '@azure/data-tables';
 import { storageError } from './storage-error';
 
