@@ -6,6 +6,7 @@ import { ExportStore, type ExportRecord } from '../../../shared/exports/export-s
 import { defaultMassRemovalGuard, defaultRemovalEvidence } from '../../../shared/limit-settings';
 import { createListOwnership } from '../../../shared/list-ownership/create-list-ownership';
 import { HeldBatches } from '../../../shared/pipeline/planning/held-batches';
+import { planRun } from '../../../shared/pipeline/planning/run-planner';
 import { PlanningBudget } from '../../../shared/pipeline/planning/planning-budget';
 import { RemovalBaselineStore } from '../../../shared/pipeline/planning/removal-baseline';
 import type { PipelineDeps } from '../../../shared/pipeline/pipeline-deps';
@@ -148,6 +149,17 @@ export class PipelineWorld {
   /** The batch messages enqueued so far, parsed as the batch worker reads them; the queue empties. */
   takeBatchMessages(): BatchMessage[] {
     return this.batchQueue.take().map((message) => batchMessageFormat.parse(message.body));
+  }
+
+  /** Plans the run as the run worker would; its batch messages wait in the batch queue. */
+  async plan(message: RunMessage): Promise<void> {
+    await planRun(this.deps, message);
+  }
+
+  /** The members the export's confirmed state holds for a segment, as the next run reads them. */
+  async confirmedMembers(exportId: string, segment: string): Promise<string[]> {
+    const state = await this.deps.state.load(this.tenantId, exportId, segment);
+    return [...state.keys()].sort();
   }
 
   async run(message: RunMessage): Promise<Run> {
