@@ -1,28 +1,27 @@
-import type { Readable } from 'node:stream';
 import { AppError } from '../../errors';
 import { IterableError } from '../../clients/iterable/iterable-error';
-import type { Run, RunMessage } from '../../runs/run-schemas';
+import type { RunMessage } from '../../runs/run-schemas';
 import type { StoredRun } from '../../runs/run-store';
 import type { ExportRecord } from '../../exports/export-store';
 import type { SegmentSnapshot } from '../../segments/segment-catalog';
 import { BatchWriter } from './batch-writer';
 import type { StatePointer } from '../../state/state-pointer';
-import { resolveExportLists } from '../../state/export-lists';
 import type { PipelineDeps } from '../pipeline-deps';
-import { segmentMembers } from '../../snapshot/segment-members';
-import { pacedBy, RejectionLog } from '../run-rejections';
-import { readSnapshotRows } from '../../snapshot/snapshot-rows';
+import { RejectionLog } from '../run-rejections';
 import type { PlanningLease } from './planning-budget';
-import { membersPlannedAtOnce, planningPartitions, planSegment } from '../../state/segment-plan';
+import { membersPlannedAtOnce } from '../../state/segment-plan';
 import { recordSnapshotRejections } from '../../telemetry';
-import { removalsPossible, type SegmentRemovals } from './removal-guard';
+import { removalsPossible } from './removal-guard';
 import { releaseRun, settlePlan } from './plan-settlement';
 import { RemovalSafety } from './removal-safety';
 import { quoteForMessage } from '../../quote-for-message';
 import { maxPlanningRetries, planLater, PlannerBusy, putBack, transient } from './planning-retries';
-import { rewritten, RunFailure, segmentPlanningFailure } from './run-failure';
+import { RunFailure } from './run-failure';
 import { endRun } from '../ending/run-ending';
 import { pinSnapshots } from './snapshot-pins';
+import { resolveRunLists } from './run-lists';
+import { planOneSegment } from './segment-planning';
+import { RunPlanTally } from './run-plan-tally';
 
 /**
  * Queue export-runs: turns a queued run into batches. It marks the run `planning`, resolves the
@@ -142,7 +141,11 @@ async function plan(deps: PipelineDeps, message: RunMessage, run: StoredRun): Pr
   }
 }
 
-/** Plans the run's segments one by one, then records the plan and sends the run on its way. */
+/**
+ * Plans the run's segments one by one, then records the plan and sends the run on its way:
+ * resolve the lists, load the removal checks, write each segment's batches (held back while the
+ * guard may stop them), save the lists and settle the plan.
+ */
 async function planSegments(
   deps: PipelineDeps,
   message: RunMessage,
@@ -156,136 +159,69 @@ async function planSegments(
   },
 ): Promise<void> {
   const { tenantId, exportId, runId } = message;
-  const { pointer, previousMembers, lease } = known;
-  // Refused (409) when the connection was disabled or deleted after the run was queued.
-  const { connection, apiKey } = await deps.connections.apiKey(
-    tenantId,
-    exportRecord.connectionId,
-    {
-      forRun: true,
-    },
+  const ids = { tenantId, exportId, runId };
+  const names = snapshots.map((snapshot) => snapshot.name);
+  const { lists, stored } = await resolveRunLists(deps, ids, run, exportRecord, names);
+  const safety = await RemovalSafety.load(deps, ids, exportRecord);
+  const writer = new BatchWriter(
+    deps.work,
+    deps.batchQueue,
+    ids,
+    writerMode(run, exportRecord, known.pointer, safety),
   );
-  const iterable = deps.iterable(connection, apiKey);
-  const storedLists = await deps.lists.load(tenantId, exportId);
-  const lists = await resolveExportLists({
-    ownership: deps.listOwnership,
-    owner: { tenantId, exportId },
-    apiKey,
-    api: iterable,
-    segments: snapshots.map((snapshot) => snapshot.name),
-    stored: storedLists,
-    dryRun: run.dryRun,
+  const rejections = new RejectionLog(deps.work, { tenantId, runId });
+  const planning = { ids, run, exportRecord, ...known, safety, writer, rejections };
+  const tally = new RunPlanTally(safety);
+  await untilRejectionsWritten(rejections, async () => {
+    for (const snapshot of snapshots) {
+      const list = lists.get(snapshot.name)!;
+      if (!run.dryRun) stored[snapshot.name] = { listId: list.listId, createdAt: list.createdAt };
+      tally.add(snapshot, list, await planOneSegment(deps, planning, snapshot, list));
+    }
   });
-  const safety = await RemovalSafety.load(deps, { tenantId, exportId, runId }, exportRecord);
-  // Removals are known only once a snapshot is read: while they may trip the guard, batches are
-  // written but held back, so nothing is sent before the plan is known to be safe.
+  const batchCount = await writer.close();
+  if (!run.dryRun) await deps.lists.save(tenantId, exportId, stored);
+  recordSnapshotRejections(rejections.count);
+
+  await settlePlan(deps, message, run, {
+    batchCount,
+    counts: tally.counts(rejections.count),
+    segments: tally.segments,
+    removals: tally.removals,
+    safety,
+    held: writer.held,
+  });
+}
+
+/**
+ * Removals are known only once a snapshot is read: while they may trip the guard, batches are
+ * written but held back, so nothing is sent before the plan is known to be safe.
+ */
+function writerMode(
+  run: Pick<StoredRun, 'dryRun'>,
+  exportRecord: Pick<ExportRecord, 'syncMode'>,
+  pointer: StatePointer | undefined,
+  safety: RemovalSafety,
+): 'count' | 'hold' | 'send' {
+  if (run.dryRun) return 'count';
   const hold = removalsPossible(
     exportRecord.syncMode,
     pointer !== undefined,
     safety.thresholds.guard,
   );
-  const writer = new BatchWriter(
-    deps.work,
-    deps.batchQueue,
-    { tenantId, exportId, runId },
-    run.dryRun ? 'count' : hold ? 'hold' : 'send',
-  );
-  const removals: SegmentRemovals[] = [];
-  const rejections = new RejectionLog(deps.work, { tenantId, runId });
-  const segments: Run['segments'] = [];
-  const totals = { total: 0, added: 0, updated: 0, unchanged: 0, removed: 0 };
+  return hold ? 'hold' : 'send';
+}
 
+/** Runs the planning, then commits the rejections read meanwhile; on failure none are written. */
+async function untilRejectionsWritten(
+  rejections: RejectionLog,
+  planAll: () => Promise<void>,
+): Promise<void> {
   try {
-    for (const snapshot of snapshots) {
-      const list = lists.get(snapshot.name)!;
-      if (!run.dryRun)
-        storedLists[snapshot.name] = { listId: list.listId, createdAt: list.createdAt };
-      // A new or recreated list holds no one: send everyone, remove no one.
-      const previousBlob = list.fresh ? undefined : pointer?.segments[snapshot.name];
-      const partitions = planningPartitions(
-        previousBlob ? (previousMembers.get(snapshot.name) ?? 0) : 0,
-        snapshot,
-      );
-      const download = await deps.segmentBlobs
-        .getBlobClient(snapshot.blobName)
-        .download(0, undefined, {
-          conditions: { ifMatch: snapshot.etag },
-        })
-        .catch((error: unknown) => {
-          throw rewritten(error, snapshot.name);
-        });
-      const rows = readSnapshotRows(
-        download.readableStreamBody as Readable,
-        snapshot.format,
-        snapshot.compressed,
-        deps.snapshotLimits,
-      );
-      const evidence = safety.segment(snapshot.name);
-      const members = pacedBy(
-        segmentMembers(
-          rows,
-          exportRecord,
-          (rejection) => rejections.add(rejection),
-          evidence.tally,
-        ),
-        rejections,
-      );
-      const target = { segment: snapshot.name, listId: list.listId, listCreatedAt: list.createdAt };
-      const next = run.dryRun
-        ? undefined
-        : deps.state.openRunState(tenantId, exportId, runId, snapshot.name);
-      let removing = 0;
-      const planned = await planSegment({
-        members,
-        previousBlob,
-        partitions,
-        options: { mode: run.mode, syncMode: exportRecord.syncMode },
-        state: deps.state,
-        subscribe: (member, change) => writer.subscribe(target, member, change),
-        unsubscribe: (emails) => {
-          removing += emails.length;
-          return writer.unsubscribe(target, emails);
-        },
-        next,
-        // A plan that cannot have the memory its rows need goes back on the queue.
-        hold: async (members) => {
-          if (!(await lease.hold(members))) throw new PlannerBusy(members);
-        },
-        // A snapshot that looks damaged sends its adds and updates but removes no one.
-        removalsAllowed: () => evidence.removalsAllowed(),
-      }).catch((error: unknown) => {
-        next?.abort();
-        throw segmentPlanningFailure(error, snapshot.name);
-      });
-      await next?.close();
-      if (planned.parts > 1)
-        deps.log.info('Segment planned in partitions', { parts: planned.parts });
-      removals.push(safety.removals(snapshot.name, planned.previousSize, removing));
-      for (const key of Object.keys(totals) as (keyof typeof totals)[])
-        totals[key] += planned.counts[key];
-      segments.push({
-        name: snapshot.name,
-        ...(list.listId ? { listId: list.listId } : {}),
-        ...(list.fresh ? { sentInFull: true } : {}),
-        snapshotEtag: snapshot.etag,
-        counts: { ...planned.counts, rejected: 0, failed: 0 },
-      });
-    }
+    await planAll();
     await rejections.close();
   } catch (error) {
     rejections.abort();
     throw error;
   }
-  const batchCount = await writer.close();
-  if (!run.dryRun) await deps.lists.save(tenantId, exportId, storedLists);
-  recordSnapshotRejections(rejections.count);
-
-  await settlePlan(deps, message, run, {
-    batchCount,
-    counts: { ...totals, rejected: rejections.count, failed: 0 },
-    segments,
-    removals,
-    safety,
-    held: writer.held,
-  });
 }

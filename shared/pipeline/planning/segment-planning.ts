@@ -1,0 +1,90 @@
+import type { ExportRecord } from '../../exports/export-store';
+import type { StoredRun } from '../../runs/run-store';
+import type { SegmentSnapshot } from '../../segments/segment-catalog';
+import { segmentMembers } from '../../snapshot/segment-members';
+import type { ResolvedList } from '../../state/export-lists';
+import { planningPartitions, planSegment, type SegmentPlan } from '../../state/segment-plan';
+import type { StatePointer } from '../../state/state-pointer';
+import type { PipelineDeps } from '../pipeline-deps';
+import { pacedBy, type RejectionLog } from '../run-rejections';
+import type { BatchWriter } from './batch-writer';
+import type { PlanningLease } from './planning-budget';
+import { PlannerBusy } from './planning-retries';
+import type { RemovalSafety } from './removal-safety';
+import { segmentPlanningFailure } from './run-failure';
+import { snapshotRows } from './snapshot-download';
+
+/** What the run brings to each of its segments' plans. */
+export interface RunPlanning {
+  ids: { tenantId: string; exportId: string; runId: string };
+  run: Pick<StoredRun, 'mode' | 'dryRun'>;
+  exportRecord: ExportRecord;
+  /** The export's confirmed state, and how many members each segment's state holds. */
+  pointer: StatePointer | undefined;
+  previousMembers: Map<string, number>;
+  lease: PlanningLease;
+  safety: RemovalSafety;
+  writer: BatchWriter;
+  rejections: RejectionLog;
+}
+
+/** One segment's plan, and how many members it takes out of the list. */
+export interface PlannedSegment {
+  plan: SegmentPlan;
+  removing: number;
+}
+
+/**
+ * Plans one segment: streams its snapshot's members through the delta plan against its confirmed
+ * state, writing batches as they fill and the state the run reaches (none for a dry run).
+ */
+export async function planOneSegment(
+  deps: PipelineDeps,
+  planning: RunPlanning,
+  snapshot: SegmentSnapshot,
+  list: ResolvedList,
+): Promise<PlannedSegment> {
+  const { ids, run, exportRecord, writer, rejections, lease } = planning;
+  // A new or recreated list holds no one: send everyone, remove no one.
+  const previousBlob = list.fresh ? undefined : planning.pointer?.segments[snapshot.name];
+  const partitions = planningPartitions(
+    previousBlob ? (planning.previousMembers.get(snapshot.name) ?? 0) : 0,
+    snapshot,
+  );
+  const rows = await snapshotRows(deps, snapshot);
+  const evidence = planning.safety.segment(snapshot.name);
+  const members = pacedBy(
+    segmentMembers(rows, exportRecord, (rejection) => rejections.add(rejection), evidence.tally),
+    rejections,
+  );
+  const target = { segment: snapshot.name, listId: list.listId, listCreatedAt: list.createdAt };
+  const next = run.dryRun
+    ? undefined
+    : deps.state.openRunState(ids.tenantId, ids.exportId, ids.runId, snapshot.name);
+  let removing = 0;
+  const plan = await planSegment({
+    members,
+    previousBlob,
+    partitions,
+    options: { mode: run.mode, syncMode: exportRecord.syncMode },
+    state: deps.state,
+    subscribe: (member, change) => writer.subscribe(target, member, change),
+    unsubscribe: (emails) => {
+      removing += emails.length;
+      return writer.unsubscribe(target, emails);
+    },
+    next,
+    // A plan that cannot have the memory its rows need goes back on the queue.
+    hold: async (members) => {
+      if (!(await lease.hold(members))) throw new PlannerBusy(members);
+    },
+    // A snapshot that looks damaged sends its adds and updates but removes no one.
+    removalsAllowed: () => evidence.removalsAllowed(),
+  }).catch((error: unknown) => {
+    next?.abort();
+    throw segmentPlanningFailure(error, snapshot.name);
+  });
+  await next?.close();
+  if (plan.parts > 1) deps.log.info('Segment planned in partitions', { parts: plan.parts });
+  return { plan, removing };
+}
