@@ -1,6 +1,6 @@
 import { planRun } from '../../../../shared/pipeline/planning/run-planner';
 import { sendBatch } from '../../../../shared/pipeline/sending/batch-sender';
-import { batchBlobName } from '../../../../shared/pipeline/planning/batch-writer';
+import { batchBlobName } from '../../../../shared/work-blobs';
 import type { RunMessage } from '../../../../shared/runs/run-schemas';
 import { PipelineWorld } from '../../../support/fakes/pipeline-world';
 

@@ -1,5 +1,5 @@
 import { endRun } from '../../../../shared/pipeline/ending/run-ending';
-import { failuresBlobName } from '../../../../shared/pipeline/sending/batch-blobs';
+import { failuresBlobName } from '../../../../shared/work-blobs';
 import { sendBatch } from '../../../../shared/pipeline/sending/batch-sender';
 import { PipelineWorld } from '../../../support/fakes/pipeline-world';
 
