@@ -65,17 +65,17 @@ export class RunLifecycle {
   ) {}
 
   /**
-   * Writes the run, with the actions `alongside` in its transaction, and sends its first
-   * message; `started` only when both happened. If the message cannot be sent the run fails at
-   * once (NotQueued) and frees its export, so no run waits forever for a message never sent.
+   * Writes the run on the seats of its connection, with the actions `alongside` (a slot's claim)
+   * in its transaction, and sends its first message; `started` only when both happened. If the
+   * message cannot be sent the run fails at once (NotQueued) and frees its export, so no run
+   * waits forever for a message never sent.
    */
   async create(
     tenantId: string,
     run: Run,
-    connectionId: string,
-    alongside: TransactionAction[] = [],
+    on: { connectionId: string; alongside?: TransactionAction[] },
   ): Promise<StartOutcome> {
-    const outcome = await this.starter.tryStart(tenantId, run, connectionId, alongside);
+    const outcome = await this.starter.tryStart(tenantId, run, on.connectionId, on.alongside);
     if (outcome !== 'started') return outcome;
     try {
       await this.send(tenantId, run);

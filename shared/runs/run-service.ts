@@ -60,8 +60,8 @@ export class RunService {
     const run = newRun({
       exportId,
       trigger: input.trigger,
-      ...(input.slot ? { slot: input.slot } : {}),
-      ...(principal.userId ? { requestedBy: principal.userId } : {}),
+      slot: input.slot,
+      requestedBy: principal.userId,
       mode: input.mode,
       dryRun: input.dryRun,
       segments,
@@ -89,7 +89,7 @@ export class RunService {
    */
   async #start(tenantId: string, run: Run, connectionId: string): Promise<void> {
     for (let attempt = 0; attempt < 5; attempt++) {
-      const outcome = await this.lifecycle.create(tenantId, run, connectionId);
+      const outcome = await this.lifecycle.create(tenantId, run, { connectionId });
       if (outcome === 'started') return;
       const active = await this.store.active(tenantId, run.exportId);
       if (active) throw new ActiveRunError(stripStorage(active));

@@ -43,12 +43,10 @@ export class ScheduledRuns {
     claim: ClaimActions,
   ): Promise<Run | LimitReachedError | undefined> {
     const run = scheduledRun(request, 'queued');
-    const outcome = await this.lifecycle.create(
-      request.tenantId,
-      run,
-      request.connectionId,
-      claim(run),
-    );
+    const outcome = await this.lifecycle.create(request.tenantId, run, {
+      connectionId: request.connectionId,
+      alongside: claim(run),
+    });
     if (outcome instanceof LimitReachedError) return outcome;
     return outcome === 'started' ? run : undefined;
   }
@@ -84,7 +82,7 @@ function scheduledRun(request: SlotRequest, status: 'queued' | 'skipped'): Sched
     mode: 'delta',
     dryRun: false,
     segments: request.segments,
-    ...(request.snapshotEtags ? { snapshotEtags: request.snapshotEtags } : {}),
+    snapshotEtags: request.snapshotEtags,
     status,
     now: request.now,
   });
