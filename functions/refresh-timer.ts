@@ -5,5 +5,5 @@ import { getSettings } from '../shared/settings';
 app.timer('refresh-timer', {
   // `%REFRESH_TIMER_SCHEDULE%` when that setting is set, else every five minutes.
   schedule: getSettings().refreshTimerSchedule,
-  handler: () => onRefreshTimer(),
+  handler: (_timer, invocation) => onRefreshTimer(invocation),
 });
