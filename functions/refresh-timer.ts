@@ -4,5 +4,5 @@ import { onRefreshTimer, refreshTimerSchedule } from '../shared/app/refresh-time
 app.timer('refresh-timer', {
   // `%REFRESH_TIMER_SCHEDULE%` when that setting is set, else every five minutes.
   schedule: refreshTimerSchedule(),
-  handler: () => onRefreshTimer(),
+  handler: (_timer, invocation) => onRefreshTimer(invocation),
 });

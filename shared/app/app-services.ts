@@ -15,7 +15,7 @@ import { createListOwnership } from '../list-ownership/create-list-ownership';
 import { createTokenVerifier, type TokenVerifier } from '../http/auth';
 import { RunService } from '../runs/run-service';
 import { RunStore } from '../runs/run-store';
-import { createRunStarter } from '../runs/run-start';
+import { createRunLifecycle } from '../runs/run-lifecycle';
 import { createRefreshService } from '../refreshes/create-refresh-service';
 import type { RefreshService } from '../refreshes/refresh-service';
 import { createRefreshSweep } from '../schedule/create-refresh-sweep';
@@ -83,10 +83,14 @@ export function createAppServices(clients: AppClients): AppServices {
   const runStore = new RunStore(table(tableNames.runs), webhooks.emitter);
   const runs = new RunService(
     runStore,
-    clients.queues.getQueueClient(queueNames.exportRuns),
+    createRunLifecycle(
+      runStore,
+      table(tableNames.runs),
+      settings.fairUse,
+      clients.queues.getQueueClient(queueNames.exportRuns),
+    ),
     (tenantId, exportId, runId) => progress.completedBatches(tenantId, exportId, runId),
     auditTrail,
-    createRunStarter(runStore, table(tableNames.runs), settings.fairUse),
     async (tenantId, connectionId) =>
       assertRunnable(connectionId, await connectionStore.get(tenantId, connectionId)),
   );

@@ -4,10 +4,12 @@ import { readMessage } from './message-reader';
 import { processLog } from '../process-log';
 import { poisonQueueName, queueNames } from '../storage-layout';
 import { segmentEventCheckFormat } from '../segment-events/segment-event-messages';
+import { inSpan } from '../telemetry';
 
 interface Invocation {
   invocationId: string;
   functionName: string;
+  traceContext?: { traceParent?: string | null };
 }
 
 const contextOf = (invocation: Invocation, tenantId?: string) => ({
@@ -32,8 +34,16 @@ export async function onSegmentEventCheck(message: unknown, invocation: Invocati
     processLog,
   );
   if (!check) return;
+  // A span of the host's trace: the refresh runs a check starts carry it on (traceparent).
   await withLogContext(contextOf(invocation, check.tenantId), () =>
-    getAppServices().segmentEvents.check(check),
+    inSpan(
+      'segment event check',
+      {
+        traceparent: invocation.traceContext?.traceParent,
+        attributes: { tenantId: check.tenantId },
+      },
+      () => getAppServices().segmentEvents.check(check),
+    ),
   );
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { queueMessageText } from '../clients/queue-messages';
 import { versionedFormat } from '../schema-version';
 import type { SubscribeChange } from '../state/delta-plan';
 
@@ -42,9 +43,9 @@ export const batchMessageFormat = versionedFormat({
   schema: BatchMessageSchema,
 });
 
-/** A batch message as the Functions host reads it: JSON in base64 (host.json messageEncoding). */
+/** A batch message as the Functions host reads it (queue-messages.ts). */
 export function batchMessageText(message: BatchMessage): string {
-  return Buffer.from(batchMessageFormat.serialize(message)).toString('base64');
+  return queueMessageText(batchMessageFormat, message);
 }
 
 export const changeCodes: Record<SubscribeChange, string> = {

@@ -5,7 +5,7 @@ import type { AuditTrail } from '../audit/audit-trail';
 import { ConnectionStore } from '../connections/connection-store';
 import { ExportStore } from '../exports/export-store';
 import type { ActiveRunLimits } from '../runs/active-run-seats';
-import { createRunStarter } from '../runs/run-start';
+import { createRunLifecycle } from '../runs/run-lifecycle';
 import type { RunEvents } from '../runs/run-events';
 import { RunStore } from '../runs/run-store';
 import { ScheduledRuns } from '../runs/scheduled-runs';
@@ -32,12 +32,17 @@ export function createRefreshService(parts: RefreshServiceParts): RefreshService
   const { tables } = parts;
   const runStore = new RunStore(tables.runs, parts.runEvents);
   const connections = new ConnectionStore(tables.connections);
-  const starter = createRunStarter(runStore, tables.runs, parts.activeRunLimits);
+  const lifecycle = createRunLifecycle(
+    runStore,
+    tables.runs,
+    parts.activeRunLimits,
+    parts.runQueue,
+  );
   return new RefreshService({
     exports: new ExportStore(tables.exports),
     snapshot: (tenantId, name) => parts.segments.snapshot(tenantId, name),
     runner: new RefreshRunner({
-      runs: new ScheduledRuns(runStore, starter, parts.runQueue),
+      runs: new ScheduledRuns(runStore, lifecycle),
       runStore,
       claims: new RefreshClaims(tables.runs),
       connectionState: async (tenantId, id) => connectionState(await connections.get(tenantId, id)),

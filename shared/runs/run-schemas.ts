@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { queueMessageText } from '../clients/queue-messages';
 import { versionedFormat } from '../schema-version';
 
 export const RunStatusSchema = z.enum([
@@ -171,7 +172,7 @@ export const runMessageFormat = versionedFormat({
   schema: RunMessageSchema,
 });
 
-/** A run message as the Functions host reads it: JSON in base64 (host.json messageEncoding). */
+/** A run message as the Functions host reads it (queue-messages.ts). */
 export function runMessageText(message: RunMessage): string {
-  return Buffer.from(runMessageFormat.serialize(message)).toString('base64');
+  return queueMessageText(runMessageFormat, message);
 }

@@ -1,21 +1,11 @@
-import type { QueueClient } from '@azure/storage-queue';
 import type { AuditTrail } from '../audit/audit-trail';
 import type { Principal } from '../http/auth';
 import { AppError, ConflictError, DependencyError, NotFoundError } from '../errors';
-import {
-  activeStatuses,
-  emptyCounts,
-  type Run,
-  runMessageText,
-  type RunMessage,
-  type RunRequest,
-} from './run-schemas';
+import { activeStatuses, type Run, type RunRequest } from './run-schemas';
 import type { RunStore, StoredRun } from './run-store';
-import { newRunId } from './run-id';
-import type { RunStarter } from './run-start';
+import { newRun, type RunLifecycle } from './run-lifecycle';
 import { addLogContext } from '../log-context';
 import { processLog } from '../process-log';
-import { currentTraceparent, recordRunFinished } from '../telemetry';
 
 export interface RunRequestInput extends RunRequest {
   trigger: Run['trigger'];
@@ -36,14 +26,13 @@ export class ActiveRunError extends AppError {
 }
 
 /**
- * Requesting, reading and cancelling runs. A request writes the run (`queued`) and its export's
- * active-run marker in one transaction, then enqueues a reference on export-runs; if the message
- * cannot be sent the run is failed and the export freed at once, so no run waits forever.
+ * Requesting, reading and cancelling runs. A request creates the run through the lifecycle (the
+ * run and its export's active-run marker in one transaction, then a reference on export-runs).
  */
 export class RunService {
   constructor(
     private readonly store: RunStore,
-    private readonly queue: QueueClient,
+    private readonly lifecycle: RunLifecycle,
     /** How many of a running run's batches are done, for its percentComplete. */
     private readonly completedBatches: (
       tenantId: string,
@@ -51,7 +40,6 @@ export class RunService {
       runId: string,
     ) => Promise<number>,
     private readonly audit: AuditTrail,
-    private readonly starter: RunStarter,
     /**
      * Throws when the export's connection cannot run it now (disabled by the kill switch, or
      * deleted): one row read, before anything is written.
@@ -69,39 +57,18 @@ export class RunService {
   ): Promise<Run> {
     const { id: exportId, segments } = target;
     await this.assertConnectionRunnable(principal.tenantId, target.connectionId);
-    const now = Date.now();
-    const run: Run = {
-      id: newRunId(now),
+    const run = newRun({
       exportId,
       trigger: input.trigger,
-      ...(input.slot ? { slot: input.slot } : {}),
-      ...(principal.userId ? { requestedBy: principal.userId } : {}),
+      slot: input.slot,
+      requestedBy: principal.userId,
       mode: input.mode,
       dryRun: input.dryRun,
-      status: 'queued',
-      counts: emptyCounts(),
-      percentComplete: 0,
-      segments: segments.map((name) => ({ name, counts: emptyCounts() })),
-      createdAt: new Date(now).toISOString(),
-    };
+      segments,
+      now: new Date(),
+    });
     await this.#start(principal.tenantId, run, target.connectionId);
     addLogContext({ exportId, runId: run.id });
-    const traceparent = currentTraceparent();
-    const message: RunMessage = {
-      tenantId: principal.tenantId,
-      exportId,
-      runId: run.id,
-      ...(traceparent ? { traceparent } : {}),
-    };
-    try {
-      await this.queue.sendMessage(runMessageText(message));
-    } catch (error) {
-      await this.#end(principal.tenantId, exportId, run.id, 'failed', {
-        code: 'NotQueued',
-        message: 'The run could not be queued.',
-      });
-      throw new DependencyError('storage', 'The run could not be queued; try again.', error);
-    }
     await this.audit.record(
       principal,
       'run.request',
@@ -122,7 +89,7 @@ export class RunService {
    */
   async #start(tenantId: string, run: Run, connectionId: string): Promise<void> {
     for (let attempt = 0; attempt < 5; attempt++) {
-      const outcome = await this.starter.tryStart(tenantId, run, connectionId);
+      const outcome = await this.lifecycle.create(tenantId, run, { connectionId });
       if (outcome === 'started') return;
       const active = await this.store.active(tenantId, run.exportId);
       if (active) throw new ActiveRunError(stripStorage(active));
@@ -162,7 +129,7 @@ export class RunService {
         target: 'runId',
       });
     }
-    const cancelled = await this.#end(principal.tenantId, exportId, runId, 'cancelled', reason);
+    const cancelled = await this.#cancel(principal.tenantId, exportId, runId, reason);
     await this.#cancelled(principal, cancelled, run.status, reason);
     return cancelled;
   }
@@ -204,16 +171,8 @@ export class RunService {
     if (!(await this.store.save(principal.tenantId, confirmed))) {
       throw new ConflictError('The run changed while it was being confirmed; try again.');
     }
-    const traceparent = currentTraceparent();
-    const message: RunMessage = {
-      tenantId: principal.tenantId,
-      exportId,
-      runId,
-      action: 'release',
-      ...(traceparent ? { traceparent } : {}),
-    };
     try {
-      await this.queue.sendMessage(runMessageText(message));
+      await this.lifecycle.send(principal.tenantId, run, 'release');
     } catch (error) {
       const current = await this.store.get(principal.tenantId, exportId, runId);
       if (current?.status === 'running')
@@ -240,36 +199,19 @@ export class RunService {
   ): Promise<Run | undefined> {
     const active = await this.store.active(principal.tenantId, exportId);
     if (!active) return undefined;
-    const ended = await this.#end(principal.tenantId, exportId, active.id, 'cancelled', reason);
+    const ended = await this.#cancel(principal.tenantId, exportId, active.id, reason);
     if (ended.status !== 'cancelled') return undefined;
     await this.#cancelled(principal, ended, active.status, reason);
     return ended;
   }
 
-  /** Ends a run, retrying when a worker changed it meanwhile (etag), until it has ended. */
-  async #end(
-    tenantId: string,
-    exportId: string,
-    runId: string,
-    status: Run['status'],
-    error?: Run['error'],
-  ) {
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const run = await this.store.get(tenantId, exportId, runId);
-      if (!run) throw new NotFoundError('Run', runId);
-      if (!activeStatuses.has(run.status)) return stripStorage(run);
-      const ended: StoredRun = {
-        ...run,
-        status,
-        finishedAt: new Date().toISOString(),
-        ...(error ? { error } : {}),
-      };
-      if (await this.store.finish(tenantId, ended)) {
-        recordRunFinished(ended);
-        return stripStorage(ended);
-      }
-    }
-    throw new ConflictError('The run kept changing while it was being ended; try again.');
+  /** The run cancelled, or as it ended meanwhile. */
+  async #cancel(tenantId: string, exportId: string, runId: string, reason?: Run['error']) {
+    const ended = await this.lifecycle.end(
+      { tenantId, exportId, runId },
+      { status: 'cancelled', ...(reason ? { error: reason } : {}) },
+    );
+    return stripStorage(ended);
   }
 }
 

@@ -5,7 +5,7 @@ import { connectionState } from '../connections/connection-state';
 import { ExportStore } from '../exports/export-store';
 import type { ActiveRunLimits } from '../runs/active-run-seats';
 import type { RunEvents } from '../runs/run-events';
-import { createRunStarter } from '../runs/run-start';
+import { createRunLifecycle } from '../runs/run-lifecycle';
 import { RunStore } from '../runs/run-store';
 import { defaultFairUseLimits } from '../settings';
 import { ScheduledRuns } from '../runs/scheduled-runs';
@@ -47,10 +47,11 @@ export function createRefreshSweep(parts: RefreshSweepParts): RefreshSweep {
   const claims = new SlotClaims(tables.runs);
   const connections = new ConnectionStore(tables.connections);
   const runStore = new RunStore(tables.runs, parts.runEvents);
-  const starter = createRunStarter(
+  const lifecycle = createRunLifecycle(
     runStore,
     tables.runs,
     parts.activeRunLimits ?? defaultFairUseLimits,
+    parts.runQueue,
   );
   return new RefreshSweep({
     index: new ScheduleIndex(tables.schedules),
@@ -59,7 +60,7 @@ export function createRefreshSweep(parts: RefreshSweepParts): RefreshSweep {
     exports: new ExportStore(tables.exports),
     claims,
     slots: new SlotRunner({
-      runs: new ScheduledRuns(runStore, starter, parts.runQueue),
+      runs: new ScheduledRuns(runStore, lifecycle),
       claims,
       connectionState: async (tenantId, id) => connectionState(await connections.get(tenantId, id)),
       log: parts.log,

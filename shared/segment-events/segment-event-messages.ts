@@ -16,8 +16,3 @@ export const segmentEventCheckFormat = versionedFormat({
   name: 'segment-event-checks message',
   schema: SegmentEventCheckSchema,
 });
-
-/** The message as the Functions host reads it: JSON in base64 (host.json messageEncoding). */
-export function segmentEventCheckText(check: SegmentEventCheck): string {
-  return Buffer.from(segmentEventCheckFormat.serialize(check)).toString('base64');
-}

@@ -5,7 +5,8 @@ import type { RefreshService } from '../refreshes/refresh-service';
 import { tenantAllowed } from '../tenant-id';
 import type { AuthSettings } from '../settings';
 import { snapshotWritten } from './blob-created-event';
-import { segmentEventCheckText, type SegmentEventCheck } from './segment-event-messages';
+import { sendQueueMessage } from '../clients/queue-messages';
+import { segmentEventCheckFormat, type SegmentEventCheck } from './segment-event-messages';
 import type { PendingSegment, SegmentEventRows } from './segment-event-rows';
 
 export interface SegmentEventsDeps {
@@ -116,8 +117,8 @@ export class SegmentEvents {
   }
 
   async #checkLater(check: SegmentEventCheck, delayMs = this.deps.quietSeconds * 1000) {
-    await this.deps.checks.sendMessage(segmentEventCheckText(check), {
-      visibilityTimeout: Math.max(1, Math.ceil(delayMs / 1000)),
+    await sendQueueMessage(this.deps.checks, segmentEventCheckFormat, check, {
+      delaySeconds: Math.max(1, Math.ceil(delayMs / 1000)),
     });
   }
 

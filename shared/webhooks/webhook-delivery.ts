@@ -6,11 +6,8 @@ import type { Delivery } from './webhook-schemas';
 import type { WebhookSecrets } from './webhook-secrets';
 import type { WebhookStore } from './webhook-store';
 import { checkTargetUrl, type TargetPolicy } from './webhook-target';
-import {
-  queueText,
-  webhookDeliveryMessageFormat,
-  type WebhookDeliveryMessage,
-} from './webhook-event-types';
+import { sendQueueMessage } from '../clients/queue-messages';
+import { webhookDeliveryMessageFormat, type WebhookDeliveryMessage } from './webhook-event-types';
 
 /**
  * How long a failed delivery waits before its next attempt, by the attempt that failed. The first
@@ -99,9 +96,11 @@ export async function deliverWebhook(
     ...properties,
     error: outcome.error,
   });
-  await deps.queue.sendMessage(
-    queueText(webhookDeliveryMessageFormat.serialize({ ...message, attempt: attempt + 1 })),
-    { visibilityTimeout: deliveryRetryDelaysSeconds[attempt - 1] },
+  await sendQueueMessage(
+    deps.queue,
+    webhookDeliveryMessageFormat,
+    { ...message, attempt: attempt + 1 },
+    { delaySeconds: deliveryRetryDelaysSeconds[attempt - 1] },
   );
 }
 

@@ -1,9 +1,9 @@
 import type { QueueClient } from '@azure/storage-queue';
+import { sendQueueMessage } from '../clients/queue-messages';
 import type { RunEvents } from '../runs/run-events';
 import type { Run } from '../runs/run-schemas';
 import {
   eventSource,
-  queueText,
   runStatusEventTypes,
   webhookEventMessageFormat,
   type CloudEvent,
@@ -99,9 +99,10 @@ export class WebhookEmitter implements RunEvents {
       data: event.data,
     };
     try {
-      await this.deps.queue.sendMessage(
-        queueText(webhookEventMessageFormat.serialize({ tenantId, event: cloudEvent })),
-      );
+      await sendQueueMessage(this.deps.queue, webhookEventMessageFormat, {
+        tenantId,
+        event: cloudEvent,
+      });
     } catch (error) {
       this.#logFailure(event.type, event.id, error);
     }

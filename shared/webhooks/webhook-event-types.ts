@@ -73,8 +73,3 @@ export const webhookDeliveryMessageFormat = versionedFormat({
   name: 'webhook-deliveries message',
   schema: WebhookDeliveryMessageSchema,
 });
-
-/** As the Functions host reads queue messages: JSON in base64 (host.json messageEncoding). */
-export function queueText(json: string): string {
-  return Buffer.from(json).toString('base64');
-}

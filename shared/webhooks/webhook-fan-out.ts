@@ -1,9 +1,6 @@
 import type { QueueClient } from '@azure/storage-queue';
-import {
-  queueText,
-  webhookDeliveryMessageFormat,
-  type WebhookEventMessage,
-} from './webhook-event-types';
+import { sendQueueMessage } from '../clients/queue-messages';
+import { webhookDeliveryMessageFormat, type WebhookEventMessage } from './webhook-event-types';
 import type { WebhookStore } from './webhook-store';
 
 export interface FanOutDeps {
@@ -26,18 +23,14 @@ export async function fanOutEvent(deps: FanOutDeps, message: WebhookEventMessage
   const body = JSON.stringify(event);
   await Promise.all(
     webhooks.map((webhook) =>
-      deps.queue.sendMessage(
-        queueText(
-          webhookDeliveryMessageFormat.serialize({
-            tenantId,
-            webhookId: webhook.id,
-            eventId: event.id,
-            eventType: event.type,
-            body,
-            attempt: 1,
-          }),
-        ),
-      ),
+      sendQueueMessage(deps.queue, webhookDeliveryMessageFormat, {
+        tenantId,
+        webhookId: webhook.id,
+        eventId: event.id,
+        eventType: event.type,
+        body,
+        attempt: 1,
+      }),
     ),
   );
   deps.log.info('Webhook event fanned out', {

@@ -1,9 +1,11 @@
 import { IterableError } from '../../clients/iterable/iterable-error';
-import { runMessageText, type RunMessage } from '../../runs/run-schemas';
+import { putBackDelaySeconds, sendQueueMessage } from '../../clients/queue-messages';
+import { runMessageFormat, type RunMessage } from '../../runs/run-schemas';
 import type { PipelineDeps } from '../pipeline-deps';
 
 /** Planning is put back this many times (2 s doubling to 5 min, about 17 minutes in all). */
 export const maxPlanningRetries = 8;
+const planningBackoff = { baseSeconds: 2, maxSeconds: 300 };
 
 /** The instance is planning other large segments: the run waits in the queue instead. */
 export class PlannerBusy extends Error {
@@ -23,12 +25,7 @@ export function transient(error: unknown): error is IterableError {
  */
 export async function planLater(deps: PipelineDeps, message: RunMessage, error: IterableError) {
   const attempt = (message.attempt ?? 0) + 1;
-  const delaySeconds = Math.ceil(
-    Math.max(
-      Math.min(300, 2 * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2),
-      (error.retryAfterMs ?? 0) / 1000,
-    ),
-  );
+  const delaySeconds = putBackDelaySeconds(attempt - 1, planningBackoff, error.retryAfterMs);
   await putBack(deps, message, {
     attempt,
     delaySeconds,
@@ -61,7 +58,7 @@ export async function putBack(
     ...message,
     ...(next.attempt ? { attempt: next.attempt } : {}),
   };
-  await deps.runQueue.sendMessage(runMessageText(again), {
-    visibilityTimeout: next.delaySeconds,
+  await sendQueueMessage(deps.runQueue, runMessageFormat, again, {
+    delaySeconds: next.delaySeconds,
   });
 }

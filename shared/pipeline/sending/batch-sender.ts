@@ -2,7 +2,8 @@ import { IterableError } from '../../clients/iterable/iterable-error';
 import { activeStatuses } from '../../runs/run-schemas';
 import { batchEmails, failureListFormat, readBatchBody } from './batch-blobs';
 import { failuresBlobName } from '../../work-blobs';
-import { batchMessageText, type BatchMessage } from '../pipeline-messages';
+import { batchMessageFormat, type BatchMessage } from '../pipeline-messages';
+import { putBackDelaySeconds, sendQueueMessage } from '../../clients/queue-messages';
 import type { PipelineDeps } from '../pipeline-deps';
 import type { BatchResult } from '../run-progress';
 import { tryFinalizeRun } from '../ending/run-finalizer';
@@ -12,7 +13,7 @@ import { recordBatchDone } from '../../telemetry';
 
 /** Put a throttled batch back at most this often before counting it failed. */
 const maxRequeues = 12;
-const requeueBaseSeconds = 2;
+const requeueBackoff = { baseSeconds: 2, maxSeconds: 300 };
 
 /**
  * Queue export-batches: sends one batch to Iterable and records what Iterable confirmed. A
@@ -165,11 +166,10 @@ async function requeue(
   message: BatchMessage,
   retryAfterMs: number | undefined,
 ) {
-  const attempt = message.attempt + 1;
-  const backoff =
-    Math.min(300, requeueBaseSeconds * 2 ** message.attempt) * (0.5 + Math.random() / 2);
-  const delaySeconds = Math.ceil(Math.max(backoff, (retryAfterMs ?? 0) / 1000));
-  await deps.batchQueue.sendMessage(batchMessageText({ ...message, attempt }), {
-    visibilityTimeout: delaySeconds,
-  });
+  await sendQueueMessage(
+    deps.batchQueue,
+    batchMessageFormat,
+    { ...message, attempt: message.attempt + 1 },
+    { delaySeconds: putBackDelaySeconds(message.attempt, requeueBackoff, retryAfterMs) },
+  );
 }
