@@ -1,5 +1,5 @@
 import { getAppServices } from './app-services';
-import { runMessageFormat } from '../runs/run-schemas';
+import { runMessageFormat, type RunMessage } from '../runs/run-schemas';
 import type { VersionedFormat } from '../schema-version';
 import { sendBatch, notSentResult } from '../pipeline/sending/batch-sender';
 import { batchMessageFormat, type BatchMessage } from '../pipeline/pipeline-messages';
@@ -28,12 +28,39 @@ const contextOf = (invocation: Invocation, ids: LogFields): LogFields => ({
   ...ids,
 });
 
-export async function onRunMessage(message: unknown, invocation: Invocation): Promise<void> {
-  const run = parsed(runMessageFormat, message, 'export-runs');
+/** Reads a run message of `queue` and does `work` with it in the run's log context. */
+async function withRunMessage(
+  message: unknown,
+  invocation: Invocation,
+  queue: string,
+  work: (run: RunMessage) => Promise<void>,
+): Promise<void> {
+  const run = parsed(runMessageFormat, message, queue);
   if (!run) return;
   const { tenantId, exportId, runId } = run;
-  await withLogContext(contextOf(invocation, { tenantId, exportId, runId }), () =>
-    inSpan(
+  await withLogContext(contextOf(invocation, { tenantId, exportId, runId }), () => work(run));
+}
+
+/** Reads a batch message of `queue` and does `work` with it in the batch's log context. */
+async function withBatchMessage(
+  message: unknown,
+  invocation: Invocation,
+  queue: string,
+  work: (batch: BatchMessage) => Promise<void>,
+): Promise<void> {
+  const batch = parsed(batchMessageFormat, message, queue);
+  if (!batch) return;
+  const { tenantId, exportId, runId } = batch;
+  await withLogContext(
+    contextOf(invocation, { tenantId, exportId, runId, batch: batch.batch }),
+    () => work(batch),
+  );
+}
+
+export async function onRunMessage(message: unknown, invocation: Invocation): Promise<void> {
+  await withRunMessage(message, invocation, 'export-runs', (run) => {
+    const { tenantId, exportId, runId } = run;
+    return inSpan(
       'plan run',
       { traceparent: run.traceparent, attributes: { tenantId, exportId, runId } },
       () =>
@@ -42,43 +69,29 @@ export async function onRunMessage(message: unknown, invocation: Invocation): Pr
           run,
           Number(invocation.triggerMetadata?.dequeueCount ?? 1),
         ),
-    ),
-  );
+    );
+  });
 }
 
 export async function onBatchMessage(message: unknown, invocation: Invocation): Promise<void> {
-  const batch = parsed(batchMessageFormat, message, 'export-batches');
-  if (!batch) return;
-  const { tenantId, exportId, runId } = batch;
-  await withLogContext(
-    contextOf(invocation, { tenantId, exportId, runId, batch: batch.batch }),
-    () =>
-      inSpan(
-        'send batch',
-        {
-          traceparent: batch.traceparent,
-          attributes: {
-            tenantId,
-            exportId,
-            runId,
-            batch: batch.batch,
-            size: batch.size,
-            attempt: batch.attempt,
-          },
-        },
-        () => sendBatch(getAppServices().pipeline, batch),
-      ),
-  );
+  await withBatchMessage(message, invocation, 'export-batches', (batch) => {
+    const { tenantId, exportId, runId, size, attempt } = batch;
+    return inSpan(
+      'send batch',
+      {
+        traceparent: batch.traceparent,
+        attributes: { tenantId, exportId, runId, batch: batch.batch, size, attempt },
+      },
+      () => sendBatch(getAppServices().pipeline, batch),
+    );
+  });
 }
 
 /** A run whose planning failed five times ends as failed, so nobody waits for it. */
 export async function onPoisonRunMessage(message: unknown, invocation: Invocation): Promise<void> {
-  const run = parsed(runMessageFormat, message, 'export-runs-poison');
-  if (!run) return;
-  const { tenantId, exportId, runId } = run;
-  await withLogContext(contextOf(invocation, { tenantId, exportId, runId }), async () => {
+  await withRunMessage(message, invocation, 'export-runs-poison', async (run) => {
     getAppServices().pipeline.log.error('Run planning failed repeatedly; the run fails', {});
-    await endRun(getAppServices().pipeline, tenantId, exportId, runId, 'failed', {
+    await endRun(getAppServices().pipeline, run.tenantId, run.exportId, run.runId, 'failed', {
       code: 'PlanningFailed',
       message: 'Planning the run failed repeatedly; see the logs for the run id.',
     });
@@ -90,13 +103,7 @@ export async function onPoisonBatchMessage(
   message: unknown,
   invocation: Invocation,
 ): Promise<void> {
-  const batch = parsed(batchMessageFormat, message, 'export-batches-poison');
-  if (!batch) return;
-  const { tenantId, exportId, runId } = batch;
-  await withLogContext(
-    contextOf(invocation, { tenantId, exportId, runId, batch: batch.batch }),
-    () => recordPoisonBatch(batch),
-  );
+  await withBatchMessage(message, invocation, 'export-batches-poison', recordPoisonBatch);
 }
 
 async function recordPoisonBatch(batch: BatchMessage): Promise<void> {

@@ -1,11 +1,12 @@
 import { collectionSchema, nextLink, PageQuerySchema } from '../http/collection';
 import { defineOperation } from '../http/operation';
 import { invalidSkipToken } from '../clients/table-pages';
-import { parseInput } from '../http/request-body';
+import { parseQuery } from '../http/request-body';
 import { everyone, writers } from '../exports/export-operations';
 import { uuidParam } from '../http/route-params';
+import type { Principal, Role } from '../http/auth';
 import type { ExportService } from '../exports/export-service';
-import { RunRequestSchema, RunSchema, type RunRequest } from './run-schemas';
+import { RunRequestSchema, RunSchema, type Run, type RunRequest } from './run-schemas';
 import type { RunService } from './run-service';
 import { RejectionSchema, type RejectionPage } from '../pipeline/run-rejections';
 
@@ -18,6 +19,32 @@ export function runOperations(
     window: { offset: number; top: number },
   ) => Promise<RejectionPage>,
 ) {
+  /**
+   * A run action (`POST .../runs/{runId}/{action}`) on the export and run the route names, once the
+   * caller may change the export; it answers the run as the action left it.
+   */
+  function runAction(definition: {
+    name: string;
+    action: string;
+    summary: string;
+    roles: readonly Role[];
+    act: (principal: Principal, exportId: string, runId: string) => Promise<Run>;
+  }) {
+    const { action, act, ...named } = definition;
+    return defineOperation({
+      ...named,
+      method: 'POST',
+      route: `exports/{id}/runs/{runId}/${action}`,
+      response: RunSchema,
+      successStatus: 200,
+      handle: async ({ principal, params }) => {
+        const id = uuidParam(params, 'id', 'Export');
+        await exportService().assertWritable(principal, id);
+        return { jsonBody: await act(principal, id, uuidParam(params, 'runId', 'Run')) };
+      },
+    });
+  }
+
   return [
     defineOperation<RunRequest>({
       name: 'runs-create',
@@ -59,11 +86,7 @@ export function runOperations(
       handle: async ({ principal, params, request }) => {
         const id = uuidParam(params, 'id', 'Export');
         await exportService().assertExists(principal, id);
-        const query = parseInput(
-          Object.fromEntries(request.query),
-          PageQuerySchema,
-          'The query is not valid.',
-        );
+        const query = parseQuery(request, PageQuerySchema);
         const page = await runs().page(principal.tenantId, id, query.top, query.$skipToken);
         return {
           jsonBody: { value: page.value, nextLink: nextLink(request.url, page.continuationToken) },
@@ -86,36 +109,20 @@ export function runOperations(
         ),
       }),
     }),
-    defineOperation({
+    runAction({
       name: 'runs-cancel',
-      method: 'POST',
-      route: 'exports/{id}/runs/{runId}/cancel',
+      action: 'cancel',
       summary: 'Cancel an active run',
       roles: writers,
-      response: RunSchema,
-      successStatus: 200,
-      handle: async ({ principal, params }) => {
-        const id = uuidParam(params, 'id', 'Export');
-        await exportService().assertWritable(principal, id);
-        return { jsonBody: await runs().cancel(principal, id, uuidParam(params, 'runId', 'Run')) };
-      },
+      act: (principal, id, runId) => runs().cancel(principal, id, runId),
     }),
-    defineOperation({
+    runAction({
       name: 'runs-confirm',
-      method: 'POST',
-      route: 'exports/{id}/runs/{runId}/confirm',
+      action: 'confirm',
       summary:
         'Let a run held by the mass-removal guard (awaitingConfirmation) send its changes, removals included',
       roles: ['Admin'],
-      response: RunSchema,
-      successStatus: 200,
-      handle: async ({ principal, params }) => {
-        const id = uuidParam(params, 'id', 'Export');
-        await exportService().assertWritable(principal, id);
-        return {
-          jsonBody: await runs().confirm(principal, id, uuidParam(params, 'runId', 'Run')),
-        };
-      },
+      act: (principal, id, runId) => runs().confirm(principal, id, runId),
     }),
     defineOperation({
       name: 'runs-rejections',
@@ -130,11 +137,7 @@ export function runOperations(
         const id = uuidParam(params, 'id', 'Export');
         const runId = uuidParam(params, 'runId', 'Run');
         await runs().get(principal.tenantId, id, runId);
-        const query = parseInput(
-          Object.fromEntries(request.query),
-          PageQuerySchema,
-          'The query is not valid.',
-        );
+        const query = parseQuery(request, PageQuerySchema);
         // The token is the offset this route issued: a count of rejections, nothing else.
         const token = query.$skipToken || '0';
         if (!/^\d{1,15}$/.test(token)) throw invalidSkipToken();

@@ -157,16 +157,7 @@ export class RunStore {
     run: StoredRun,
     alongside: TransactionAction[],
   ): Promise<boolean> {
-    const { rowKey, etag, ...fields } = run;
-    return this.#submitUnlessConflict([
-      [
-        'update',
-        { partitionKey: tenantId, rowKey, run: storedRunFormat.serialize(fields) },
-        'Merge',
-        { etag },
-      ],
-      ...alongside,
-    ]);
+    return this.#submitUnlessConflict([runUpdate(tenantId, run), ...alongside]);
   }
 
   /**
@@ -185,18 +176,13 @@ export class RunStore {
    * Every way a run ends comes here, so this is where the listeners hear of it, once.
    */
   async finish(tenantId: string, run: StoredRun): Promise<boolean> {
-    const { rowKey, etag, ...fields } = run;
+    const { rowKey: _rowKey, etag: _etag, ...fields } = run;
     const marker = await this.#marker(tenantId, run.exportId);
     const seats: string[] =
       marker?.runId === run.id && marker.seats ? parseSeats(marker.seats) : [];
     try {
       await this.table.submitTransaction([
-        [
-          'update',
-          { partitionKey: tenantId, rowKey, run: storedRunFormat.serialize(fields) },
-          'Merge',
-          { etag },
-        ],
+        runUpdate(tenantId, run),
         ['delete', { partitionKey: tenantId, rowKey: markerKey(run.exportId) }],
         ...seats.map((seat): TransactionAction => [
           'delete',
@@ -255,6 +241,17 @@ function runEntity(tenantId: string, run: Run) {
     runId: run.id,
     run: storedRunFormat.serialize(run),
   };
+}
+
+/** Saving a run as read: its record merged, on the ETag it was read with. */
+function runUpdate(tenantId: string, run: StoredRun): TransactionAction {
+  const { rowKey, etag, ...fields } = run;
+  return [
+    'update',
+    { partitionKey: tenantId, rowKey, run: storedRunFormat.serialize(fields) },
+    'Merge',
+    { etag },
+  ];
 }
 
 function parseSeats(text: string): string[] {

@@ -48,18 +48,6 @@ export type CommitOutcome = 'committed' | 'alreadyCommitted' | 'superseded';
 export class ExportedStateStore {
   constructor(private readonly container: ContainerClient) {}
 
-  /** The state a run will reach if Iterable confirms all of it (or, confirmed, what it did). */
-  runStateBlobName(
-    tenantId: string,
-    exportId: string,
-    runId: string,
-    segment: string,
-    /** Names a confirmed state instead: each finalizer writes its own, under its own name. */
-    confirmedBy?: string,
-  ): string {
-    return runStateBlobName(tenantId, exportId, runId, segment, confirmedBy);
-  }
-
   #pointerBlob(tenantId: string, exportId: string) {
     return this.container.getBlockBlobClient(statePointerBlobName(tenantId, exportId));
   }
@@ -151,7 +139,7 @@ export class ExportedStateStore {
   openRunState(tenantId: string, exportId: string, runId: string, segment: string): StateWriter {
     return openStateBlobWriter(
       this.container,
-      this.runStateBlobName(tenantId, exportId, runId, segment),
+      runStateBlobName(tenantId, exportId, runId, segment),
     );
   }
 
@@ -180,8 +168,8 @@ export class ExportedStateStore {
     segment: string,
     overrides: ReadonlyMap<string, number | undefined>,
   ): Promise<string> {
-    const planned = this.runStateBlobName(tenantId, exportId, runId, segment);
-    const name = this.runStateBlobName(tenantId, exportId, runId, segment, randomUUID());
+    const planned = runStateBlobName(tenantId, exportId, runId, segment);
+    const name = runStateBlobName(tenantId, exportId, runId, segment, randomUUID());
     const writer = openStateBlobWriter(this.container, name);
     const replaced = new Set<string>();
     try {

@@ -2,7 +2,7 @@ import { z, ZodError } from 'zod';
 import { emptyCounts, type Run } from '../../runs/run-schemas';
 import type { StoredRun } from '../../runs/run-store';
 import { batchEmails, failureListFormat, readBatchBody } from '../sending/batch-blobs';
-import { failuresBlobName } from '../../work-blobs';
+import { failuresBlobName, runStateBlobName } from '../../work-blobs';
 import { unknownFields } from '../../state/member-hash';
 import type { PipelineDeps } from '../pipeline-deps';
 import type { BatchResult } from '../run-progress';
@@ -107,7 +107,7 @@ async function commitState(
     const failing = results.filter(
       (result) => result.segment === segment.name && result.hasFailures,
     );
-    const planned = deps.state.runStateBlobName(tenantId, exportId, runId, segment.name);
+    const planned = runStateBlobName(tenantId, exportId, runId, segment.name);
     if (!failing.length) {
       segments[segment.name] = planned;
       continue;

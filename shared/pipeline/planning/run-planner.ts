@@ -1,5 +1,4 @@
 import { AppError } from '../../errors';
-import { IterableError } from '../../clients/iterable/iterable-error';
 import type { RunMessage } from '../../runs/run-schemas';
 import type { StoredRun } from '../../runs/run-store';
 import type { ExportRecord } from '../../exports/export-store';
@@ -7,6 +6,7 @@ import type { SegmentSnapshot } from '../../segments/segment-catalog';
 import { BatchWriter } from './batch-writer';
 import type { StatePointer } from '../../state/state-pointer';
 import type { PipelineDeps } from '../pipeline-deps';
+import { reportIfKeyRefused } from '../refused-key';
 import { RejectionLog } from '../run-rejections';
 import type { PlanningLease } from './planning-budget';
 import { membersPlannedAtOnce } from '../../state/segment-plan';
@@ -74,13 +74,7 @@ export async function planRun(
       await planLater(deps, message, error);
       return;
     }
-    if (error instanceof IterableError && error.kind === 'auth') {
-      await deps.webhookEvents.connectionKeyRejected(
-        tenantId,
-        { exportId, runId },
-        { status: error.iterableStatus, code: error.iterableCode },
-      );
-    }
+    await reportIfKeyRefused(deps, message, error);
     if (error instanceof RunFailure || error instanceof AppError) {
       await endRun(deps, tenantId, exportId, runId, 'failed', {
         code: error.code,

@@ -5,6 +5,7 @@ import { failuresBlobName } from '../../work-blobs';
 import { batchMessageFormat, type BatchMessage } from '../pipeline-messages';
 import { putBackDelaySeconds, sendQueueMessage } from '../../clients/queue-messages';
 import type { PipelineDeps } from '../pipeline-deps';
+import { reportIfKeyRefused } from '../refused-key';
 import type { BatchResult } from '../run-progress';
 import { tryFinalizeRun } from '../ending/run-finalizer';
 import { sendingContext } from './sending-context';
@@ -45,14 +46,7 @@ export async function sendBatch(deps: PipelineDeps, message: BatchMessage): Prom
         await requeue(deps, message, error.retryAfterMs);
         return;
       }
-      if (error instanceof IterableError && error.kind === 'auth') {
-        // Every batch of the run meets the same refused key: the emitter makes it one event.
-        await deps.webhookEvents.connectionKeyRejected(
-          tenantId,
-          { exportId, runId },
-          { status: error.iterableStatus, code: error.iterableCode },
-        );
-      }
+      await reportIfKeyRefused(deps, message, error);
       result = notSentResult(message);
       // Cancelled while the batch waited: as a batch of an ended run, nothing is a failure.
       if (!(error instanceof RunEndedWhileWaiting)) {

@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { runStateBlobName } from '../../../shared/work-blobs';
 import { gzipSync } from 'node:zlib';
 import { BlobServiceClient } from '@azure/storage-blob';
 import type { TableClient } from '@azure/data-tables';
@@ -43,7 +44,7 @@ describe('stored formats across releases', () => {
   }
 
   describe('exported state', () => {
-    const blobName = state.runStateBlobName('t', 'e-prev', 'run-1', 'S');
+    const blobName = runStateBlobName('t', 'e-prev', 'run-1', 'S');
 
     it('reads a previous-format pointer and state blob', async () => {
       await put(blobName, gzipSync('a@x.com\t1\nb@x.com\tz\n'), { members: '2' });
@@ -64,7 +65,7 @@ describe('stored formats across releases', () => {
 
     it('writes the version into the pointer and beside the member count', async () => {
       await state.saveRunState('t', 'e-now', 'run-2', 'S', [['c@x.com', 3]]);
-      const written = state.runStateBlobName('t', 'e-now', 'run-2', 'S');
+      const written = runStateBlobName('t', 'e-now', 'run-2', 'S');
       const { metadata } = await container.getBlobClient(written).getProperties();
       expect(metadata).toEqual({ schemaversion: '1', members: '1' });
       const pointer = { runId: 'run-2', segments: { S: written } };

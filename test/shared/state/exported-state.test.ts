@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { runStateBlobName } from '../../../shared/work-blobs';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { gzipSync } from 'node:zlib';
 import { ExportedStateStore } from '../../../shared/state/exported-state';
@@ -30,8 +31,8 @@ describe('ExportedStateStore', () => {
     const pointer = {
       runId: 'run-1',
       segments: {
-        'Segment A': store.runStateBlobName('tenant/one', 'export-1', 'run-1', 'Segment A'),
-        'Segment B': store.runStateBlobName('tenant/one', 'export-1', 'run-1', 'Segment B'),
+        'Segment A': runStateBlobName('tenant/one', 'export-1', 'run-1', 'Segment A'),
+        'Segment B': runStateBlobName('tenant/one', 'export-1', 'run-1', 'Segment B'),
       },
     };
     expect((await store.commit('tenant/one', 'export-1', before, pointer)).outcome).toBe(
@@ -48,7 +49,7 @@ describe('ExportedStateStore', () => {
   it('lets one of two finalizers commit, and refuses a stale one after a later run', async () => {
     const runState = (runId: string) => ({
       runId,
-      segments: { S: store.runStateBlobName('t', 'e', runId, 'S') },
+      segments: { S: runStateBlobName('t', 'e', runId, 'S') },
     });
     await store.saveRunState('t', 'e', 'r1', 'S', [['a@x.com', 1]]);
     const seenByBoth = await store.committed('t', 'e');
@@ -75,7 +76,7 @@ describe('ExportedStateStore', () => {
     // Blob times have one-second resolution: a commit a second later removes r1's blob only.
     const later = new Date(second.committedAt!.getTime() + 1000);
     await store.removeStaleRuns('t', 'e', runState('r2'), later);
-    expect(await left()).toEqual([store.runStateBlobName('t', 'e', 'r2', 'S')]);
+    expect(await left()).toEqual([runStateBlobName('t', 'e', 'r2', 'S')]);
   });
 
   it('loads a state of many blocks whole, lines cut across chunks included', async () => {
@@ -84,7 +85,7 @@ describe('ExportedStateStore', () => {
       dataFieldsHash({ n }),
     ]);
     await store.saveRunState('t', 'many', 'r1', 'S', members);
-    const loaded = await store.loadBlob(store.runStateBlobName('t', 'many', 'r1', 'S'));
+    const loaded = await store.loadBlob(runStateBlobName('t', 'many', 'r1', 'S'));
     expect(loaded.size).toBe(60_000);
     expect([...loaded]).toEqual(members);
   });
@@ -113,7 +114,7 @@ describe('ExportedStateStore', () => {
       ['unknown@x.com', unknownFields],
       ['big@x.com', 2 ** 53 - 1],
     ]);
-    const written = await store.loadBlob(store.runStateBlobName('t', 'u', 'r1', 'S'));
+    const written = await store.loadBlob(runStateBlobName('t', 'u', 'r1', 'S'));
     expect([...written]).toEqual([
       ['unknown@x.com', unknownFields],
       ['big@x.com', 2 ** 53 - 1],
@@ -142,7 +143,7 @@ describe('ExportedStateStore', () => {
       'changed-but-failed@x.com',
       'removal-failed@x.com',
     ]);
-    const previous = await store.pick(store.runStateBlobName('t', 'c', 'r0', 'S'), wanted);
+    const previous = await store.pick(runStateBlobName('t', 'c', 'r0', 'S'), wanted);
     expect([...previous].sort()).toEqual([
       ['changed-but-failed@x.com', 9],
       ['removal-failed@x.com', 5],

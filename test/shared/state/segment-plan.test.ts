@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { runStateBlobName } from '../../../shared/work-blobs';
 import { readdir } from 'node:fs/promises';
 import os from 'node:os';
 import { BlobServiceClient } from '@azure/storage-blob';
@@ -57,7 +58,7 @@ async function plan(
   const next = store.openRunState('t', 'e', runId, 'S');
   const result = await planSegment({
     members: chunksOf(segment),
-    previousBlob: store.runStateBlobName('t', 'e', 'previous', 'S'),
+    previousBlob: runStateBlobName('t', 'e', 'previous', 'S'),
     partitions,
     options,
     state: store,
@@ -73,7 +74,7 @@ async function plan(
     ...limits,
   });
   await next.close();
-  const state = await store.loadBlob(store.runStateBlobName('t', 'e', runId, 'S'));
+  const state = await store.loadBlob(runStateBlobName('t', 'e', runId, 'S'));
   return { ...result, sent, removed: removed.sort(), state };
 }
 
@@ -102,7 +103,7 @@ describe('planSegment', () => {
       expect(partitioned.sent.get('user2000@example.com')).toEqual([{ n: 'x2000' }, 'updated']);
       expect(partitioned.removed).toEqual(inMemory.removed);
       expect(new Map([...partitioned.state].sort())).toEqual(new Map([...inMemory.state].sort()));
-      expect(await store.memberCount(store.runStateBlobName('t', 'e', `seven-${mode}`, 'S'))).toBe(
+      expect(await store.memberCount(runStateBlobName('t', 'e', `seven-${mode}`, 'S'))).toBe(
         partitioned.state.size,
       );
     },
