@@ -10,6 +10,7 @@ import { HttpListener } from './http-listener';
 import { Invoker, type HostFunction } from './invoker';
 import { OutputBindingWriter } from './output-bindings';
 import { QueueListener } from './queue-listener';
+import { timerLocks } from './listener-lock';
 import { queueServiceFor } from './storage-connection';
 import { checkBindings } from './supported-bindings';
 import { ncrontabJob, TimerScheduler, type TimerFunction } from './timer-scheduler';
@@ -163,8 +164,10 @@ async function serve(
     }
   }
 
+  // Timers need the host's storage for their locks, as in Azure: checked before anything starts.
+  const timerLock = timerFunctions.length > 0 ? timerLocks(env, config.singleton, log) : undefined;
   const url = await http.listen(options.port, options.host ?? '127.0.0.1');
-  timers.start(timerFunctions);
+  timers.start(timerFunctions, timerLock);
   listeners.forEach((listener) => listener.start());
   logFunctions(log, url, http, functions);
 
@@ -183,6 +186,7 @@ async function serve(
     await Promise.all(listeners.map((listener) => listener.abandonRunning()));
     http.closeAllConnections();
     await closing;
+    await timers.releaseLocks();
     // The worker runs the appTerminate hooks, then exits; what still runs there ends with it.
     await worker.terminate();
   };

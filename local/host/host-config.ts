@@ -9,6 +9,15 @@ export interface HostConfig {
   queues: QueueOptions;
   /** How long an invocation may run before the worker running it is restarted; null: no limit. */
   functionTimeoutMs: number | null;
+  singleton: SingletonOptions;
+}
+
+/** host.json `singleton`: the blob lease that lets one instance of the app run each timer. */
+export interface SingletonOptions {
+  /** The lease a listener lock takes, renewed halfway through (15 to 60 s, a blob lease's range). */
+  listenerLockPeriodMs: number;
+  /** How often an instance without the lock tries to take it. */
+  listenerLockRecoveryPollingIntervalMs: number;
 }
 
 export interface QueueOptions {
@@ -113,6 +122,17 @@ const HostJsonSchema = z.object({
     })
     .loose()
     .optional(),
+  singleton: z
+    .object({
+      listenerLockPeriod: timeSpan
+        .refine((ms) => ms >= 15_000 && ms <= 60_000, 'must be between 00:00:15 and 00:01:00')
+        .optional(),
+      listenerLockRecoveryPollingInterval: timeSpan
+        .refine((ms) => ms >= 1000, 'must be at least 00:00:01')
+        .optional(),
+    })
+    .loose()
+    .optional(),
 });
 
 const overridePrefix = 'azurefunctionsjobhost__';
@@ -129,6 +149,9 @@ const knownKeys = [
   'visibilityTimeout',
   'maxDequeueCount',
   'messageEncoding',
+  'singleton',
+  'listenerLockPeriod',
+  'listenerLockRecoveryPollingInterval',
 ];
 
 /**
@@ -179,7 +202,14 @@ export function readHostConfig(
   }
   const queues = parsed.data.extensions?.queues ?? {};
   const batchSize = queues.batchSize ?? 16;
+  const singleton = parsed.data.singleton ?? {};
   return {
+    // The real host's defaults (SingletonOptions): a one-minute lease, retried every minute.
+    singleton: {
+      listenerLockPeriodMs: singleton.listenerLockPeriod ?? 60_000,
+      listenerLockRecoveryPollingIntervalMs:
+        singleton.listenerLockRecoveryPollingInterval ?? 60_000,
+    },
     functionTimeoutMs:
       parsed.data.functionTimeout === undefined
         ? flexDefaultFunctionTimeoutMs

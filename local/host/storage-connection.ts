@@ -1,6 +1,7 @@
+import { BlobServiceClient } from '@azure/storage-blob';
 import { QueueServiceClient } from '@azure/storage-queue';
 import { createAzureCredential } from '../../shared/clients/azure-credential';
-import { readStorageLocation } from '../../shared/settings';
+import { readStorageLocation, type StorageLocation } from '../../shared/settings';
 
 /**
  * A binding's `connection` names an app-setting prefix (default AzureWebJobsStorage): the setting
@@ -11,11 +12,31 @@ export function queueServiceFor(
   connection: string | undefined,
   env: Record<string, string | undefined>,
 ): QueueServiceClient {
-  const prefix = connection || 'AzureWebJobsStorage';
-  const location = readStorageLocation(env, prefix);
-  if (!location) throw new Error(`Storage connection "${prefix}" is not configured`);
+  const location = storageLocation(connection, env);
   if (location.kind === 'connectionString') {
     return QueueServiceClient.fromConnectionString(location.connectionString);
   }
   return new QueueServiceClient(location.queueUrl, createAzureCredential(location.clientId));
+}
+
+/** The blob service of a connection: the host keeps its locks there (azure-webjobs-hosts). */
+export function blobServiceFor(
+  connection: string | undefined,
+  env: Record<string, string | undefined>,
+): BlobServiceClient {
+  const location = storageLocation(connection, env);
+  if (location.kind === 'connectionString') {
+    return BlobServiceClient.fromConnectionString(location.connectionString);
+  }
+  return new BlobServiceClient(location.blobUrl, createAzureCredential(location.clientId));
+}
+
+function storageLocation(
+  connection: string | undefined,
+  env: Record<string, string | undefined>,
+): StorageLocation {
+  const prefix = connection || 'AzureWebJobsStorage';
+  const location = readStorageLocation(env, prefix);
+  if (!location) throw new Error(`Storage connection "${prefix}" is not configured`);
+  return location;
 }

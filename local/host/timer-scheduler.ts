@@ -2,6 +2,16 @@ import { Cron } from 'croner';
 import type { HostLog } from './host-log';
 import type { HostFunction, Invoker } from './invoker';
 
+/** A timer's singleton lock (listener-lock.ts): only its holder runs the schedule. */
+export interface TimerLock {
+  readonly held: boolean;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+/** Makes a timer's singleton lock; `onAcquired` runs each time this instance takes it. */
+export type TimerLockFactory = (timer: TimerFunction, onAcquired: () => void) => TimerLock;
+
 export interface TimerFunction {
   fn: HostFunction;
   triggerBindingName: string;
@@ -34,9 +44,15 @@ export function ncrontabJob(
   return run ? new Cron(schedule, options, run) : new Cron(schedule, options);
 }
 
-/** Runs timer-triggered functions: on schedule, once at start when `runOnStartup`, never overlapping. */
+/**
+ * Runs timer-triggered functions: on schedule, once at start when `runOnStartup`, never
+ * overlapping. With locks (as the host always has them), a timer runs only on the instance that
+ * holds its listener lock, so an app scaled out to many instances runs each occurrence once;
+ * `runOnStartup` then runs when this instance takes the lock, as the real listener starts then.
+ */
 export class TimerScheduler {
   #jobs: Cron[] = [];
+  #locks: TimerLock[] = [];
   #running = new Set<string>();
   #stopped = false;
 
@@ -46,17 +62,28 @@ export class TimerScheduler {
     private readonly timeZone: string | undefined,
   ) {}
 
-  start(timers: TimerFunction[]): void {
+  start(timers: TimerFunction[], lockFor?: TimerLockFactory): void {
     for (const timer of timers) {
       let last: Date | undefined;
+      let lock: TimerLock | undefined;
       const job = ncrontabJob(timer.schedule, this.timeZone, (self) => {
+        if (lock && !lock.held) return;
         const scheduled = self.currentRun() ?? new Date();
         void this.fire(timer, { last, scheduled, next: self.nextRun() ?? undefined });
         last = scheduled;
       });
       this.#jobs.push(job);
-      if (timer.runOnStartup)
-        void this.fire(timer, { scheduled: new Date(), next: job.nextRun() ?? undefined });
+      const onStartup = () => {
+        if (timer.runOnStartup)
+          void this.fire(timer, { scheduled: new Date(), next: job.nextRun() ?? undefined });
+      };
+      if (!lockFor) {
+        onStartup();
+        continue;
+      }
+      lock = lockFor(timer, onStartup);
+      this.#locks.push(lock);
+      lock.start();
     }
   }
 
@@ -92,6 +119,11 @@ export class TimerScheduler {
   stop(): void {
     this.#stopped = true;
     this.#jobs.forEach((job) => job.stop());
+  }
+
+  /** Gives up the listener locks, once this instance's timer runs have ended. */
+  async releaseLocks(): Promise<void> {
+    await Promise.all(this.#locks.map((lock) => lock.stop()));
   }
 }
 
