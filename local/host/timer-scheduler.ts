@@ -65,7 +65,12 @@ export class TimerScheduler {
   start(timers: TimerFunction[], lockFor?: TimerLockFactory): void {
     for (const timer of timers) {
       let last: Date | undefined;
-      let lock: TimerLock | undefined;
+      const onStartup = () => {
+        if (timer.runOnStartup)
+          void this.fire(timer, { scheduled: new Date(), next: job.nextRun() ?? undefined });
+      };
+      // Taken only once the job exists: onStartup runs when the lock is acquired.
+      const lock = lockFor?.(timer, onStartup);
       const job = ncrontabJob(timer.schedule, this.timeZone, (self) => {
         if (lock && !lock.held) return;
         const scheduled = self.currentRun() ?? new Date();
@@ -73,15 +78,10 @@ export class TimerScheduler {
         last = scheduled;
       });
       this.#jobs.push(job);
-      const onStartup = () => {
-        if (timer.runOnStartup)
-          void this.fire(timer, { scheduled: new Date(), next: job.nextRun() ?? undefined });
-      };
-      if (!lockFor) {
+      if (!lock) {
         onStartup();
         continue;
       }
-      lock = lockFor(timer, onStartup);
       this.#locks.push(lock);
       lock.start();
     }
