@@ -16,6 +16,7 @@ import { renderReport, type BenchRow, type FloorRow, type ThrottledRow } from '.
  * (the same batches posted straight to the stand-in), a 1% churn delta run and a throttled run.
  * Prints the figures and writes docs/benchmarks.md. BENCH_SIZES (comma-separated) and
  * BENCH_THROTTLE_RPS change what runs; BENCH_THROTTLE_SIZE=0 leaves the throttled run out.
+ * BENCH_INSTANCES runs the app on that many hosts (default 1); CPU and memory are their sums.
  */
 
 const sizes = (process.env.BENCH_SIZES ?? '100000,1000000,3000000')
@@ -26,6 +27,8 @@ const sizes = (process.env.BENCH_SIZES ?? '100000,1000000,3000000')
 const throttleRps = Number(process.env.BENCH_THROTTLE_RPS ?? 10);
 const throttleSize = Number(process.env.BENCH_THROTTLE_SIZE ?? 200_000);
 const seed = 20261129;
+/** BENCH_INSTANCES: how many hosts run the app, as LOCAL_INSTANCES does for npm start (default 1). */
+const instances = Number(process.env.BENCH_INSTANCES ?? 1);
 /**
  * The host's Node.js options: by default the heap one run is sized for. V8 otherwise sizes its
  * heap from this machine's memory and leaves garbage for longer, so peak RSS would say more
@@ -81,10 +84,10 @@ async function timedRun(
   exportId: string,
   body: Record<string, unknown>,
 ) {
-  // The host process and the worker process the app runs in.
-  const pid = stack.host.pid!;
-  [pid, ...childPids(pid)].forEach(clearPeakRss);
-  const before = processTreeUsage(pid);
+  // Each host process and the worker process the app runs in.
+  const pids = stack.hosts.map((host) => host.process.pid!);
+  pids.forEach((pid) => [pid, ...childPids(pid)].forEach(clearPeakRss));
+  const before = hostsUsage(pids);
   const statsBefore = (await standIn(stack, 'stats')) as StandInStats;
   const started = performance.now();
   const run = await client.call('POST', `exports/${exportId}/runs`, body);
@@ -102,7 +105,7 @@ async function timedRun(
     }
   }
   const seconds = (performance.now() - started) / 1000;
-  const after = processTreeUsage(pid);
+  const after = hostsUsage(pids);
   const statsAfter = (await standIn(stack, 'stats')) as StandInStats;
   if (current.status !== 'succeeded' && current.status !== 'partiallySucceeded') {
     throw new Error(`Run ended ${String(current.status)}: ${JSON.stringify(current.error)}`);
@@ -115,6 +118,16 @@ async function timedRun(
     requests: requestCount(statsAfter) - requestCount(statsBefore),
     throttled: statsAfter.rateLimited - statsBefore.rateLimited,
     sendingSeconds: (sending.last - sending.first) / 1000,
+  };
+}
+
+/** CPU and peak memory of every host with its worker, summed (one host unless BENCH_INSTANCES). */
+function hostsUsage(pids: number[]) {
+  const usages = pids.map(processTreeUsage).filter((usage) => usage !== undefined);
+  if (usages.length === 0) return undefined;
+  return {
+    cpuSeconds: usages.reduce((sum, usage) => sum + usage.cpuSeconds, 0),
+    peakRssMb: usages.reduce((sum, usage) => sum + usage.peakRssMb, 0),
   };
 }
 
@@ -147,7 +160,8 @@ async function main(): Promise<void> {
         ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}` }
         : {}),
     },
-    (line) => hostLog.write(`${line}\n`),
+    (line, instance) => hostLog.write(instances > 1 ? `[host ${instance}] ${line}\n` : `${line}\n`),
+    { instances },
   );
   const rows: BenchRow[] = [];
   const floors: FloorRow[] = [];

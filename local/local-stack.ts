@@ -1,14 +1,19 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import readline from 'node:readline';
 import { createAppClients } from '../shared/clients/app-clients';
 import { loadSettings, readStorageLocation } from '../shared/settings';
 import { copyAppPackage, projectRoot } from './app-package';
-import { defaultAzuritePorts, startAzurite, stopChild } from './azurite';
+import { defaultAzuritePorts, startAzurite } from './azurite';
 import { devPlatformAppId, startDevIssuer, type TokenRequest } from './dev-issuer';
 import { startIterableStandIn } from './iterable/server';
 import { startKeyVaultStandIn } from './key-vault/server';
+import {
+  instanceCount,
+  startHostInstances,
+  stopHostInstances,
+  type HostInstance,
+} from './host-instances';
 import { provisionStorage } from './provision-storage';
 
 /**
@@ -22,7 +27,6 @@ import { provisionStorage } from './provision-storage';
  */
 
 const repoRoot = projectRoot();
-const hostMain = path.join(repoRoot, 'dist', 'local', 'host', 'main.js');
 
 function portSetting(env: Record<string, string | undefined>, name: string, fallback: number) {
   const value = env[name] === undefined ? fallback : Number(env[name]);
@@ -58,7 +62,10 @@ export interface LocalStack {
   lines: string[];
   /** Mints a dev token when the stack runs its own issuer. */
   mint?: (request?: TokenRequest) => Promise<string>;
+  /** The first host: the one on PORT, whose URL `url` is. */
   host: ChildProcess;
+  /** Every host running the app (LOCAL_INSTANCES of them), the first first. */
+  hosts: HostInstance[];
   stop(): Promise<void>;
 }
 
@@ -140,37 +147,57 @@ export async function startLocalServices(
 }
 
 /**
- * Starts what the product needs on this machine and the Functions host running the app (a copy
- * of the deployment package). Each line the host prints goes to `onHostLine`.
+ * Starts what the product needs on this machine and the Functions hosts running the app (a copy
+ * of the deployment package): LOCAL_INSTANCES of them (or `options.instances`), default one.
+ * Each line a host prints goes to `onHostLine`, with the host's number (1 for the first).
  */
 export async function startLocalStack(
   baseEnv: Record<string, string | undefined>,
-  onHostLine: (line: string) => void,
+  onHostLine: (line: string, instance: number) => void,
+  options: { instances?: number } = {},
 ): Promise<LocalStack> {
+  const count =
+    options.instances === undefined
+      ? instanceCount(baseEnv)
+      : instanceCount({ LOCAL_INSTANCES: String(options.instances) });
   const services = await startLocalServices(baseEnv);
   const { env, lines, mint } = services;
-  let host: ChildProcess | undefined;
+  let hosts: HostInstance[] = [];
+  // One copy for every host: as in Azure, each instance runs the same package, and none writes it.
   const appPackage = copyAppPackage();
   const stop = async () => {
-    if (host) await stopChild(host, 15_000);
+    await stopHostInstances(hosts.map((host) => host.process));
     appPackage.remove();
     await services.stop();
   };
   try {
-    const port = String(portSetting(env, 'PORT', 7071));
+    const port = portSetting(env, 'PORT', 7071);
     // As on Azure, the Node.js options reach the worker process the app runs in, not the host.
     const languageWorkers__node__arguments = workerNodeArguments(env).join(' ');
-    host = spawn(process.execPath, [hostMain, '--script-root', appPackage.root, '--port', port], {
-      env: { ...env, PORT: port, languageWorkers__node__arguments },
-      stdio: ['ignore', 'pipe', 'inherit'],
+    hosts = await startHostInstances({
+      count,
+      scriptRoot: appPackage.root,
+      port,
+      env: { ...env, languageWorkers__node__arguments },
+      onLine: onHostLine,
     });
-    const url = await waitForHost(host, onHostLine);
-    lines.unshift(`Functions host         ${url}  (health: ${url}/api/health)`);
-    return { url, env, lines, mint, host, stop };
+    const [first] = hosts as [HostInstance, ...HostInstance[]];
+    lines.unshift(...hostLines(hosts));
+    return { url: first.url, env, lines, mint, host: first.process, hosts, stop };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+/** One banner line per host, the first (on PORT) first; with one host, the line it always had. */
+function hostLines(hosts: HostInstance[]): string[] {
+  return hosts.map((host) => {
+    const health = `health: ${host.url}/api/health`;
+    const which = hosts.length === 1 ? health : `${host.id}, ${host.number} of ${hosts.length}`;
+    const detail = hosts.length > 1 && host.number === 1 ? `${which}; ${health}` : which;
+    return `Functions host         ${host.url}  (${detail})`;
+  });
 }
 
 /**
@@ -195,26 +222,4 @@ export function deployedInstanceMemoryMB(): number {
     throw new Error(`${file} sets no whole instanceMemoryMB`);
   }
   return value;
-}
-
-/** Passes the host's output through and resolves with its URL once it listens. */
-function waitForHost(
-  host: ChildProcess,
-  onLine: (line: string) => void,
-  timeoutMs = 30_000,
-): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`The Functions host did not start within ${timeoutMs / 1000} s`)),
-      timeoutMs,
-    );
-    readline.createInterface({ input: host.stdout! }).on('line', (line) => {
-      onLine(line);
-      const match = /^Host listening on (\S+)/.exec(line);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-  });
 }

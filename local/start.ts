@@ -1,4 +1,5 @@
 import { devPlatformAppId } from './dev-issuer';
+import { instanceCount, localInstanceId } from './host-instances';
 import { startLocalStack } from './local-stack';
 import { RunConsole } from './run-console';
 
@@ -6,11 +7,22 @@ import { RunConsole } from './run-console';
 async function main(): Promise<void> {
   let stopping = false;
   const runConsole = new RunConsole();
+  // With several hosts each line says which one printed it, as the instance id in Azure does.
+  const scaledOut = (() => {
+    try {
+      return instanceCount(process.env) > 1;
+    } catch {
+      return false; // startLocalStack names the setting
+    }
+  })();
+  const tag = (instance: number) => (scaledOut ? `[${localInstanceId(instance)}] ` : '');
   const show =
     process.env.LOG_FORMAT === 'json'
-      ? (line: string) => process.stdout.write(`${line}\n`)
-      : (line: string) => {
-          for (const text of runConsole.format(line)) process.stdout.write(`${text}\n`);
+      ? (line: string, instance: number) => process.stdout.write(`${tag(instance)}${line}\n`)
+      : (line: string, instance: number) => {
+          for (const text of runConsole.format(line)) {
+            process.stdout.write(`${tag(instance)}${text}\n`);
+          }
         };
   const stack = await startLocalStack(process.env, show).catch((error: unknown) => {
     process.stderr.write(
@@ -26,7 +38,17 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => void stopAll(0));
   process.once('SIGTERM', () => void stopAll(0));
-  stack.host.once('exit', (code) => void stopAll(stopping ? 0 : (code ?? 1)));
+  // Any host that ends on its own ends the stack, with its exit code, as the single host did.
+  for (const host of stack.hosts) {
+    host.process.once('exit', (code) => {
+      if (!stopping) {
+        process.stderr.write(
+          `The Functions host ${host.id} exited (${code ?? 'signal'}): stopping everything\n`,
+        );
+      }
+      void stopAll(stopping ? 0 : (code ?? 1));
+    });
+  }
   const tokens = stack.mint
     ? [
         `Admin token (1 hour):\n  ${await stack.mint({ roles: ['Admin'] })}`,

@@ -7,6 +7,7 @@ import {
 import { startIterableStandIn, type IterableStandIn } from '../../local/iterable/server';
 import { startKeyVaultStandIn, type KeyVaultStandIn } from '../../local/key-vault/server';
 import { startAzurite, type Azurite } from '../../local/azurite';
+import { localInstanceId } from '../../local/host-instances';
 import { provisionStorage } from '../../local/provision-storage';
 import { createAppClients } from '../../shared/clients/app-clients';
 import { loadSettings } from '../../shared/settings';
@@ -17,7 +18,10 @@ export interface AppStack {
   url: string;
   /** The stack's own storage (an Azurite of its own unless the caller gave AzureWebJobsStorage). */
   storage: string;
+  /** The first host, whose URL `url` is. */
   host: HostProcess;
+  /** Every host running the app (`instances` of them), the first first. */
+  hosts: HostProcess[];
   issuer: DevIssuer;
   vault: KeyVaultStandIn;
   iterable: IterableStandIn;
@@ -61,6 +65,13 @@ export async function startAppStack(
     allowedTenants?: string;
     /** Puts something (a failing key set endpoint) between the app and the token issuer's keys. */
     jwksUrlFor?: (issuerJwksUrl: string) => Promise<string>;
+    /**
+     * How many hosts run the app on the one storage account, as a scaled-out app in Azure
+     * (default 1); each gets its own WEBSITE_INSTANCE_ID (local-1, local-2, ...).
+     */
+    instances?: number;
+    /** Extra command-line options for every host (such as --queue-lease-seconds). */
+    hostArgs?: string[];
   } = {},
 ): Promise<AppStack> {
   // Each stack gets its own Azurite: the app's queue triggers would otherwise take work that
@@ -91,11 +102,22 @@ export async function startAppStack(
   };
   // What the templates create in Azure and npm start creates locally.
   await provisionStorage(createAppClients(loadSettings(env)));
-  const host = await startHostProcess({ scriptRoot: appPackageRoot(), env });
+  const instances = options.instances ?? 1;
+  const hosts = await Promise.all(
+    Array.from({ length: instances }, (_, index) =>
+      startHostProcess({
+        scriptRoot: appPackageRoot(),
+        env: instances > 1 ? { ...env, WEBSITE_INSTANCE_ID: localInstanceId(index + 1) } : env,
+        args: options.hostArgs,
+      }),
+    ),
+  );
+  const host = hosts[0]!;
   const stack: AppStack = {
     url: host.url,
     storage,
     host,
+    hosts,
     issuer,
     vault,
     iterable,
@@ -121,7 +143,7 @@ export async function startAppStack(
       };
     },
     stop: async () => {
-      await host.stop();
+      await Promise.all(hosts.map((one) => one.stop()));
       await Promise.all([issuer.close(), vault.close(), iterable.close()]);
       await ownAzurite?.stop();
     },
