@@ -62,6 +62,29 @@ describe('a timer listener lock (blob lease)', () => {
     expect(acquired).toEqual(['first', 'second']);
   });
 
+  it('is taken over once the lease of a holder that died without releasing it runs out', async () => {
+    const hostId = `host-${randomBytes(4).toString('hex')}`;
+    const acquired: string[] = [];
+    // The dead holder: its lease was taken and never renewed nor released.
+    const first = lock(hostId, acquired, 'first');
+    first.start();
+    await until(() => first.held);
+    const blob = blobs
+      .getContainerClient(hostsContainer)
+      .getBlobClient(`locks/${hostId}/Host.Functions.tick.Listener`);
+    await blob.getBlobLeaseClient().breakLease(0);
+    await blob.getBlobLeaseClient().acquireLease(15);
+    const diedAt = Date.now();
+    await first.stop(); // out of the race; its release fails, the lease is no longer its own
+    const survivor = lock(hostId, acquired, 'survivor');
+    survivor.start();
+    await new Promise((resolve) => setTimeout(resolve, 5000));
+    expect(survivor.held).toBe(false);
+    await until(() => survivor.held, 20_000);
+    expect(Date.now() - diedAt).toBeGreaterThanOrEqual(14_000);
+    expect(acquired).toEqual(['first', 'survivor']);
+  }, 30_000);
+
   it('keeps apart apps with different host ids', async () => {
     const acquired: string[] = [];
     const one = lock(`host-${randomBytes(4).toString('hex')}`, acquired, 'one');
