@@ -40,10 +40,10 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void stopAll(0));
   // Any host that ends on its own ends the stack, with its exit code, as the single host did.
   for (const host of stack.hosts) {
-    host.process.once('exit', (code) => {
+    host.process.once('exit', (code, signal) => {
       if (!stopping) {
         process.stderr.write(
-          `The Functions host ${host.id} exited (${code ?? 'signal'}): stopping everything\n`,
+          `The Functions host ${host.id} exited (${code ?? signal}): stopping everything\n`,
         );
       }
       void stopAll(stopping ? 0 : (code ?? 1));
