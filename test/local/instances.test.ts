@@ -38,7 +38,10 @@ describe('LOCAL_INSTANCES: the app on three hosts sharing one storage account', 
   let connectionId: string;
 
   async function exportOf(name: string, size: number): Promise<{ id: string; valid: string[] }> {
-    const valid = Array.from({ length: size }, (_, index) => `${name}${index}@example.com`);
+    const valid = Array.from(
+      { length: size },
+      (_, index) => `${name.toLowerCase()}${index}@example.com`,
+    );
     const csv = `email,first_name\n${valid.map((email, index) => `${email},M${index}`).join('\n')}\n`;
     await BlobServiceClient.fromConnectionString(stack.storage)
       .getContainerClient('segments')
@@ -143,24 +146,31 @@ describe('LOCAL_INSTANCES: the app on three hosts sharing one storage account', 
   });
 
   it('ends a run exactly when an instance that is not serving HTTP dies mid-run', async () => {
-    const size = 12_000;
+    const size = 24_000;
     const { id, valid } = await exportOf('Survivor', size);
     // The instance that holds the timer's lock, unless that is the one serving HTTP here.
     const holder = stack.hosts.find((host) => timerStarts(host).length > 0);
     const victim = holder && holder !== stack.hosts[0] ? holder : stack.hosts[2]!;
+    // A second per Iterable request: each host is mid-request most of the time.
+    stack.iterable.configure({ latencyMs: 1000 });
+    const sentBefore = stack.iterable.stats().subscribersReceived;
     const before = handled(victim);
     const runId = await startRun(id);
-    // Once the victim is sending this run's batches, it dies with messages still leased to it.
+    // Once the victim has sent a batch of this run it has taken its next ones: it dies while
+    // sending them, their messages still leased to it.
     const deadline = Date.now() + 60_000;
     while (handled(victim) === before) {
       if (Date.now() > deadline) throw new Error('The victim never took a batch of this run');
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
+    await new Promise((resolve) => setTimeout(resolve, 300));
     await victim.stop('SIGKILL');
     const run = await runEnd(id, runId);
     expect(run.status).toBe('succeeded');
     expect(run.counts).toMatchObject({ total: size, added: size, failed: 0 });
     expect(listMembers(run)).toEqual(valid);
+    // What the victim was sending when it died was sent again by another instance.
+    expect(stack.iterable.stats().subscribersReceived - sentBefore).toBeGreaterThan(size);
     // The timer keeps running once a tick on the survivors: if the victim held its lock, another
     // takes it once the lease (15 s) has run out.
     const since = Date.now();
