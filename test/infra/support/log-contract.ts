@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from './code-contract';
+import { allOperations } from '../../../shared/app/api-operations';
 
 /**
  * The app's log lines as the alert and workbook queries see them: one JSON object a line in
@@ -103,8 +104,8 @@ function readLoggedByCode(): LoggedByCode {
     messages: matchesIn(deployed, /\.(?:info|warn|error)\(\s*'([^'\n]+)'/g),
     operations: [
       ...matchesIn(functions, /app\.\w+\(\s*'([^']+)'/g),
-      // HTTP functions are registered under their operation's name.
-      ...matchesIn(shared, /defineOperation[\s\S]{0,200}?\bname:\s*'([^']+)'/g),
+      // HTTP functions are registered under their operation's name: read from the operation table.
+      ...allOperations().map((operation) => operation.name),
     ].sort(),
     contextFields: matchesIn([fieldsBlock], /^\s*(\w+)\??:/gm),
     texts: matchesIn(deployed, /'([^'\n]+)'|`([^`$]+)/g),
