@@ -49,29 +49,37 @@ describe('run queues through the local host', () => {
         MAX_ACTIVE_RUNS_PER_CONNECTION: '100',
       },
     });
-    const csv = 'email\nann@example.com\nbo@example.com\n';
-    const segments = BlobServiceClient.fromConnectionString(stack.storage).getContainerClient(
-      'segments',
-    );
-    for (const tenant of [scheduler.tid, requester.tid]) {
-      await segments.getBlockBlobClient(`${tenant}/Members.csv`).upload(csv, csv.length);
-    }
   });
   afterAll(() => stack.stop());
 
-  async function connection(as: typeof scheduler): Promise<string> {
-    const created = await stack.call('POST', 'connections', {
-      as,
-      body: { displayName: 'Members', apiKey: key, consent: { accepted: true } },
-    });
-    expect(created.status).toBe(201);
-    return String(created.json().id);
+  const connections = new Map<string, Promise<string>>();
+  /** The tenant's one connection (a tenant connects a key once). */
+  function connection(as: typeof scheduler): Promise<string> {
+    const existing = connections.get(as.tid);
+    if (existing) return existing;
+    const created = stack
+      .call('POST', 'connections', {
+        as,
+        body: { displayName: 'Members', apiKey: key, consent: { accepted: true } },
+      })
+      .then((response) => {
+        expect(response.status).toBe(201);
+        return String(response.json().id);
+      });
+    connections.set(as.tid, created);
+    return created;
   }
 
+  /** An export of a segment of its own (each segment is its own list, which one export owns). */
   async function newExport(as: typeof scheduler, connectionId: string, name: string) {
+    const csv = 'email\nann@example.com\nbo@example.com\n';
+    await BlobServiceClient.fromConnectionString(stack.storage)
+      .getContainerClient('segments')
+      .getBlockBlobClient(`${as.tid}/${name}.csv`)
+      .upload(csv, csv.length);
     const created = await stack.call('POST', 'exports', {
       as,
-      body: { displayName: name, connectionId, segments: ['Members'], emailField: 'email' },
+      body: { displayName: name, connectionId, segments: [name], emailField: 'email' },
     });
     expect(created.status).toBe(201);
     return created.json() as { id: string; updatedAt: string };
@@ -148,7 +156,7 @@ describe('run queues through the local host', () => {
       trigger: 'manual',
       mode: 'delta',
       dryRun: false,
-      segments: ['Members'],
+      segments: ['Poisoned'],
       now: new Date(),
     });
     const started = await createRunStarter(store, table, defaultFairUseLimits).tryStart(
