@@ -3,7 +3,13 @@
  * script and the infrastructure templates all take their names from here.
  */
 export const queueNames = {
+  /** The first message of each scheduled or refresh run, and its put-backs. */
   exportRuns: 'export-runs',
+  /**
+   * The same for runs requested on demand (and an Admin's release of a held run): a queue and a
+   * listener of their own, so a burst of scheduled runs never holds them up.
+   */
+  exportRunsOnDemand: 'export-runs-on-demand',
   exportBatches: 'export-batches',
   /** A run's or a connection's event, to be fanned out to the tenant's webhooks. */
   webhookEvents: 'webhook-events',

@@ -39,7 +39,7 @@ resource actionGroup 'Microsoft.Insights/actionGroups@2023-01-01' = if (!empty(a
 }
 
 // A run ended `failed`: its last batch finished with nothing sent (Run finished), or planning it
-// failed five times and run-poison ended it. A run whose planning hit a missing snapshot or a
+// failed five times and run-poison (or run-poison-on-demand, for runs requested on demand) ended it. A run whose planning hit a missing snapshot or a
 // deleted export ends `failed` without either line; the run resource holds that error.
 var failedRunQuery = '''
 traces
@@ -47,11 +47,12 @@ traces
 | extend line = parse_json(message)
 | extend event = tostring(line.message)
 | where (event == 'Run finished' and tostring(line.status) == 'failed')
-    or (event == 'Run planning failed repeatedly; the run fails' and tostring(line.operation) == 'run-poison')
+    or (event == 'Run planning failed repeatedly; the run fails' and tostring(line.operation) in ('run-poison', 'run-poison-on-demand'))
 | project timestamp, itemCount, tenantId = tostring(line.tenantId), exportId = tostring(line.exportId), runId = tostring(line.runId)
 '''
 
-// A message reached export-runs-poison, export-batches-poison or segment-event-checks-poison. Storage's QueueMessageCount
+// A message reached export-runs-poison, export-runs-on-demand-poison, export-batches-poison or
+// segment-event-checks-poison. Storage's QueueMessageCount
 // metric is one number for the whole account, so the alert counts what the poison functions log
 // as they take each message, and their invocations too: `requests` is never sampled (host.json),
 // so a message is seen even when its log line was sampled away or the function failed before it.
@@ -62,11 +63,11 @@ union
     | extend line = parse_json(message)
     | extend event = tostring(line.message), operation = tostring(line.operation)
     | where event in ('Run planning failed repeatedly; the run fails', 'Batch failed repeatedly; its members count as failed', 'A segment event check failed repeatedly; its refresh waits for the next snapshot write', 'Dropped a message that is not valid')
-    | where operation in ('run-poison', 'batch-poison', 'segment-event-check-poison')),
+    | where operation in ('run-poison', 'run-poison-on-demand', 'batch-poison', 'segment-event-check-poison')),
     (requests
-    | where operation_Name in ('run-poison', 'batch-poison', 'segment-event-check-poison')
+    | where operation_Name in ('run-poison', 'run-poison-on-demand', 'batch-poison', 'segment-event-check-poison')
     | extend operation = operation_Name)
-| extend queue = case(operation == 'run-poison', 'export-runs-poison', operation == 'batch-poison', 'export-batches-poison', 'segment-event-checks-poison')
+| extend queue = case(operation == 'run-poison', 'export-runs-poison', operation == 'run-poison-on-demand', 'export-runs-on-demand-poison', operation == 'batch-poison', 'export-batches-poison', 'segment-event-checks-poison')
 | project timestamp, itemCount, queue
 '''
 
@@ -130,7 +131,7 @@ var anyEvent = {
 var failedRunRule = union(anyEvent, {
   name: 'run-failed'
   displayName: 'Export run failed'
-  description: 'A run ended failed (Run finished with status failed, or run-poison ended it). Dimensions name the tenant, export and run. See docs/operations.md, Alerts.'
+  description: 'A run ended failed (Run finished with status failed, or run-poison or run-poison-on-demand ended it). Dimensions name the tenant, export and run. See docs/operations.md, Alerts.'
   severity: 2
   query: failedRunQuery
   dimensions: [byTenant, byExport, byRun]
@@ -139,7 +140,7 @@ var failedRunRule = union(anyEvent, {
 var poisonMessageRule = union(anyEvent, {
   name: 'poison-message'
   displayName: 'Message in a poison queue'
-  description: 'A message reached export-runs-poison, export-batches-poison or segment-event-checks-poison (the queue dimension says which). See docs/operations.md, Alerts.'
+  description: 'A message reached export-runs-poison, export-runs-on-demand-poison, export-batches-poison or segment-event-checks-poison (the queue dimension says which). See docs/operations.md, Alerts.'
   severity: 2
   query: poisonMessageQuery
   dimensions: [byQueue]

@@ -15,6 +15,8 @@ param runFilesRetentionDays int = 30
 var queueNames = [
   'export-runs'
   'export-runs-poison'
+  'export-runs-on-demand'
+  'export-runs-on-demand-poison'
   'export-batches'
   'export-batches-poison'
   'webhook-events'

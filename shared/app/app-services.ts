@@ -16,6 +16,7 @@ import { createTokenVerifier, type TokenVerifier } from '../http/auth';
 import { RunService } from '../runs/run-service';
 import { RunStore } from '../runs/run-store';
 import { createRunLifecycle } from '../runs/run-lifecycle';
+import { runQueuesOf } from '../runs/run-queues';
 import { createRefreshService } from '../refreshes/create-refresh-service';
 import type { RefreshService } from '../refreshes/refresh-service';
 import { createRefreshSweep } from '../schedule/create-refresh-sweep';
@@ -87,7 +88,7 @@ export function createAppServices(clients: AppClients): AppServices {
       runStore,
       table(tableNames.runs),
       settings.fairUse,
-      clients.queues.getQueueClient(queueNames.exportRuns),
+      runQueuesOf(clients.queues),
     ),
     (tenantId, exportId, runId) => progress.completedBatches(tenantId, exportId, runId),
     auditTrail,
@@ -120,7 +121,7 @@ export function createAppServices(clients: AppClients): AppServices {
   };
   const refreshes = createRefreshService({
     tables: schedulingTables,
-    runQueue: clients.queues.getQueueClient(queueNames.exportRuns),
+    runQueues: runQueuesOf(clients.queues),
     segments,
     audit: auditTrail,
     activeRunLimits: settings.fairUse,
@@ -137,7 +138,7 @@ export function createAppServices(clients: AppClients): AppServices {
     schedule: new ScheduleService(table(tableNames.schedules), auditTrail),
     refreshSweep: createRefreshSweep({
       tables: schedulingTables,
-      runQueue: clients.queues.getQueueClient(queueNames.exportRuns),
+      runQueues: runQueuesOf(clients.queues),
       log: processLog,
       activeRunLimits: settings.fairUse,
       runEvents: webhooks.emitter,

@@ -9,6 +9,7 @@ import { inSpan } from '../telemetry';
 import { planRun } from '../pipeline/planning/run-planner';
 import { endRun } from '../pipeline/ending/run-ending';
 import { tryFinalizeRun } from '../pipeline/ending/run-finalizer';
+import { poisonQueueName, queueNames } from '../storage-layout';
 
 /** The queue triggers' service calls, each on a message read by `readMessage`. */
 function parsed<T>(format: VersionedFormat<T>, message: unknown, queue: string): T | undefined {
@@ -57,8 +58,13 @@ async function withBatchMessage(
   );
 }
 
-export async function onRunMessage(message: unknown, invocation: Invocation): Promise<void> {
-  await withRunMessage(message, invocation, 'export-runs', (run) => {
+/** A run message of `queue` (export-runs or export-runs-on-demand): the run is planned. */
+async function planRunMessage(
+  message: unknown,
+  invocation: Invocation,
+  queue: string,
+): Promise<void> {
+  await withRunMessage(message, invocation, queue, (run) => {
     const { tenantId, exportId, runId } = run;
     return inSpan(
       'plan run',
@@ -71,6 +77,19 @@ export async function onRunMessage(message: unknown, invocation: Invocation): Pr
         ),
     );
   });
+}
+
+/** Queue export-runs: scheduled and refresh runs. */
+export async function onRunMessage(message: unknown, invocation: Invocation): Promise<void> {
+  await planRunMessage(message, invocation, queueNames.exportRuns);
+}
+
+/** Queue export-runs-on-demand: runs requested through the API, read by a listener of its own. */
+export async function onOnDemandRunMessage(
+  message: unknown,
+  invocation: Invocation,
+): Promise<void> {
+  await planRunMessage(message, invocation, queueNames.exportRunsOnDemand);
 }
 
 export async function onBatchMessage(message: unknown, invocation: Invocation): Promise<void> {
@@ -88,14 +107,27 @@ export async function onBatchMessage(message: unknown, invocation: Invocation): 
 }
 
 /** A run whose planning failed five times ends as failed, so nobody waits for it. */
-export async function onPoisonRunMessage(message: unknown, invocation: Invocation): Promise<void> {
-  await withRunMessage(message, invocation, 'export-runs-poison', async (run) => {
+async function failPoisonRun(message: unknown, invocation: Invocation, queue: string) {
+  await withRunMessage(message, invocation, queue, async (run) => {
     getAppServices().pipeline.log.error('Run planning failed repeatedly; the run fails', {});
     await endRun(getAppServices().pipeline, run.tenantId, run.exportId, run.runId, 'failed', {
       code: 'PlanningFailed',
       message: 'Planning the run failed repeatedly; see the logs for the run id.',
     });
   });
+}
+
+/** Queue export-runs-poison. */
+export async function onPoisonRunMessage(message: unknown, invocation: Invocation): Promise<void> {
+  await failPoisonRun(message, invocation, poisonQueueName(queueNames.exportRuns));
+}
+
+/** Queue export-runs-on-demand-poison. */
+export async function onPoisonOnDemandRunMessage(
+  message: unknown,
+  invocation: Invocation,
+): Promise<void> {
+  await failPoisonRun(message, invocation, poisonQueueName(queueNames.exportRunsOnDemand));
 }
 
 /** A batch that failed five times counts as failed, so its run still finalizes. */

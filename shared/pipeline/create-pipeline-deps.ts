@@ -5,6 +5,7 @@ import type { AppClients } from '../clients/app-clients';
 import { createIterableClient } from '../clients/iterable/create-iterable-client';
 import type { ConnectionService } from '../connections/connection-service';
 import { ExportStore } from '../exports/export-store';
+import { runQueuesOf } from '../runs/run-queues';
 import { RunStore } from '../runs/run-store';
 import type { SegmentCatalog } from '../segments/segment-catalog';
 import { containerNames, queueNames, segmentsContainerName, tableNames } from '../storage-layout';
@@ -29,9 +30,9 @@ export function createPipelineDeps(
   const stateContainer = clients.blobs.getContainerClient(containerNames.exportState);
   const work = clients.blobs.getContainerClient(containerNames.batches);
   const batchQueue = clients.queues.getQueueClient(queueNames.exportBatches);
-  const runQueue = clients.queues.getQueueClient(queueNames.exportRuns);
+  const runQueues = runQueuesOf(clients.queues);
   // The pipeline's backlog, read once per metrics collection (a minute) while telemetry is on.
-  for (const queue of [batchQueue, runQueue]) {
+  for (const queue of [batchQueue, runQueues.scheduled, runQueues.onDemand]) {
     observeQueueBacklog(
       queue.name,
       async () => (await queue.getProperties()).approximateMessagesCount ?? 0,
@@ -50,7 +51,7 @@ export function createPipelineDeps(
     listOwnership: createListOwnership(clients.table(tableNames.listOwners), exports, processLog),
     work,
     batchQueue,
-    runQueue,
+    runQueues,
     guard: clients.settings.massRemovalGuard,
     removalEvidence: clients.settings.removalEvidence,
     baselines: new RemovalBaselineStore(stateContainer),

@@ -2,6 +2,7 @@ import type { ContainerClient } from '@azure/storage-blob';
 import type { QueueClient } from '@azure/storage-queue';
 import type { ConnectionService } from '../connections/connection-service';
 import type { ExportStore } from '../exports/export-store';
+import type { RunQueues } from '../runs/run-queues';
 import type { RunStore } from '../runs/run-store';
 import type { MassRemovalGuard, RemovalEvidence } from '../settings';
 import type { SegmentCatalog } from '../segments/segment-catalog';
@@ -53,8 +54,8 @@ export interface PipelineDeps {
   /** Batch blobs, failure lists and rejections of runs. */
   work: ContainerClient;
   batchQueue: QueueClient;
-  /** export-runs: where planning that must wait is put back. */
-  runQueue: QueueClient;
+  /** Where planning that must wait is put back: the queue its run started on. */
+  runQueues: RunQueues;
   /** When a run's removals need an Admin's confirmation (see Settings.massRemovalGuard). */
   guard: MassRemovalGuard;
   /** When a snapshot looks damaged, so its run removes no one (see Settings.removalEvidence). */

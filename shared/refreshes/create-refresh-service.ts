@@ -1,11 +1,11 @@
 import { connectionState } from '../connections/connection-state';
 import type { SchedulingTables } from '../schedule/create-refresh-sweep';
-import type { QueueClient } from '@azure/storage-queue';
 import type { AuditTrail } from '../audit/audit-trail';
 import { ConnectionStore } from '../connections/connection-store';
 import { ExportStore } from '../exports/export-store';
 import type { ActiveRunLimits } from '../runs/active-run-seats';
 import { createRunLifecycle } from '../runs/run-lifecycle';
+import type { RunQueues } from '../runs/run-queues';
 import type { RunEvents } from '../runs/run-events';
 import { RunStore } from '../runs/run-store';
 import { ScheduledRuns } from '../runs/scheduled-runs';
@@ -17,8 +17,8 @@ import { RefreshService } from './refresh-service';
 
 export interface RefreshServiceParts {
   tables: SchedulingTables;
-  /** Queue export-runs. */
-  runQueue: QueueClient;
+  /** Where the runs started here are queued (scheduled and refresh runs: export-runs). */
+  runQueues: RunQueues;
   segments: Pick<SegmentCatalog, 'snapshot'>;
   audit: AuditTrail;
   /** The fair-use limits a refresh run is started under, as a scheduled one. */
@@ -36,7 +36,7 @@ export function createRefreshService(parts: RefreshServiceParts): RefreshService
     runStore,
     tables.runs,
     parts.activeRunLimits,
-    parts.runQueue,
+    parts.runQueues,
   );
   return new RefreshService({
     exports: new ExportStore(tables.exports),

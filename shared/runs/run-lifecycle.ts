@@ -1,5 +1,4 @@
 import type { TableClient, TransactionAction } from '@azure/data-tables';
-import type { QueueClient } from '@azure/storage-queue';
 import { sendQueueMessage } from '../clients/queue-messages';
 import { ConflictError, DependencyError, NotFoundError } from '../errors';
 import { processLog } from '../process-log';
@@ -7,6 +6,7 @@ import { currentTraceparent } from '../telemetry';
 import type { ActiveRunLimits } from './active-run-seats';
 import { endRun, type RunEndLog, type RunEnding, type RunRef } from './end-run';
 import { newRunId } from './run-id';
+import { runQueueFor, type RunQueues } from './run-queues';
 import { emptyCounts, runMessageFormat, type Run, type RunMessage } from './run-schemas';
 import { createRunStarter, type RunStarter, type StartOutcome } from './run-start';
 import type { RunStore, StoredRun } from './run-store';
@@ -53,14 +53,14 @@ export function newRun(fields: NewRun): Run {
 /**
  * The one way a run is created and ended, whoever asks: the API, the refresh timer, a reported
  * refresh, the pipeline. A run is written (holding its export and its seats) and then its first
- * message is sent on export-runs, carrying the active trace so the run's telemetry continues it.
+ * message is sent on its run queue (run-queues.ts), carrying the active trace so the run's
+ * telemetry continues it.
  */
 export class RunLifecycle {
   constructor(
     private readonly store: RunStore,
     private readonly starter: RunStarter,
-    /** Queue export-runs. */
-    private readonly queue: QueueClient,
+    private readonly queues: RunQueues,
     private readonly log: RunEndLog = processLog,
   ) {}
 
@@ -90,7 +90,7 @@ export class RunLifecycle {
    * Sends the run's message to the planner: to plan it, or with `release` to send the batches a
    * confirmed run held. Sending a queued run's message again (its first one was lost) is safe.
    */
-  async send(tenantId: string, run: Pick<Run, 'id' | 'exportId'>, action?: 'release') {
+  async send(tenantId: string, run: Pick<Run, 'id' | 'exportId' | 'trigger'>, action?: 'release') {
     const traceparent = currentTraceparent();
     const message: RunMessage = {
       tenantId,
@@ -99,7 +99,7 @@ export class RunLifecycle {
       ...(action ? { action } : {}),
       ...(traceparent ? { traceparent } : {}),
     };
-    await sendQueueMessage(this.queue, runMessageFormat, message);
+    await sendQueueMessage(runQueueFor(this.queues, run, action), runMessageFormat, message);
   }
 
   /** Ends a run that has not ended (endRun); the run as it ended, or as it had ended before. */
@@ -123,7 +123,7 @@ export function createRunLifecycle(
   store: RunStore,
   runsTable: TableClient,
   limits: ActiveRunLimits,
-  queue: QueueClient,
+  queues: RunQueues,
 ): RunLifecycle {
-  return new RunLifecycle(store, createRunStarter(store, runsTable, limits), queue);
+  return new RunLifecycle(store, createRunStarter(store, runsTable, limits), queues);
 }

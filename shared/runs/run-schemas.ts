@@ -152,7 +152,10 @@ export const RunRequestSchema = z
   .meta({ id: 'RunRequest' });
 export type RunRequest = z.infer<typeof RunRequestSchema>;
 
-/** What the planner receives on queue export-runs: references only, never profile data or keys. */
+/**
+ * What the planner receives on queue export-runs (or export-runs-on-demand): references only,
+ * never profile data or keys.
+ */
 export const RunMessageSchema = z.strictObject({
   tenantId: z.string(),
   exportId: z.uuid(),
@@ -166,7 +169,7 @@ export const RunMessageSchema = z.strictObject({
 });
 export type RunMessage = z.infer<typeof RunMessageSchema>;
 
-/** Queue export-runs (and export-runs-poison). */
+/** Queues export-runs and export-runs-on-demand (and their poison queues). */
 export const runMessageFormat = versionedFormat({
   name: 'export-runs message',
   schema: RunMessageSchema,

@@ -27,7 +27,8 @@ export class ActiveRunError extends AppError {
 
 /**
  * Requesting, reading and cancelling runs. A request creates the run through the lifecycle (the
- * run and its export's active-run marker in one transaction, then a reference on export-runs).
+ * run and its export's active-run marker in one transaction, then a reference on
+ * export-runs-on-demand).
  */
 export class RunService {
   constructor(

@@ -1,11 +1,11 @@
 import type { TableClient } from '@azure/data-tables';
-import type { QueueClient } from '@azure/storage-queue';
 import { ConnectionStore } from '../connections/connection-store';
 import { connectionState } from '../connections/connection-state';
 import { ExportStore } from '../exports/export-store';
 import type { ActiveRunLimits } from '../runs/active-run-seats';
 import type { RunEvents } from '../runs/run-events';
 import { createRunLifecycle } from '../runs/run-lifecycle';
+import type { RunQueues } from '../runs/run-queues';
 import { RunStore } from '../runs/run-store';
 import { defaultFairUseLimits } from '../settings';
 import { ScheduledRuns } from '../runs/scheduled-runs';
@@ -26,8 +26,8 @@ export interface SchedulingTables {
 
 export interface RefreshSweepParts {
   tables: SchedulingTables;
-  /** Queue export-runs. */
-  runQueue: QueueClient;
+  /** Where the runs started here are queued (scheduled and refresh runs: export-runs). */
+  runQueues: RunQueues;
   log: {
     error(message: string, properties?: Record<string, unknown>): void;
     warn(message: string, properties?: Record<string, unknown>): void;
@@ -51,7 +51,7 @@ export function createRefreshSweep(parts: RefreshSweepParts): RefreshSweep {
     runStore,
     tables.runs,
     parts.activeRunLimits ?? defaultFairUseLimits,
-    parts.runQueue,
+    parts.runQueues,
   );
   return new RefreshSweep({
     index: new ScheduleIndex(tables.schedules),

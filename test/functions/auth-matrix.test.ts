@@ -655,6 +655,7 @@ describe('who may call what: every route × every caller', () => {
       apiKeys: [apiKey],
       env: {
         'AzureWebJobs.plan-run.Disabled': 'true',
+        'AzureWebJobs.plan-run-on-demand.Disabled': 'true',
         // Runs never end here (no planner), and the matrix starts more than fair use allows.
         MAX_ACTIVE_RUNS_PER_TENANT: '1000',
         MAX_ACTIVE_RUNS_PER_CONNECTION: '1000',

@@ -63,7 +63,10 @@ describe('exports and runs API', () => {
     // Runs stay queued here: this file is about requesting them, the pipeline has its own tests.
     stack = await startAppStack({
       apiKeys: [key],
-      env: { 'AzureWebJobs.plan-run.Disabled': 'true' },
+      env: {
+        'AzureWebJobs.plan-run.Disabled': 'true',
+        'AzureWebJobs.plan-run-on-demand.Disabled': 'true',
+      },
     });
     await uploadSegment(
       stack.storage,
@@ -298,7 +301,7 @@ describe('exports and runs API', () => {
         { as: viewer },
       );
       expect(fetched.json()).toEqual(run);
-      const queue = new QueueClient(stack.storage, 'export-runs');
+      const queue = new QueueClient(stack.storage, 'export-runs-on-demand');
       const { peekedMessageItems } = await queue.peekMessages({ numberOfMessages: 32 });
       const messages = peekedMessageItems.map(
         (m) =>

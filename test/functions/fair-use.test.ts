@@ -18,6 +18,7 @@ describe('fair use per tenant through the local host', () => {
       apiKeys: [key],
       env: {
         'AzureWebJobs.plan-run.Disabled': 'true',
+        'AzureWebJobs.plan-run-on-demand.Disabled': 'true',
         MAX_EXPORTS_PER_TENANT: '4',
         MAX_ACTIVE_RUNS_PER_TENANT: '3',
         MAX_ACTIVE_RUNS_PER_CONNECTION: '2',

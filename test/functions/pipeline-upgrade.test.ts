@@ -160,7 +160,7 @@ describe('a run in flight across an upgrade', () => {
   /** Nothing is received from the pipeline's queues but from those named. */
   function receiveOnlyFrom(...queues: string[]) {
     queueProxy.clear();
-    for (const queue of ['export-runs', 'export-batches']) {
+    for (const queue of ['export-runs', 'export-runs-on-demand', 'export-batches']) {
       if (!queues.includes(queue))
         queueProxy.fail({ method: 'GET', pathIncludes: `/${queue}/messages`, status: 404 });
     }
@@ -175,7 +175,8 @@ describe('a run in flight across an upgrade', () => {
       env: { AzureWebJobsStorage: azurite.connectionString.replace(queueEndpoint, queueProxy.url) },
     });
     blobs = BlobServiceClient.fromConnectionString(azurite.connectionString);
-    runQueue = new QueueClient(azurite.connectionString, 'export-runs');
+    // The runs here are requested on demand.
+    runQueue = new QueueClient(azurite.connectionString, 'export-runs-on-demand');
     batchQueue = new QueueClient(azurite.connectionString, 'export-batches');
     runsTable = TableClient.fromConnectionString(azurite.connectionString, 'runs', {
       allowInsecureConnection: true,
@@ -220,7 +221,7 @@ describe('a run in flight across an upgrade', () => {
     await downgradeMessages(runQueue, 1);
     expect(await downgradeRows()).toBe(2); // the queued run and its export's active-run marker
 
-    receiveOnlyFrom('export-runs');
+    receiveOnlyFrom('export-runs-on-demand');
     const planned = await waitFor(runId, (run) => !['queued', 'planning'].includes(run.status));
     expect(planned).toMatchObject({ status: 'running', batchCount: 5 });
     await downgradeMessages(batchQueue, 5);
@@ -229,7 +230,7 @@ describe('a run in flight across an upgrade', () => {
       expect.arrayContaining(['Members.tsv.gz', 'lists.json']),
     );
 
-    receiveOnlyFrom('export-runs', 'export-batches');
+    receiveOnlyFrom('export-runs-on-demand', 'export-batches');
     const run = await waitFor(runId, (candidate) => settled(candidate.status));
     expect(run.status).toBe('succeeded');
     expect(run.counts).toEqual({
@@ -249,14 +250,14 @@ describe('a run in flight across an upgrade', () => {
   }, 180_000);
 
   it('leaves a message of a newer release on its queue, for an instance of that release', async () => {
-    receiveOnlyFrom('export-runs', 'export-batches');
+    receiveOnlyFrom('export-runs-on-demand', 'export-batches');
     const runId = newRunId(Date.now());
     const newer = { tenantId: tenant, exportId, runId, schemaVersion: 2, priority: 'high' };
     await runQueue.sendMessage(toBase64(JSON.stringify(newer)));
     await stack.host.waitForOutput(
       /"message":"Left a message of a newer release on the queue".*"schemaVersion":2/,
     );
-    await stack.host.waitForOutput(/Executed 'Functions\.plan-run' \(Failed/);
+    await stack.host.waitForOutput(/Executed 'Functions\.plan-run-on-demand' \(Failed/);
     // Failed, so released back to the queue rather than completed or dropped as not valid.
     expect((await runQueue.getProperties()).approximateMessagesCount).toBe(1);
     expect(stack.host.output()).not.toContain('Dropped a message that is not valid');

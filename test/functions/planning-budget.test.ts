@@ -16,7 +16,7 @@ const admin = { roles: ['Admin'], tid: tenant };
 
 /**
  * The planner's share of an instance's memory, on the real app: the host sends batches while the
- * planner runs in this process (the host's own plan-run is switched off), with a budget this test
+ * planner runs in this process (the host's own planners are switched off), with a budget this test
  * holds, so a large plan finds the instance busy.
  */
 describe('planning budget', () => {
@@ -29,7 +29,10 @@ describe('planning budget', () => {
   beforeAll(async () => {
     stack = await startAppStack({
       apiKeys: [key],
-      env: { 'AzureWebJobs.plan-run.Disabled': 'true' },
+      env: {
+        'AzureWebJobs.plan-run.Disabled': 'true',
+        'AzureWebJobs.plan-run-on-demand.Disabled': 'true',
+      },
     });
     const services = createAppServices(
       createAppClients(
@@ -75,7 +78,7 @@ describe('planning budget', () => {
       },
     });
     const exportId = created.json().id as string;
-    const runs = new QueueClient(stack.storage, 'export-runs');
+    const runs = new QueueClient(stack.storage, 'export-runs-on-demand');
     const started = await stack.call('POST', `exports/${exportId}/runs`, { as: admin, body: {} });
     const runId = started.json().id as string;
     const [queued] = (await runs.receiveMessages({ numberOfMessages: 1 })).receivedMessageItems;

@@ -89,8 +89,8 @@ describe('the log lines of one run', () => {
     const request = where('Request', 'runs-create');
     expect(request).toHaveLength(1);
     expect(request[0]).toMatchObject({ tenantId: tenant, exportId, status: 202 });
-    expect(where('Run planning started', 'plan-run')).toHaveLength(1);
-    expect(where('Run planned', 'plan-run')).toHaveLength(1);
+    expect(where('Run planning started', 'plan-run-on-demand')).toHaveLength(1);
+    expect(where('Run planned', 'plan-run-on-demand')).toHaveLength(1);
     const batches = where('Batch done', 'send-batch');
     expect(run.batchCount).toBe(Math.ceil(size / 1000));
     expect(batches.map((line) => line.batch).sort()).toEqual(

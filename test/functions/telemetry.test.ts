@@ -222,7 +222,9 @@ describe('telemetry to Application Insights', () => {
           .matchAll(new RegExp(`Executed 'Functions\\.${name}' \\(\\w+, Id=([0-9a-f-]+)`, 'g')),
       ].map((match) => match[1]);
     expect(request?.data?.baseData?.properties?.InvocationId).toMatch(/^[0-9a-f-]{36}$/);
-    expect(executed('plan-run')).toContain(plan?.data?.baseData?.properties?.InvocationId);
+    expect(executed('plan-run-on-demand')).toContain(
+      plan?.data?.baseData?.properties?.InvocationId,
+    );
     const sendInvocations = executed('send-batch');
     for (const send of sends) {
       expect(sendInvocations).toContain(send.data?.baseData?.properties?.InvocationId);
@@ -265,7 +267,9 @@ describe('telemetry to Application Insights', () => {
       expect.objectContaining({ count: 1, properties: { status: 'partiallySucceeded' } }),
     ]);
     const backlog = metricPoints(items, 'queue.backlog').map((point) => point.properties.queue);
-    expect(new Set(backlog)).toEqual(new Set(['export-batches', 'export-runs']));
+    expect(new Set(backlog)).toEqual(
+      new Set(['export-batches', 'export-runs', 'export-runs-on-demand']),
+    );
 
     // Ids and counts only: never the API key, a bearer token or anyone's e-mail address.
     const everything = JSON.stringify(items);

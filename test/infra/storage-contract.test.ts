@@ -14,6 +14,8 @@ describe('storage contract (infra/app/*storage.bicep against shared/storage-layo
       'export-batches',
       'export-batches-poison',
       'export-runs',
+      'export-runs-on-demand',
+      'export-runs-on-demand-poison',
       'export-runs-poison',
       'segment-event-checks',
       'segment-event-checks-poison',

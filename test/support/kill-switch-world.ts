@@ -134,7 +134,7 @@ export class KillSwitchWorld {
     const outcome = await starter.tryStart(this.tenant, run, target.connectionId);
     if (outcome !== 'started') throw new Error(`run not started: ${String(outcome)}`);
     const message = { tenantId: this.tenant, exportId: target.exportId, runId: run.id };
-    await new QueueClient(this.stack.storage, queueNames.exportRuns).sendMessage(
+    await new QueueClient(this.stack.storage, queueNames.exportRunsOnDemand).sendMessage(
       runMessageText(message),
       { visibilityTimeout: delaySeconds },
     );

@@ -77,7 +77,12 @@ export class ScheduleWorld {
   fire(): Promise<SweepReport> {
     return createRefreshSweep({
       tables: this.#tables,
-      runQueue: this.queue,
+      // Nothing here is on demand: the on-demand queue is never created, so a run sent there
+      // would fail as NotQueued and the test that started it would see it.
+      runQueues: {
+        scheduled: this.queue,
+        onDemand: new QueueClient(storage(), `${this.queue.name}-on-demand`),
+      },
       log: {
         error: (message, properties) =>
           this.errors.push(`${message} ${JSON.stringify(properties)}`),

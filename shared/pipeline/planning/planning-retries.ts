@@ -1,5 +1,6 @@
 import { IterableError } from '../../clients/iterable/iterable-error';
 import { putBackDelaySeconds, sendQueueMessage } from '../../clients/queue-messages';
+import { runQueueFor } from '../../runs/run-queues';
 import { runMessageFormat, type RunMessage } from '../../runs/run-schemas';
 import type { PipelineDeps } from '../pipeline-deps';
 
@@ -34,7 +35,10 @@ export async function planLater(deps: PipelineDeps, message: RunMessage, error: 
   });
 }
 
-/** Makes a run being planned `queued` again and sends its message back after a delay. */
+/**
+ * Makes a run being planned `queued` again and sends its message back after a delay, to the queue
+ * the run started on (an on-demand run must not wait behind scheduled ones when it comes back).
+ */
 export async function putBack(
   deps: PipelineDeps,
   message: RunMessage,
@@ -58,7 +62,7 @@ export async function putBack(
     ...message,
     ...(next.attempt ? { attempt: next.attempt } : {}),
   };
-  await sendQueueMessage(deps.runQueue, runMessageFormat, again, {
+  await sendQueueMessage(runQueueFor(deps.runQueues, run), runMessageFormat, again, {
     delaySeconds: next.delaySeconds,
   });
 }

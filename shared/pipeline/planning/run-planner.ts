@@ -24,9 +24,10 @@ import { planOneSegment } from './segment-planning';
 import { RunPlanTally } from './run-plan-tally';
 
 /**
- * Queue export-runs: turns a queued run into batches. It marks the run `planning`, resolves the
- * connection and one list per segment, streams each snapshot through the delta plan into batch
- * blobs (enqueued as they are written), records the plan's counts and marks the run `running`.
+ * Queues export-runs and export-runs-on-demand: turns a queued run into batches. It marks the run
+ * `planning`, resolves the connection and one list per segment, streams each snapshot through the
+ * delta plan into batch blobs (enqueued as they are written), records the plan's counts and marks
+ * the run `running`.
  * A run that is no longer queued (cancelled, or a duplicate message) is left alone.
  */
 export async function planRun(

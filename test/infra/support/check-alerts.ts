@@ -49,7 +49,7 @@ export const requiredAlerts: RequiredAlert[] = [
   {
     alert: 'a failed run',
     events: ['Run finished', 'Run planning failed repeatedly; the run fails'],
-    mentions: ["'failed'", "'run-poison'"],
+    mentions: ["'failed'", "'run-poison'", "'run-poison-on-demand'"],
     dimensions: ['tenantId', 'exportId', 'runId'],
   },
   {
@@ -58,7 +58,14 @@ export const requiredAlerts: RequiredAlert[] = [
       'Run planning failed repeatedly; the run fails',
       'Batch failed repeatedly; its members count as failed',
     ],
-    mentions: ["'run-poison'", "'batch-poison'", "'export-runs-poison'", "'export-batches-poison'"],
+    mentions: [
+      "'run-poison'",
+      "'run-poison-on-demand'",
+      "'batch-poison'",
+      "'export-runs-poison'",
+      "'export-runs-on-demand-poison'",
+      "'export-batches-poison'",
+    ],
     dimensions: ['queue'],
   },
   {

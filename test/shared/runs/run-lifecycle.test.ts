@@ -15,7 +15,9 @@ const tenantId = `lifecycle-${suffix}`;
 const connectionId = randomUUID();
 
 describe('RunLifecycle (on the run’s Azurite)', () => {
-  const queue = new QueueClient(storage, `export-runs-${suffix}`);
+  // queuedRun() is a manual run: its messages go to the on-demand queue.
+  const queue = new QueueClient(storage, `export-runs-on-demand-${suffix}`);
+  const scheduledQueue = new QueueClient(storage, `export-runs-${suffix}`);
   const table = createTableClient(
     { kind: 'connectionString', connectionString: storage },
     `lifecycle${suffix}`,
@@ -30,7 +32,7 @@ describe('RunLifecycle (on the run’s Azurite)', () => {
     new RunLifecycle(
       store,
       createRunStarter(store, table, { activeRunsPerTenant, activeRunsPerConnection: 10 }),
-      runQueue,
+      { scheduled: scheduledQueue, onDemand: runQueue },
       log,
     );
   const queuedRun = (exportId: string = randomUUID()) =>
@@ -43,23 +45,23 @@ describe('RunLifecycle (on the run’s Azurite)', () => {
       now: new Date(),
     });
 
-  async function messages() {
-    const { receivedMessageItems } = await queue.receiveMessages({ numberOfMessages: 32 });
+  async function messages(from = queue) {
+    const { receivedMessageItems } = await from.receiveMessages({ numberOfMessages: 32 });
     for (const item of receivedMessageItems)
-      await queue.deleteMessage(item.messageId, item.popReceipt);
+      await from.deleteMessage(item.messageId, item.popReceipt);
     return receivedMessageItems.map((item) =>
       runMessageFormat.parse(JSON.parse(Buffer.from(item.messageText, 'base64').toString('utf8'))),
     );
   }
 
   beforeAll(async () => {
-    await Promise.all([queue.create(), table.createTable()]);
+    await Promise.all([queue.create(), scheduledQueue.create(), table.createTable()]);
   });
   beforeEach(() => {
     lines.length = 0;
   });
   afterAll(async () => {
-    await Promise.all([queue.delete(), table.deleteTable()]);
+    await Promise.all([queue.delete(), scheduledQueue.delete(), table.deleteTable()]);
   });
 
   describe('newRun', () => {
@@ -91,6 +93,17 @@ describe('RunLifecycle (on the run’s Azurite)', () => {
       expect(await lifecycle().create(tenantId, run, { connectionId })).toBe('started');
       expect((await store.active(tenantId, run.exportId))?.id).toBe(run.id);
       expect(await messages()).toEqual([{ tenantId, exportId: run.exportId, runId: run.id }]);
+    });
+
+    it('queues a scheduled or refresh run on export-runs and an on-demand run on its own queue', async () => {
+      const manual = queuedRun();
+      const scheduled = { ...queuedRun(), trigger: 'schedule' as const };
+      const refresh = { ...queuedRun(), trigger: 'refresh' as const };
+      for (const run of [manual, scheduled, refresh])
+        expect(await lifecycle().create(tenantId, run, { connectionId })).toBe('started');
+      const ids = (sent: { runId: string }[]) => sent.map((message) => message.runId).sort();
+      expect(ids(await messages())).toEqual([manual.id]);
+      expect(ids(await messages(scheduledQueue))).toEqual([scheduled.id, refresh.id].sort());
     });
 
     it('writes nothing and sends nothing when the export already holds a run', async () => {
@@ -134,12 +147,22 @@ describe('RunLifecycle (on the run’s Azurite)', () => {
   });
 
   describe('send', () => {
-    it('sends a release for a confirmed run', async () => {
-      const run = queuedRun();
+    it('sends a release for a confirmed run on the on-demand queue, whatever started the run', async () => {
+      const run = { ...queuedRun(), trigger: 'schedule' as const };
       await lifecycle().send(tenantId, run, 'release');
       expect(await messages()).toEqual([
         { tenantId, exportId: run.exportId, runId: run.id, action: 'release' },
       ]);
+      expect(await messages(scheduledQueue)).toEqual([]);
+    });
+
+    it('sends a scheduled run again on the queue it started on', async () => {
+      const run = { ...queuedRun(), trigger: 'schedule' as const };
+      await lifecycle().send(tenantId, run);
+      expect(await messages(scheduledQueue)).toEqual([
+        { tenantId, exportId: run.exportId, runId: run.id },
+      ]);
+      expect(await messages()).toEqual([]);
     });
   });
 

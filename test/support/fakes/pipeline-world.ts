@@ -45,6 +45,7 @@ export class PipelineWorld {
   readonly segmentBlobs = new MemoryContainer();
   readonly batchQueue = new MemoryQueue('export-batches');
   readonly runQueue = new MemoryQueue('export-runs');
+  readonly onDemandRunQueue = new MemoryQueue('export-runs-on-demand');
   readonly iterable = new FakeIterable();
   readonly logs: LogLine[] = [];
   readonly keyRejections: { runId: string; status: number | undefined }[] = [];
@@ -78,7 +79,10 @@ export class PipelineWorld {
       listOwnership: createListOwnership(this.listOwnersTable.asTableClient(), exports, log),
       work,
       batchQueue,
-      runQueue: this.runQueue.asQueueClient(),
+      runQueues: {
+        scheduled: this.runQueue.asQueueClient(),
+        onDemand: this.onDemandRunQueue.asQueueClient(),
+      },
       guard: defaultMassRemovalGuard,
       removalEvidence: defaultRemovalEvidence,
       baselines: new RemovalBaselineStore(state),
@@ -127,13 +131,13 @@ export class PipelineWorld {
   /** Requests a run of the export (a row `queued`, as the runs API writes it) and its message. */
   async queueRun(
     exportRecord: ExportRecord,
-    options: Partial<Pick<Run, 'mode' | 'dryRun'>> = {},
+    options: Partial<Pick<Run, 'mode' | 'dryRun' | 'trigger'>> = {},
   ): Promise<RunMessage> {
     const createdAt = new Date();
     const run: Run = {
       id: newRunId(createdAt.getTime()),
       exportId: exportRecord.id,
-      trigger: 'manual',
+      trigger: options.trigger ?? 'manual',
       mode: options.mode ?? 'delta',
       dryRun: options.dryRun ?? false,
       status: 'queued',

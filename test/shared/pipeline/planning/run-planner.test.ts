@@ -105,7 +105,9 @@ describe('planRun', () => {
     const waiting = await plannedRun(world, message);
 
     expect(waiting.status).toBe('queued');
-    const [again, ...others] = world.runQueue.take();
+    // A manual run comes back on the on-demand queue, never behind scheduled runs.
+    expect(world.runQueue.sent).toEqual([]);
+    const [again, ...others] = world.onDemandRunQueue.take();
     expect(others).toEqual([]);
     expect(again?.body).toMatchObject({ runId: message.runId, attempt: 1 });
     // Iterable's Retry-After is longer than the backoff of a first attempt: it wins.
@@ -129,5 +131,20 @@ describe('planRun', () => {
     expect(run.status).toBe('failed');
     expect(run.error?.code).toBe('DependencyFailed');
     expect(world.runQueue.sent).toEqual([]);
+    expect(world.onDemandRunQueue.sent).toEqual([]);
+  });
+
+  it('puts a scheduled run back on the queue scheduled runs wait in', async () => {
+    const world = new PipelineWorld();
+    world.writeSnapshot('Newsletter', ['ann@example.com']);
+    const exportRecord = await world.addExport();
+    const message = await world.queueRun(exportRecord, { trigger: 'schedule' });
+    world.iterable.failNext('throttled', 40_000);
+
+    expect((await plannedRun(world, message)).status).toBe('queued');
+    expect(world.onDemandRunQueue.sent).toEqual([]);
+    expect(world.runQueue.take().map((sent) => sent.body)).toMatchObject([
+      { runId: message.runId, attempt: 1 },
+    ]);
   });
 });
