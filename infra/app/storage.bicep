@@ -32,6 +32,7 @@ var tableNames = [
   'audit'
   'listowners'
   'webhooks'
+  'flowcontrol'
 ]
 var containerNames = [
   'export-batches'

@@ -18,6 +18,8 @@ import { maxMembersPlannedAtOnce } from '../state/segment-plan';
 import type { PipelineDeps } from './pipeline-deps';
 import { RunProgress } from './run-progress';
 import type { WebhookEmitter } from '../webhooks/webhook-emitter';
+import { GateStore } from '../flow-control/gate-store';
+import { KeyGates } from '../flow-control/key-gates';
 
 /** A plan below this many members (about 20 MB of state) runs without waiting its turn. */
 const smallPlanMembers = 100_000;
@@ -63,23 +65,23 @@ export function createPipelineDeps(
       // Well inside the function timeout (30 minutes); a 1.25M-member plan takes under a minute.
       waitMs: 2 * 60_000,
     }),
-    iterable: (connection, apiKey) =>
+    iterable: (connection, apiKey, use = 'lists') =>
       createIterableClient(
         {
-          connectionId: connection.id,
           region: connection.region,
           apiKey,
-          requestsPerSecond: connection.requestsPerSecond,
-          instanceCount: clients.settings.maxInstanceCount,
           baseUrlOverride: clients.settings.iterableBaseUrl,
         },
         {
+          // A batch is never retried in its invocation: no sleep for a 429 or an outage.
+          ...(use === 'batches' ? { maxAttempts: 1 } : {}),
           onRequest: (event) => {
             processLog.info('Iterable request', { ...event });
             recordIterableRequest(event);
           },
         },
       ),
+    flow: new KeyGates(new GateStore(clients.table(tableNames.flowControl))),
     webhookEvents: services.webhooks,
     log: processLog,
   };

@@ -1,0 +1,167 @@
+/**
+ * The rules of one Iterable key's gate, as pure functions of its state and the time: how fast the
+ * key's batches may go, how that rate adapts to what Iterable answers, and when the outage circuit
+ * opens and closes. No storage here: gate-store.ts keeps the state, key-gates.ts applies these.
+ *
+ * The gate is a distributed GCRA ("virtual scheduling"): `tat` is the next free send slot, and a
+ * booking takes it and moves it 1/rate on. Every instance books from the one row, so slots are
+ * 1/rate apart whichever instance sends, and a ceiling holds however many instances there are.
+ */
+export interface GateState {
+  /** The next free send slot (epoch ms); GCRA's "theoretical arrival time". */
+  tat: number;
+  /** Requests a second right after the last decrease (or the start); it grows from there. */
+  rate: number;
+  /** When `rate` was set (epoch ms): the additive increase counts from here. */
+  rateSince: number;
+  /** Bumped at every decrease, opening and closing: a slot booked under an older epoch is void. */
+  epoch: number;
+  /** Transient failures (5xx, timeouts) in a row. */
+  failures: number;
+  /** Iterable looks down: one probe a second until a request succeeds. */
+  circuitOpen: boolean;
+}
+
+export const flowNumbers = {
+  /**
+   * A new key starts here: above the 60-100 requests/s an unthrottled million-member run reaches
+   * (1,000 batches), so a key Iterable does not throttle is never slowed by its gate.
+   */
+  startRate: 100,
+  /** Without a ceiling the rate grows no further (a gate row cannot book much faster anyway). */
+  maxRate: 1000,
+  /** Never slower than a request every two seconds, however often Iterable throttles. */
+  floorRate: 0.5,
+  /** A 429 halves the rate (multiplicative decrease). */
+  decreaseFactor: 0.5,
+  /**
+   * Additive increase per second, as a share of the rate after the last decrease (at least
+   * `minGrowthPerSecond`). Slow on purpose: halved at a limit L, the rate takes 20 s to get back
+   * to L, about 150 requests at L = 10/s, so a limit met again costs well under 1% of 429s.
+   */
+  growthShare: 0.05,
+  minGrowthPerSecond: 0.5,
+  /**
+   * A ceiling is paced a little under: requests that leave exactly 1/R apart reach Iterable with
+   * a few ms of jitter, and a strict "R in any second" limit would refuse about every other one.
+   */
+  ceilingShare: 0.95,
+  /** How long a 429 without Retry-After holds the key: a one-second window has emptied by then. */
+  throttlePauseMs: 1000,
+  /** Transient failures in a row that open the circuit. */
+  failuresToOpen: 4,
+  /** While the circuit is open: one probe a second per key. */
+  probeRate: 1,
+  /** A closing circuit starts the rate again at a quarter of what it was, at least this. */
+  closedRestartRate: 2,
+  /** Slots are booked at most this far ahead; a batch beyond it comes back later to book. */
+  horizonMs: 60_000,
+  /** While the circuit is open slots are booked only this far ahead, so a recovery is met soon. */
+  openHorizonMs: 3_000,
+} as const;
+
+export function freshGate(now: number): GateState {
+  return {
+    tat: now,
+    rate: flowNumbers.startRate,
+    rateSince: now,
+    epoch: 0,
+    failures: 0,
+    circuitOpen: false,
+  };
+}
+
+/** The highest rate a ceiling (the connection's requestsPerSecond) allows, or maxRate without. */
+function limitOf(ceiling: number | undefined): number {
+  return ceiling === undefined ? flowNumbers.maxRate : ceiling * flowNumbers.ceilingShare;
+}
+
+/** Requests per second the key may send now: the lazy additive increase, under the ceiling. */
+export function currentRate(state: GateState, now: number, ceiling?: number): number {
+  if (state.circuitOpen) return Math.min(flowNumbers.probeRate, limitOf(ceiling));
+  const growth = Math.max(flowNumbers.minGrowthPerSecond, state.rate * flowNumbers.growthShare);
+  const grown = state.rate + (growth * Math.max(0, now - state.rateSince)) / 1000;
+  return Math.min(limitOf(ceiling), grown);
+}
+
+/** A send slot taken (`at`, epoch ms), or none within the horizon: come back in `retryInMs`. */
+export type Booking =
+  { kind: 'booked'; at: number; epoch: number } | { kind: 'full'; retryInMs: number };
+
+/** Books the next free slot: slot = max(now, tat), tat = slot + 1/rate. */
+export function book(
+  state: GateState,
+  now: number,
+  ceiling?: number,
+): { state: GateState; booking: Booking } {
+  const slot = Math.max(now, state.tat);
+  const horizon = state.circuitOpen ? flowNumbers.openHorizonMs : flowNumbers.horizonMs;
+  if (slot - now > horizon) return { state, booking: { kind: 'full', retryInMs: horizon } };
+  const interval = 1000 / currentRate(state, now, ceiling);
+  return {
+    state: { ...state, tat: slot + interval },
+    booking: { kind: 'booked', at: slot, epoch: state.epoch },
+  };
+}
+
+/**
+ * A 429 (or Retry-After) for a request booked under `bookedEpoch`. The first one of an epoch
+ * halves the rate, voids the slots booked so far and holds the key past Retry-After; the others
+ * of that epoch were sent at the old rate and change nothing more, as TCP decreases once per
+ * round trip. An answer at all means Iterable is up: the circuit closes.
+ */
+export function throttled(
+  state: GateState,
+  now: number,
+  bookedEpoch: number,
+  retryAfterMs: number | undefined,
+  ceiling?: number,
+): GateState {
+  const pauseUntil = now + (retryAfterMs ?? flowNumbers.throttlePauseMs);
+  if (bookedEpoch !== state.epoch) return { ...state, tat: Math.max(state.tat, pauseUntil) };
+  const before = state.circuitOpen
+    ? flowNumbers.closedRestartRate
+    : currentRate(state, now, ceiling);
+  return {
+    tat: pauseUntil,
+    rate: Math.max(flowNumbers.floorRate, before * flowNumbers.decreaseFactor),
+    rateSince: now,
+    epoch: state.epoch + 1,
+    failures: 0,
+    circuitOpen: false,
+  };
+}
+
+/** A 5xx or a request without an answer. The `failuresToOpen`th in a row opens the circuit. */
+export function failed(state: GateState, now: number, ceiling?: number): GateState {
+  const failures = state.failures + 1;
+  if (state.circuitOpen || failures < flowNumbers.failuresToOpen) return { ...state, failures };
+  return {
+    tat: now + 1000 / flowNumbers.probeRate,
+    // Kept while open: the rate the key restarts from (a quarter of it) once Iterable answers.
+    rate: currentRate(state, now, ceiling),
+    rateSince: now,
+    epoch: state.epoch + 1,
+    failures,
+    circuitOpen: true,
+  };
+}
+
+/**
+ * A request that succeeded. Closes an open circuit, the rate starting again low (a quarter of
+ * what it was) and the probes' slots voided; otherwise it only clears a run of failures. The
+ * same state back means nothing to write: successes cost no write.
+ */
+export function succeeded(state: GateState, now: number): GateState {
+  if (state.circuitOpen) {
+    return {
+      tat: now,
+      rate: Math.max(flowNumbers.closedRestartRate, state.rate / 4),
+      rateSince: now,
+      epoch: state.epoch + 1,
+      failures: 0,
+      circuitOpen: false,
+    };
+  }
+  return state.failures === 0 ? state : { ...state, failures: 0 };
+}
