@@ -12,8 +12,10 @@ export interface GateState {
   tat: number;
   /** Requests a second right after the last decrease (or the start); it grows from there. */
   rate: number;
-  /** When `rate` was set (epoch ms): the additive increase counts from here. */
+  /** When `rate` took effect (epoch ms; after a 429, the end of its hold): growth counts from here. */
   rateSince: number;
+  /** The rate at which Iterable last answered 429 (requests a second); 0 = never. */
+  knownLimit: number;
   /** Bumped at every decrease, opening and closing: a slot booked under an older epoch is void. */
   epoch: number;
   /** Transient failures (5xx, timeouts) in a row. */
@@ -34,13 +36,22 @@ export const flowNumbers = {
   floorRate: 0.5,
   /** A 429 halves the rate (multiplicative decrease). */
   decreaseFactor: 0.5,
+  /** A 429 within this long of the previous decrease's hold quarters the rate instead. */
+  quickRepeatMs: 2_000,
   /**
-   * Additive increase per second, as a share of the rate after the last decrease (at least
-   * `minGrowthPerSecond`). Slow on purpose: halved at a limit L, the rate takes 20 s to get back
-   * to L, about 150 requests at L = 10/s, so a limit met again costs well under 1% of 429s.
+   * Additive increase, requests a second per second. With no 429 met yet: `growthShare` of the
+   * start rate (5/s², so a key Iterable does not throttle soon runs faster than any run here).
+   * After one: fast (`fastShare` of the known limit, at least `minGrowthPerSecond`) back up to
+   * `kneeShare` of that limit, then slowly (`slowShare` of it, at least `minSlowGrowthPerSecond`),
+   * probing for more. At a limit of 10/s: back to 9/s within seconds, then 20 s to creep past 10,
+   * so a limit met again costs one 429 (and those in flight) per ~200 requests.
    */
   growthShare: 0.05,
   minGrowthPerSecond: 0.5,
+  fastShare: 0.1,
+  kneeShare: 0.9,
+  slowShare: 0.005,
+  minSlowGrowthPerSecond: 0.02,
   /**
    * A ceiling is paced a little under: requests that leave exactly 1/R apart reach Iterable with
    * a few ms of jitter, and a strict "R in any second" limit would refuse about every other one.
@@ -65,6 +76,7 @@ export function freshGate(now: number): GateState {
     tat: now,
     rate: flowNumbers.startRate,
     rateSince: now,
+    knownLimit: 0,
     epoch: 0,
     failures: 0,
     circuitOpen: false,
@@ -79,9 +91,21 @@ function limitOf(ceiling: number | undefined): number {
 /** Requests per second the key may send now: the lazy additive increase, under the ceiling. */
 export function currentRate(state: GateState, now: number, ceiling?: number): number {
   if (state.circuitOpen) return Math.min(flowNumbers.probeRate, limitOf(ceiling));
-  const growth = Math.max(flowNumbers.minGrowthPerSecond, state.rate * flowNumbers.growthShare);
-  const grown = state.rate + (growth * Math.max(0, now - state.rateSince)) / 1000;
-  return Math.min(limitOf(ceiling), grown);
+  const seconds = Math.max(0, now - state.rateSince) / 1000;
+  return Math.min(limitOf(ceiling), grownRate(state, seconds));
+}
+
+function grownRate({ rate, knownLimit }: GateState, seconds: number): number {
+  const { minGrowthPerSecond, minSlowGrowthPerSecond } = flowNumbers;
+  if (knownLimit === 0) {
+    return rate + Math.max(minGrowthPerSecond, rate * flowNumbers.growthShare) * seconds;
+  }
+  const fast = Math.max(minGrowthPerSecond, knownLimit * flowNumbers.fastShare);
+  const slow = Math.max(minSlowGrowthPerSecond, knownLimit * flowNumbers.slowShare);
+  const knee = knownLimit * flowNumbers.kneeShare;
+  if (rate >= knee) return rate + slow * seconds;
+  const secondsToKnee = (knee - rate) / fast;
+  return seconds <= secondsToKnee ? rate + fast * seconds : knee + slow * (seconds - secondsToKnee);
 }
 
 /** A send slot taken (`at`, epoch ms), or none within the horizon: come back in `retryInMs`. */
@@ -106,9 +130,10 @@ export function book(
 
 /**
  * A 429 (or Retry-After) for a request booked under `bookedEpoch`. The first one of an epoch
- * halves the rate, voids the slots booked so far and holds the key past Retry-After; the others
- * of that epoch were sent at the old rate and change nothing more, as TCP decreases once per
- * round trip. An answer at all means Iterable is up: the circuit closes.
+ * halves the rate (quarters it when the previous decrease was only just over: the rate was far
+ * too high), voids the slots booked so far and holds the key past Retry-After; the others of that
+ * epoch were sent at the old rate and change nothing more, as TCP decreases once per round trip.
+ * An answer at all means Iterable is up: the circuit closes.
  */
 export function throttled(
   state: GateState,
@@ -122,10 +147,13 @@ export function throttled(
   const before = state.circuitOpen
     ? flowNumbers.closedRestartRate
     : currentRate(state, now, ceiling);
+  const quick = now - state.rateSince < flowNumbers.quickRepeatMs;
+  const factor = flowNumbers.decreaseFactor ** (quick ? 2 : 1);
   return {
     tat: pauseUntil,
-    rate: Math.max(flowNumbers.floorRate, before * flowNumbers.decreaseFactor),
-    rateSince: now,
+    rate: Math.max(flowNumbers.floorRate, before * factor),
+    rateSince: pauseUntil,
+    knownLimit: before,
     epoch: state.epoch + 1,
     failures: 0,
     circuitOpen: false,
@@ -141,6 +169,7 @@ export function failed(state: GateState, now: number, ceiling?: number): GateSta
     // Kept while open: the rate the key restarts from (a quarter of it) once Iterable answers.
     rate: currentRate(state, now, ceiling),
     rateSince: now,
+    knownLimit: state.knownLimit,
     epoch: state.epoch + 1,
     failures,
     circuitOpen: true,
@@ -158,6 +187,7 @@ export function succeeded(state: GateState, now: number): GateState {
       tat: now,
       rate: Math.max(flowNumbers.closedRestartRate, state.rate / 4),
       rateSince: now,
+      knownLimit: state.knownLimit,
       epoch: state.epoch + 1,
       failures: 0,
       circuitOpen: false,

@@ -15,6 +15,7 @@ const GateFormat = versionedFormat({
     tat: z.number(),
     rate: z.number().positive(),
     rateSince: z.number(),
+    knownLimit: z.number().min(0),
     epoch: z.number().int().min(0),
     failures: z.number().int().min(0),
     circuitOpen: z.boolean(),

@@ -80,6 +80,10 @@ async function trySend(
   if (!slot) return undefined;
   const body = await readBatchBody(deps, message.tenantId, message.runId, message.batch);
   await waitForSlot(slot);
+  // A 429 while it waited voided the slot: sent anyway, it would only meet another 429.
+  if (!(await deps.flow.holds(context.gate, slot.epoch))) {
+    return trySend(deps, withoutSlot(message), runReadAt);
+  }
   try {
     const result = await send(deps, context, message, body, runReadAt);
     await deps.flow.report(context.gate, slot.epoch, { kind: 'succeeded' });

@@ -57,16 +57,43 @@ describe('the gate rules', () => {
   });
 
   it('halve the rate on a 429, void the slots booked so far and hold the key past Retry-After', () => {
-    const { state } = bookMany(freshGate(t0), t0, 20);
+    // A gate that has run a while: its last change long past.
+    const { state } = bookMany(freshGate(t0 - 60_000), t0, 20);
     const now = t0 + 50;
 
     const after = throttled(state, now, state.epoch, 5_000);
 
     expect(after.epoch).toBe(state.epoch + 1);
-    expect(currentRate(after, now)).toBeCloseTo(currentRate(state, now) / 2);
+    expect(after.rate).toBeCloseTo(currentRate(state, now) / 2);
+    expect(after.knownLimit).toBeCloseTo(currentRate(state, now));
     expect(after.tat).toBe(now + 5_000);
+    // The lower rate holds from the end of the hold on.
+    expect(currentRate(after, now + 5_000)).toBeCloseTo(after.rate);
     const next = book(after, now + 10);
     expect(next.booking).toEqual({ kind: 'booked', at: now + 5_000, epoch: after.epoch });
+  });
+
+  it('quarter the rate on a 429 that comes right after the previous hold: it was far too high', () => {
+    const first = throttled(freshGate(t0 - 60_000), t0, 0, undefined);
+
+    const second = throttled(first, first.tat + 300, first.epoch, undefined);
+
+    expect(second.rate).toBeCloseTo(currentRate(first, first.tat + 300) / 4);
+  });
+
+  it('grow back fast to near the rate that met a 429, then creep past it slowly', () => {
+    const limit = 10;
+    const state = { ...freshGate(t0), rate: limit / 2, knownLimit: limit };
+    const fast = limit * flowNumbers.fastShare;
+    const secondsToKnee = (limit * flowNumbers.kneeShare - limit / 2) / fast;
+
+    expect(currentRate(state, t0 + 1000)).toBeCloseTo(limit / 2 + fast);
+    expect(currentRate(state, t0 + secondsToKnee * 1000)).toBeCloseTo(limit * 0.9);
+    // About twenty more seconds to pass the limit that was met.
+    expect(currentRate(state, t0 + (secondsToKnee + 19) * 1000)).toBeLessThan(limit);
+    const later = currentRate(state, t0 + (secondsToKnee + 21) * 1000);
+    expect(later).toBeGreaterThan(limit);
+    expect(later).toBeLessThan(limit * 1.01);
   });
 
   it('hold the key a second on a 429 without Retry-After', () => {
@@ -74,7 +101,7 @@ describe('the gate rules', () => {
   });
 
   it('decrease once per epoch: 429s of requests booked before the decrease change only the hold', () => {
-    const once = throttled(freshGate(t0), t0, 0, undefined);
+    const once = throttled(freshGate(t0 - 60_000), t0, 0, undefined);
 
     const again = throttled(once, t0 + 20, 0, 3_000);
 

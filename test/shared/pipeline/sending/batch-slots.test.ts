@@ -81,7 +81,7 @@ describe('sendBatch at its key gate', () => {
     expect(again.slotAt).toBeGreaterThanOrEqual(message.slotAt ?? 0);
   });
 
-  it('tells the gate of a 429: the rate halves and the batch comes back without its slot', async () => {
+  it('tells the gate of a 429: the rate drops and the batch comes back without its slot', async () => {
     const { world, batches } = await plannedWorld(['A']);
     world.iterable.failNext('throttled');
 
@@ -89,7 +89,9 @@ describe('sendBatch at its key gate', () => {
 
     const gate = await gateOf(world);
     expect(gate.epoch).toBe(1);
-    expect(gate.rate).toBeCloseTo(flowNumbers.startRate * flowNumbers.decreaseFactor, 0);
+    // A 429 this soon after the gate's start quarters the start rate.
+    expect(gate.rate).toBeCloseTo(flowNumbers.startRate * flowNumbers.decreaseFactor ** 2, 0);
+    expect(gate.knownLimit).toBeCloseTo(flowNumbers.startRate, 0);
     const { message } = putBack(world);
     expect(message).toMatchObject({ attempt: 1 });
     expect(message.slotAt).toBeUndefined();
