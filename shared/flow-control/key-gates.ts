@@ -91,7 +91,7 @@ class KeyGate {
 
   async #commit(changes: Change<unknown>[]): Promise<unknown[]> {
     // The row as this process last saw it is usually still current: try its ETag first.
-    let stored: StoredGate = this.#last ?? (await this.#read());
+    let stored = this.#last ?? (await this.#read());
     for (let attempt = 1; ; attempt++) {
       const now = Date.now();
       let state = stored.state;
@@ -100,7 +100,12 @@ class KeyGate {
         state = next.state;
         return next.result;
       });
-      if (state === stored.state && stored.etag !== undefined) return results;
+      if (state === stored.state && stored.etag !== undefined) {
+        // Nothing to write: an answer only if it was decided on a fresh read.
+        if (Date.now() - stored.at < freshForMs) return results;
+        stored = await this.#read();
+        continue;
+      }
       const written = await this.store.write(this.keyHash, state, stored.etag);
       if (written) {
         // Without the new ETag in the answer, the next change reads the row first.
