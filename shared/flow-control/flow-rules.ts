@@ -129,11 +129,15 @@ export function book(
 }
 
 /**
- * A 429 (or Retry-After) for a request booked under `bookedEpoch`. The first one of an epoch
- * halves the rate (quarters it when the previous decrease was only just over: the rate was far
- * too high), voids the slots booked so far and holds the key past Retry-After; the others of that
- * epoch were sent at the old rate and change nothing more, as TCP decreases once per round trip.
- * An answer at all means Iterable is up: the circuit closes.
+ * A 429 (or Retry-After) for a request booked under `bookedEpoch` on the slot `slotAt`. The first
+ * one of an epoch halves the rate (quarters it when the previous decrease was only just over: the
+ * rate was far too high), voids the slots booked so far and holds the key past Retry-After; the
+ * others of that epoch were sent at the old rate and change nothing more, as TCP decreases once
+ * per round trip. An answer at all means Iterable is up: the circuit closes.
+ *
+ * A 429 within the first second of a rate says more: the slots before it, booked back to back,
+ * are how many requests Iterable took in that second, so the rate goes straight to just under
+ * that instead of halving its way down (a new key starts at 100/s against a limit of perhaps 10).
  */
 export function throttled(
   state: GateState,
@@ -141,6 +145,7 @@ export function throttled(
   bookedEpoch: number,
   retryAfterMs: number | undefined,
   ceiling?: number,
+  slotAt?: number,
 ): GateState {
   const pauseUntil = now + (retryAfterMs ?? flowNumbers.throttlePauseMs);
   if (bookedEpoch !== state.epoch) return { ...state, tat: Math.max(state.tat, pauseUntil) };
@@ -148,12 +153,19 @@ export function throttled(
     ? flowNumbers.closedRestartRate
     : currentRate(state, now, ceiling);
   const quick = now - state.rateSince < flowNumbers.quickRepeatMs;
-  const factor = flowNumbers.decreaseFactor ** (quick ? 2 : 1);
+  let rate = before * flowNumbers.decreaseFactor ** (quick ? 2 : 1);
+  let knownLimit = before;
+  const intoRateMs = slotAt === undefined ? Infinity : slotAt - state.rateSince;
+  const tookInFirstSecond = Math.floor((intoRateMs * before) / 1000);
+  if (!state.circuitOpen && intoRateMs >= 0 && intoRateMs < 1000 && tookInFirstSecond >= 1) {
+    knownLimit = tookInFirstSecond;
+    rate = Math.min(rate, tookInFirstSecond * flowNumbers.kneeShare);
+  }
   return {
     tat: pauseUntil,
-    rate: Math.max(flowNumbers.floorRate, before * factor),
+    rate: Math.max(flowNumbers.floorRate, rate),
     rateSince: pauseUntil,
-    knownLimit: before,
+    knownLimit,
     epoch: state.epoch + 1,
     failures: 0,
     circuitOpen: false,

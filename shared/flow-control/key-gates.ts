@@ -13,7 +13,7 @@ export interface GateKey {
 /** How a request sent on a booked slot ended. */
 export type SendOutcome =
   | { kind: 'succeeded' }
-  | { kind: 'throttled'; retryAfterMs?: number | undefined }
+  | { kind: 'throttled'; retryAfterMs?: number | undefined; slotAt?: number | undefined }
   | { kind: 'failed' };
 
 /** What the batch worker asks of the gates; `KeyGates` is the one implementation. */
@@ -154,7 +154,7 @@ export class KeyGates implements FlowControl {
           ? succeeded(state, now)
           : outcome.kind === 'failed'
             ? failed(state, now, key.ceiling)
-            : throttled(state, now, epoch, outcome.retryAfterMs, key.ceiling),
+            : throttled(state, now, epoch, outcome.retryAfterMs, key.ceiling, outcome.slotAt),
       result: { circuitWasOpen: state.circuitOpen },
     }));
   }

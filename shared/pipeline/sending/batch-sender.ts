@@ -92,7 +92,8 @@ async function trySend(
     // Neither sent nor refused: the queue delivers the batch again.
     if (error instanceof RunCheckFailed) throw error;
     if (error instanceof IterableError && error.retryable) {
-      const { circuitWasOpen } = await deps.flow.report(context.gate, slot.epoch, outcomeOf(error));
+      const outcome = outcomeOf(error, slot.at);
+      const { circuitWasOpen } = await deps.flow.report(context.gate, slot.epoch, outcome);
       // A probe that found Iterable still down is no failure of the batch's own: it waits out
       // the outage at one probe a second per key, however long that is.
       if (circuitWasOpen || message.attempt < maxRequeues) {
@@ -206,9 +207,9 @@ async function saveFailures(
   await blob.upload(body, Buffer.byteLength(body), { metadata: failureListFormat.metadata() });
 }
 
-function outcomeOf(error: IterableError): SendOutcome {
+function outcomeOf(error: IterableError, slotAt: number): SendOutcome {
   return error.kind === 'throttled'
-    ? { kind: 'throttled', retryAfterMs: error.retryAfterMs }
+    ? { kind: 'throttled', retryAfterMs: error.retryAfterMs, slotAt }
     : { kind: 'failed' };
 }
 

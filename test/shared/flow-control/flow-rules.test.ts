@@ -81,6 +81,15 @@ describe('the gate rules', () => {
     expect(second.rate).toBeCloseTo(currentRate(first, first.tat + 300) / 4);
   });
 
+  it('go straight to just under what Iterable took in the first second of a rate', () => {
+    const start = freshGate(t0);
+    // At 100/s, slots 10 ms apart: the eleventh (100 ms in) is refused, so 10 a second passed.
+    const after = throttled(start, t0 + 120, 0, undefined, undefined, t0 + 100);
+
+    expect(after.knownLimit).toBe(10);
+    expect(after.rate).toBeCloseTo(10 * flowNumbers.kneeShare);
+  });
+
   it('grow back fast to near the rate that met a 429, then creep past it slowly', () => {
     const limit = 10;
     const state = { ...freshGate(t0), rate: limit / 2, knownLimit: limit };
