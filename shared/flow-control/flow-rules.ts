@@ -43,13 +43,13 @@ export const flowNumbers = {
    * start rate (5/s², so a key Iterable does not throttle soon runs faster than any run here).
    * After one: fast (`fastShare` of the known limit, at least `minGrowthPerSecond`) back up to
    * `kneeShare` of that limit, then slowly (`slowShare` of it, at least `minSlowGrowthPerSecond`),
-   * probing for more. At a limit of 10/s: back to 9/s within seconds, then 20 s to creep past 10,
-   * so a limit met again costs one 429 (and those in flight) per ~200 requests.
+   * probing for more. At a limit of 10/s: back to 9.5/s in about 2 s, then 10 s to creep past 10,
+   * so a limit met again costs one 429 (and those in flight) per ~100 requests.
    */
   growthShare: 0.05,
   minGrowthPerSecond: 0.5,
-  fastShare: 0.1,
-  kneeShare: 0.9,
+  fastShare: 0.2,
+  kneeShare: 0.95,
   slowShare: 0.005,
   minSlowGrowthPerSecond: 0.02,
   /**
@@ -57,8 +57,14 @@ export const flowNumbers = {
    * a few ms of jitter, and a strict "R in any second" limit would refuse about every other one.
    */
   ceilingShare: 0.95,
-  /** How long a 429 without Retry-After holds the key: a one-second window has emptied by then. */
+  /**
+   * How long a 429 without Retry-After holds the key when the rate was far too high: a one-second
+   * window has emptied by then. A 429 at about the rate the key held costs only two slots at the
+   * new rate: the window was just over, and its oldest request leaves it within one slot.
+   */
   throttlePauseMs: 1000,
+  /** A 429 at the connection's ceiling (jitter at the cap, or a limit just under it): × 0.9. */
+  atCeilingFactor: 0.9,
   /** Transient failures in a row that open the circuit. */
   failuresToOpen: 4,
   /** While the circuit is open: one probe a second per key. */
@@ -135,9 +141,10 @@ export function book(
  * others of that epoch were sent at the old rate and change nothing more, as TCP decreases once
  * per round trip. An answer at all means Iterable is up: the circuit closes.
  *
- * A 429 within the first second of a rate says more: the slots before it, booked back to back,
- * are how many requests Iterable took in that second, so the rate goes straight to just under
- * that instead of halving its way down (a new key starts at 100/s against a limit of perhaps 10).
+ * A 429 within the first second of a rate far above the limit says more: the slots before it,
+ * booked back to back, are how many requests Iterable took in that second, so the rate goes
+ * straight to just under that instead of halving its way down (a new key starts at 100/s
+ * against a limit of perhaps 10).
  */
 export function throttled(
   state: GateState,
@@ -147,24 +154,34 @@ export function throttled(
   ceiling?: number,
   slotAt?: number,
 ): GateState {
-  const pauseUntil = now + (retryAfterMs ?? flowNumbers.throttlePauseMs);
-  if (bookedEpoch !== state.epoch) return { ...state, tat: Math.max(state.tat, pauseUntil) };
+  if (bookedEpoch !== state.epoch) {
+    const holdUntil = now + (retryAfterMs ?? 0);
+    return { ...state, tat: Math.max(state.tat, holdUntil) };
+  }
   const before = state.circuitOpen
     ? flowNumbers.closedRestartRate
     : currentRate(state, now, ceiling);
-  const quick = now - state.rateSince < flowNumbers.quickRepeatMs;
-  let rate = before * flowNumbers.decreaseFactor ** (quick ? 2 : 1);
+  // Only a repeat is quick: a new key's first 429 has no earlier decrease to follow.
+  const quick = state.knownLimit > 0 && now - state.rateSince < flowNumbers.quickRepeatMs;
+  const atCeiling = ceiling !== undefined && before >= limitOf(ceiling) * 0.98 && !quick;
+  let rate = atCeiling
+    ? before * flowNumbers.atCeilingFactor
+    : before * flowNumbers.decreaseFactor ** (quick ? 2 : 1);
   let knownLimit = before;
+  let holdMs = Math.min(flowNumbers.throttlePauseMs, (2 * 1000) / Math.max(rate, 1));
   const intoRateMs = slotAt === undefined ? Infinity : slotAt - state.rateSince;
   const tookInFirstSecond = Math.floor((intoRateMs * before) / 1000);
-  if (!state.circuitOpen && intoRateMs >= 0 && intoRateMs < 1000 && tookInFirstSecond >= 1) {
+  const overshoot = tookInFirstSecond >= 1 && tookInFirstSecond < before / 2;
+  if (!state.circuitOpen && intoRateMs >= 0 && intoRateMs < 1000 && overshoot) {
     knownLimit = tookInFirstSecond;
     rate = Math.min(rate, tookInFirstSecond * flowNumbers.kneeShare);
+    holdMs = flowNumbers.throttlePauseMs;
   }
+  const holdUntil = now + (retryAfterMs ?? holdMs);
   return {
-    tat: pauseUntil,
+    tat: holdUntil,
     rate: Math.max(flowNumbers.floorRate, rate),
-    rateSince: pauseUntil,
+    rateSince: holdUntil,
     knownLimit,
     epoch: state.epoch + 1,
     failures: 0,

@@ -20,6 +20,8 @@ import { RunProgress } from './run-progress';
 import type { WebhookEmitter } from '../webhooks/webhook-emitter';
 import { GateStore } from '../flow-control/gate-store';
 import { KeyGates } from '../flow-control/key-gates';
+import { keyHash } from '../list-ownership/iterable-projects';
+import { listCallPace } from './sending/batch-slots';
 
 /** A plan below this many members (about 20 MB of state) runs without waiting its turn. */
 const smallPlanMembers = 100_000;
@@ -40,6 +42,7 @@ export function createPipelineDeps(
     );
   }
   const exports = new ExportStore(clients.table(tableNames.exports));
+  const flow = new KeyGates(new GateStore(clients.table(tableNames.flowControl)));
   return {
     runs: new RunStore(clients.table(tableNames.runs), services.webhooks),
     progress: new RunProgress(clients.table(tableNames.runs)),
@@ -73,15 +76,23 @@ export function createPipelineDeps(
           baseUrlOverride: clients.settings.iterableBaseUrl,
         },
         {
-          // A batch is never retried in its invocation: no sleep for a 429 or an outage.
-          ...(use === 'batches' ? { maxAttempts: 1 } : {}),
+          // A batch is never retried in its invocation: no sleep for a 429 or an outage. Its
+          // slot is taken by the batch worker; the planner's calls take theirs here.
+          ...(use === 'batches'
+            ? { maxAttempts: 1 }
+            : {
+                pace: listCallPace(flow, {
+                  keyHash: keyHash(apiKey),
+                  ceiling: connection.requestsPerSecond,
+                }),
+              }),
           onRequest: (event) => {
             processLog.info('Iterable request', { ...event });
             recordIterableRequest(event);
           },
         },
       ),
-    flow: new KeyGates(new GateStore(clients.table(tableNames.flowControl))),
+    flow,
     webhookEvents: services.webhooks,
     log: processLog,
   };

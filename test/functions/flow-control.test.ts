@@ -12,6 +12,8 @@ const R = 10;
 interface Sample {
   at: number;
   ok: number;
+  /** The run's status as last read: 'running' once every batch is planned and queued. */
+  status: string;
 }
 
 /**
@@ -79,16 +81,18 @@ describe('flow control per Iterable key', () => {
    */
   async function runToEnd(exportId: string, watch?: (sample: Sample) => void) {
     const before = subscribeAnswers();
+    const startedAt = Date.now();
     const started = await stack.call('POST', `exports/${exportId}/runs`, { as: admin, body: {} });
     const runId = String(started.json().id);
     const samples: Sample[] = [];
-    let run: { status: string; counts: Record<string, number> };
+    let run: { status: string; counts: Record<string, number> } = { status: 'queued', counts: {} };
     const deadline = Date.now() + 240_000;
     do {
       await new Promise((resolve) => setTimeout(resolve, 200));
       const sample = {
         at: Date.now(),
         ok: (subscribeAnswers()['200'] ?? 0) - (before['200'] ?? 0),
+        status: run.status,
       };
       samples.push(sample);
       watch?.(sample);
@@ -105,6 +109,9 @@ describe('flow control per Iterable key', () => {
       throttled: delta('429'),
       failed: delta('503'),
       sustained: sustainedRate(samples),
+      plannedAfterMs: (samples.find((sample) => sample.status === 'running')?.at ?? 0) - startedAt,
+      firstSentAfterMs: (samples.find((sample) => sample.ok > 0)?.at ?? 0) - startedAt,
+      tookMs: Date.now() - startedAt,
     };
   }
 

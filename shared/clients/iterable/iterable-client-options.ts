@@ -8,6 +8,11 @@ export interface IterableClientOptions {
   /** Region origin, or ITERABLE_BASE_URL (see iterableBaseUrl in ../iterable-key-check.ts). */
   baseUrl: string;
   apiKey: string;
+  /**
+   * Awaited before every request: the planner's calls take a slot at their key's gate there, so
+   * they count in the key's budget like its batches. Default: none.
+   */
+  pace?: () => Promise<void>;
   /** Requests per call while failures are throttled or transient; default 4. */
   maxAttempts?: number;
   /** Default 250 ms: the first backoff is up to this, then doubling. */

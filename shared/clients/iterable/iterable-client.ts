@@ -47,6 +47,7 @@ export class IterableClient {
   private readonly origin: string;
   private readonly pathPrefix: string;
   private readonly dispatcher: Dispatcher;
+  private readonly pace: IterableClientOptions['pace'];
   private readonly policy: RetryPolicy;
   private readonly newListGraceMs: number;
   private readonly requestTimeoutMs: number;
@@ -62,6 +63,7 @@ export class IterableClient {
     this.#getHeaders = { 'Api-Key': options.apiKey, Accept: 'application/json' };
     this.#jsonHeaders = { ...this.#getHeaders, 'Content-Type': 'application/json' };
     this.dispatcher = options.dispatcher ?? iterableAgent();
+    this.pace = options.pace;
     this.policy = {
       maxAttempts: Math.max(1, Math.floor(options.maxAttempts ?? 4)),
       baseDelayMs: options.retryBaseDelayMs ?? 250,
@@ -184,6 +186,7 @@ export class IterableClient {
     let failedAttempts = 0;
     let graceRetries = 0;
     for (;;) {
+      await this.pace?.();
       await call.beforeAttempt?.();
       attempts += 1;
       const attempt = await this.attempt(call, attempts);

@@ -17,6 +17,8 @@ import { recordBatchDone } from '../../telemetry';
 /** Put a throttled batch back at most this often before counting it failed. */
 const maxRequeues = 12;
 const requeueBackoff = { baseSeconds: 2, maxSeconds: 300 };
+/** How long before its slot a batch makes its last reads (its run, its gate). */
+const readAheadMs = 60;
 
 /**
  * Queue export-batches: sends one batch to Iterable and records what Iterable confirmed. The batch
@@ -79,13 +81,23 @@ async function trySend(
   const slot = await takeSlot(deps, message, context.gate);
   if (!slot) return undefined;
   const body = await readBatchBody(deps, message.tenantId, message.runId, message.batch);
-  await waitForSlot(slot);
+  const runCheck = runStillActive(deps, message, runReadAt);
+  // The reads before a send happen just before its slot, not after it: a send delayed by a read
+  // would crowd the next slot.
+  await waitForSlot({ ...slot, at: slot.at - readAheadMs });
+  try {
+    await runCheck();
+  } catch (error) {
+    if (error instanceof RunCheckFailed) throw error;
+    return notSent(deps, message, error, body);
+  }
   // A 429 while it waited voided the slot: sent anyway, it would only meet another 429.
   if (!(await deps.flow.holds(context.gate, slot.epoch))) {
     return trySend(deps, withoutSlot(message), runReadAt);
   }
+  await waitForSlot(slot);
   try {
-    const result = await send(deps, context, message, body, runReadAt);
+    const result = await send(deps, context, message, body, runCheck);
     await deps.flow.report(context.gate, slot.epoch, { kind: 'succeeded' });
     return result;
   } catch (error) {
@@ -139,12 +151,9 @@ async function send(
   { iterable }: SendingContext,
   message: BatchMessage,
   body: string,
-  runReadAt: number,
+  runCheck: () => Promise<void>,
 ): Promise<BatchResult> {
-  const options = {
-    listCreatedAt: message.listCreatedAt,
-    beforeAttempt: runStillActive(deps, message, runReadAt),
-  };
+  const options = { listCreatedAt: message.listCreatedAt, beforeAttempt: runCheck };
   const outcome =
     message.kind === 'subscribe'
       ? await iterable.subscribeJson(message.listId, body, options)

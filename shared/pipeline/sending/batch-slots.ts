@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Booking } from '../../flow-control/flow-rules';
-import type { GateKey } from '../../flow-control/key-gates';
+import type { FlowControl, GateKey } from '../../flow-control/key-gates';
 import { sendQueueMessage } from '../../clients/queue-messages';
 import { batchMessageFormat, type BatchMessage } from '../pipeline-messages';
 import type { PipelineDeps } from '../pipeline-deps';
@@ -16,9 +16,9 @@ import type { PipelineDeps } from '../pipeline-deps';
  * "R in any one second" would refuse some. So a batch comes back a little early and waits out the
  * rest of its slot: under `waitAtMostMs`, bounded, never for a rate limit to lift.
  */
-const waitAtMostMs = 1_600;
+const waitAtMostMs = 1_500;
 /** A batch put back on a slot comes back at least this long before it (the host's polling lag). */
-const returnLeadMs = 600;
+const returnLeadMs = 500;
 /** A slot missed by more than this is booked again: sent late, the batch would crowd the next. */
 const lateByAtMostMs = 50;
 
@@ -79,4 +79,19 @@ function putBackSeconds(booking: Booking): number {
     return Math.max(1, Math.round((booking.retryInMs * (0.5 + Math.random() / 2)) / 1000));
   }
   return Math.max(1, Math.floor((booking.at - Date.now() - returnLeadMs) / 1000));
+}
+
+/**
+ * The pace of the planner's few calls (the lists of a run): each takes a slot at the key's gate,
+ * so it counts in the key's budget, and waits for it when it is a moment away. A key booked
+ * further ahead (another run sending) does not hold the planner: its call goes at once, one
+ * request over the key's pace at worst.
+ */
+export function listCallPace(flow: FlowControl, gate: GateKey): () => Promise<void> {
+  return async () => {
+    const booking = await flow.book(gate);
+    if (booking.kind === 'booked' && booking.at - Date.now() <= waitAtMostMs) {
+      await waitForSlot(booking);
+    }
+  };
 }

@@ -90,23 +90,48 @@ describe('the gate rules', () => {
     expect(after.rate).toBeCloseTo(10 * flowNumbers.kneeShare);
   });
 
+  it('halve, not quarter, on the first 429 a key meets, however soon after its start', () => {
+    const after = throttled(freshGate(t0), t0 + 1500, 0, undefined);
+
+    expect(after.rate).toBeCloseTo(currentRate(freshGate(t0), t0 + 1500) / 2);
+  });
+
   it('grow back fast to near the rate that met a 429, then creep past it slowly', () => {
     const limit = 10;
     const state = { ...freshGate(t0), rate: limit / 2, knownLimit: limit };
     const fast = limit * flowNumbers.fastShare;
     const secondsToKnee = (limit * flowNumbers.kneeShare - limit / 2) / fast;
+    expect(secondsToKnee).toBeLessThan(3);
 
     expect(currentRate(state, t0 + 1000)).toBeCloseTo(limit / 2 + fast);
-    expect(currentRate(state, t0 + secondsToKnee * 1000)).toBeCloseTo(limit * 0.9);
-    // About twenty more seconds to pass the limit that was met.
-    expect(currentRate(state, t0 + (secondsToKnee + 19) * 1000)).toBeLessThan(limit);
-    const later = currentRate(state, t0 + (secondsToKnee + 21) * 1000);
+    expect(currentRate(state, t0 + secondsToKnee * 1000)).toBeCloseTo(
+      limit * flowNumbers.kneeShare,
+    );
+    // About ten more seconds to pass the limit that was met.
+    expect(currentRate(state, t0 + (secondsToKnee + 9) * 1000)).toBeLessThan(limit);
+    const later = currentRate(state, t0 + (secondsToKnee + 11) * 1000);
     expect(later).toBeGreaterThan(limit);
     expect(later).toBeLessThan(limit * 1.01);
   });
 
-  it('hold the key a second on a 429 without Retry-After', () => {
-    expect(throttled(freshGate(t0), t0, 0, undefined).tat).toBe(t0 + 1000);
+  it('hold the key two slots at the new rate on a 429 without Retry-After', () => {
+    const after = throttled(freshGate(t0 - 60_000), t0, 0, undefined);
+
+    expect(after.tat - t0).toBeCloseTo(2000 / after.rate);
+  });
+
+  it('hold the key a whole second after a burst far over the limit, so its window empties', () => {
+    const after = throttled(freshGate(t0), t0 + 120, 0, undefined, undefined, t0 + 100);
+
+    expect(after.tat).toBe(t0 + 120 + flowNumbers.throttlePauseMs);
+  });
+
+  it('take a 429 at the ceiling for jitter at the cap: the rate drops by a tenth only', () => {
+    const atCap = freshGate(t0 - 60_000);
+
+    const after = throttled(atCap, t0, 0, undefined, 10);
+
+    expect(after.rate).toBeCloseTo(10 * flowNumbers.ceilingShare * flowNumbers.atCeilingFactor);
   });
 
   it('decrease once per epoch: 429s of requests booked before the decrease change only the hold', () => {
@@ -116,7 +141,7 @@ describe('the gate rules', () => {
 
     expect(again.rate).toBe(once.rate);
     expect(again.epoch).toBe(once.epoch);
-    expect(again.tat).toBe(t0 + 3_020);
+    expect(again.tat).toBe(Math.max(once.tat, t0 + 3_020));
   });
 
   it('never go below the floor rate, however often Iterable throttles', () => {
