@@ -16,6 +16,12 @@ export interface GateState {
   rateSince: number;
   /** The rate at which Iterable last answered 429 (requests a second); 0 = never. */
   knownLimit: number;
+  /**
+   * The first slot after the key sent nothing for a second (its limit's window then empty), or
+   * after a hold of a second; 0 = none known. A 429 within a second of it tells how many requests
+   * the window takes.
+   */
+  burstStart: number;
   /** Bumped at every decrease, opening and closing: a slot booked under an older epoch is void. */
   epoch: number;
   /** Transient failures (5xx, timeouts) in a row. */
@@ -83,6 +89,8 @@ export function freshGate(now: number): GateState {
     rate: flowNumbers.startRate,
     rateSince: now,
     knownLimit: 0,
+    // A new key has sent nothing: its limit's window is empty.
+    burstStart: now,
     epoch: 0,
     failures: 0,
     circuitOpen: false,
@@ -128,8 +136,9 @@ export function book(
   const horizon = state.circuitOpen ? flowNumbers.openHorizonMs : flowNumbers.horizonMs;
   if (slot - now > horizon) return { state, booking: { kind: 'full', retryInMs: horizon } };
   const interval = 1000 / currentRate(state, now, ceiling);
+  const idle = slot - state.tat >= 1000;
   return {
-    state: { ...state, tat: slot + interval },
+    state: { ...state, tat: slot + interval, burstStart: idle ? slot : state.burstStart },
     booking: { kind: 'booked', at: slot, epoch: state.epoch },
   };
 }
@@ -141,7 +150,7 @@ export function book(
  * others of that epoch were sent at the old rate and change nothing more, as TCP decreases once
  * per round trip. An answer at all means Iterable is up: the circuit closes.
  *
- * A 429 within the first second of a rate far above the limit says more: the slots before it,
+ * A key's first 429, within the first second of a rate far above the limit, says more: the slots before it,
  * booked back to back, are how many requests Iterable took in that second, so the rate goes
  * straight to just under that instead of halving its way down (a new key starts at 100/s
  * against a limit of perhaps 10).
@@ -168,21 +177,34 @@ export function throttled(
     ? before * flowNumbers.atCeilingFactor
     : before * flowNumbers.decreaseFactor ** (quick ? 2 : 1);
   let knownLimit = before;
-  let holdMs = Math.min(flowNumbers.throttlePauseMs, (2 * 1000) / Math.max(rate, 1));
-  const intoRateMs = slotAt === undefined ? Infinity : slotAt - state.rateSince;
-  const tookInFirstSecond = Math.floor((intoRateMs * before) / 1000);
-  const overshoot = tookInFirstSecond >= 1 && tookInFirstSecond < before / 2;
-  if (!state.circuitOpen && intoRateMs >= 0 && intoRateMs < 1000 && overshoot) {
+  // A creep just past a known limit, or jitter at the cap: the window is only just over, and two
+  // slots at the new rate see it clear. Otherwise (a first 429, or a repeat) a whole second.
+  const creep = atCeiling || (state.knownLimit > 0 && !quick);
+  let holdMs = creep
+    ? Math.min(flowNumbers.throttlePauseMs, 2000 / Math.max(rate, 1))
+    : flowNumbers.throttlePauseMs;
+  const intoBurstMs =
+    slotAt === undefined || state.burstStart === 0 ? Infinity : slotAt - state.burstStart;
+  const tookInFirstSecond = Math.floor((intoBurstMs * before) / 1000);
+  // Only for a key's first 429, far above the limit: later ones follow the known limit.
+  const overshoot =
+    state.knownLimit === 0 &&
+    !atCeiling &&
+    tookInFirstSecond >= 1 &&
+    tookInFirstSecond < before / 2;
+  if (!state.circuitOpen && intoBurstMs >= 0 && intoBurstMs < 1000 && overshoot) {
     knownLimit = tookInFirstSecond;
     rate = Math.min(rate, tookInFirstSecond * flowNumbers.kneeShare);
     holdMs = flowNumbers.throttlePauseMs;
   }
   const holdUntil = now + (retryAfterMs ?? holdMs);
+  const windowEmptied = retryAfterMs !== undefined || holdMs >= flowNumbers.throttlePauseMs;
   return {
     tat: holdUntil,
     rate: Math.max(flowNumbers.floorRate, rate),
     rateSince: holdUntil,
     knownLimit,
+    burstStart: windowEmptied ? holdUntil : 0,
     epoch: state.epoch + 1,
     failures: 0,
     circuitOpen: false,
@@ -199,6 +221,7 @@ export function failed(state: GateState, now: number, ceiling?: number): GateSta
     rate: currentRate(state, now, ceiling),
     rateSince: now,
     knownLimit: state.knownLimit,
+    burstStart: 0,
     epoch: state.epoch + 1,
     failures,
     circuitOpen: true,
@@ -217,6 +240,7 @@ export function succeeded(state: GateState, now: number): GateState {
       rate: Math.max(flowNumbers.closedRestartRate, state.rate / 4),
       rateSince: now,
       knownLimit: state.knownLimit,
+      burstStart: 0,
       epoch: state.epoch + 1,
       failures: 0,
       circuitOpen: false,

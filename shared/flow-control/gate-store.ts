@@ -16,6 +16,7 @@ const GateFormat = versionedFormat({
     rate: z.number().positive(),
     rateSince: z.number(),
     knownLimit: z.number().min(0),
+    burstStart: z.number().min(0),
     epoch: z.number().int().min(0),
     failures: z.number().int().min(0),
     circuitOpen: z.boolean(),

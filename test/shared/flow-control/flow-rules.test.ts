@@ -90,6 +90,13 @@ describe('the gate rules', () => {
     expect(after.rate).toBeCloseTo(10 * flowNumbers.kneeShare);
   });
 
+  it('start a new burst after a second of silence, when the limit window has emptied', () => {
+    const { state } = bookMany(freshGate(t0 - 60_000), t0, 3);
+
+    expect(book(state, t0 + 500).state.burstStart).toBe(t0);
+    expect(book(state, t0 + 1500).state.burstStart).toBe(t0 + 1500);
+  });
+
   it('halve, not quarter, on the first 429 a key meets, however soon after its start', () => {
     const after = throttled(freshGate(t0), t0 + 1500, 0, undefined);
 
@@ -114,10 +121,17 @@ describe('the gate rules', () => {
     expect(later).toBeLessThan(limit * 1.01);
   });
 
-  it('hold the key two slots at the new rate on a 429 without Retry-After', () => {
-    const after = throttled(freshGate(t0 - 60_000), t0, 0, undefined);
+  it('hold the key two slots at the new rate on a 429 just past the limit it knows', () => {
+    const creeping = { ...freshGate(t0 - 60_000), knownLimit: 100 };
+    const after = throttled(creeping, t0, 0, undefined);
 
     expect(after.tat - t0).toBeCloseTo(2000 / after.rate);
+  });
+
+  it('hold the key a whole second on its first 429, so the window empties', () => {
+    const after = throttled(freshGate(t0 - 60_000), t0, 0, undefined);
+
+    expect(after.tat).toBe(t0 + flowNumbers.throttlePauseMs);
   });
 
   it('hold the key a whole second after a burst far over the limit, so its window empties', () => {
