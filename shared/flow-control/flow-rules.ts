@@ -215,17 +215,13 @@ export function throttled(
 export function failed(state: GateState, now: number, ceiling?: number): GateState {
   const failures = state.failures + 1;
   if (state.circuitOpen || failures < flowNumbers.failuresToOpen) return { ...state, failures };
-  return {
+  return circuitTurned(state, now, {
     tat: now + 1000 / flowNumbers.probeRate,
     // Kept while open: the rate the key restarts from (a quarter of it) once Iterable answers.
     rate: currentRate(state, now, ceiling),
-    rateSince: now,
-    knownLimit: state.knownLimit,
-    burstStart: 0,
-    epoch: state.epoch + 1,
     failures,
     circuitOpen: true,
-  };
+  });
 }
 
 /**
@@ -235,16 +231,30 @@ export function failed(state: GateState, now: number, ceiling?: number): GateSta
  */
 export function succeeded(state: GateState, now: number): GateState {
   if (state.circuitOpen) {
-    return {
+    return circuitTurned(state, now, {
       tat: now,
       rate: Math.max(flowNumbers.closedRestartRate, state.rate / 4),
-      rateSince: now,
-      knownLimit: state.knownLimit,
-      burstStart: 0,
-      epoch: state.epoch + 1,
       failures: 0,
       circuitOpen: false,
-    };
+    });
   }
   return state.failures === 0 ? state : { ...state, failures: 0 };
+}
+
+/**
+ * The circuit opened or closed: a new rate from `now` (the known limit kept), no burst under way,
+ * and a new epoch, which voids every slot booked before.
+ */
+function circuitTurned(
+  state: GateState,
+  now: number,
+  turned: Pick<GateState, 'tat' | 'rate' | 'failures' | 'circuitOpen'>,
+): GateState {
+  return {
+    ...turned,
+    rateSince: now,
+    knownLimit: state.knownLimit,
+    burstStart: 0,
+    epoch: state.epoch + 1,
+  };
 }

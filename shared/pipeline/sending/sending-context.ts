@@ -33,7 +33,7 @@ export async function sendingContext(
     const context = await cached.catch(() => undefined);
     if (context && context.until > Date.now()) return context;
   }
-  const loading = load(deps, tenantId, exportId);
+  const loading = load(deps, { tenantId, exportId });
   cache.set(key, loading);
   loading.catch(() => cache.delete(key));
   return loading;
@@ -41,8 +41,7 @@ export async function sendingContext(
 
 async function load(
   deps: PipelineDeps,
-  tenantId: string,
-  exportId: string,
+  { tenantId, exportId }: { tenantId: string; exportId: string },
 ): Promise<SendingContext> {
   const exportRecord = await deps.exports.get(tenantId, exportId);
   if (!exportRecord) throw new Error('The export was deleted');
