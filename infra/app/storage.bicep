@@ -34,7 +34,6 @@ var tableNames = [
   'audit'
   'listowners'
   'webhooks'
-  'flowcontrol'
 ]
 var containerNames = [
   'export-batches'

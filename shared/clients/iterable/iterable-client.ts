@@ -16,6 +16,7 @@ import {
   type IterableClientOptions,
   type ListWriteOptions,
 } from './iterable-client-options';
+import { RateLimiter } from './rate-limiter';
 import { listGraceDelayMs, retryDelayMs } from './retry-policy';
 import type { RetryPolicy } from './retry-policy';
 
@@ -36,9 +37,7 @@ type Attempt<T> = { ok: true; value: T } | { ok: false; error: IterableError };
 /**
  * A small typed client for Iterable's list endpoints. Throttled and transient failures are retried
  * here (backoff with jitter, Retry-After honoured) within `maxAttempts` and a time budget; then the
- * IterableError goes to the caller. Rejected and auth failures are never retried. It does not
- * pace its requests: the batch worker, which sends nearly all of them, books each one's slot at
- * its key's gate (flow-control/) and calls with `maxAttempts: 1`.
+ * IterableError goes to the caller. Rejected and auth failures are never retried.
  */
 export class IterableClient {
   readonly #apiKey: string;
@@ -47,7 +46,7 @@ export class IterableClient {
   private readonly origin: string;
   private readonly pathPrefix: string;
   private readonly dispatcher: Dispatcher;
-  private readonly pace: IterableClientOptions['pace'];
+  private readonly rateLimiter: RateLimiter;
   private readonly policy: RetryPolicy;
   private readonly newListGraceMs: number;
   private readonly requestTimeoutMs: number;
@@ -63,7 +62,7 @@ export class IterableClient {
     this.#getHeaders = { 'Api-Key': options.apiKey, Accept: 'application/json' };
     this.#jsonHeaders = { ...this.#getHeaders, 'Content-Type': 'application/json' };
     this.dispatcher = options.dispatcher ?? iterableAgent();
-    this.pace = options.pace;
+    this.rateLimiter = options.rateLimiter ?? new RateLimiter();
     this.policy = {
       maxAttempts: Math.max(1, Math.floor(options.maxAttempts ?? 4)),
       baseDelayMs: options.retryBaseDelayMs ?? 250,
@@ -186,7 +185,7 @@ export class IterableClient {
     let failedAttempts = 0;
     let graceRetries = 0;
     for (;;) {
-      await this.pace?.();
+      await this.rateLimiter.acquire();
       await call.beforeAttempt?.();
       attempts += 1;
       const attempt = await this.attempt(call, attempts);
@@ -206,6 +205,9 @@ export class IterableClient {
           { failedAttempts, elapsedMs, idempotent: call.idempotent },
           this.policy,
         );
+        if (delay !== undefined && error.retryAfterMs !== undefined) {
+          this.rateLimiter.pauseFor(error.retryAfterMs);
+        }
       }
       if (delay === undefined) throw error;
       await sleep(delay);
