@@ -1,6 +1,6 @@
-import { BlobServiceClient } from '@azure/storage-blob';
-import { QueueServiceClient } from '@azure/storage-queue';
-import { createAzureCredential } from '../../shared/clients/azure-credential';
+import type { BlobServiceClient } from '@azure/storage-blob';
+import type { QueueServiceClient } from '@azure/storage-queue';
+import { createBlobServiceClient, createQueueServiceClient } from '../../shared/clients/storage';
 import { readStorageLocation, type StorageLocation } from '../../shared/settings';
 
 /**
@@ -12,11 +12,7 @@ export function queueServiceFor(
   connection: string | undefined,
   env: Record<string, string | undefined>,
 ): QueueServiceClient {
-  const location = storageLocation(connection, env);
-  if (location.kind === 'connectionString') {
-    return QueueServiceClient.fromConnectionString(location.connectionString);
-  }
-  return new QueueServiceClient(location.queueUrl, createAzureCredential(location.clientId));
+  return createQueueServiceClient(storageLocation(connection, env));
 }
 
 /** The blob service of a connection: the host keeps its locks there (azure-webjobs-hosts). */
@@ -24,11 +20,7 @@ export function blobServiceFor(
   connection: string | undefined,
   env: Record<string, string | undefined>,
 ): BlobServiceClient {
-  const location = storageLocation(connection, env);
-  if (location.kind === 'connectionString') {
-    return BlobServiceClient.fromConnectionString(location.connectionString);
-  }
-  return new BlobServiceClient(location.blobUrl, createAzureCredential(location.clientId));
+  return createBlobServiceClient(storageLocation(connection, env));
 }
 
 function storageLocation(

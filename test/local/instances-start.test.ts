@@ -1,20 +1,9 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
+import { isListening } from '../support/ports';
 
 const startScript = path.resolve(__dirname, '..', '..', 'dist', 'local', 'start.js');
-
-function isListening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ port, host: '127.0.0.1' });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
 
 /** The child processes of `pid` (Linux). */
 function childPids(pid: number): number[] {

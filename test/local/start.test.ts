@@ -1,19 +1,8 @@
 import { spawn } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
+import { isListening } from '../support/ports';
 
 const startScript = path.resolve(__dirname, '..', '..', 'dist', 'local', 'start.js');
-
-function isListening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ port, host: '127.0.0.1' });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
 
 describe('npm start (local/start)', () => {
   it('brings up Azurite, the stand-ins and the host, answers /api/health, and stops them all on SIGINT', async () => {
