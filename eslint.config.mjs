@@ -19,6 +19,9 @@ const featureFolders = [
   'fair-use',
   'health',
   'list-ownership',
+  // Not a feature, but a core folder all the same: the send slots of every Iterable key, which
+  // shared/pipeline/ books.
+  'flow-control',
 ];
 /** An import path (relative, from anywhere in the repository) into one of these shared/ folders. */
 const into = (folders, rest = '(?:/|$)') =>

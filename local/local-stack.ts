@@ -162,8 +162,6 @@ export async function startLocalStack(
       : instanceCount({ LOCAL_INSTANCES: String(options.instances) });
   const services = await startLocalServices(baseEnv);
   const { env, lines, mint } = services;
-  // As the template sets it to the plan's most instances: the hosts share each request-rate cap.
-  if (count > 1) env.MAX_INSTANCE_COUNT ??= String(count);
   let hosts: HostInstance[] = [];
   // One copy for every host: as in Azure, each instance runs the same package, and none writes it.
   const appPackage = copyAppPackage();

@@ -42,8 +42,6 @@ export interface Settings {
   keyVaultUrl: string;
   auth: AuthSettings;
   iterableBaseUrl?: string;
-  /** The most instances the app scales to: a connection's rate cap is shared out among them. */
-  maxInstanceCount: number;
   /**
    * The refresh timer's schedule as its binding takes it: `%REFRESH_TIMER_SCHEDULE%` when that
    * setting is set (the host resolves it, as it does any binding expression), else the default
@@ -175,8 +173,6 @@ export function loadSettings(env: Env = process.env): Settings {
     keyVaultUrl: parseSetting(env, 'KEY_VAULT_URL', httpUrl),
     auth: readAuth(env),
     iterableBaseUrl: optionalSetting(env, 'ITERABLE_BASE_URL', origin),
-    maxInstanceCount:
-      optionalSetting(env, 'MAX_INSTANCE_COUNT', z.coerce.number().int().min(1).max(1000)) ?? 1,
     refreshTimerSchedule: optionalSetting(env, 'REFRESH_TIMER_SCHEDULE', ncrontab)
       ? '%REFRESH_TIMER_SCHEDULE%'
       : defaultRefreshTimerSchedule,

@@ -29,6 +29,8 @@ export const tableNames = {
   listOwners: 'listowners',
   /** The tenant's webhooks (their secrets live in Key Vault) and the events already emitted. */
   webhooks: 'webhooks',
+  /** One gate row per Iterable key (its SHA-256): the send slots all instances book. */
+  flowControl: 'flowcontrol',
 } as const;
 
 /**

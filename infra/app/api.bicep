@@ -116,8 +116,6 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     // Multi-tenant tokens ({tenantid} in AUTH_ISSUER) and the platform's app; empty is unset.
     AUTH_ALLOWED_TENANTS: authAllowedTenants
     AUTH_PLATFORM_APP_IDS: authPlatformAppIds
-    // A connection's Iterable rate cap is shared out over this many instances.
-    MAX_INSTANCE_COUNT: string(maximumInstanceCount)
     // The refresh timer's schedule, bound as %REFRESH_TIMER_SCHEDULE%.
     REFRESH_TIMER_SCHEDULE: refreshTimerSchedule
     // Runs removing more than this share of a list (and at least the count) wait for an Admin.

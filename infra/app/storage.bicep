@@ -34,6 +34,7 @@ var tableNames = [
   'audit'
   'listowners'
   'webhooks'
+  'flowcontrol'
 ]
 var containerNames = [
   'export-batches'

@@ -23,6 +23,12 @@ export const KnobsSchema = z.strictObject({
   rateLimitPerSecond: z.number().positive().nullable(),
   /** Bucket size for `rateLimitPerSecond`; null = one second's worth. */
   rateLimitBurst: z.int().positive().nullable(),
+  /**
+   * How `rateLimitPerSecond` counts: `tokenBucket` (refilled continuously, `rateLimitBurst`
+   * deep), or `slidingWindow`: at most that many requests in any one-second window, with no
+   * burst at all (the strictest reading of a per-second limit; `rateLimitBurst` is ignored).
+   */
+  rateLimitMode: z.enum(['tokenBucket', 'slidingWindow']),
   /** Published limit of getUsers, previewUsers and size: 5 requests/minute per project, each. */
   listReadsPerMinute: z.int().positive(),
   /** Send `Retry-After` on 429. Off by default: the spec declares no response headers for 429. */
@@ -64,6 +70,7 @@ export type KnobChanges = z.infer<typeof KnobChangesSchema>;
 export const DEFAULT_KNOBS: Readonly<Knobs> = {
   rateLimitPerSecond: null,
   rateLimitBurst: null,
+  rateLimitMode: 'tokenBucket',
   listReadsPerMinute: 5,
   sendRetryAfter: false,
   latencyMs: 0,

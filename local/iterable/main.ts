@@ -4,7 +4,7 @@ import { startIterableStandIn } from './server';
 /*
  * Runs the Iterable stand-in alone:
  *   node dist/local/iterable/main.js --port 4010 --api-key KEY [--api-key KEY2]
- *     [--rate-limit 10] [--latency-ms 20] [--new-list-ready-after-ms 2000]
+ *     [--rate-limit 10 [--rate-limit-window]] [--latency-ms 20] [--new-list-ready-after-ms 2000]
  *     [--fail-probability 0.01] [--seed 7]
  * Prints its URL; SIGINT or SIGTERM stop it.
  */
@@ -23,6 +23,8 @@ async function main(): Promise<void> {
       port: { type: 'string' },
       'api-key': { type: 'string', multiple: true },
       'rate-limit': { type: 'string' },
+      // At most --rate-limit requests in any one-second window (no burst), not a token bucket.
+      'rate-limit-window': { type: 'boolean' },
       'latency-ms': { type: 'string' },
       'new-list-ready-after-ms': { type: 'string' },
       'fail-probability': { type: 'string' },
@@ -35,6 +37,7 @@ async function main(): Promise<void> {
     port: numberOption('port', values.port) ?? 4010,
     apiKeys: values['api-key'] ?? [],
     rateLimitPerSecond: numberOption('rate-limit', values['rate-limit']) ?? null,
+    rateLimitMode: values['rate-limit-window'] ? 'slidingWindow' : 'tokenBucket',
     latencyMs: numberOption('latency-ms', values['latency-ms']) ?? 0,
     newListReadyAfterMs:
       numberOption('new-list-ready-after-ms', values['new-list-ready-after-ms']) ?? 0,

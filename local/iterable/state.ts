@@ -55,10 +55,14 @@ export class StandInState {
     if (route.publishedLimit) rules.push(route.publishedLimit(project, this.knobs));
     const perSecond = this.knobs.rateLimitPerSecond;
     if (perSecond !== null) {
+      const slidingWindow = this.knobs.rateLimitMode === 'slidingWindow';
       rules.push({
         bucketKey: `${project.projectId}:all`,
-        capacity: this.knobs.rateLimitBurst ?? Math.max(1, Math.ceil(perSecond)),
+        capacity: slidingWindow
+          ? Math.max(1, Math.floor(perSecond))
+          : (this.knobs.rateLimitBurst ?? Math.max(1, Math.ceil(perSecond))),
         tokensPerMs: perSecond / 1000,
+        slidingWindow,
       });
     }
     return rules;

@@ -19,6 +19,10 @@ import { maxMembersPlannedAtOnce } from '../state/segment-plan';
 import type { PipelineDeps } from './pipeline-deps';
 import { RunProgress } from './run-progress';
 import type { WebhookEmitter } from '../webhooks/webhook-emitter';
+import { GateStore } from '../flow-control/gate-store';
+import { KeyGates } from '../flow-control/key-gates';
+import { keyHash } from '../list-ownership/iterable-projects';
+import { listCallPace } from './sending/batch-slots';
 
 /** A plan below this many members (about 20 MB of state) runs without waiting its turn. */
 const smallPlanMembers = 100_000;
@@ -39,6 +43,7 @@ export function createPipelineDeps(
     );
   }
   const exports = new ExportStore(clients.table(tableNames.exports));
+  const flow = new KeyGates(new GateStore(clients.table(tableNames.flowControl)));
   return {
     runs: new RunStore(clients.table(tableNames.runs), services.webhooks),
     progress: new RunProgress(clients.table(tableNames.runs)),
@@ -64,23 +69,31 @@ export function createPipelineDeps(
       // Well inside the function timeout (30 minutes); a 1.25M-member plan takes under a minute.
       waitMs: 2 * 60_000,
     }),
-    iterable: (connection, apiKey) =>
+    iterable: (connection, apiKey, use = 'lists') =>
       createIterableClient(
         {
-          connectionId: connection.id,
           region: connection.region,
           apiKey,
-          requestsPerSecond: connection.requestsPerSecond,
-          instanceCount: clients.settings.maxInstanceCount,
           baseUrlOverride: clients.settings.iterableBaseUrl,
         },
         {
+          // A batch is never retried in its invocation: no sleep for a 429 or an outage. Its
+          // slot is taken by the batch worker; the planner's calls take theirs here.
+          ...(use === 'batches'
+            ? { maxAttempts: 1 }
+            : {
+                pace: listCallPace(flow, {
+                  keyHash: keyHash(apiKey),
+                  ceiling: connection.requestsPerSecond,
+                }),
+              }),
           onRequest: (event) => {
             processLog.info('Iterable request', { ...event });
             recordIterableRequest(event);
           },
         },
       ),
+    flow,
     webhookEvents: services.webhooks,
     log: processLog,
   };

@@ -19,6 +19,7 @@ import type { RunProgress } from './run-progress';
 import type { SnapshotLimits } from '../snapshot/snapshot-limits';
 import type { WebhookEmitter } from '../webhooks/webhook-emitter';
 import type { ListWriteOptions } from '../clients/iterable/iterable-client-options';
+import type { FlowControl } from '../flow-control/key-gates';
 
 /** What the Iterable client offers the pipeline. */
 export interface IterablePipelineApi extends IterableListApi {
@@ -67,10 +68,18 @@ export interface PipelineDeps {
   planningBudget: PlanningBudget;
   /** How large a snapshot a run reads before it fails (see Settings.snapshotLimits). */
   snapshotLimits: SnapshotLimits;
+  /**
+   * A client for the connection. `batches` is the batch worker's: one attempt per call, since
+   * its key's gate (`flow`) paces it and the queue brings a failed batch back; the planner's few
+   * list calls (`lists`, the default) keep the client's own retries.
+   */
   iterable(
     connection: { id: string; region: 'us' | 'eu'; requestsPerSecond?: number },
     apiKey: string,
+    use?: 'lists' | 'batches',
   ): IterablePipelineApi;
+  /** The send slots of every Iterable key, shared by all instances (flow-control/). */
+  flow: FlowControl;
   /** Tells the tenant's webhooks what the pipeline meets (a refused key); never throws. */
   webhookEvents: Pick<WebhookEmitter, 'connectionKeyRejected'>;
   log: {

@@ -39,7 +39,6 @@ describe('app settings contract (infra/app/api.bicep against shared/settings.ts)
       clientId,
     });
     expect(settings.keyVaultUrl).toBe('https://kv-abc123.vault.azure.net');
-    expect(settings.maxInstanceCount).toBe(100);
     expect(settings.iterableBaseUrl).toBeUndefined();
     // Telemetry on, signed in with the identity (Application Insights has local auth off).
     expect(settings.telemetry).toEqual({

@@ -118,6 +118,16 @@ const refused: [file: string, code: string, message: string][] = [
     "import { operationsByResource } from '../app/api-operations';",
     'The HTTP floor may not import shared/app/',
   ],
+  [
+    'shared/clients/iterable/y.ts',
+    "import { KeyGates } from '../../flow-control/key-gates';",
+    'shared/clients/ may not import a feature folder',
+  ],
+  [
+    'shared/flow-control/x.ts',
+    "import { getAppServices } from '../app/app-services';",
+    'A feature folder or shared/pipeline/ may not import shared/app/',
+  ],
   ['shared/app/x.ts', "import '../../functions/index';", 'shared/app/ may not import functions/'],
   [
     'functions/z.ts',
@@ -151,6 +161,8 @@ const allowed: [file: string, code: string][] = [
   ['shared/runs/x.ts', "import { ExportService } from '../exports/export-service';"],
   ['shared/runs/x.ts', "import { rejectRun } from '../pipeline/run-rejections';"],
   ['shared/pipeline/sending/x.ts', "import { RunStore } from '../../runs/run-store';"],
+  ['shared/pipeline/sending/x.ts', "import { KeyGates } from '../../flow-control/key-gates';"],
+  ['shared/flow-control/x.ts', "import { getOrUndefined } from '../clients/azure-errors';"],
   ['shared/runs/x.ts', "import type { Principal } from '../http/auth';"],
   ['shared/runs/x-operations.ts', "import { defineOperation } from '../http/operation';"],
   ['shared/runs/x-operations.ts', "import { writers } from '../exports/export-operations';"],

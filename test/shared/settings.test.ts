@@ -96,7 +96,6 @@ describe('loadSettings', () => {
       /Setting ITERABLE_BASE_URL must be an origin/,
     ],
     [{ ...base, AUTH_AUDIENCE: undefined }, /Setting AUTH_AUDIENCE is missing/],
-    [{ ...base, MAX_INSTANCE_COUNT: 'many' }, /Setting MAX_INSTANCE_COUNT/],
     [
       { ...base, REFRESH_TIMER_SCHEDULE: '*/5 * * * *' },
       /Setting REFRESH_TIMER_SCHEDULE must be a six-field NCRONTAB expression/,

@@ -98,10 +98,6 @@ export async function startAppStack(
     ITERABLE_BASE_URL: iterable.url,
     // February 31st never comes: the refresh timer runs only when a test fires it (admin API).
     REFRESH_TIMER_SCHEDULE: '0 0 0 31 2 *',
-    // As the template sets it in Azure: the hosts share each connection's request-rate cap.
-    ...(options.instances && options.instances > 1
-      ? { MAX_INSTANCE_COUNT: String(options.instances) }
-      : {}),
     ...options.env,
   };
   // What the templates create in Azure and npm start creates locally.

@@ -1,7 +1,6 @@
 import { Agent } from 'undici';
 import type { Dispatcher } from 'undici';
 import type { IterableRequestEvent } from '../../telemetry';
-import type { RateLimiter } from './rate-limiter';
 
 /** How an IterableClient is made and called: its options, what it reports, and its HTTP pool. */
 
@@ -9,8 +8,11 @@ export interface IterableClientOptions {
   /** Region origin, or ITERABLE_BASE_URL (see iterableBaseUrl in ../iterable-key-check.ts). */
   baseUrl: string;
   apiKey: string;
-  /** The connection's limiter (rateLimiterFor); default: unlimited, private to this client. */
-  rateLimiter?: RateLimiter;
+  /**
+   * Awaited before every request: the planner's calls take a slot at their key's gate there, so
+   * they count in the key's budget like its batches. Default: none.
+   */
+  pace?: () => Promise<void>;
   /** Requests per call while failures are throttled or transient; default 4. */
   maxAttempts?: number;
   /** Default 250 ms: the first backoff is up to this, then doubling. */
@@ -36,9 +38,8 @@ export interface ListWriteOptions {
    */
   listCreatedAt?: number;
   /**
-   * Called before each attempt, once the rate limiter's slot has come: a caller whose work was
-   * called off meanwhile (a run cancelled while its batch waited for the limiter) throws here, and
-   * the request is never sent.
+   * Called before each attempt: a caller whose work was called off meanwhile (a run cancelled
+   * while its batch waited for its slot or a retry) throws here, and the request is never sent.
    */
   beforeAttempt?: () => Promise<void>;
 }

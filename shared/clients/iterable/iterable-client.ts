@@ -16,7 +16,6 @@ import {
   type IterableClientOptions,
   type ListWriteOptions,
 } from './iterable-client-options';
-import { RateLimiter } from './rate-limiter';
 import { listGraceDelayMs, retryDelayMs } from './retry-policy';
 import type { RetryPolicy } from './retry-policy';
 
@@ -37,7 +36,9 @@ type Attempt<T> = { ok: true; value: T } | { ok: false; error: IterableError };
 /**
  * A small typed client for Iterable's list endpoints. Throttled and transient failures are retried
  * here (backoff with jitter, Retry-After honoured) within `maxAttempts` and a time budget; then the
- * IterableError goes to the caller. Rejected and auth failures are never retried.
+ * IterableError goes to the caller. Rejected and auth failures are never retried. It does not
+ * pace its requests: the batch worker, which sends nearly all of them, books each one's slot at
+ * its key's gate (flow-control/) and calls with `maxAttempts: 1`.
  */
 export class IterableClient {
   readonly #apiKey: string;
@@ -46,7 +47,7 @@ export class IterableClient {
   private readonly origin: string;
   private readonly pathPrefix: string;
   private readonly dispatcher: Dispatcher;
-  private readonly rateLimiter: RateLimiter;
+  private readonly pace: IterableClientOptions['pace'];
   private readonly policy: RetryPolicy;
   private readonly newListGraceMs: number;
   private readonly requestTimeoutMs: number;
@@ -62,7 +63,7 @@ export class IterableClient {
     this.#getHeaders = { 'Api-Key': options.apiKey, Accept: 'application/json' };
     this.#jsonHeaders = { ...this.#getHeaders, 'Content-Type': 'application/json' };
     this.dispatcher = options.dispatcher ?? iterableAgent();
-    this.rateLimiter = options.rateLimiter ?? new RateLimiter();
+    this.pace = options.pace;
     this.policy = {
       maxAttempts: Math.max(1, Math.floor(options.maxAttempts ?? 4)),
       baseDelayMs: options.retryBaseDelayMs ?? 250,
@@ -185,7 +186,7 @@ export class IterableClient {
     let failedAttempts = 0;
     let graceRetries = 0;
     for (;;) {
-      await this.rateLimiter.acquire();
+      await this.pace?.();
       await call.beforeAttempt?.();
       attempts += 1;
       const attempt = await this.attempt(call, attempts);
@@ -205,9 +206,6 @@ export class IterableClient {
           { failedAttempts, elapsedMs, idempotent: call.idempotent },
           this.policy,
         );
-        if (delay !== undefined && error.retryAfterMs !== undefined) {
-          this.rateLimiter.pauseFor(error.retryAfterMs);
-        }
       }
       if (delay === undefined) throw error;
       await sleep(delay);

@@ -8,19 +8,25 @@ import type { PipelineDeps } from '../pipeline-deps';
 import { reportIfKeyRefused } from '../refused-key';
 import type { BatchResult } from '../run-progress';
 import { tryFinalizeRun } from '../ending/run-finalizer';
-import { sendingContext } from './sending-context';
+import { sendingContext, type SendingContext } from './sending-context';
+import { takeSlot, waitForSlot, withoutSlot } from './batch-slots';
+import type { SendOutcome } from '../../flow-control/key-gates';
 import { RunCheckFailed, RunEndedWhileWaiting, runStillActive } from './run-still-active';
 import { recordBatchDone } from '../../telemetry';
 
 /** Put a throttled batch back at most this often before counting it failed. */
 const maxRequeues = 12;
 const requeueBackoff = { baseSeconds: 2, maxSeconds: 300 };
+/** How long before its slot a batch makes its last reads (its run, its gate). */
+const readAheadMs = 60;
 
 /**
- * Queue export-batches: sends one batch to Iterable and records what Iterable confirmed. A
- * throttled or transient failure puts the batch back with a delay (a new message, so the queue's
- * dequeue count is not spent on Iterable's bad minutes); other failures and refused members are
- * recorded. A batch whose result is already recorded is not sent again.
+ * Queue export-batches: sends one batch to Iterable and records what Iterable confirmed. The batch
+ * first takes a send slot at its key's gate (batch-slots.ts); without one in a moment it goes back
+ * to the queue for later. A throttled or transient failure is told to the gate and puts the batch
+ * back with a delay (a new message, so the queue's dequeue count is not spent on Iterable's bad
+ * minutes); other failures and refused members are recorded. A batch whose result is already
+ * recorded is not sent again.
  */
 export async function sendBatch(deps: PipelineDeps, message: BatchMessage): Promise<void> {
   const { tenantId, exportId, runId, batch } = message;
@@ -36,32 +42,10 @@ export async function sendBatch(deps: PipelineDeps, message: BatchMessage): Prom
     // Cancelled or failed: nothing more is sent; the members count as not sent.
     result = notSentResult(message);
   } else {
-    const body = await readBatchBody(deps, tenantId, runId, batch);
-    try {
-      result = await send(deps, message, body, runReadAt);
-    } catch (error) {
-      // Neither sent nor refused: the queue delivers the batch again.
-      if (error instanceof RunCheckFailed) throw error;
-      if (error instanceof IterableError && error.retryable && message.attempt < maxRequeues) {
-        await requeue(deps, message, error.retryAfterMs);
-        return;
-      }
-      await reportIfKeyRefused(deps, message, error);
-      result = notSentResult(message);
-      // Cancelled while the batch waited: as a batch of an ended run, nothing is a failure.
-      if (!(error instanceof RunEndedWhileWaiting)) {
-        deps.log.error('A batch failed', {
-          runId,
-          batch,
-          reason: error instanceof Error ? error.message : String(error),
-        });
-        await saveFailures(
-          deps,
-          message,
-          batchEmails(message, body).map((email) => ({ email, reason: 'batchFailed' })),
-        );
-      }
-    }
+    const sent = await trySend(deps, message, runReadAt);
+    // Put back, for its slot or after a failure: nothing to record yet.
+    if (!sent) return;
+    result = sent;
   }
   const marks = await deps.progress.recordBatch(tenantId, exportId, runId, batch, result);
   const { hasFailures: _hasFailures, ...counts } = result;
@@ -82,17 +66,94 @@ export async function sendBatch(deps: PipelineDeps, message: BatchMessage): Prom
     await tryFinalizeRun(deps, tenantId, exportId, runId);
 }
 
-async function send(
+/** The batch's result, or undefined when it was put back (for its slot, or after a failure). */
+async function trySend(
   deps: PipelineDeps,
   message: BatchMessage,
-  body: string,
   runReadAt: number,
+): Promise<BatchResult | undefined> {
+  let context: SendingContext;
+  try {
+    context = await sendingContext(deps, message.tenantId, message.exportId);
+  } catch (error) {
+    return notSent(deps, message, error);
+  }
+  const slot = await takeSlot(deps, message, context.gate);
+  if (!slot) return undefined;
+  const body = await readBatchBody(deps, message.tenantId, message.runId, message.batch);
+  const runCheck = runStillActive(deps, message, runReadAt);
+  // The reads before a send happen just before its slot, not after it: a send delayed by a read
+  // would crowd the next slot.
+  await waitForSlot({ ...slot, at: slot.at - readAheadMs });
+  try {
+    await runCheck();
+  } catch (error) {
+    if (error instanceof RunCheckFailed) throw error;
+    return notSent(deps, message, error, body);
+  }
+  // A 429 while it waited voided the slot: sent anyway, it would only meet another 429.
+  if (!(await deps.flow.holds(context.gate, slot.epoch))) {
+    return trySend(deps, withoutSlot(message), runReadAt);
+  }
+  await waitForSlot(slot);
+  try {
+    const result = await send(deps, context, message, body, runCheck);
+    await deps.flow.report(context.gate, slot.epoch, { kind: 'succeeded' });
+    return result;
+  } catch (error) {
+    // Neither sent nor refused: the queue delivers the batch again.
+    if (error instanceof RunCheckFailed) throw error;
+    if (error instanceof IterableError && error.retryable) {
+      const outcome = outcomeOf(error, slot.at);
+      const { circuitWasOpen } = await deps.flow.report(context.gate, slot.epoch, outcome);
+      // A probe that found Iterable still down is no failure of the batch's own: it waits out
+      // the outage at one probe a second per key, however long that is.
+      if (circuitWasOpen || message.attempt < maxRequeues) {
+        await requeue(deps, message, error.retryAfterMs, circuitWasOpen ? 0 : 1);
+        return undefined;
+      }
+    } else if (error instanceof IterableError) {
+      // An answer, even a refusal, says Iterable is up.
+      await deps.flow.report(context.gate, slot.epoch, { kind: 'succeeded' });
+    }
+    return notSent(deps, message, error, body);
+  }
+}
+
+/** A batch that cannot be sent: its members count as failed, listed in its failure list. */
+async function notSent(
+  deps: PipelineDeps,
+  message: BatchMessage,
+  error: unknown,
+  body?: string,
 ): Promise<BatchResult> {
-  const { iterable } = await sendingContext(deps, message.tenantId, message.exportId);
-  const options = {
-    listCreatedAt: message.listCreatedAt,
-    beforeAttempt: runStillActive(deps, message, runReadAt),
-  };
+  await reportIfKeyRefused(deps, message, error);
+  // Cancelled while the batch waited: as a batch of an ended run, nothing is a failure.
+  if (!(error instanceof RunEndedWhileWaiting)) {
+    deps.log.error('A batch failed', {
+      runId: message.runId,
+      batch: message.batch,
+      reason: error instanceof Error ? error.message : String(error),
+    });
+    const members =
+      body ?? (await readBatchBody(deps, message.tenantId, message.runId, message.batch));
+    await saveFailures(
+      deps,
+      message,
+      batchEmails(message, members).map((email) => ({ email, reason: 'batchFailed' })),
+    );
+  }
+  return notSentResult(message);
+}
+
+async function send(
+  deps: PipelineDeps,
+  { iterable }: SendingContext,
+  message: BatchMessage,
+  body: string,
+  runCheck: () => Promise<void>,
+): Promise<BatchResult> {
+  const options = { listCreatedAt: message.listCreatedAt, beforeAttempt: runCheck };
   const outcome =
     message.kind === 'subscribe'
       ? await iterable.subscribeJson(message.listId, body, options)
@@ -155,15 +216,23 @@ async function saveFailures(
   await blob.upload(body, Buffer.byteLength(body), { metadata: failureListFormat.metadata() });
 }
 
+function outcomeOf(error: IterableError, slotAt: number): SendOutcome {
+  return error.kind === 'throttled'
+    ? { kind: 'throttled', retryAfterMs: error.retryAfterMs, slotAt }
+    : { kind: 'failed' };
+}
+
+/** Puts the batch back after a failure, without its slot: it books a new one when it returns. */
 async function requeue(
   deps: PipelineDeps,
   message: BatchMessage,
   retryAfterMs: number | undefined,
+  counted: 0 | 1,
 ) {
   await sendQueueMessage(
     deps.batchQueue,
     batchMessageFormat,
-    { ...message, attempt: message.attempt + 1 },
+    { ...withoutSlot(message), attempt: message.attempt + counted },
     { delaySeconds: putBackDelaySeconds(message.attempt, requeueBackoff, retryAfterMs) },
   );
 }

@@ -1,14 +1,18 @@
+import type { GateKey } from '../../flow-control/key-gates';
+import { keyHash } from '../../list-ownership/iterable-projects';
 import type { IterablePipelineApi, PipelineDeps } from '../pipeline-deps';
 
 /** How long a worker reuses an export's connection and key before reading them again. */
 const reuseMs = 10_000;
 
-interface Context {
+export interface SendingContext {
   iterable: IterablePipelineApi;
+  /** The gate of the connection's key, with the connection's ceiling (requestsPerSecond). */
+  gate: GateKey;
   until: number;
 }
 
-const contexts = new WeakMap<PipelineDeps, Map<string, Promise<Context>>>();
+const contexts = new WeakMap<PipelineDeps, Map<string, Promise<SendingContext>>>();
 
 /**
  * The Iterable client a batch of an export is sent with. The export, its connection and the key
@@ -20,22 +24,25 @@ export async function sendingContext(
   deps: PipelineDeps,
   tenantId: string,
   exportId: string,
-): Promise<Context> {
+): Promise<SendingContext> {
   let cache = contexts.get(deps);
-  if (!cache) contexts.set(deps, (cache = new Map<string, Promise<Context>>()));
+  if (!cache) contexts.set(deps, (cache = new Map<string, Promise<SendingContext>>()));
   const key = `${tenantId}\n${exportId}`;
   const cached = cache.get(key);
   if (cached) {
     const context = await cached.catch(() => undefined);
     if (context && context.until > Date.now()) return context;
   }
-  const loading = load(deps, tenantId, exportId);
+  const loading = load(deps, { tenantId, exportId });
   cache.set(key, loading);
   loading.catch(() => cache.delete(key));
   return loading;
 }
 
-async function load(deps: PipelineDeps, tenantId: string, exportId: string): Promise<Context> {
+async function load(
+  deps: PipelineDeps,
+  { tenantId, exportId }: { tenantId: string; exportId: string },
+): Promise<SendingContext> {
   const exportRecord = await deps.exports.get(tenantId, exportId);
   if (!exportRecord) throw new Error('The export was deleted');
   const { connection, apiKey } = await deps.connections.apiKey(
@@ -45,5 +52,9 @@ async function load(deps: PipelineDeps, tenantId: string, exportId: string): Pro
       forRun: true,
     },
   );
-  return { iterable: deps.iterable(connection, apiKey), until: Date.now() + reuseMs };
+  return {
+    iterable: deps.iterable(connection, apiKey, 'batches'),
+    gate: { keyHash: keyHash(apiKey), ceiling: connection.requestsPerSecond },
+    until: Date.now() + reuseMs,
+  };
 }

@@ -60,6 +60,20 @@ describe('Iterable stand-in rate limit', () => {
       expect(later.status).toBe(200);
     }));
 
+  it('in slidingWindow mode, admits at most R requests in any one-second window, with no burst', () =>
+    withStandIn(
+      { rateLimitPerSecond: 3, rateLimitMode: 'slidingWindow', sendRetryAfter: true },
+      async (standIn) => {
+        const first = await statuses(standIn, 4);
+        await new Promise((resolve) => setTimeout(resolve, 1050));
+        const later = await statuses(standIn, 4);
+
+        expect(first).toEqual([200, 200, 200, 429]);
+        expect(later).toEqual([200, 200, 200, 429]);
+        expect(standIn.stats().rateLimited).toBe(2);
+      },
+    ));
+
   it('keeps a separate bucket per key', () =>
     withStandIn(
       { rateLimitPerSecond: 1, apiKeys: [API_KEY, 'second-key-1234'] },

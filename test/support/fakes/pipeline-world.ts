@@ -19,6 +19,8 @@ import { SegmentCatalog } from '../../../shared/segments/segment-catalog';
 import { defaultSnapshotLimits } from '../../../shared/snapshot/snapshot-limits';
 import { ExportListStore } from '../../../shared/state/export-lists';
 import { ExportedStateStore } from '../../../shared/state/exported-state';
+import { GateStore } from '../../../shared/flow-control/gate-store';
+import { KeyGates } from '../../../shared/flow-control/key-gates';
 import { FakeIterable } from './fake-iterable';
 import { MemoryContainer } from './memory-container';
 import { MemoryQueue } from './memory-queue';
@@ -40,6 +42,7 @@ export class PipelineWorld {
   readonly runsTable = new MemoryTable();
   readonly exportsTable = new MemoryTable();
   readonly listOwnersTable = new MemoryTable();
+  readonly flowControlTable = new MemoryTable();
   readonly stateBlobs = new MemoryContainer();
   readonly work = new MemoryContainer();
   readonly segmentBlobs = new MemoryContainer();
@@ -90,6 +93,7 @@ export class PipelineWorld {
       planningBudget: new PlanningBudget(1_000_000, 100_000, 0),
       snapshotLimits: defaultSnapshotLimits,
       iterable: () => this.iterable,
+      flow: new KeyGates(new GateStore(this.flowControlTable.asTableClient())),
       webhookEvents: {
         connectionKeyRejected: async (_tenantId, run, problem) => {
           this.keyRejections.push({ runId: run.runId, status: problem.status });

@@ -1,0 +1,260 @@
+/**
+ * The rules of one Iterable key's gate, as pure functions of its state and the time: how fast the
+ * key's batches may go, how that rate adapts to what Iterable answers, and when the outage circuit
+ * opens and closes. No storage here: gate-store.ts keeps the state, key-gates.ts applies these.
+ *
+ * The gate is a distributed GCRA ("virtual scheduling"): `tat` is the next free send slot, and a
+ * booking takes it and moves it 1/rate on. Every instance books from the one row, so slots are
+ * 1/rate apart whichever instance sends, and a ceiling holds however many instances there are.
+ */
+export interface GateState {
+  /** The next free send slot (epoch ms); GCRA's "theoretical arrival time". */
+  tat: number;
+  /** Requests a second right after the last decrease (or the start); it grows from there. */
+  rate: number;
+  /** When `rate` took effect (epoch ms; after a 429, the end of its hold): growth counts from here. */
+  rateSince: number;
+  /** The rate at which Iterable last answered 429 (requests a second); 0 = never. */
+  knownLimit: number;
+  /**
+   * The first slot after the key sent nothing for a second (its limit's window then empty), or
+   * after a hold of a second; 0 = none known. A 429 within a second of it tells how many requests
+   * the window takes.
+   */
+  burstStart: number;
+  /** Bumped at every decrease, opening and closing: a slot booked under an older epoch is void. */
+  epoch: number;
+  /** Transient failures (5xx, timeouts) in a row. */
+  failures: number;
+  /** Iterable looks down: one probe a second until a request succeeds. */
+  circuitOpen: boolean;
+}
+
+export const flowNumbers = {
+  /**
+   * A new key starts here: above the 60-100 requests/s an unthrottled million-member run reaches
+   * (1,000 batches), so a key Iterable does not throttle is never slowed by its gate.
+   */
+  startRate: 100,
+  /** Without a ceiling the rate grows no further (a gate row cannot book much faster anyway). */
+  maxRate: 1000,
+  /** Never slower than a request every two seconds, however often Iterable throttles. */
+  floorRate: 0.5,
+  /** A 429 halves the rate (multiplicative decrease). */
+  decreaseFactor: 0.5,
+  /** A 429 within this long of the previous decrease's hold quarters the rate instead. */
+  quickRepeatMs: 2_000,
+  /**
+   * Additive increase, requests a second per second. With no 429 met yet: `growthShare` of the
+   * start rate (5/s², so a key Iterable does not throttle soon runs faster than any run here).
+   * After one: fast (`fastShare` of the known limit, at least `minGrowthPerSecond`) back up to
+   * `kneeShare` of that limit, then slowly (`slowShare` of it, at least `minSlowGrowthPerSecond`),
+   * probing for more. At a limit of 10/s: back to 9.5/s in about 2 s, then 10 s to creep past 10,
+   * so a limit met again costs one 429 (and those in flight) per ~100 requests.
+   */
+  growthShare: 0.05,
+  minGrowthPerSecond: 0.5,
+  fastShare: 0.2,
+  kneeShare: 0.95,
+  slowShare: 0.005,
+  minSlowGrowthPerSecond: 0.02,
+  /**
+   * A ceiling is paced a little under: requests that leave exactly 1/R apart reach Iterable with
+   * a few ms of jitter, and a strict "R in any second" limit would refuse about every other one.
+   */
+  ceilingShare: 0.95,
+  /**
+   * How long a 429 without Retry-After holds the key when the rate was far too high: a one-second
+   * window has emptied by then. A 429 at about the rate the key held costs only two slots at the
+   * new rate: the window was just over, and its oldest request leaves it within one slot.
+   */
+  throttlePauseMs: 1000,
+  /** A 429 at the connection's ceiling (jitter at the cap, or a limit just under it): × 0.9. */
+  atCeilingFactor: 0.9,
+  /** Transient failures in a row that open the circuit. */
+  failuresToOpen: 4,
+  /** While the circuit is open: one probe a second per key. */
+  probeRate: 1,
+  /** A closing circuit starts the rate again at a quarter of what it was, at least this. */
+  closedRestartRate: 2,
+  /** Slots are booked at most this far ahead; a batch beyond it comes back later to book. */
+  horizonMs: 60_000,
+  /** While the circuit is open slots are booked only this far ahead, so a recovery is met soon. */
+  openHorizonMs: 3_000,
+} as const;
+
+export function freshGate(now: number): GateState {
+  return {
+    tat: now,
+    rate: flowNumbers.startRate,
+    rateSince: now,
+    knownLimit: 0,
+    // A new key has sent nothing: its limit's window is empty.
+    burstStart: now,
+    epoch: 0,
+    failures: 0,
+    circuitOpen: false,
+  };
+}
+
+/** The highest rate a ceiling (the connection's requestsPerSecond) allows, or maxRate without. */
+function limitOf(ceiling: number | undefined): number {
+  return ceiling === undefined ? flowNumbers.maxRate : ceiling * flowNumbers.ceilingShare;
+}
+
+/** Requests per second the key may send now: the lazy additive increase, under the ceiling. */
+export function currentRate(state: GateState, now: number, ceiling?: number): number {
+  if (state.circuitOpen) return Math.min(flowNumbers.probeRate, limitOf(ceiling));
+  const seconds = Math.max(0, now - state.rateSince) / 1000;
+  return Math.min(limitOf(ceiling), grownRate(state, seconds));
+}
+
+function grownRate({ rate, knownLimit }: GateState, seconds: number): number {
+  const { minGrowthPerSecond, minSlowGrowthPerSecond } = flowNumbers;
+  if (knownLimit === 0) {
+    return rate + Math.max(minGrowthPerSecond, rate * flowNumbers.growthShare) * seconds;
+  }
+  const fast = Math.max(minGrowthPerSecond, knownLimit * flowNumbers.fastShare);
+  const slow = Math.max(minSlowGrowthPerSecond, knownLimit * flowNumbers.slowShare);
+  const knee = knownLimit * flowNumbers.kneeShare;
+  if (rate >= knee) return rate + slow * seconds;
+  const secondsToKnee = (knee - rate) / fast;
+  return seconds <= secondsToKnee ? rate + fast * seconds : knee + slow * (seconds - secondsToKnee);
+}
+
+/** A send slot taken (`at`, epoch ms), or none within the horizon: come back in `retryInMs`. */
+export type Booking =
+  { kind: 'booked'; at: number; epoch: number } | { kind: 'full'; retryInMs: number };
+
+/** Books the next free slot: slot = max(now, tat), tat = slot + 1/rate. */
+export function book(
+  state: GateState,
+  now: number,
+  ceiling?: number,
+): { state: GateState; booking: Booking } {
+  const slot = Math.max(now, state.tat);
+  const horizon = state.circuitOpen ? flowNumbers.openHorizonMs : flowNumbers.horizonMs;
+  if (slot - now > horizon) return { state, booking: { kind: 'full', retryInMs: horizon } };
+  const interval = 1000 / currentRate(state, now, ceiling);
+  const idle = slot - state.tat >= 1000;
+  return {
+    state: { ...state, tat: slot + interval, burstStart: idle ? slot : state.burstStart },
+    booking: { kind: 'booked', at: slot, epoch: state.epoch },
+  };
+}
+
+/**
+ * A 429 (or Retry-After) for a request booked under `bookedEpoch` on the slot `slotAt`. The first
+ * one of an epoch halves the rate (quarters it when the previous decrease was only just over: the
+ * rate was far too high), voids the slots booked so far and holds the key past Retry-After; the
+ * others of that epoch were sent at the old rate and change nothing more, as TCP decreases once
+ * per round trip. An answer at all means Iterable is up: the circuit closes.
+ *
+ * A key's first 429, within the first second of a rate far above the limit, says more: the slots before it,
+ * booked back to back, are how many requests Iterable took in that second, so the rate goes
+ * straight to just under that instead of halving its way down (a new key starts at 100/s
+ * against a limit of perhaps 10).
+ */
+export function throttled(
+  state: GateState,
+  now: number,
+  bookedEpoch: number,
+  retryAfterMs: number | undefined,
+  ceiling?: number,
+  slotAt?: number,
+): GateState {
+  if (bookedEpoch !== state.epoch) {
+    const holdUntil = now + (retryAfterMs ?? 0);
+    return { ...state, tat: Math.max(state.tat, holdUntil) };
+  }
+  const before = state.circuitOpen
+    ? flowNumbers.closedRestartRate
+    : currentRate(state, now, ceiling);
+  // Only a repeat is quick: a new key's first 429 has no earlier decrease to follow.
+  const quick = state.knownLimit > 0 && now - state.rateSince < flowNumbers.quickRepeatMs;
+  const atCeiling = ceiling !== undefined && before >= limitOf(ceiling) * 0.98 && !quick;
+  let rate = atCeiling
+    ? before * flowNumbers.atCeilingFactor
+    : before * flowNumbers.decreaseFactor ** (quick ? 2 : 1);
+  let knownLimit = before;
+  // A creep just past a known limit, or jitter at the cap: the window is only just over, and two
+  // slots at the new rate see it clear. Otherwise (a first 429, or a repeat) a whole second.
+  const creep = atCeiling || (state.knownLimit > 0 && !quick);
+  let holdMs = creep
+    ? Math.min(flowNumbers.throttlePauseMs, 2000 / Math.max(rate, 1))
+    : flowNumbers.throttlePauseMs;
+  const intoBurstMs =
+    slotAt === undefined || state.burstStart === 0 ? Infinity : slotAt - state.burstStart;
+  const tookInFirstSecond = Math.floor((intoBurstMs * before) / 1000);
+  // Only for a key's first 429, far above the limit: later ones follow the known limit.
+  const overshoot =
+    state.knownLimit === 0 &&
+    !atCeiling &&
+    tookInFirstSecond >= 1 &&
+    tookInFirstSecond < before / 2;
+  if (!state.circuitOpen && intoBurstMs >= 0 && intoBurstMs < 1000 && overshoot) {
+    knownLimit = tookInFirstSecond;
+    rate = Math.min(rate, tookInFirstSecond * flowNumbers.kneeShare);
+    holdMs = flowNumbers.throttlePauseMs;
+  }
+  const holdUntil = now + (retryAfterMs ?? holdMs);
+  const windowEmptied = retryAfterMs !== undefined || holdMs >= flowNumbers.throttlePauseMs;
+  return {
+    tat: holdUntil,
+    rate: Math.max(flowNumbers.floorRate, rate),
+    rateSince: holdUntil,
+    knownLimit,
+    burstStart: windowEmptied ? holdUntil : 0,
+    epoch: state.epoch + 1,
+    failures: 0,
+    circuitOpen: false,
+  };
+}
+
+/** A 5xx or a request without an answer. The `failuresToOpen`th in a row opens the circuit. */
+export function failed(state: GateState, now: number, ceiling?: number): GateState {
+  const failures = state.failures + 1;
+  if (state.circuitOpen || failures < flowNumbers.failuresToOpen) return { ...state, failures };
+  return circuitTurned(state, now, {
+    tat: now + 1000 / flowNumbers.probeRate,
+    // Kept while open: the rate the key restarts from (a quarter of it) once Iterable answers.
+    rate: currentRate(state, now, ceiling),
+    failures,
+    circuitOpen: true,
+  });
+}
+
+/**
+ * A request that succeeded. Closes an open circuit, the rate starting again low (a quarter of
+ * what it was) and the probes' slots voided; otherwise it only clears a run of failures. The
+ * same state back means nothing to write: successes cost no write.
+ */
+export function succeeded(state: GateState, now: number): GateState {
+  if (state.circuitOpen) {
+    return circuitTurned(state, now, {
+      tat: now,
+      rate: Math.max(flowNumbers.closedRestartRate, state.rate / 4),
+      failures: 0,
+      circuitOpen: false,
+    });
+  }
+  return state.failures === 0 ? state : { ...state, failures: 0 };
+}
+
+/**
+ * The circuit opened or closed: a new rate from `now` (the known limit kept), no burst under way,
+ * and a new epoch, which voids every slot booked before.
+ */
+function circuitTurned(
+  state: GateState,
+  now: number,
+  turned: Pick<GateState, 'tat' | 'rate' | 'failures' | 'circuitOpen'>,
+): GateState {
+  return {
+    ...turned,
+    rateSince: now,
+    knownLimit: state.knownLimit,
+    burstStart: 0,
+    epoch: state.epoch + 1,
+  };
+}

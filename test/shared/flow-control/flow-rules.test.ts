@@ -1,0 +1,227 @@
+import {
+  book,
+  currentRate,
+  failed,
+  flowNumbers,
+  freshGate,
+  succeeded,
+  throttled,
+  type GateState,
+} from '../../../shared/flow-control/flow-rules';
+
+const t0 = 1_800_000_000_000;
+
+/** Books `count` slots at `now` and answers their times (each must be booked). */
+function bookMany(state: GateState, now: number, count: number, ceiling?: number) {
+  const slots: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const next = book(state, now, ceiling);
+    if (next.booking.kind !== 'booked') throw new Error('not booked');
+    slots.push(next.booking.at);
+    state = next.state;
+  }
+  return { state, slots };
+}
+
+const gaps = (slots: number[]) => slots.slice(1).map((slot, i) => slot - slots[i]!);
+
+describe('the gate rules', () => {
+  it('book the first slot now and each next one 1/rate later', () => {
+    const { slots } = bookMany(freshGate(t0), t0, 5);
+
+    expect(slots[0]).toBe(t0);
+    for (const gap of gaps(slots)) expect(gap).toBeCloseTo(1000 / flowNumbers.startRate);
+  });
+
+  it('never book slots closer than the ceiling allows, however long the rate has grown', () => {
+    const later = t0 + 3_600_000;
+    const { slots } = bookMany(freshGate(t0), later, 50, 10);
+
+    expect(currentRate(freshGate(t0), later, 10)).toBeLessThanOrEqual(10);
+    for (const gap of gaps(slots)) expect(gap).toBeGreaterThanOrEqual(100);
+    // At most 10 in any second, counted from every slot (paced a little under: 9.5 a second).
+    for (const slot of slots) {
+      expect(
+        slots.filter((other) => other >= slot && other < slot + 1000).length,
+      ).toBeLessThanOrEqual(10);
+    }
+  });
+
+  it('grow the rate additively from the last decrease, without a write per success', () => {
+    const start = freshGate(t0);
+    const growth = flowNumbers.startRate * flowNumbers.growthShare;
+
+    expect(currentRate(start, t0 + 10_000)).toBeCloseTo(flowNumbers.startRate + 10 * growth);
+    expect(currentRate(start, t0 + 10_000_000)).toBe(flowNumbers.maxRate);
+    expect(succeeded(start, t0 + 5)).toBe(start);
+  });
+
+  it('halve the rate on a 429, void the slots booked so far and hold the key past Retry-After', () => {
+    // A gate that has run a while: its last change long past.
+    const { state } = bookMany(freshGate(t0 - 60_000), t0, 20);
+    const now = t0 + 50;
+
+    const after = throttled(state, now, state.epoch, 5_000);
+
+    expect(after.epoch).toBe(state.epoch + 1);
+    expect(after.rate).toBeCloseTo(currentRate(state, now) / 2);
+    expect(after.knownLimit).toBeCloseTo(currentRate(state, now));
+    expect(after.tat).toBe(now + 5_000);
+    // The lower rate holds from the end of the hold on.
+    expect(currentRate(after, now + 5_000)).toBeCloseTo(after.rate);
+    const next = book(after, now + 10);
+    expect(next.booking).toEqual({ kind: 'booked', at: now + 5_000, epoch: after.epoch });
+  });
+
+  it('quarter the rate on a 429 that comes right after the previous hold: it was far too high', () => {
+    const first = throttled(freshGate(t0 - 60_000), t0, 0, undefined);
+
+    const second = throttled(first, first.tat + 300, first.epoch, undefined);
+
+    expect(second.rate).toBeCloseTo(currentRate(first, first.tat + 300) / 4);
+  });
+
+  it('go straight to just under what Iterable took in the first second of a rate', () => {
+    const start = freshGate(t0);
+    // At 100/s, slots 10 ms apart: the eleventh (100 ms in) is refused, so 10 a second passed.
+    const after = throttled(start, t0 + 120, 0, undefined, undefined, t0 + 100);
+
+    expect(after.knownLimit).toBe(10);
+    expect(after.rate).toBeCloseTo(10 * flowNumbers.kneeShare);
+  });
+
+  it('start a new burst after a second of silence, when the limit window has emptied', () => {
+    const { state } = bookMany(freshGate(t0 - 60_000), t0, 3);
+
+    expect(book(state, t0 + 500).state.burstStart).toBe(t0);
+    expect(book(state, t0 + 1500).state.burstStart).toBe(t0 + 1500);
+  });
+
+  it('halve, not quarter, on the first 429 a key meets, however soon after its start', () => {
+    const after = throttled(freshGate(t0), t0 + 1500, 0, undefined);
+
+    expect(after.rate).toBeCloseTo(currentRate(freshGate(t0), t0 + 1500) / 2);
+  });
+
+  it('grow back fast to near the rate that met a 429, then creep past it slowly', () => {
+    const limit = 10;
+    const state = { ...freshGate(t0), rate: limit / 2, knownLimit: limit };
+    const fast = limit * flowNumbers.fastShare;
+    const secondsToKnee = (limit * flowNumbers.kneeShare - limit / 2) / fast;
+    expect(secondsToKnee).toBeLessThan(3);
+
+    expect(currentRate(state, t0 + 1000)).toBeCloseTo(limit / 2 + fast);
+    expect(currentRate(state, t0 + secondsToKnee * 1000)).toBeCloseTo(
+      limit * flowNumbers.kneeShare,
+    );
+    // About ten more seconds to pass the limit that was met.
+    expect(currentRate(state, t0 + (secondsToKnee + 9) * 1000)).toBeLessThan(limit);
+    const later = currentRate(state, t0 + (secondsToKnee + 11) * 1000);
+    expect(later).toBeGreaterThan(limit);
+    expect(later).toBeLessThan(limit * 1.01);
+  });
+
+  it('hold the key two slots at the new rate on a 429 just past the limit it knows', () => {
+    const creeping = { ...freshGate(t0 - 60_000), knownLimit: 100 };
+    const after = throttled(creeping, t0, 0, undefined);
+
+    expect(after.tat - t0).toBeCloseTo(2000 / after.rate);
+  });
+
+  it('hold the key a whole second on its first 429, so the window empties', () => {
+    const after = throttled(freshGate(t0 - 60_000), t0, 0, undefined);
+
+    expect(after.tat).toBe(t0 + flowNumbers.throttlePauseMs);
+  });
+
+  it('hold the key a whole second after a burst far over the limit, so its window empties', () => {
+    const after = throttled(freshGate(t0), t0 + 120, 0, undefined, undefined, t0 + 100);
+
+    expect(after.tat).toBe(t0 + 120 + flowNumbers.throttlePauseMs);
+  });
+
+  it('take a 429 at the ceiling for jitter at the cap: the rate drops by a tenth only', () => {
+    const atCap = freshGate(t0 - 60_000);
+
+    const after = throttled(atCap, t0, 0, undefined, 10);
+
+    expect(after.rate).toBeCloseTo(10 * flowNumbers.ceilingShare * flowNumbers.atCeilingFactor);
+  });
+
+  it('decrease once per epoch: 429s of requests booked before the decrease change only the hold', () => {
+    const once = throttled(freshGate(t0 - 60_000), t0, 0, undefined);
+
+    const again = throttled(once, t0 + 20, 0, 3_000);
+
+    expect(again.rate).toBe(once.rate);
+    expect(again.epoch).toBe(once.epoch);
+    expect(again.tat).toBe(Math.max(once.tat, t0 + 3_020));
+  });
+
+  it('never go below the floor rate, however often Iterable throttles', () => {
+    let state = freshGate(t0);
+    for (let i = 0; i < 30; i++) state = throttled(state, t0, state.epoch, undefined);
+
+    expect(currentRate(state, t0)).toBe(flowNumbers.floorRate);
+  });
+
+  it('open the circuit after failuresToOpen failures in a row and then book one probe a second', () => {
+    let state = freshGate(t0);
+    for (let i = 1; i < flowNumbers.failuresToOpen; i++) state = failed(state, t0);
+    expect(state.circuitOpen).toBe(false);
+
+    const open = failed(state, t0);
+
+    expect(open.circuitOpen).toBe(true);
+    expect(open.epoch).toBe(state.epoch + 1);
+    const { slots } = bookMany(open, t0, 3);
+    expect(slots).toEqual([t0 + 1000, t0 + 2000, t0 + 3000]);
+    // Not further ahead than openHorizonMs: a recovery is met within seconds.
+    expect(book(bookMany(open, t0, 3).state, t0).booking).toEqual({
+      kind: 'full',
+      retryInMs: flowNumbers.openHorizonMs,
+    });
+  });
+
+  it('clear a run of failures on a success, so failures apart never open the circuit', () => {
+    let state = freshGate(t0);
+    for (let i = 0; i < 10; i++) {
+      state = failed(failed(state, t0), t0);
+      state = succeeded(state, t0);
+    }
+    expect(state.circuitOpen).toBe(false);
+    expect(state.failures).toBe(0);
+  });
+
+  it('close the circuit on a success, the rate restarting low and the probe slots voided', () => {
+    let state = freshGate(t0);
+    for (let i = 0; i < flowNumbers.failuresToOpen; i++) state = failed(state, t0);
+    const closedAt = t0 + 20_000;
+
+    const closed = succeeded(state, closedAt);
+
+    expect(closed.circuitOpen).toBe(false);
+    expect(closed.epoch).toBe(state.epoch + 1);
+    expect(currentRate(closed, closedAt)).toBe(flowNumbers.startRate / 4);
+    expect(book(closed, closedAt).booking).toMatchObject({ at: closedAt });
+  });
+
+  it('count a 429 during an outage as Iterable answering: the circuit closes', () => {
+    let state = freshGate(t0);
+    for (let i = 0; i < flowNumbers.failuresToOpen; i++) state = failed(state, t0);
+
+    const answered = throttled(state, t0, state.epoch, undefined);
+
+    expect(answered.circuitOpen).toBe(false);
+    expect(answered.failures).toBe(0);
+  });
+
+  it('book no further ahead than the horizon: a batch beyond it comes back to book later', () => {
+    const state = { ...freshGate(t0), tat: t0 + flowNumbers.horizonMs + 1 };
+
+    const next = book(state, t0);
+
+    expect(next.booking).toEqual({ kind: 'full', retryInMs: flowNumbers.horizonMs });
+    expect(next.state).toBe(state);
+  });
+});
