@@ -1,3 +1,5 @@
+import { isRestError } from '@azure/storage-blob';
+
 /**
  * The HTTP status an Azure SDK error carries (RestError.statusCode), or undefined for errors that
  * never got an answer. The one place the SDKs' error shape is read.
@@ -28,4 +30,15 @@ export async function unlessGone(write: () => Promise<unknown>): Promise<void> {
   } catch (error) {
     if (statusCodeOf(error) !== 404) throw error;
   }
+}
+
+/**
+ * Whether an Azure SDK call failed for a while rather than for good: no answer at all (storage or
+ * Key Vault unreachable), a timeout, throttling or a server error. Such work is retried (the
+ * queue delivers the message again), never counted failed.
+ */
+export function isPassingAzureFailure(error: unknown): boolean {
+  if (!isRestError(error)) return false;
+  const status = error.statusCode;
+  return status === undefined || status === 408 || status === 429 || status >= 500;
 }

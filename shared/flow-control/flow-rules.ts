@@ -6,10 +6,18 @@
  * The gate is a distributed GCRA ("virtual scheduling"): `tat` is the next free send slot, and a
  * booking takes it and moves it 1/rate on. Every instance books from the one row, so slots are
  * 1/rate apart whichever instance sends, and a ceiling holds however many instances there are.
+ * Send slots are booked only a moment ahead (`slotAheadMs`); batches further back in the line get
+ * a return time (`returnAt`), spaced at the same rate, and book their slot when they come back.
  */
 export interface GateState {
   /** The next free send slot (epoch ms); GCRA's "theoretical arrival time". */
   tat: number;
+  /**
+   * The next free return time (epoch ms): a batch whose send slot is more than a moment away goes
+   * back to the queue to return at this time, and the next one 1/rate later. Return times hold no
+   * send slot: a batch that returns late (or never) wastes nothing, it books the next free slot.
+   */
+  returnAt: number;
   /** Requests a second right after the last decrease (or the start); it grows from there. */
   rate: number;
   /** When `rate` took effect (epoch ms; after a 429, the end of its hold): growth counts from here. */
@@ -77,15 +85,28 @@ export const flowNumbers = {
   probeRate: 1,
   /** A closing circuit starts the rate again at a quarter of what it was, at least this. */
   closedRestartRate: 2,
-  /** Slots are booked at most this far ahead; a batch beyond it comes back later to book. */
+  /**
+   * Send slots are booked at most this far ahead, and the batch waits for its slot in the
+   * invocation: a queue's visibility delay counts whole seconds and the host polls up to half a
+   * second late, so only a short wait spaces requests 1/rate apart.
+   */
+  slotAheadMs: 1_500,
+  /**
+   * Return times are given this many times faster than the rate: batches come back with up to a
+   * second's spread, and a slot no batch is there to take is lost. The few that find the slots a
+   * moment ahead all booked are given a return time again.
+   */
+  returnOverbooking: 1.25,
+  /** Return times are given at most this far ahead; a batch beyond it comes back to ask again. */
   horizonMs: 60_000,
-  /** While the circuit is open slots are booked only this far ahead, so a recovery is met soon. */
+  /** While the circuit is open return times reach only this far, so a recovery is met soon. */
   openHorizonMs: 3_000,
 } as const;
 
 export function freshGate(now: number): GateState {
   return {
     tat: now,
+    returnAt: now,
     rate: flowNumbers.startRate,
     rateSince: now,
     knownLimit: 0,
@@ -122,24 +143,40 @@ function grownRate({ rate, knownLimit }: GateState, seconds: number): number {
   return seconds <= secondsToKnee ? rate + fast * seconds : knee + slow * (seconds - secondsToKnee);
 }
 
-/** A send slot taken (`at`, epoch ms), or none within the horizon: come back in `retryInMs`. */
+/**
+ * A send slot taken (`at`, epoch ms; the batch waits for it), or a time to come back and book
+ * (`at`; `held` when it is a return time given in the line, not a random one past the horizon).
+ */
 export type Booking =
-  { kind: 'booked'; at: number; epoch: number } | { kind: 'full'; retryInMs: number };
+  | { kind: 'booked'; at: number; epoch: number }
+  | { kind: 'later'; at: number; held: boolean };
 
-/** Books the next free slot: slot = max(now, tat), tat = slot + 1/rate. */
+/**
+ * Books the next free slot when it is at most `slotAheadMs` away: slot = max(now, tat), tat =
+ * slot + 1/rate. Otherwise gives the batch the next return time, so the batches waiting come back
+ * one by one, a little faster than they can be sent; beyond the horizon, the horizon, where it asks again
+ * (the caller spreads those, so they do not all come back at once).
+ */
 export function book(
   state: GateState,
   now: number,
   ceiling?: number,
 ): { state: GateState; booking: Booking } {
   const slot = Math.max(now, state.tat);
-  const horizon = state.circuitOpen ? flowNumbers.openHorizonMs : flowNumbers.horizonMs;
-  if (slot - now > horizon) return { state, booking: { kind: 'full', retryInMs: horizon } };
   const interval = 1000 / currentRate(state, now, ceiling);
-  const idle = slot - state.tat >= 1000;
+  if (slot - now <= flowNumbers.slotAheadMs) {
+    const idle = slot - state.tat >= 1000;
+    return {
+      state: { ...state, tat: slot + interval, burstStart: idle ? slot : state.burstStart },
+      booking: { kind: 'booked', at: slot, epoch: state.epoch },
+    };
+  }
+  const horizon = state.circuitOpen ? flowNumbers.openHorizonMs : flowNumbers.horizonMs;
+  const back = Math.max(slot, state.returnAt);
+  if (back - now > horizon) return { state, booking: { kind: 'later', at: now + horizon, held: false } };
   return {
-    state: { ...state, tat: slot + interval, burstStart: idle ? slot : state.burstStart },
-    booking: { kind: 'booked', at: slot, epoch: state.epoch },
+    state: { ...state, returnAt: back + interval / flowNumbers.returnOverbooking },
+    booking: { kind: 'later', at: back, held: true },
   };
 }
 
@@ -201,6 +238,7 @@ export function throttled(
   const windowEmptied = retryAfterMs !== undefined || holdMs >= flowNumbers.throttlePauseMs;
   return {
     tat: holdUntil,
+    returnAt: Math.max(state.returnAt, holdUntil),
     rate: Math.max(flowNumbers.floorRate, rate),
     rateSince: holdUntil,
     knownLimit,
@@ -252,6 +290,8 @@ function circuitTurned(
 ): GateState {
   return {
     ...turned,
+    // The line of return times starts again: its times were given at the rate before.
+    returnAt: turned.tat,
     rateSince: now,
     knownLimit: state.knownLimit,
     burstStart: 0,

@@ -13,6 +13,7 @@ const GateFormat = versionedFormat({
   name: 'Iterable key gate (flowcontrol table)',
   schema: z.object({
     tat: z.number(),
+    returnAt: z.number(),
     rate: z.number().positive(),
     rateSince: z.number(),
     knownLimit: z.number().min(0),

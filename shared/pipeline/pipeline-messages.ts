@@ -30,13 +30,6 @@ export const BatchMessageSchema = z.strictObject({
   traceparent: z.string().max(128).optional(),
   /** Times this batch was put back after throttling or a transient failure. */
   attempt: z.number().int().min(0).default(0),
-  /**
-   * A send slot booked at its key's gate (flow-control/), epoch ms: the batch was put back to come
-   * back just before it, and sends on it without booking again while `slotEpoch` is current.
-   */
-  slotAt: z.number().optional(),
-  /** The gate's epoch the slot was booked under; a decrease or the circuit since voids the slot. */
-  slotEpoch: z.number().int().min(0).optional(),
 });
 export type BatchMessage = z.infer<typeof BatchMessageSchema>;
 
@@ -48,9 +41,6 @@ export type BatchMessage = z.infer<typeof BatchMessageSchema>;
 export const batchMessageFormat = versionedFormat({
   name: 'export-batches message',
   schema: BatchMessageSchema,
-  // Version 2 may carry a booked slot (slotAt, slotEpoch); a version 1 message has none, and a
-  // release that reads only version 1 must leave a version 2 message to a newer one.
-  upgrades: [(version1) => version1],
 });
 
 /** A batch message as the Functions host reads it (queue-messages.ts). */

@@ -1,4 +1,5 @@
 import { IterableError } from '../../clients/iterable/iterable-error';
+import { isPassingAzureFailure } from '../../clients/azure-errors';
 import { activeStatuses } from '../../runs/run-schemas';
 import { batchEmails, failureListFormat, readBatchBody } from './batch-blobs';
 import { failuresBlobName } from '../../work-blobs';
@@ -9,7 +10,7 @@ import { reportIfKeyRefused } from '../refused-key';
 import type { BatchResult } from '../run-progress';
 import { tryFinalizeRun } from '../ending/run-finalizer';
 import { sendingContext, type SendingContext } from './sending-context';
-import { takeSlot, waitForSlot, withoutSlot } from './batch-slots';
+import { takeSlot, waitForSlot, type Slot } from './batch-slots';
 import type { SendOutcome } from '../../flow-control/key-gates';
 import { RunCheckFailed, RunEndedWhileWaiting, runStillActive } from './run-still-active';
 import { recordBatchDone } from '../../telemetry';
@@ -76,6 +77,8 @@ async function trySend(
   try {
     context = await sendingContext(deps, message.tenantId, message.exportId);
   } catch (error) {
+    // Storage or Key Vault out for a while: the queue delivers the batch again.
+    if (isPassingAzureFailure(error)) throw error;
     return notSent(deps, message, error);
   }
   const slot = await takeSlot(deps, message, context.gate);
@@ -93,12 +96,12 @@ async function trySend(
   }
   // A 429 while it waited voided the slot: sent anyway, it would only meet another 429.
   if (!(await deps.flow.holds(context.gate, slot.epoch))) {
-    return trySend(deps, withoutSlot(message), runReadAt);
+    return trySend(deps, message, runReadAt);
   }
   await waitForSlot(slot);
   try {
     const result = await send(deps, context, message, body, runCheck);
-    await deps.flow.report(context.gate, slot.epoch, { kind: 'succeeded' });
+    await reportSent(deps, context, slot);
     return result;
   } catch (error) {
     // Neither sent nor refused: the queue delivers the batch again.
@@ -114,9 +117,24 @@ async function trySend(
       }
     } else if (error instanceof IterableError) {
       // An answer, even a refusal, says Iterable is up.
-      await deps.flow.report(context.gate, slot.epoch, { kind: 'succeeded' });
+      await reportSent(deps, context, slot);
     }
     return notSent(deps, message, error, body);
+  }
+}
+
+/**
+ * Tells the gate a request was answered. The batch is sent whatever happens here: a gate that
+ * cannot be written now (storage failing) only misses one success, which at worst leaves a run of
+ * failures counted one longer, so the error is logged and the batch's result still recorded.
+ */
+async function reportSent(deps: PipelineDeps, context: SendingContext, slot: Slot) {
+  try {
+    await deps.flow.report(context.gate, slot.epoch, { kind: 'succeeded' });
+  } catch (error) {
+    deps.log.warn('The flow-control gate could not be told of a sent batch', {
+      reason: error instanceof Error ? error.message : String(error),
+    });
   }
 }
 
@@ -222,7 +240,7 @@ function outcomeOf(error: IterableError, slotAt: number): SendOutcome {
     : { kind: 'failed' };
 }
 
-/** Puts the batch back after a failure, without its slot: it books a new one when it returns. */
+/** Puts the batch back after a failure: it books a new slot when it returns. */
 async function requeue(
   deps: PipelineDeps,
   message: BatchMessage,
@@ -232,7 +250,7 @@ async function requeue(
   await sendQueueMessage(
     deps.batchQueue,
     batchMessageFormat,
-    { ...withoutSlot(message), attempt: message.attempt + counted },
+    { ...message, attempt: message.attempt + counted },
     { delaySeconds: putBackDelaySeconds(message.attempt, requeueBackoff, retryAfterMs) },
   );
 }

@@ -11,11 +11,14 @@ import {
 
 const t0 = 1_800_000_000_000;
 
-/** Books `count` slots at `now` and answers their times (each must be booked). */
+/**
+ * Books `count` slots from `now` on, each asked for as soon as it can be booked (a moment before
+ * the next free slot), and answers their times (each must be booked).
+ */
 function bookMany(state: GateState, now: number, count: number, ceiling?: number) {
   const slots: number[] = [];
   for (let i = 0; i < count; i++) {
-    const next = book(state, now, ceiling);
+    const next = book(state, Math.max(now, state.tat - flowNumbers.slotAheadMs), ceiling);
     if (next.booking.kind !== 'booked') throw new Error('not booked');
     slots.push(next.booking.at);
     state = next.state;
@@ -69,7 +72,7 @@ describe('the gate rules', () => {
     expect(after.tat).toBe(now + 5_000);
     // The lower rate holds from the end of the hold on.
     expect(currentRate(after, now + 5_000)).toBeCloseTo(after.rate);
-    const next = book(after, now + 10);
+    const next = book(after, now + 4_000);
     expect(next.booking).toEqual({ kind: 'booked', at: now + 5_000, epoch: after.epoch });
   });
 
@@ -178,8 +181,9 @@ describe('the gate rules', () => {
     expect(slots).toEqual([t0 + 1000, t0 + 2000, t0 + 3000]);
     // Not further ahead than openHorizonMs: a recovery is met within seconds.
     expect(book(bookMany(open, t0, 3).state, t0).booking).toEqual({
-      kind: 'full',
-      retryInMs: flowNumbers.openHorizonMs,
+      kind: 'later',
+      at: t0 + flowNumbers.openHorizonMs,
+      held: false,
     });
   });
 
@@ -216,12 +220,28 @@ describe('the gate rules', () => {
     expect(answered.failures).toBe(0);
   });
 
-  it('book no further ahead than the horizon: a batch beyond it comes back to book later', () => {
+  it('book a slot only a moment ahead: a batch further back gets a return time a little after the last', () => {
+    const state = { ...freshGate(t0), tat: t0 + 5_000 };
+
+    const first = book(state, t0);
+    const second = book(first.state, t0);
+
+    expect(first.booking).toEqual({ kind: 'later', at: t0 + 5_000, held: true });
+    expect(second.booking).toEqual({
+      kind: 'later',
+      at: t0 + 5_000 + 1000 / flowNumbers.startRate / flowNumbers.returnOverbooking,
+      held: true,
+    });
+    // A return time holds no slot: the next free slot is where it was.
+    expect(second.state.tat).toBe(state.tat);
+  });
+
+  it('give no return time beyond the horizon: a batch past it comes back to ask again', () => {
     const state = { ...freshGate(t0), tat: t0 + flowNumbers.horizonMs + 1 };
 
     const next = book(state, t0);
 
-    expect(next.booking).toEqual({ kind: 'full', retryInMs: flowNumbers.horizonMs });
+    expect(next.booking).toEqual({ kind: 'later', at: t0 + flowNumbers.horizonMs, held: false });
     expect(next.state).toBe(state);
   });
 });

@@ -29,31 +29,44 @@ describe('KeyGates', () => {
     await table.deleteTable();
   });
 
-  /** `callers` async callers spread over the instances, each booking `each` slots in turn. */
+  /**
+   * `callers` async callers spread over the instances, each booking `each` times in turn. Answers
+   * the slots booked and the return times given to the batches further back in line, in order.
+   */
   async function bookConcurrently(key: GateKey, callers: number, each: number) {
     const slots: number[] = [];
+    const returns: number[] = [];
     await Promise.all(
       Array.from({ length: callers }, async (_, caller) => {
         const gates = instances[caller % instances.length]!;
         for (let i = 0; i < each; i++) {
           const booking = await gates.book(key);
-          if (booking.kind !== 'booked') throw new Error('The horizon was reached');
-          slots.push(booking.at);
+          if (booking.kind === 'later' && !booking.held) throw new Error('The horizon was reached');
+          (booking.kind === 'booked' ? slots : returns).push(booking.at);
         }
       }),
     );
-    return slots.sort((a, b) => a - b);
+    const inOrder = (times: number[]) => times.sort((a, b) => a - b);
+    return { slots: inOrder(slots), returns: inOrder(returns) };
   }
 
-  it('gives 200 bookings of 20 callers on 4 instances slots at least 1/rate apart', async () => {
+  it('gives 200 bookings of 20 callers on 4 instances slots at least 1/rate apart, and the others return times a little closer', async () => {
     const ceiling = 10;
 
-    const slots = await bookConcurrently(newKey(ceiling), 20, 10);
+    const { slots, returns } = await bookConcurrently(newKey(ceiling), 20, 10);
 
-    expect(slots).toHaveLength(200);
+    expect(slots.length + returns.length).toBe(200);
+    // Slots only a moment ahead (1.5 s at 9.5 a second, and as far as the test's own time took).
+    expect(slots.length).toBeGreaterThanOrEqual(15);
+    expect(slots.length).toBeLessThan(60);
     const interval = 1000 / (ceiling * flowNumbers.ceilingShare);
-    for (let i = 1; i < slots.length; i++) {
-      expect(slots[i]! - slots[i - 1]!).toBeGreaterThanOrEqual(interval - 0.001);
+    for (const [times, spacing] of [
+      [slots, interval],
+      [returns, interval / flowNumbers.returnOverbooking],
+    ] as const) {
+      for (let i = 1; i < times.length; i++) {
+        expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(spacing - 0.001);
+      }
     }
     // Never more than the ceiling in any one-second window, whichever slot it starts at.
     for (const [i, slot] of slots.entries()) {
@@ -63,7 +76,10 @@ describe('KeyGates', () => {
   });
 
   it('books an uncapped key at its start rate, no two callers on one slot', async () => {
-    const slots = await bookConcurrently(newKey(), 20, 5);
+    const { slots, returns } = await bookConcurrently(newKey(), 20, 5);
+
+    // At 100 a second, 1.5 s of slots hold them all.
+    expect(returns).toEqual([]);
 
     expect(new Set(slots).size).toBe(100);
     // 1/rate apart, the rate growing from the start rate by at most 5% while the test books.

@@ -45,14 +45,8 @@ describe('queue message formats', () => {
     expect(decoded(batchMessageText({ ...previousBatchMessage, attempt: 1 }))).toEqual({
       ...previousBatchMessage,
       attempt: 1,
-      schemaVersion: 2,
+      schemaVersion: 1,
     });
-  });
-
-  it("carry a batch's booked send slot from version 2 on", () => {
-    const slotted = { ...previousBatchMessage, slotAt: 1_800_000_000_000, slotEpoch: 3 };
-    expect(batchMessageFormat.parse(decoded(batchMessageText(slotted)))).toEqual(slotted);
-    expect(batchMessageFormat.parse(previousBatchMessage).slotAt).toBeUndefined();
   });
 
   it('read a message of the previous release (no schemaVersion) as version 1', () => {
@@ -80,7 +74,7 @@ describe('a queue trigger reading a message', () => {
 
   it('fails the invocation on a newer-version message, so the host retries it', () => {
     const log = recordingLog();
-    const newer = { ...previousBatchMessage, schemaVersion: 3, priority: 'high' };
+    const newer = { ...previousBatchMessage, schemaVersion: 2, priority: 'high' };
     expect(() => readMessage(batchMessageFormat, newer, 'export-batches', log)).toThrow(
       NewerSchemaVersionError,
     );
@@ -94,8 +88,8 @@ describe('a queue trigger reading a message', () => {
     ]);
     expect(log.lines[0]?.properties).toEqual({
       queue: 'export-batches',
-      schemaVersion: 3,
-      knownSchemaVersion: 2,
+      schemaVersion: 2,
+      knownSchemaVersion: 1,
     });
   });
 

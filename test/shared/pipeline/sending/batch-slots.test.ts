@@ -37,48 +37,43 @@ function putBack(world: PipelineWorld): { message: BatchMessage; delaySeconds?: 
 }
 
 describe('sendBatch at its key gate', () => {
-  it('puts a batch whose slot is seconds away back for it, and sends on that slot when it returns', async () => {
+  it('puts a batch whose slot is seconds away back to return then, and books its slot on return', async () => {
     const { world, batches } = await plannedWorld(['A', 'B']);
-    // Half a request a second: slots about two seconds apart.
+    // Half a request a second (paced at 95% of it): slots about two seconds apart.
     world.connection.requestsPerSecond = 0.5;
 
     await sendBatch(world.deps, batches[0]!);
+    const firstSentAt = Date.now();
     await sendBatch(world.deps, batches[1]!);
 
     expect(world.iterable.calls).toHaveLength(1);
     const { message, delaySeconds } = putBack(world);
-    expect(message).toMatchObject({ batch: 1, attempt: 0, slotEpoch: 0 });
-    const slotAt = message.slotAt ?? 0;
-    // Back a little before its slot, which it then waits out.
+    // Unchanged: a return time is no slot, and nothing of it travels with the batch.
+    expect(message).toEqual(batches[1]);
+    // Back a little before its return time (2.1 s on), never after it.
     expect(delaySeconds).toBe(1);
-    expect(slotAt - Date.now()).toBeGreaterThan(1600);
-    const tat = (await gateOf(world)).tat;
+    const { returnAt } = await gateOf(world);
+    expect(returnAt - firstSentAt).toBeGreaterThan(3500);
 
+    await new Promise((resolve) => setTimeout(resolve, delaySeconds! * 1000));
     await sendBatch(world.deps, message);
 
-    expect(Date.now()).toBeGreaterThanOrEqual(slotAt);
+    // Booked on return and waited for in the invocation: 1/(0.95 × 0.5) s after the first.
+    expect(Date.now() - firstSentAt).toBeGreaterThanOrEqual(2000);
     expect(world.iterable.calls).toHaveLength(2);
-    // Sent on the slot it held: nothing booked again.
-    expect((await gateOf(world)).tat).toBe(tat);
     expect(world.batchQueue.take()).toEqual([]);
   });
 
-  it('books again when a 429 voided its slot while it was away', async () => {
-    const { world, batches } = await plannedWorld(['A', 'B']);
+  it('gives the batches waiting in line return times a little closer than 1/rate', async () => {
+    const { world, batches } = await plannedWorld(['A', 'B', 'C', 'D']);
     world.connection.requestsPerSecond = 0.5;
-    await sendBatch(world.deps, batches[0]!);
-    await sendBatch(world.deps, batches[1]!);
-    const { message } = putBack(world);
-    const gate = { keyHash: keyHash('fake-iterable-key'), ceiling: 0.5 };
-    await world.deps.flow.report(gate, 0, { kind: 'throttled', retryAfterMs: 3000 });
 
-    await sendBatch(world.deps, message);
+    for (const batch of batches) await sendBatch(world.deps, batch);
 
-    // Not sent on the void slot: booked after the Retry-After, and put back for that.
     expect(world.iterable.calls).toHaveLength(1);
-    const again = putBack(world).message;
-    expect(again.slotEpoch).toBe(1);
-    expect(again.slotAt).toBeGreaterThanOrEqual(message.slotAt ?? 0);
+    const delays = world.batchQueue.take().map((again) => again.visibilityTimeout);
+    // Return times 2.1, 3.8 and 5.5 s on (overbooked by a quarter), each a quarter second early.
+    expect(delays).toEqual([1, 3, 5]);
   });
 
   it('tells the gate of a 429: the rate drops and the batch comes back without its slot', async () => {
@@ -94,7 +89,6 @@ describe('sendBatch at its key gate', () => {
     expect(gate.knownLimit).toBeCloseTo(flowNumbers.startRate, 0);
     const { message } = putBack(world);
     expect(message).toMatchObject({ attempt: 1 });
-    expect(message.slotAt).toBeUndefined();
   });
 
   it('opens the circuit after failures in a row; a probe that fails costs the batch no attempt', async () => {
