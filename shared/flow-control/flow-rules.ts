@@ -25,11 +25,11 @@ export interface GateState {
   /** The rate at which Iterable last answered 429 (requests a second); 0 = never. */
   knownLimit: number;
   /**
-   * The first slot after the key sent nothing for a second (its limit's window then empty), or
-   * after a hold of a second; 0 = none known. A 429 within a second of it tells how many requests
-   * the window takes.
+   * The last slots booked (epoch ms, oldest first, at most `recentSlotsKept`). A 429 on a slot
+   * counts those of the second before it: that is how many requests Iterable took in a second,
+   * whatever the rate was meant to be and however many batches there were to send.
    */
-  burstStart: number;
+  recentSlots: number[];
   /** Bumped at every decrease, opening and closing: a slot booked under an older epoch is void. */
   epoch: number;
   /** Transient failures (5xx, timeouts) in a row. */
@@ -57,14 +57,14 @@ export const flowNumbers = {
    * start rate (5/s², so a key Iterable does not throttle soon runs faster than any run here).
    * After one: fast (`fastShare` of the known limit, at least `minGrowthPerSecond`) back up to
    * `kneeShare` of that limit, then slowly (`slowShare` of it, at least `minSlowGrowthPerSecond`),
-   * probing for more. At a limit of 10/s: back to 9.5/s in about 2 s, then 10 s to creep past 10,
-   * so a limit met again costs one 429 (and those in flight) per ~100 requests.
+   * probing for more. At a limit of 10/s: back to 9.5/s in about 2 s, then 25 s to creep past 10,
+   * so a limit met again costs one 429 (and those in flight) per ~250 requests.
    */
   growthShare: 0.05,
   minGrowthPerSecond: 0.5,
   fastShare: 0.2,
   kneeShare: 0.95,
-  slowShare: 0.005,
+  slowShare: 0.002,
   minSlowGrowthPerSecond: 0.02,
   /**
    * A ceiling is paced a little under: requests that leave exactly 1/R apart reach Iterable with
@@ -77,8 +77,16 @@ export const flowNumbers = {
    * new rate: the window was just over, and its oldest request leaves it within one slot.
    */
   throttlePauseMs: 1000,
-  /** A 429 at the connection's ceiling (jitter at the cap, or a limit just under it): × 0.9. */
+  /**
+   * A 429 at the connection's ceiling (jitter at the cap, or a limit just under it), when the
+   * slots before it are not known: × 0.9.
+   */
   atCeilingFactor: 0.9,
+  /**
+   * Slots kept to count what Iterable took in the second before a 429: a limit up to this many
+   * requests a second is measured; above it, the rate is halved instead.
+   */
+  recentSlotsKept: 32,
   /** Transient failures in a row that open the circuit. */
   failuresToOpen: 4,
   /** While the circuit is open: one probe a second per key. */
@@ -91,6 +99,12 @@ export const flowNumbers = {
    * second late, so only a short wait spaces requests 1/rate apart.
    */
   slotAheadMs: 1_500,
+  /**
+   * A slot is at least this long ahead (or 1/rate, when shorter): the batch hears of its slot
+   * after a write and reads its run and gate again before it, and a slot taken "now" would be
+   * sent late by those, closer to the next one than 1/rate.
+   */
+  bookLeadMs: 100,
   /**
    * Return times are given this many times faster than the rate: batches come back with up to a
    * second's spread, and a slot no batch is there to take is lost. The few that find the slots a
@@ -110,8 +124,7 @@ export function freshGate(now: number): GateState {
     rate: flowNumbers.startRate,
     rateSince: now,
     knownLimit: 0,
-    // A new key has sent nothing: its limit's window is empty.
-    burstStart: now,
+    recentSlots: [],
     epoch: 0,
     failures: 0,
     circuitOpen: false,
@@ -148,11 +161,10 @@ function grownRate({ rate, knownLimit }: GateState, seconds: number): number {
  * (`at`; `held` when it is a return time given in the line, not a random one past the horizon).
  */
 export type Booking =
-  | { kind: 'booked'; at: number; epoch: number }
-  | { kind: 'later'; at: number; held: boolean };
+  { kind: 'booked'; at: number; epoch: number } | { kind: 'later'; at: number; held: boolean };
 
 /**
- * Books the next free slot when it is at most `slotAheadMs` away: slot = max(now, tat), tat =
+ * Books the next free slot when it is at most `slotAheadMs` away: slot = max(now + lead, tat), tat =
  * slot + 1/rate. Otherwise gives the batch the next return time, so the batches waiting come back
  * one by one, a little faster than they can be sent; beyond the horizon, the horizon, where it asks again
  * (the caller spreads those, so they do not all come back at once).
@@ -162,18 +174,19 @@ export function book(
   now: number,
   ceiling?: number,
 ): { state: GateState; booking: Booking } {
-  const slot = Math.max(now, state.tat);
   const interval = 1000 / currentRate(state, now, ceiling);
+  const slot = Math.max(now + Math.min(flowNumbers.bookLeadMs, interval), state.tat);
   if (slot - now <= flowNumbers.slotAheadMs) {
-    const idle = slot - state.tat >= 1000;
+    const recentSlots = [...state.recentSlots.slice(1 - flowNumbers.recentSlotsKept), slot];
     return {
-      state: { ...state, tat: slot + interval, burstStart: idle ? slot : state.burstStart },
+      state: { ...state, tat: slot + interval, recentSlots },
       booking: { kind: 'booked', at: slot, epoch: state.epoch },
     };
   }
   const horizon = state.circuitOpen ? flowNumbers.openHorizonMs : flowNumbers.horizonMs;
   const back = Math.max(slot, state.returnAt);
-  if (back - now > horizon) return { state, booking: { kind: 'later', at: now + horizon, held: false } };
+  if (back - now > horizon)
+    return { state, booking: { kind: 'later', at: now + horizon, held: false } };
   return {
     state: { ...state, returnAt: back + interval / flowNumbers.returnOverbooking },
     booking: { kind: 'later', at: back, held: true },
@@ -182,15 +195,15 @@ export function book(
 
 /**
  * A 429 (or Retry-After) for a request booked under `bookedEpoch` on the slot `slotAt`. The first
- * one of an epoch halves the rate (quarters it when the previous decrease was only just over: the
- * rate was far too high), voids the slots booked so far and holds the key past Retry-After; the
- * others of that epoch were sent at the old rate and change nothing more, as TCP decreases once
- * per round trip. An answer at all means Iterable is up: the circuit closes.
+ * one of an epoch lowers the rate, voids the slots booked so far and holds the key past
+ * Retry-After; the others of that epoch were sent at the old rate and change nothing more, as TCP
+ * decreases once per round trip. An answer at all means Iterable is up: the circuit closes.
  *
- * A key's first 429, within the first second of a rate far above the limit, says more: the slots before it,
- * booked back to back, are how many requests Iterable took in that second, so the rate goes
- * straight to just under that instead of halving its way down (a new key starts at 100/s
- * against a limit of perhaps 10).
+ * The new rate comes from what Iterable took: the slots booked in the second before the refused
+ * one (every instance books from this row, so they are the key's requests). The key goes on at
+ * just under that, whatever rate it meant to send at, and meets the limit again only by creeping
+ * past it. When that count is not known (a limit above `recentSlotsKept` a second, or no slot),
+ * the rate is halved, or quartered when the previous decrease was only just over.
  */
 export function throttled(
   state: GateState,
@@ -209,44 +222,57 @@ export function throttled(
     : currentRate(state, now, ceiling);
   // Only a repeat is quick: a new key's first 429 has no earlier decrease to follow.
   const quick = state.knownLimit > 0 && now - state.rateSince < flowNumbers.quickRepeatMs;
-  const atCeiling = ceiling !== undefined && before >= limitOf(ceiling) * 0.98 && !quick;
-  let rate = atCeiling
-    ? before * flowNumbers.atCeilingFactor
-    : before * flowNumbers.decreaseFactor ** (quick ? 2 : 1);
-  let knownLimit = before;
-  // A creep just past a known limit, or jitter at the cap: the window is only just over, and two
-  // slots at the new rate see it clear. Otherwise (a first 429, or a repeat) a whole second.
-  const creep = atCeiling || (state.knownLimit > 0 && !quick);
-  let holdMs = creep
-    ? Math.min(flowNumbers.throttlePauseMs, 2000 / Math.max(rate, 1))
-    : flowNumbers.throttlePauseMs;
-  const intoBurstMs =
-    slotAt === undefined || state.burstStart === 0 ? Infinity : slotAt - state.burstStart;
-  const tookInFirstSecond = Math.floor((intoBurstMs * before) / 1000);
-  // Only for a key's first 429, far above the limit: later ones follow the known limit.
-  const overshoot =
-    state.knownLimit === 0 &&
-    !atCeiling &&
-    tookInFirstSecond >= 1 &&
-    tookInFirstSecond < before / 2;
-  if (!state.circuitOpen && intoBurstMs >= 0 && intoBurstMs < 1000 && overshoot) {
-    knownLimit = tookInFirstSecond;
-    rate = Math.min(rate, tookInFirstSecond * flowNumbers.kneeShare);
-    holdMs = flowNumbers.throttlePauseMs;
+  const window = state.circuitOpen ? undefined : secondBefore(state.recentSlots, slotAt);
+  let rate: number;
+  let knownLimit: number;
+  let holdUntil: number;
+  if (window !== undefined) {
+    knownLimit = window.length;
+    rate = window.length * flowNumbers.kneeShare;
+    if (quick) rate = Math.min(rate, before * flowNumbers.decreaseFactor);
+    // The window is full until its oldest request leaves it (a second after it, when the requests
+    // came in a burst), and at least a slot at the new rate.
+    holdUntil = Math.max(window[0]! + 1000, now + 1000 / Math.max(rate, 1));
+  } else {
+    knownLimit = before;
+    const atCeiling = ceiling !== undefined && before >= limitOf(ceiling) * 0.98 && !quick;
+    rate = atCeiling
+      ? before * flowNumbers.atCeilingFactor
+      : before * flowNumbers.decreaseFactor ** (quick ? 2 : 1);
+    holdUntil =
+      now +
+      (atCeiling
+        ? Math.min(flowNumbers.throttlePauseMs, 2000 / Math.max(rate, 1))
+        : flowNumbers.throttlePauseMs);
   }
-  const holdUntil = now + (retryAfterMs ?? holdMs);
-  const windowEmptied = retryAfterMs !== undefined || holdMs >= flowNumbers.throttlePauseMs;
+  if (retryAfterMs !== undefined) holdUntil = now + retryAfterMs;
   return {
     tat: holdUntil,
     returnAt: Math.max(state.returnAt, holdUntil),
     rate: Math.max(flowNumbers.floorRate, rate),
     rateSince: holdUntil,
     knownLimit,
-    burstStart: windowEmptied ? holdUntil : 0,
+    // The slots booked after the refused one are void: they will not be sent.
+    recentSlots: state.recentSlots.filter((slot) => slot <= (slotAt ?? now)),
     epoch: state.epoch + 1,
     failures: 0,
     circuitOpen: false,
   };
+}
+
+/**
+ * The slots booked in the second before `slotAt`, oldest first: the requests Iterable took in that
+ * second before it refused this one. Undefined when not known: no slot, none before it, or more
+ * than the slots kept (the oldest kept is still inside that second).
+ */
+function secondBefore(recentSlots: number[], slotAt: number | undefined): number[] | undefined {
+  if (slotAt === undefined) return undefined;
+  const from = slotAt - 1000;
+  const oldest = recentSlots[0];
+  if (oldest === undefined) return undefined;
+  if (recentSlots.length >= flowNumbers.recentSlotsKept && oldest >= from) return undefined;
+  const window = recentSlots.filter((slot) => slot >= from && slot < slotAt);
+  return window.length >= 1 ? window : undefined;
 }
 
 /** A 5xx or a request without an answer. The `failuresToOpen`th in a row opens the circuit. */
@@ -294,7 +320,7 @@ function circuitTurned(
     returnAt: turned.tat,
     rateSince: now,
     knownLimit: state.knownLimit,
-    burstStart: 0,
+    recentSlots: [],
     epoch: state.epoch + 1,
   };
 }

@@ -17,7 +17,11 @@ const GateFormat = versionedFormat({
     rate: z.number().positive(),
     rateSince: z.number(),
     knownLimit: z.number().min(0),
-    burstStart: z.number().min(0),
+    // A table property holds no array: the slots are stored as comma-separated whole ms.
+    recentSlots: z
+      .string()
+      .transform((text) => (text === '' ? [] : text.split(',').map(Number)))
+      .pipe(z.array(z.number().int())),
     epoch: z.number().int().min(0),
     failures: z.number().int().min(0),
     circuitOpen: z.boolean(),
@@ -51,7 +55,11 @@ export class GateStore {
     state: GateState,
     etag: string | undefined,
   ): Promise<{ etag: string | undefined } | false> {
-    const entity = { ...gateKeys(keyHash), ...GateFormat.stamp(state) };
+    const entity = {
+      ...gateKeys(keyHash),
+      ...GateFormat.stamp(state),
+      recentSlots: state.recentSlots.map(Math.round).join(','),
+    };
     try {
       const answer =
         etag === undefined

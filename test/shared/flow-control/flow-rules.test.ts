@@ -29,10 +29,11 @@ function bookMany(state: GateState, now: number, count: number, ceiling?: number
 const gaps = (slots: number[]) => slots.slice(1).map((slot, i) => slot - slots[i]!);
 
 describe('the gate rules', () => {
-  it('book the first slot now and each next one 1/rate later', () => {
+  it('book the first slot a moment ahead (1/rate, at most bookLeadMs) and each next 1/rate later', () => {
     const { slots } = bookMany(freshGate(t0), t0, 5);
 
-    expect(slots[0]).toBe(t0);
+    expect(slots[0]).toBe(t0 + 1000 / flowNumbers.startRate);
+    expect(book(freshGate(t0), t0, 1).booking).toMatchObject({ at: t0 + flowNumbers.bookLeadMs });
     for (const gap of gaps(slots)) expect(gap).toBeCloseTo(1000 / flowNumbers.startRate);
   });
 
@@ -84,20 +85,36 @@ describe('the gate rules', () => {
     expect(second.rate).toBeCloseTo(currentRate(first, first.tat + 300) / 4);
   });
 
-  it('go straight to just under what Iterable took in the first second of a rate', () => {
-    const start = freshGate(t0);
+  it('go straight to just under what Iterable took in the second before the refused slot', () => {
     // At 100/s, slots 10 ms apart: the eleventh (100 ms in) is refused, so 10 a second passed.
-    const after = throttled(start, t0 + 120, 0, undefined, undefined, t0 + 100);
+    const { state, slots } = bookMany(freshGate(t0), t0, 20);
+
+    const after = throttled(state, t0 + 120, 0, undefined, undefined, slots[10]);
 
     expect(after.knownLimit).toBe(10);
     expect(after.rate).toBeCloseTo(10 * flowNumbers.kneeShare);
+    // The ten came in a burst: the window is full until the first of them is a second old.
+    expect(after.tat).toBe(slots[0]! + 1000);
   });
 
-  it('start a new burst after a second of silence, when the limit window has emptied', () => {
-    const { state } = bookMany(freshGate(t0 - 60_000), t0, 3);
+  it('count what was sent, not what the rate allowed: a key with few batches, or shared', () => {
+    let state = freshGate(t0 - 60_000);
+    for (const at of [t0, t0 + 250, t0 + 500, t0 + 750]) state = book(state, at).state;
 
-    expect(book(state, t0 + 500).state.burstStart).toBe(t0);
-    expect(book(state, t0 + 1500).state.burstStart).toBe(t0 + 1500);
+    const after = throttled(state, t0 + 950, 0, undefined, undefined, t0 + 900);
+
+    // Four requests in the second before were all Iterable took (someone else used the rest).
+    expect(after.knownLimit).toBe(4);
+    expect(after.rate).toBeCloseTo(4 * flowNumbers.kneeShare);
+  });
+
+  it('halve when more slots than are kept fell in the second before the refused one', () => {
+    const { state, slots } = bookMany(freshGate(t0), t0, flowNumbers.recentSlotsKept + 10);
+    const refused = slots.at(-1)!;
+
+    const after = throttled(state, refused + 20, 0, undefined, undefined, refused);
+
+    expect(after.rate).toBeCloseTo(currentRate(state, refused + 20) * flowNumbers.decreaseFactor);
   });
 
   it('halve, not quarter, on the first 429 a key meets, however soon after its start', () => {
@@ -117,30 +134,29 @@ describe('the gate rules', () => {
     expect(currentRate(state, t0 + secondsToKnee * 1000)).toBeCloseTo(
       limit * flowNumbers.kneeShare,
     );
-    // About ten more seconds to pass the limit that was met.
-    expect(currentRate(state, t0 + (secondsToKnee + 9) * 1000)).toBeLessThan(limit);
-    const later = currentRate(state, t0 + (secondsToKnee + 11) * 1000);
+    // About 25 more seconds to pass the limit that was met.
+    expect(currentRate(state, t0 + (secondsToKnee + 24) * 1000)).toBeLessThan(limit);
+    const later = currentRate(state, t0 + (secondsToKnee + 26) * 1000);
     expect(later).toBeGreaterThan(limit);
     expect(later).toBeLessThan(limit * 1.01);
   });
 
-  it('hold the key two slots at the new rate on a 429 just past the limit it knows', () => {
-    const creeping = { ...freshGate(t0 - 60_000), knownLimit: 100 };
-    const after = throttled(creeping, t0, 0, undefined);
+  it('go back to just under the limit on a 429 of a creep just past it', () => {
+    const limit = 10;
+    const creeping = { ...freshGate(t0), rate: limit, knownLimit: limit };
+    const { state, slots } = bookMany(creeping, t0, 30);
+    const refused = slots.at(-1)!;
 
-    expect(after.tat - t0).toBeCloseTo(2000 / after.rate);
+    const after = throttled(state, refused + 20, 0, undefined, undefined, refused);
+
+    expect(after.knownLimit).toBe(limit);
+    expect(after.rate).toBeCloseTo(limit * flowNumbers.kneeShare);
   });
 
   it('hold the key a whole second on its first 429, so the window empties', () => {
     const after = throttled(freshGate(t0 - 60_000), t0, 0, undefined);
 
     expect(after.tat).toBe(t0 + flowNumbers.throttlePauseMs);
-  });
-
-  it('hold the key a whole second after a burst far over the limit, so its window empties', () => {
-    const after = throttled(freshGate(t0), t0 + 120, 0, undefined, undefined, t0 + 100);
-
-    expect(after.tat).toBe(t0 + 120 + flowNumbers.throttlePauseMs);
   });
 
   it('take a 429 at the ceiling for jitter at the cap: the rate drops by a tenth only', () => {
@@ -207,7 +223,7 @@ describe('the gate rules', () => {
     expect(closed.circuitOpen).toBe(false);
     expect(closed.epoch).toBe(state.epoch + 1);
     expect(currentRate(closed, closedAt)).toBe(flowNumbers.startRate / 4);
-    expect(book(closed, closedAt).booking).toMatchObject({ at: closedAt });
+    expect(book(closed, closedAt).booking).toMatchObject({ at: closedAt + 1000 / 25 });
   });
 
   it('count a 429 during an outage as Iterable answering: the circuit closes', () => {
