@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { BlobServiceClient } from '@azure/storage-blob';
+import { QueueClient } from '@azure/storage-queue';
+import { poisonQueueName, queueNames } from '../../shared/storage-layout';
 import { startAppStack, type AppStack } from '../support/app-stack';
+import { takeMessages, toBase64 } from '../support/queues';
 import { settled } from '../support/run-status';
 
 const suffix = randomBytes(4).toString('hex');
@@ -128,4 +131,65 @@ describe('batch lanes through the local host', () => {
       counts: { total: largeMembers, added: largeMembers, failed: 0 },
     });
   }, 300_000);
+});
+
+/**
+ * A batch of the express lane that failed five times reaches export-batches-express-poison; its
+ * own poison function counts its members as failed, so the run still ends.
+ */
+describe("the express lane's poison queue through the local host", () => {
+  const key = randomBytes(16).toString('hex');
+  let stack: AppStack;
+
+  beforeAll(async () => {
+    // Nothing reads the express lane, so the run's one batch waits there for the test to take.
+    stack = await startAppStack({
+      apiKeys: [key],
+      env: { 'AzureWebJobs.send-batch-express.Disabled': 'true' },
+    });
+  }, 60_000);
+  afterAll(() => stack.stop());
+
+  it('counts a poisoned express batch as failed and ends its run', async () => {
+    const csv = 'email\nann@example.com\n';
+    await BlobServiceClient.fromConnectionString(stack.storage)
+      .getContainerClient('segments')
+      .getBlockBlobClient(`${small.tid}/Poisoned.csv`)
+      .upload(csv, csv.length);
+    const connection = await stack.call('POST', 'connections', {
+      as: small,
+      body: { displayName: 'Poisoned', apiKey: key, consent: { accepted: true } },
+    });
+    const created = await stack.call('POST', 'exports', {
+      as: small,
+      body: {
+        displayName: 'Poisoned',
+        connectionId: connection.json().id,
+        segments: ['Poisoned'],
+        emailField: 'email',
+      },
+    });
+    const exportId = String(created.json().id);
+    const started = await stack.call('POST', `exports/${exportId}/runs`, { as: small, body: {} });
+    const runId = String(started.json().id);
+
+    // The batch's message, moved where the host puts one whose sending failed five times.
+    const express = new QueueClient(stack.storage, queueNames.exportBatchesExpress);
+    const [text] = await takeMessages(express, 1);
+    expect(JSON.parse(text ?? '{}')).toMatchObject({ runId, batch: 0 });
+    const poison = poisonQueueName(queueNames.exportBatchesExpress);
+    await new QueueClient(stack.storage, poison).sendMessage(toBase64(text ?? ''));
+
+    let run: Run = { id: runId, status: 'running', counts: {} };
+    const deadline = Date.now() + 30_000;
+    while (!settled(run.status)) {
+      if (Date.now() > deadline) throw new Error(`The poisoned run is still ${run.status}`);
+      await sleep(250);
+      const response = await stack.call('GET', `exports/${exportId}/runs/${runId}`, { as: small });
+      run = response.json() as unknown as Run;
+    }
+    expect(run).toMatchObject({ status: 'failed', counts: { total: 1, failed: 1, added: 0 } });
+    expect(stack.host.output()).toMatch(/Executed 'Functions\.batch-poison-express' \(Succeeded/);
+    expect(stack.iterable.stats().requests['POST /api/lists/subscribe']).toBeUndefined();
+  });
 });
