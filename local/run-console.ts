@@ -29,7 +29,7 @@ export class RunConsole {
     const line = appLogLine(raw);
     if (!line) {
       // The host's own line per invocation: only failures and non-batch functions are news.
-      if (/Executed 'Functions\.send-batch' \(Succeeded/.test(raw)) return [];
+      if (/Executed 'Functions\.send-batch(-express)?' \(Succeeded/.test(raw)) return [];
       return [raw];
     }
     const run = typeof line.runId === 'string' ? line.runId : undefined;

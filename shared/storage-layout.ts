@@ -10,7 +10,13 @@ export const queueNames = {
    * listener of their own, so a burst of scheduled runs never holds them up.
    */
   exportRunsOnDemand: 'export-runs-on-demand',
+  /** A run's batches after its first few (those go express). */
   exportBatches: 'export-batches',
+  /**
+   * The first few batches of every run (batch-queues.ts): a queue and a listener of their own, so
+   * a small run never waits behind the hundreds of batches a large run has queued.
+   */
+  exportBatchesExpress: 'export-batches-express',
   /** A run's or a connection's event, to be fanned out to the tenant's webhooks. */
   webhookEvents: 'webhook-events',
   /** One event for one webhook: a POST to its URL, put back with a delay while it fails. */

@@ -51,8 +51,8 @@ traces
 | project timestamp, itemCount, tenantId = tostring(line.tenantId), exportId = tostring(line.exportId), runId = tostring(line.runId)
 '''
 
-// A message reached export-runs-poison, export-runs-on-demand-poison, export-batches-poison or
-// segment-event-checks-poison. Storage's QueueMessageCount
+// A message reached export-runs-poison, export-runs-on-demand-poison, export-batches-poison,
+// export-batches-express-poison or segment-event-checks-poison. Storage's QueueMessageCount
 // metric is one number for the whole account, so the alert counts what the poison functions log
 // as they take each message, and their invocations too: `requests` is never sampled (host.json),
 // so a message is seen even when its log line was sampled away or the function failed before it.
@@ -63,11 +63,11 @@ union
     | extend line = parse_json(message)
     | extend event = tostring(line.message), operation = tostring(line.operation)
     | where event in ('Run planning failed repeatedly; the run fails', 'Batch failed repeatedly; its members count as failed', 'A segment event check failed repeatedly; its refresh waits for the next snapshot write', 'Dropped a message that is not valid')
-    | where operation in ('run-poison', 'run-poison-on-demand', 'batch-poison', 'segment-event-check-poison')),
+    | where operation in ('run-poison', 'run-poison-on-demand', 'batch-poison', 'batch-poison-express', 'segment-event-check-poison')),
     (requests
-    | where operation_Name in ('run-poison', 'run-poison-on-demand', 'batch-poison', 'segment-event-check-poison')
+    | where operation_Name in ('run-poison', 'run-poison-on-demand', 'batch-poison', 'batch-poison-express', 'segment-event-check-poison')
     | extend operation = operation_Name)
-| extend queue = case(operation == 'run-poison', 'export-runs-poison', operation == 'run-poison-on-demand', 'export-runs-on-demand-poison', operation == 'batch-poison', 'export-batches-poison', 'segment-event-checks-poison')
+| extend queue = case(operation == 'run-poison', 'export-runs-poison', operation == 'run-poison-on-demand', 'export-runs-on-demand-poison', operation == 'batch-poison', 'export-batches-poison', operation == 'batch-poison-express', 'export-batches-express-poison', 'segment-event-checks-poison')
 | project timestamp, itemCount, queue
 '''
 
@@ -140,7 +140,7 @@ var failedRunRule = union(anyEvent, {
 var poisonMessageRule = union(anyEvent, {
   name: 'poison-message'
   displayName: 'Message in a poison queue'
-  description: 'A message reached export-runs-poison, export-runs-on-demand-poison, export-batches-poison or segment-event-checks-poison (the queue dimension says which). See docs/operations.md, Alerts.'
+  description: 'A message reached export-runs-poison, export-runs-on-demand-poison, export-batches-poison, export-batches-express-poison or segment-event-checks-poison (the queue dimension says which). See docs/operations.md, Alerts.'
   severity: 2
   query: poisonMessageQuery
   dimensions: [byQueue]

@@ -19,6 +19,8 @@ var queueNames = [
   'export-runs-on-demand-poison'
   'export-batches'
   'export-batches-poison'
+  'export-batches-express'
+  'export-batches-express-poison'
   'webhook-events'
   'webhook-events-poison'
   'webhook-deliveries'

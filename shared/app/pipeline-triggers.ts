@@ -92,8 +92,13 @@ export async function onOnDemandRunMessage(
   await planRunMessage(message, invocation, queueNames.exportRunsOnDemand);
 }
 
-export async function onBatchMessage(message: unknown, invocation: Invocation): Promise<void> {
-  await withBatchMessage(message, invocation, 'export-batches', (batch) => {
+/** A batch message of `queue` (export-batches or export-batches-express): the batch is sent. */
+async function sendBatchMessage(
+  message: unknown,
+  invocation: Invocation,
+  queue: string,
+): Promise<void> {
+  await withBatchMessage(message, invocation, queue, (batch) => {
     const { tenantId, exportId, runId, size, attempt } = batch;
     return inSpan(
       'send batch',
@@ -104,6 +109,19 @@ export async function onBatchMessage(message: unknown, invocation: Invocation): 
       () => sendBatch(getAppServices().pipeline, batch),
     );
   });
+}
+
+/** Queue export-batches: a run's batches after its first few. */
+export async function onBatchMessage(message: unknown, invocation: Invocation): Promise<void> {
+  await sendBatchMessage(message, invocation, queueNames.exportBatches);
+}
+
+/** Queue export-batches-express: the first few batches of every run, read by a listener of its own. */
+export async function onExpressBatchMessage(
+  message: unknown,
+  invocation: Invocation,
+): Promise<void> {
+  await sendBatchMessage(message, invocation, queueNames.exportBatchesExpress);
 }
 
 /** A run whose planning failed five times ends as failed, so nobody waits for it. */
@@ -135,7 +153,17 @@ export async function onPoisonBatchMessage(
   message: unknown,
   invocation: Invocation,
 ): Promise<void> {
-  await withBatchMessage(message, invocation, 'export-batches-poison', recordPoisonBatch);
+  const queue = poisonQueueName(queueNames.exportBatches);
+  await withBatchMessage(message, invocation, queue, recordPoisonBatch);
+}
+
+/** Queue export-batches-express-poison: the same for a batch of the express queue. */
+export async function onPoisonExpressBatchMessage(
+  message: unknown,
+  invocation: Invocation,
+): Promise<void> {
+  const queue = poisonQueueName(queueNames.exportBatchesExpress);
+  await withBatchMessage(message, invocation, queue, recordPoisonBatch);
 }
 
 async function recordPoisonBatch(batch: BatchMessage): Promise<void> {

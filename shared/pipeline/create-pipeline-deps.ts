@@ -8,10 +8,11 @@ import { ExportStore } from '../exports/export-store';
 import { runQueuesOf } from '../runs/run-queues';
 import { RunStore } from '../runs/run-store';
 import type { SegmentCatalog } from '../segments/segment-catalog';
-import { containerNames, queueNames, segmentsContainerName, tableNames } from '../storage-layout';
+import { containerNames, segmentsContainerName, tableNames } from '../storage-layout';
 import { createListOwnership } from '../list-ownership/create-list-ownership';
 import { ExportListStore } from '../state/export-lists';
 import { ExportedStateStore } from '../state/exported-state';
+import { batchQueuesOf } from './batch-queues';
 import { HeldBatches } from './planning/held-batches';
 import { RemovalBaselineStore } from './planning/removal-baseline';
 import { PlanningBudget } from './planning/planning-budget';
@@ -33,10 +34,15 @@ export function createPipelineDeps(
 ): PipelineDeps {
   const stateContainer = clients.blobs.getContainerClient(containerNames.exportState);
   const work = clients.blobs.getContainerClient(containerNames.batches);
-  const batchQueue = clients.queues.getQueueClient(queueNames.exportBatches);
+  const batchQueue = batchQueuesOf(clients.queues);
   const runQueues = runQueuesOf(clients.queues);
   // The pipeline's backlog, read once per metrics collection (a minute) while telemetry is on.
-  for (const queue of [batchQueue, runQueues.scheduled, runQueues.onDemand]) {
+  for (const queue of [
+    batchQueue.main,
+    batchQueue.express,
+    runQueues.scheduled,
+    runQueues.onDemand,
+  ]) {
     observeQueueBacklog(
       queue.name,
       async () => (await queue.getProperties()).approximateMessagesCount ?? 0,

@@ -1,5 +1,4 @@
 import type { ContainerClient } from '@azure/storage-blob';
-import type { QueueClient } from '@azure/storage-queue';
 import type { ConnectionService } from '../connections/connection-service';
 import type { ExportStore } from '../exports/export-store';
 import type { RunQueues } from '../runs/run-queues';
@@ -12,6 +11,7 @@ import type {
   PipelineListOwnership,
 } from '../state/export-lists';
 import type { ExportedStateStore } from '../state/exported-state';
+import type { BatchQueues } from './batch-queues';
 import type { HeldBatches } from './planning/held-batches';
 import type { PlanningBudget } from './planning/planning-budget';
 import type { RemovalBaselineStore } from './planning/removal-baseline';
@@ -54,7 +54,8 @@ export interface PipelineDeps {
   listOwnership: PipelineListOwnership;
   /** Batch blobs, failure lists and rejections of runs. */
   work: ContainerClient;
-  batchQueue: QueueClient;
+  /** The batch queues, express and main: `batchQueueFor` picks a batch's. */
+  batchQueue: BatchQueues;
   /** Where planning that must wait is put back: the queue its run started on. */
   runQueues: RunQueues;
   /** When a run's removals need an Admin's confirmation (see Settings.massRemovalGuard). */

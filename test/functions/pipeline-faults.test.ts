@@ -22,7 +22,8 @@ describe('the export pipeline under faults', () => {
     azurite = await startAzurite({ blob: 0, queue: 0, table: 0 });
     const queueEndpoint = `http://127.0.0.1:${azurite.ports.queue}`;
     queueProxy = await startFaultProxy(queueEndpoint);
-    queueProxy.fail({ method: 'POST', pathIncludes: '/export-batches/messages', duplicate: true });
+    // Both batch queues: export-batches and export-batches-express.
+    queueProxy.fail({ method: 'POST', pathIncludes: '/export-batches', duplicate: true });
     stack = await startAppStack({
       apiKeys: [key],
       env: { AzureWebJobsStorage: azurite.connectionString.replace(queueEndpoint, queueProxy.url) },
@@ -75,7 +76,7 @@ describe('the export pipeline under faults', () => {
 
     // Every batch message went through the duplicating proxy (at least one per 1,000 members).
     const batchPosts = queueProxy.seen.filter(
-      (line) => line.startsWith('POST') && line.includes('/export-batches/messages'),
+      (line) => line.startsWith('POST') && /\/export-batches(-express)?\/messages/.test(line),
     );
     expect(batchPosts.length).toBeGreaterThanOrEqual(size / 1000);
     const stats = stack.iterable.stats();

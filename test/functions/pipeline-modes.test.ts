@@ -181,10 +181,13 @@ describe('export modes and run control through the local host', () => {
     expect(cancelled.status).toBe(200);
     expect(cancelled.json().status).toBe('cancelled');
     // Wait for the queue to drain: every remaining batch sees the cancel and sends nothing.
-    const queue = new QueueClient(stack.storage, 'export-batches');
+    const queues = ['export-batches', 'export-batches-express'].map(
+      (name) => new QueueClient(stack.storage, name),
+    );
     for (let drained = false; !drained;) {
       await new Promise((resolve) => setTimeout(resolve, 250));
-      drained = (await queue.getProperties()).approximateMessagesCount === 0;
+      const waiting = await Promise.all(queues.map((queue) => queue.getProperties()));
+      drained = waiting.every((properties) => properties.approximateMessagesCount === 0);
     }
     const run = await getRun(exportId, runId);
     expect(run.status).toBe('cancelled');

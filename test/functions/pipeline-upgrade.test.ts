@@ -47,6 +47,7 @@ describe('a run in flight across an upgrade', () => {
   let blobs: BlobServiceClient;
   let runQueue: QueueClient;
   let batchQueue: QueueClient;
+  let expressBatchQueue: QueueClient;
   let runsTable: TableClient;
 
   async function getRun(runId: string): Promise<Run> {
@@ -81,12 +82,15 @@ describe('a run in flight across an upgrade', () => {
     return project?.lists.find((list) => list.id === listId)?.members ?? [];
   }
 
-  /** Takes `count` messages off the queue and puts them back without their schemaVersion. */
-  async function downgradeMessages(queue: QueueClient, count: number) {
+  /**
+   * Takes `count` messages off the queue and puts them back without their schemaVersion, on
+   * `to` when the previous release wrote them to another queue.
+   */
+  async function downgradeMessages(queue: QueueClient, count: number, to = queue) {
     for (const text of await takeMessages(queue, count)) {
       const { schemaVersion, ...previous } = JSON.parse(text) as Record<string, unknown>;
       expect(schemaVersion).toBe(1);
-      await queue.sendMessage(toBase64(JSON.stringify(previous)));
+      await to.sendMessage(toBase64(JSON.stringify(previous)));
     }
   }
 
@@ -160,7 +164,13 @@ describe('a run in flight across an upgrade', () => {
   /** Nothing is received from the pipeline's queues but from those named. */
   function receiveOnlyFrom(...queues: string[]) {
     queueProxy.clear();
-    for (const queue of ['export-runs', 'export-runs-on-demand', 'export-batches']) {
+    const pipelineQueues = [
+      'export-runs',
+      'export-runs-on-demand',
+      'export-batches',
+      'export-batches-express',
+    ];
+    for (const queue of pipelineQueues) {
       if (!queues.includes(queue))
         queueProxy.fail({ method: 'GET', pathIncludes: `/${queue}/messages`, status: 404 });
     }
@@ -178,6 +188,7 @@ describe('a run in flight across an upgrade', () => {
     // The runs here are requested on demand.
     runQueue = new QueueClient(azurite.connectionString, 'export-runs-on-demand');
     batchQueue = new QueueClient(azurite.connectionString, 'export-batches');
+    expressBatchQueue = new QueueClient(azurite.connectionString, 'export-batches-express');
     runsTable = TableClient.fromConnectionString(azurite.connectionString, 'runs', {
       allowInsecureConnection: true,
     });
@@ -224,13 +235,14 @@ describe('a run in flight across an upgrade', () => {
     receiveOnlyFrom('export-runs-on-demand');
     const planned = await waitFor(runId, (run) => !['queued', 'planning'].includes(run.status));
     expect(planned).toMatchObject({ status: 'running', batchCount: 5 });
-    await downgradeMessages(batchQueue, 5);
+    // The previous release had one batch queue: the run's five batches wait there, not express.
+    await downgradeMessages(expressBatchQueue, 5, batchQueue);
     expect(await downgradeRows()).toBe(1); // the run, planned
     expect(await downgradeBlobs()).toEqual(
       expect.arrayContaining(['Members.tsv.gz', 'lists.json']),
     );
 
-    receiveOnlyFrom('export-runs-on-demand', 'export-batches');
+    receiveOnlyFrom('export-runs-on-demand', 'export-batches', 'export-batches-express');
     const run = await waitFor(runId, (candidate) => settled(candidate.status));
     expect(run.status).toBe('succeeded');
     expect(run.counts).toEqual({
@@ -250,7 +262,7 @@ describe('a run in flight across an upgrade', () => {
   }, 180_000);
 
   it('leaves a message of a newer release on its queue, for an instance of that release', async () => {
-    receiveOnlyFrom('export-runs-on-demand', 'export-batches');
+    receiveOnlyFrom('export-runs-on-demand', 'export-batches', 'export-batches-express');
     const runId = newRunId(Date.now());
     const newer = { tenantId: tenant, exportId, runId, schemaVersion: 2, priority: 'high' };
     await runQueue.sendMessage(toBase64(JSON.stringify(newer)));

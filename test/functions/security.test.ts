@@ -451,7 +451,7 @@ describe('security review', () => {
     const kinds = (pattern: RegExp) => written.filter((item) => pattern.test(item.where)).length;
     expect(kinds(/^table (POST|PUT|PATCH|MERGE) /)).toBeGreaterThan(0);
     expect(kinds(/^queue POST \/\w+\/export-runs-on-demand\/messages/)).toBeGreaterThan(0);
-    expect(kinds(/^queue POST \/\w+\/export-batches\/messages/)).toBeGreaterThan(0);
+    expect(kinds(/^queue POST \/\w+\/export-batches-express\/messages/)).toBeGreaterThan(0);
     expect(kinds(/^blob PUT \/\w+\/export-batches\//)).toBeGreaterThan(0);
     expect(kinds(/^blob PUT \/\w+\/export-state\//)).toBeGreaterThan(0);
     // The scan reads what it must: table rows, decoded queue messages and batch blobs.

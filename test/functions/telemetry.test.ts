@@ -225,7 +225,7 @@ describe('telemetry to Application Insights', () => {
     expect(executed('plan-run-on-demand')).toContain(
       plan?.data?.baseData?.properties?.InvocationId,
     );
-    const sendInvocations = executed('send-batch');
+    const sendInvocations = [...executed('send-batch'), ...executed('send-batch-express')];
     for (const send of sends) {
       expect(sendInvocations).toContain(send.data?.baseData?.properties?.InvocationId);
     }
@@ -274,7 +274,7 @@ describe('telemetry to Application Insights', () => {
     ]);
     const backlog = metricPoints(items, 'queue.backlog').map((point) => point.properties.queue);
     expect(new Set(backlog)).toEqual(
-      new Set(['export-batches', 'export-runs', 'export-runs-on-demand']),
+      new Set(['export-batches', 'export-batches-express', 'export-runs', 'export-runs-on-demand']),
     );
 
     // Ids and counts only: never the API key, a bearer token or anyone's e-mail address.

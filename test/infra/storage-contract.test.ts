@@ -12,6 +12,8 @@ describe('storage contract (infra/app/*storage.bicep against shared/storage-layo
     const names = storageNamesInCode();
     expect(names.queues).toEqual([
       'export-batches',
+      'export-batches-express',
+      'export-batches-express-poison',
       'export-batches-poison',
       'export-runs',
       'export-runs-on-demand',

@@ -21,7 +21,7 @@ interface Run {
   segments: { name: string; listId?: number }[];
 }
 
-const batchesDone = /Executed 'Functions\.send-batch' \(Succeeded/g;
+const batchesDone = /Executed 'Functions\.send-batch(-express)?' \(Succeeded/g;
 const handled = (host: HostProcess) => (host.output().match(batchesDone) ?? []).length;
 
 /** The refresh timer's endings in one host's output, as the times they began. */

@@ -1,5 +1,5 @@
 import type { ContainerClient } from '@azure/storage-blob';
-import type { QueueClient } from '@azure/storage-queue';
+import { batchQueueFor, type BatchQueues } from '../batch-queues';
 import { batchMessageText, changeCodes, type BatchMessage } from '../pipeline-messages';
 import {
   envelopeBytes,
@@ -31,7 +31,7 @@ interface OpenBatch {
 
 /**
  * Cuts the members to send into batches (at most 1,000 members, under 4 MB), writes each as a
- * blob and enqueues a reference to it on export-batches. Writes overlap with planning, bounded so
+ * blob and enqueues a reference to it on its batch queue (batch-queues.ts). Writes overlap with planning, bounded so
  * memory stays flat however large the segment.
  */
 export class BatchWriter {
@@ -46,7 +46,7 @@ export class BatchWriter {
 
   constructor(
     private readonly container: ContainerClient,
-    private readonly queue: QueueClient,
+    private readonly queues: BatchQueues,
     private readonly ids: { tenantId: string; exportId: string; runId: string },
     /**
      * send: write and enqueue each batch as it fills; hold: write the blobs but keep the messages
@@ -155,10 +155,11 @@ export class BatchWriter {
       attempt: 0,
     };
     if (this.mode === 'hold') this.held.push(message);
-    else await enqueueBatch(this.queue, message);
+    else await enqueueBatch(this.queues, message);
   }
 }
 
-export async function enqueueBatch(queue: QueueClient, message: BatchMessage): Promise<void> {
-  await queue.sendMessage(batchMessageText(message));
+/** Enqueues a batch's first message, on the queue its number picks. */
+export async function enqueueBatch(queues: BatchQueues, message: BatchMessage): Promise<void> {
+  await batchQueueFor(queues, message).sendMessage(batchMessageText(message));
 }

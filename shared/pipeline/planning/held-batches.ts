@@ -1,5 +1,5 @@
 import type { ContainerClient } from '@azure/storage-blob';
-import type { QueueClient } from '@azure/storage-queue';
+import type { BatchQueues } from '../batch-queues';
 import { enqueueBatch } from './batch-writer';
 import { batchMessageFormat, type BatchMessage } from '../pipeline-messages';
 import { heldBatchesBlobName } from '../../work-blobs';
@@ -16,7 +16,7 @@ const releaseConcurrency = 16;
 export class HeldBatches {
   constructor(
     private readonly work: ContainerClient,
-    private readonly queue: QueueClient,
+    private readonly queues: BatchQueues,
   ) {}
 
   #blob(tenantId: string, runId: string) {
@@ -42,7 +42,7 @@ export class HeldBatches {
       await Promise.all(
         messages
           .slice(start, start + releaseConcurrency)
-          .map((message) => enqueueBatch(this.queue, message)),
+          .map((message) => enqueueBatch(this.queues, message)),
       );
     }
   }

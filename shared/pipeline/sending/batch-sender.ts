@@ -6,6 +6,7 @@ import { failuresBlobName } from '../../work-blobs';
 import { batchMessageFormat, type BatchMessage } from '../pipeline-messages';
 import { putBackDelaySeconds, sendQueueMessage } from '../../clients/queue-messages';
 import type { PipelineDeps } from '../pipeline-deps';
+import { batchQueueFor } from '../batch-queues';
 import { reportIfKeyRefused } from '../refused-key';
 import type { BatchResult } from '../run-progress';
 import { tryFinalizeRun } from '../ending/run-finalizer';
@@ -248,7 +249,7 @@ async function requeue(
   counted: 0 | 1,
 ) {
   await sendQueueMessage(
-    deps.batchQueue,
+    batchQueueFor(deps.batchQueue, message),
     batchMessageFormat,
     { ...message, attempt: message.attempt + counted },
     { delaySeconds: putBackDelaySeconds(message.attempt, requeueBackoff, retryAfterMs) },

@@ -3,6 +3,7 @@ import type { Booking } from '../../flow-control/flow-rules';
 import type { FlowControl, GateKey } from '../../flow-control/key-gates';
 import { sendQueueMessage } from '../../clients/queue-messages';
 import { batchMessageFormat, type BatchMessage } from '../pipeline-messages';
+import { batchQueueFor } from '../batch-queues';
 import type { PipelineDeps } from '../pipeline-deps';
 
 /**
@@ -35,7 +36,7 @@ export async function takeSlot(
 ): Promise<Slot | undefined> {
   const booking = await deps.flow.book(gate);
   if (booking.kind === 'booked') return { at: booking.at, epoch: booking.epoch };
-  await sendQueueMessage(deps.batchQueue, batchMessageFormat, message, {
+  await sendQueueMessage(batchQueueFor(deps.batchQueue, message), batchMessageFormat, message, {
     delaySeconds: putBackSeconds(booking),
   });
   return undefined;

@@ -22,6 +22,7 @@ import { ExportedStateStore } from '../../../shared/state/exported-state';
 import { GateStore } from '../../../shared/flow-control/gate-store';
 import { KeyGates } from '../../../shared/flow-control/key-gates';
 import { FakeIterable } from './fake-iterable';
+import { MemoryBatchQueues } from './memory-batch-queues';
 import { MemoryContainer } from './memory-container';
 import { MemoryQueue } from './memory-queue';
 import { MemoryTable } from './memory-table';
@@ -46,7 +47,7 @@ export class PipelineWorld {
   readonly stateBlobs = new MemoryContainer();
   readonly work = new MemoryContainer();
   readonly segmentBlobs = new MemoryContainer();
-  readonly batchQueue = new MemoryQueue('export-batches');
+  readonly batchQueue = new MemoryBatchQueues();
   readonly runQueue = new MemoryQueue('export-runs');
   readonly onDemandRunQueue = new MemoryQueue('export-runs-on-demand');
   readonly iterable = new FakeIterable();
@@ -69,7 +70,7 @@ export class PipelineWorld {
     const exports = new ExportStore(this.exportsTable.asTableClient());
     const state = this.stateBlobs.asContainerClient();
     const work = this.work.asContainerClient();
-    const batchQueue = this.batchQueue.asQueueClient();
+    const batchQueue = this.batchQueue.asBatchQueues();
     this.deps = {
       runs: new RunStore(this.runsTable.asTableClient()),
       progress: new RunProgress(this.runsTable.asTableClient()),
@@ -154,7 +155,7 @@ export class PipelineWorld {
     return { tenantId: this.tenantId, exportId: exportRecord.id, runId: run.id };
   }
 
-  /** The batch messages enqueued so far, parsed as the batch worker reads them; the queue empties. */
+  /** The batch messages enqueued so far on both queues, parsed as the batch worker reads them; both empty. */
   takeBatchMessages(): BatchMessage[] {
     return this.batchQueue.take().map((message) => batchMessageFormat.parse(message.body));
   }
