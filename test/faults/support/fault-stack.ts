@@ -11,6 +11,13 @@ import { loadSettings } from '../../../shared/settings';
 import { startFaultProxy, type FaultProxy } from '../../support/fault-proxy';
 import { startHostProcess, type HostProcess } from '../../support/host-process';
 import { appPackageRoot } from '../../support/app-package';
+import { instanceCount, localInstanceId } from '../../../local/host-instances';
+
+/**
+ * FAULT_INSTANCES: how many hosts run the app (default 1), as LOCAL_INSTANCES does for npm start.
+ * With more than one, a killed host is one instance taken away while the others go on.
+ */
+const instances = instanceCount({ LOCAL_INSTANCES: process.env.FAULT_INSTANCES });
 
 /**
  * How long a received queue message stays invisible on this stack's host. Azure's (and the local
@@ -32,6 +39,8 @@ export interface FaultStackOptions {
  */
 export class FaultStack {
   #host: HostProcess | undefined;
+  /** The other instances, when FAULT_INSTANCES asks for more than one; never killed. */
+  #others: HostProcess[] = [];
   #azurite: Azurite;
   readonly #dataFolder: string;
 
@@ -77,6 +86,9 @@ export class FaultStack {
     await provisionStorage(createAppClients(loadSettings(env)));
     const stack = new FaultStack(azurite, dataFolder, iterable, issuer, vault, queueProxy, env);
     await stack.startHost();
+    stack.#others = await Promise.all(
+      Array.from({ length: instances - 1 }, (_, index) => stack.#startInstance(index + 2)),
+    );
     return stack;
   }
 
@@ -90,15 +102,23 @@ export class FaultStack {
     return this.#host;
   }
 
+  /** Starts the host that serves HTTP (instance 1), the one a fault kills. */
   async startHost(): Promise<void> {
-    this.#host = await startHostProcess({
+    this.#host = await this.#startInstance(1);
+  }
+
+  #startInstance(number: number): Promise<HostProcess> {
+    return startHostProcess({
       scriptRoot: appPackageRoot(),
-      env: this.env,
+      env: instances > 1 ? { ...this.env, WEBSITE_INSTANCE_ID: localInstanceId(number) } : this.env,
       args: ['--queue-lease-seconds', String(queueLeaseSeconds)],
     });
   }
 
-  /** The host dies at once, as on a crash or an instance taken away: no shutdown runs. */
+  /**
+   * The host dies at once, as on a crash or an instance taken away: no shutdown runs. With
+   * several instances, only the first dies; the others go on.
+   */
   async killHost(): Promise<void> {
     await this.host.stop('SIGKILL');
     this.#host = undefined;
@@ -121,7 +141,8 @@ export class FaultStack {
   }
 
   async stop(): Promise<void> {
-    await this.#host?.stop();
+    const hosts = [...(this.#host ? [this.#host] : []), ...this.#others];
+    await Promise.all(hosts.map((host) => host.stop()));
     await Promise.all([this.issuer.close(), this.vault.close(), this.iterable.close()]);
     await this.queueProxy?.close();
     await this.#azurite.stop();
