@@ -21,6 +21,8 @@ const maxRequeues = 12;
 const requeueBackoff = { baseSeconds: 2, maxSeconds: 300 };
 /** How long before its slot a batch makes its last reads (its run, its gate). */
 const readAheadMs = 60;
+/** A batch that wakes this much after its slot books again (a stall, not a timer's jitter). */
+const lateAfterMs = 250;
 
 /**
  * Queue export-batches: sends one batch to Iterable and records what Iterable confirmed. The batch
@@ -73,6 +75,8 @@ async function trySend(
   deps: PipelineDeps,
   message: BatchMessage,
   runReadAt: number,
+  /** The batch already booked again after waking late: it sends on its next slot however late. */
+  rebooked = false,
 ): Promise<BatchResult | undefined> {
   let context: SendingContext;
   try {
@@ -97,9 +101,14 @@ async function trySend(
   }
   // A 429 while it waited voided the slot: sent anyway, it would only meet another 429.
   if (!(await deps.flow.holds(context.gate, slot.epoch))) {
-    return trySend(deps, message, runReadAt);
+    return trySend(deps, message, runReadAt, rebooked);
   }
   await waitForSlot(slot);
+  // Woken well after its slot (the instance stalled): sent now, it would go out together with
+  // the batches that woke with it and crowd Iterable's window. It books again instead, once.
+  if (!rebooked && Date.now() - slot.at > lateAfterMs) {
+    return trySend(deps, message, runReadAt, true);
+  }
   try {
     const result = await send(deps, context, message, body, runCheck);
     await reportSent(deps, context, slot);

@@ -108,6 +108,17 @@ describe('the gate rules', () => {
     expect(after.rate).toBeCloseTo(4 * flowNumbers.kneeShare);
   });
 
+  it('halve, not trust the count, when it is far under the limit the key met before (a stall)', () => {
+    // Slots 2 s apart for a while (an instance stalled), then a burst of held-up requests refused.
+    let state = { ...freshGate(t0 - 60_000), knownLimit: 10, rate: 9.5, rateSince: t0 - 60_000 };
+    for (const at of [t0, t0 + 2000]) state = book(state, at - 100, 10).state;
+    const before = currentRate(state, t0 + 2050);
+
+    const after = throttled(state, t0 + 2050, state.epoch, undefined, undefined, t0 + 2000);
+
+    expect(after.rate).toBeCloseTo(before * flowNumbers.decreaseFactor);
+  });
+
   it('halve when more slots than are kept fell in the second before the refused one', () => {
     const { state, slots } = bookMany(freshGate(t0), t0, flowNumbers.recentSlotsKept + 10);
     const refused = slots.at(-1)!;

@@ -76,6 +76,25 @@ describe('sendBatch at its key gate', () => {
     expect(delays).toEqual([1, 3, 5]);
   });
 
+  it('books again, once, when it wakes well after its slot (a stalled instance)', async () => {
+    const { world, batches } = await plannedWorld(['A', 'B']);
+    world.connection.requestsPerSecond = 10;
+    await sendBatch(world.deps, batches[0]!);
+    // The process stalls for half a second while the second batch waits for its slot.
+    setTimeout(() => {
+      const until = Date.now() + 500;
+      while (Date.now() < until);
+    }, 20);
+
+    await sendBatch(world.deps, batches[1]!);
+
+    expect(world.iterable.calls).toHaveLength(2);
+    // Three slots: the first batch's, the one the second woke late for, and the one it sent on.
+    const { recentSlots } = await gateOf(world);
+    expect(recentSlots).toHaveLength(3);
+    expect(recentSlots[2]! - recentSlots[1]!).toBeGreaterThan(400);
+  });
+
   it('tells the gate of a 429: the rate drops and the batch comes back without its slot', async () => {
     const { world, batches } = await plannedWorld(['A']);
     world.iterable.failNext('throttled');

@@ -1,0 +1,88 @@
+/**
+ * The numbers of the gate rules (flow-rules.ts), each with its reason. Changing one changes how
+ * every Iterable key is paced: the rules' unit tests and the flow-control host test say what holds.
+ */
+export const flowNumbers = {
+  /**
+   * A new key starts here: above the 60-100 requests/s an unthrottled million-member run reaches
+   * (1,000 batches), so a key Iterable does not throttle is never slowed by its gate.
+   */
+  startRate: 100,
+  /** Without a ceiling the rate grows no further (a gate row cannot book much faster anyway). */
+  maxRate: 1000,
+  /** Never slower than a request every two seconds, however often Iterable throttles. */
+  floorRate: 0.5,
+  /** A 429 halves the rate (multiplicative decrease). */
+  decreaseFactor: 0.5,
+  /** A 429 within this long of the previous decrease's hold quarters the rate instead. */
+  quickRepeatMs: 2_000,
+  /**
+   * Additive increase, requests a second per second. With no 429 met yet: `growthShare` of the
+   * start rate (5/s², so a key Iterable does not throttle soon runs faster than any run here).
+   * After one: fast (`fastShare` of the known limit, at least `minGrowthPerSecond`) back up to
+   * `kneeShare` of that limit, then slowly (`slowShare` of it, at least `minSlowGrowthPerSecond`),
+   * probing for more. At a limit of 10/s: back to 9.5/s in about 2 s, then 25 s to creep past 10,
+   * so a limit met again costs one 429 (and those in flight) per ~250 requests.
+   */
+  growthShare: 0.05,
+  minGrowthPerSecond: 0.5,
+  fastShare: 0.2,
+  kneeShare: 0.95,
+  slowShare: 0.002,
+  minSlowGrowthPerSecond: 0.02,
+  /**
+   * A ceiling is paced a little under: requests that leave exactly 1/R apart reach Iterable with
+   * a few ms of jitter, and a strict "R in any second" limit would refuse about every other one.
+   */
+  ceilingShare: 0.95,
+  /**
+   * How long a 429 without Retry-After holds the key when the rate was far too high: a one-second
+   * window has emptied by then. A 429 at about the rate the key held costs only two slots at the
+   * new rate: the window was just over, and its oldest request leaves it within one slot.
+   */
+  throttlePauseMs: 1000,
+  /**
+   * A 429 at the connection's ceiling (jitter at the cap, or a limit just under it), when the
+   * slots before it are not known: × 0.9.
+   */
+  atCeilingFactor: 0.9,
+  /**
+   * Slots kept to count what Iterable took in the second before a 429: a limit up to this many
+   * requests a second is measured; above it, the rate is halved instead.
+   */
+  recentSlotsKept: 32,
+  /**
+   * A count under this share of the limit the key met before is not taken for the limit: requests
+   * held up by a stalled instance and sent together meet a 429 with few slots in the second before.
+   * The rate is halved instead, and grows back fast towards the limit it knew.
+   */
+  plausibleLimitShare: 0.5,
+  /** Transient failures in a row that open the circuit. */
+  failuresToOpen: 4,
+  /** While the circuit is open: one probe a second per key. */
+  probeRate: 1,
+  /** A closing circuit starts the rate again at a quarter of what it was, at least this. */
+  closedRestartRate: 2,
+  /**
+   * Send slots are booked at most this far ahead, and the batch waits for its slot in the
+   * invocation: a queue's visibility delay counts whole seconds and the host polls up to half a
+   * second late, so only a short wait spaces requests 1/rate apart.
+   */
+  slotAheadMs: 1_500,
+  /**
+   * A slot is at least this long ahead (or 1/rate, when shorter): the batch hears of its slot
+   * after a write and reads its run and gate again before it, and a slot taken "now" would be
+   * sent late by those, closer to the next one than 1/rate.
+   */
+  bookLeadMs: 100,
+  /**
+   * Return times are given this many times faster than the rate: batches come back with up to a
+   * second's spread, and a slot no batch is there to take is lost. The few that find the slots a
+   * moment ahead all booked are given a return time again.
+   */
+  returnOverbooking: 1.25,
+  /** Return times are given at most this far ahead; a batch beyond it comes back to ask again. */
+  horizonMs: 60_000,
+  /** While the circuit is open return times reach only this far, so a recovery is met soon. */
+  openHorizonMs: 3_000,
+} as const;
