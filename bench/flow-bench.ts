@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { keyTraffic, sustainedRate, type Progress } from './flow-figures';
 import { standInLimit, startFlowStack, type FlowStack, type Tenant } from './flow-stack';
 import type { FairnessRow, FlowRow } from './flow-report';
@@ -20,6 +21,8 @@ interface FollowedRun {
   endedAt: number;
   /** The stand-in's successful subscribes (every key) since the run was requested. */
   samples: Progress[];
+  /** The machine's mean one-minute load average while the run went on. */
+  load: number;
 }
 
 /** Requests a run and reads it every `everyMs` until it ends, sampling the stand-in meanwhile. */
@@ -35,10 +38,12 @@ async function followRun(
   const run = await tenant.call('POST', `exports/${exportId}/runs`, {});
   let current = run;
   const samples: Progress[] = [];
+  const loads: number[] = [];
   while (['queued', 'planning', 'running'].includes(String(current.status))) {
     if (Date.now() - startedAt > runDeadlineMs) throw new Error(`Run ${String(run.id)} stalled`);
     await new Promise((resolve) => setTimeout(resolve, everyMs));
     samples.push({ at: Date.now(), ok: okSoFar() - okBefore });
+    loads.push(os.loadavg()[0] ?? 0);
     current = await tenant.call('GET', `exports/${exportId}/runs/${String(run.id)}`);
   }
   return {
@@ -47,6 +52,7 @@ async function followRun(
     startedAt,
     endedAt: Date.now(),
     samples,
+    load: loads.reduce((sum, load) => sum + load, 0) / Math.max(loads.length, 1),
   };
 }
 
@@ -78,6 +84,7 @@ export async function flowRow(
       throttled: traffic.throttled,
       busiestSecond: traffic.busiestSecond,
       busiestSecondOk: traffic.busiestSecondOk,
+      load: run.load,
       logFile: flow.logFile,
     };
     process.stdout.write(` ${run.status}, ${row.sustained.toFixed(2)} requests/s.`);
@@ -129,6 +136,7 @@ export async function fairnessRow(instances: number, bigProfiles: number): Promi
       smallStatus: smallRun.status,
       smallAdded: smallRun.counts.added ?? 0,
       smallSeconds: (smallRun.endedAt - smallRun.startedAt) / 1000,
+      load: bigEnded.load,
       logFile: flow.logFile,
     };
     process.stdout.write(

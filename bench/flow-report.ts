@@ -1,3 +1,5 @@
+import os from 'node:os';
+
 /** One export run through flow control, on its own stack of `instances` hosts. */
 export interface FlowRow {
   instances: number;
@@ -17,6 +19,8 @@ export interface FlowRow {
   busiestSecond: number;
   /** The most of them Iterable took in any one-second window. */
   busiestSecondOk: number;
+  /** The machine's mean one-minute load average during the run (other work shares it). */
+  load: number;
   logFile: string;
 }
 
@@ -36,6 +40,7 @@ export interface FairnessRow {
   smallAdded: number;
   /** From the small run's request to its end (read every 100 ms). */
   smallSeconds: number;
+  load: number;
   logFile: string;
 }
 
@@ -60,14 +65,15 @@ export function renderFlowSection(flow: { rows: FlowRow[]; fairness?: FairnessRo
     'of them Iterable took, from the arrival time of every request (noted by a pass-through in',
     'front of the stand-in, a few ms before the stand-in counts them: "taken" can read one over',
     'the limit where two requests arrived in the other order; a 429 is what proves a window',
-    'was over).',
+    "was over). Load = the machine's mean one-minute load average during the run (the machine",
+    `has ${os.cpus().length} cores; other work may share it).`,
     '',
-    '| Hosts | Connection cap | Profiles | Run | Wall time (s) | Sustained requests/s | Share of limit | Requests | 429s | 429s / requests | Busiest second: sent / taken |',
-    '| ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| Hosts | Connection cap | Profiles | Run | Wall time (s) | Sustained requests/s | Share of limit | Requests | 429s | 429s / requests | Busiest second: sent / taken | Load |',
+    '| ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const row of flow.rows) {
     lines.push(
-      `| ${row.instances} | ${row.ceiling ? `${row.ceiling}/s` : 'none'} | ${number(row.profiles)} | ${row.status} | ${number(row.seconds, 1)} | ${number(row.sustained, 2)} | ${number((100 * row.sustained) / row.limit, 1)}% | ${number(row.requests)} | ${number(row.throttled)} | ${share(row.throttled, row.requests)} | ${row.busiestSecond} / ${row.busiestSecondOk} |`,
+      `| ${row.instances} | ${row.ceiling ? `${row.ceiling}/s` : 'none'} | ${number(row.profiles)} | ${row.status} | ${number(row.seconds, 1)} | ${number(row.sustained, 2)} | ${number((100 * row.sustained) / row.limit, 1)}% | ${number(row.requests)} | ${number(row.throttled)} | ${share(row.throttled, row.requests)} | ${row.busiestSecond} / ${row.busiestSecondOk} | ${number(row.load, 1)} |`,
     );
   }
   const f = flow.fairness;
@@ -81,9 +87,9 @@ export function renderFlowSection(flow: { rows: FlowRow[]; fairness?: FairnessRo
       "the same stand-in limit. The small run's time is from its request to its end, read every",
       '100 ms.',
       '',
-      '| Small run | Small run (s) | Big run | Big run (s) | Big sustained requests/s | Big requests/s in the 10 s after the small request | Big 429s | Big busiest second |',
-      '| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |',
-      `| ${f.smallStatus} (${f.smallAdded} added) | ${number(f.smallSeconds, 1)} | ${f.bigStatus} (${number(f.bigAdded)} added) | ${number(f.bigSeconds, 1)} | ${number(f.bigSustained, 2)} | ${number(f.bigRateNearSmall, 1)} | ${number(f.bigThrottled)} | ${f.bigBusiestSecond} |`,
+      '| Small run | Small run (s) | Big run | Big run (s) | Big sustained requests/s | Big requests/s in the 10 s after the small request | Big 429s | Big busiest second | Load |',
+      '| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+      `| ${f.smallStatus} (${f.smallAdded} added) | ${number(f.smallSeconds, 1)} | ${f.bigStatus} (${number(f.bigAdded)} added) | ${number(f.bigSeconds, 1)} | ${number(f.bigSustained, 2)} | ${number(f.bigRateNearSmall, 1)} | ${number(f.bigThrottled)} | ${f.bigBusiestSecond} | ${number(f.load, 1)} |`,
     );
   }
   return `${lines.join('\n')}\n`;
