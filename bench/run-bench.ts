@@ -1,4 +1,4 @@
-import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BlobServiceClient } from '@azure/storage-blob';
@@ -9,6 +9,8 @@ import { postStraight } from './floor';
 import { childPids, clearPeakRss, processTreeUsage } from './process-usage';
 import { segmentStream, type SegmentOptions } from './segment-generator';
 import { renderReport, type BenchRow, type FloorRow, type ThrottledRow } from './report';
+import { flowRows } from './flow-bench';
+import { renderFlowSection, withFlowSection } from './flow-report';
 
 /**
  * `npm run bench`: seeded segments through the whole local product (Functions host, Azurite, the
@@ -17,6 +19,8 @@ import { renderReport, type BenchRow, type FloorRow, type ThrottledRow } from '.
  * Prints the figures and writes docs/benchmarks.md. BENCH_SIZES (comma-separated) and
  * BENCH_THROTTLE_RPS change what runs; BENCH_THROTTLE_SIZE=0 leaves the throttled run out.
  * BENCH_INSTANCES runs the app on that many hosts (default 1); CPU and memory are their sums.
+ * The flow-control rows (flow-bench.ts) follow, each on its own stack: BENCH_FLOW=0 leaves them
+ * out, BENCH_FLOW=only runs just them and puts their section into the docs/benchmarks.md there is.
  */
 
 const sizes = (process.env.BENCH_SIZES ?? '100000,1000000,3000000')
@@ -142,7 +146,17 @@ async function createExport(client: { call: AdminCall }, connectionId: string, s
   return String(saved.id);
 }
 
+const flowMode = process.env.BENCH_FLOW ?? 'on';
+const reportFile = path.join(repoRoot, 'docs', 'benchmarks.md');
+
 async function main(): Promise<void> {
+  if (flowMode === 'only') {
+    const section = renderFlowSection(await flowRows());
+    process.stdout.write(`\n${section}`);
+    const report = existsSync(reportFile) ? readFileSync(reportFile, 'utf8') : '# Benchmarks\n';
+    writeFileSync(reportFile, withFlowSection(report, section));
+    return;
+  }
   const logFile = path.join(os.tmpdir(), `iterable-segment-export-bench-${process.pid}.log`);
   const hostLog = createWriteStream(logFile);
   process.stdout.write(`Starting the local stack (host output in ${logFile})...\n`);
@@ -204,10 +218,12 @@ async function main(): Promise<void> {
     await stack.stop();
     hostLog.end();
   }
-  const report = renderReport({ rows, floors, delta, throttled, hostNodeArguments });
+  const pipelineReport = renderReport({ rows, floors, delta, throttled, hostNodeArguments });
+  const flow = flowMode === '0' ? undefined : renderFlowSection(await flowRows());
+  const report = flow ? withFlowSection(pipelineReport, flow) : pipelineReport;
   process.stdout.write(`\n${report}`);
   mkdirSync(path.join(repoRoot, 'docs'), { recursive: true });
-  writeFileSync(path.join(repoRoot, 'docs', 'benchmarks.md'), report);
+  writeFileSync(reportFile, report);
 }
 
 /** A segment sent through a connection capped at the stand-in's own rate limit. */
