@@ -25,6 +25,13 @@ export interface FlowControl {
   report(key: GateKey, epoch: number, outcome: SendOutcome): Promise<{ circuitWasOpen: boolean }>;
 }
 
+/** Other instances won the gate's row every time: the caller tries again a little later. */
+export class GateContended extends Error {
+  constructor() {
+    super('The flow-control gate stayed contended');
+  }
+}
+
 type Change<R> = (state: GateState, now: number) => { state: GateState; result: R };
 
 interface Waiting {
@@ -113,8 +120,9 @@ class KeyGate {
           written.etag === undefined ? undefined : { state, etag: written.etag, at: now };
         return results;
       }
-      if (attempt >= maxWriteAttempts) throw new Error('The flow-control gate stayed contended');
-      await sleep(2 + Math.random() * 10 * Math.min(attempt, 5));
+      if (attempt >= maxWriteAttempts) throw new GateContended();
+      // Jittered and growing, so writers that lost together do not collide again.
+      await sleep(2 + Math.random() * 10 * Math.min(attempt, 10));
       stored = await this.#read();
     }
   }

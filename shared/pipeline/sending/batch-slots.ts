@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Booking } from '../../flow-control/flow-rules';
-import type { FlowControl, GateKey } from '../../flow-control/key-gates';
+import { GateContended, type FlowControl, type GateKey } from '../../flow-control/key-gates';
 import { sendQueueMessage } from '../../clients/queue-messages';
 import { batchMessageFormat, type BatchMessage } from '../pipeline-messages';
 import { batchQueueFor } from '../batch-queues';
@@ -34,7 +34,15 @@ export async function takeSlot(
   message: BatchMessage,
   gate: GateKey,
 ): Promise<Slot | undefined> {
-  const booking = await deps.flow.book(gate);
+  let booking: Booking;
+  try {
+    booking = await deps.flow.book(gate);
+  } catch (error) {
+    if (!(error instanceof GateContended)) throw error;
+    // Many instances booking at once: the batch comes back in a second or two to book, without
+    // spending one of the queue's deliveries on it.
+    booking = { kind: 'later', at: Date.now() + 2000, held: false };
+  }
   if (booking.kind === 'booked') return { at: booking.at, epoch: booking.epoch };
   await sendQueueMessage(batchQueueFor(deps.batchQueue, message), batchMessageFormat, message, {
     delaySeconds: putBackSeconds(booking),

@@ -1,5 +1,7 @@
 import { flowNumbers } from '../../../../shared/flow-control/flow-rules';
 import { GateStore } from '../../../../shared/flow-control/gate-store';
+import { GateContended } from '../../../../shared/flow-control/key-gates';
+import { takeSlot } from '../../../../shared/pipeline/sending/batch-slots';
 import { keyHash } from '../../../../shared/list-ownership/iterable-projects';
 import { sendBatch } from '../../../../shared/pipeline/sending/batch-sender';
 import {
@@ -93,6 +95,27 @@ describe('sendBatch at its key gate', () => {
     const { recentSlots } = await gateOf(world);
     expect(recentSlots).toHaveLength(3);
     expect(recentSlots[2]! - recentSlots[1]!).toBeGreaterThan(400);
+  });
+
+  it('puts a batch back for a second or two when the gate stays contended, and fails on other errors', async () => {
+    const { world, batches } = await plannedWorld(['A']);
+    const gate = { keyHash: keyHash('fake-iterable-key') };
+    const refusing = (error: Error) => ({
+      ...world.deps,
+      flow: { ...world.deps.flow, book: () => Promise.reject(error) },
+    });
+
+    const slot = await takeSlot(refusing(new GateContended()), batches[0]!, gate);
+
+    expect(slot).toBeUndefined();
+    const { message, delaySeconds } = putBack(world);
+    expect(message).toEqual(batches[0]);
+    expect(delaySeconds).toBeGreaterThanOrEqual(1);
+    expect(delaySeconds).toBeLessThanOrEqual(2);
+    await expect(takeSlot(refusing(new Error('storage down')), batches[0]!, gate)).rejects.toThrow(
+      'storage down',
+    );
+    expect(world.batchQueue.take()).toEqual([]);
   });
 
   it('tells the gate of a 429: the rate drops and the batch comes back without its slot', async () => {
