@@ -76,9 +76,10 @@ function grownRate({ rate, knownLimit }: GateState, seconds: number): number {
   const fast = Math.max(minGrowthPerSecond, knownLimit * flowNumbers.fastShare);
   const slow = Math.max(minSlowGrowthPerSecond, knownLimit * flowNumbers.slowShare);
   const knee = knownLimit * flowNumbers.kneeShare;
-  if (rate >= knee) return rate + slow * seconds;
+  if (rate >= knee) return rate + slow * Math.max(0, seconds - flowNumbers.plateauSeconds);
   const secondsToKnee = (knee - rate) / fast;
-  return seconds <= secondsToKnee ? rate + fast * seconds : knee + slow * (seconds - secondsToKnee);
+  if (seconds <= secondsToKnee) return rate + fast * seconds;
+  return knee + slow * Math.max(0, seconds - secondsToKnee - flowNumbers.plateauSeconds);
 }
 
 /**
@@ -156,8 +157,11 @@ export function throttled(
   let knownLimit: number;
   let holdUntil: number;
   if (window !== undefined && plausible) {
-    knownLimit = window.length;
-    rate = window.length * flowNumbers.kneeShare;
+    // One under the limit known (or more) is the window's edge, not a lower limit: requests
+    // reach Iterable a few ms off their slots. The known limit stands, the key goes on under it.
+    const atEdge = state.knownLimit > 0 && !quick && window.length >= state.knownLimit - 1;
+    knownLimit = atEdge ? Math.max(window.length, state.knownLimit) : window.length;
+    rate = knownLimit * flowNumbers.kneeShare;
     if (quick) rate = Math.min(rate, before * flowNumbers.decreaseFactor);
     // The window is full until its oldest request leaves it (a second after it, when the requests
     // came in a burst), and at least a slot at the new rate.

@@ -40,8 +40,11 @@ interface Waiting {
   reject(error: unknown): void;
 }
 
-/** How old a gate read may be for `holds`: an epoch bumped elsewhere is seen within this. */
-const freshForMs = 100;
+/**
+ * How old a gate read may be for `holds`: an epoch bumped elsewhere (a 429 met by another
+ * instance) is seen within this, so few requests go out on void slots at a high rate.
+ */
+const freshForMs = 30;
 const maxWriteAttempts = 25;
 
 /**

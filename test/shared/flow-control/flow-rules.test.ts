@@ -108,6 +108,22 @@ describe('the gate rules', () => {
     expect(after.rate).toBeCloseTo(4 * flowNumbers.kneeShare);
   });
 
+  it('keep the limit it knows on a count one under it: the window edge, not a lower limit', () => {
+    const creeping = { ...freshGate(t0), rate: 10, knownLimit: 10 };
+    const { state, slots } = bookMany(creeping, t0, 30);
+    // The refused request counted nine before it: it reached Iterable a little early.
+    const refused = slots.at(-1)! - 5;
+    const nine = {
+      ...state,
+      recentSlots: state.recentSlots.filter((slot) => slot !== slots.at(-2)),
+    };
+
+    const after = throttled(nine, refused + 20, 0, undefined, undefined, refused);
+
+    expect(after.knownLimit).toBe(10);
+    expect(after.rate).toBeCloseTo(10 * flowNumbers.kneeShare);
+  });
+
   it('halve, not trust the count, when it is far under the limit the key met before (a stall)', () => {
     // Slots 2 s apart for a while (an instance stalled), then a burst of held-up requests refused.
     let state = { ...freshGate(t0 - 60_000), knownLimit: 10, rate: 9.5, rateSince: t0 - 60_000 };
@@ -134,7 +150,7 @@ describe('the gate rules', () => {
     expect(after.rate).toBeCloseTo(currentRate(freshGate(t0), t0 + 1500) / 2);
   });
 
-  it('grow back fast to near the rate that met a 429, then creep past it slowly', () => {
+  it('grow back fast to near the rate that met a 429, stay there a while, then creep past it slowly', () => {
     const limit = 10;
     const state = { ...freshGate(t0), rate: limit / 2, knownLimit: limit };
     const fast = limit * flowNumbers.fastShare;
@@ -145,9 +161,13 @@ describe('the gate rules', () => {
     expect(currentRate(state, t0 + secondsToKnee * 1000)).toBeCloseTo(
       limit * flowNumbers.kneeShare,
     );
-    // About 25 more seconds to pass the limit that was met.
-    expect(currentRate(state, t0 + (secondsToKnee + 24) * 1000)).toBeLessThan(limit);
-    const later = currentRate(state, t0 + (secondsToKnee + 26) * 1000);
+    // At the knee for plateauSeconds, then about 25 more seconds to pass the limit that was met.
+    const plateau = flowNumbers.plateauSeconds;
+    expect(currentRate(state, t0 + (secondsToKnee + plateau) * 1000)).toBeCloseTo(
+      limit * flowNumbers.kneeShare,
+    );
+    expect(currentRate(state, t0 + (secondsToKnee + plateau + 24) * 1000)).toBeLessThan(limit);
+    const later = currentRate(state, t0 + (secondsToKnee + plateau + 26) * 1000);
     expect(later).toBeGreaterThan(limit);
     expect(later).toBeLessThan(limit * 1.01);
   });
