@@ -17,15 +17,15 @@ export const flowNumbers = {
   /** A 429 within this long of the previous decrease's hold quarters the rate instead. */
   quickRepeatMs: 2_000,
   /**
-   * Additive increase, requests a second per second. With no 429 met yet: `growthShare` of the
-   * start rate (5/s², so a key Iterable does not throttle soon runs faster than any run here).
-   * After one: fast (`fastShare` of the known limit, at least `minGrowthPerSecond`) back up to
+   * How the rate grows. With no 429 met yet it doubles every `doublingSeconds` (slow start), so
+   * a key Iterable does not throttle is soon paced faster than any run sends and never slows one.
+   * After one, additively (requests a second per second): fast (`fastShare` of the known limit, at least `minGrowthPerSecond`) back up to
    * `kneeShare` of that limit, `plateauSeconds` there, then slowly (`slowShare` of it, at least
    * `minSlowGrowthPerSecond`), probing for more. At a limit of 10/s: back to 9.5/s in about 2 s,
    * 30 s there, then 25 s to creep past 10, so a limit met again costs one 429 (and those in
    * flight) per ~550 requests.
    */
-  growthShare: 0.05,
+  doublingSeconds: 2,
   minGrowthPerSecond: 0.5,
   fastShare: 0.2,
   kneeShare: 0.95,

@@ -71,7 +71,7 @@ export function currentRate(state: GateState, now: number, ceiling?: number): nu
 function grownRate({ rate, knownLimit }: GateState, seconds: number): number {
   const { minGrowthPerSecond, minSlowGrowthPerSecond } = flowNumbers;
   if (knownLimit === 0) {
-    return rate + Math.max(minGrowthPerSecond, rate * flowNumbers.growthShare) * seconds;
+    return Math.min(flowNumbers.maxRate, rate * 2 ** (seconds / flowNumbers.doublingSeconds));
   }
   const fast = Math.max(minGrowthPerSecond, knownLimit * flowNumbers.fastShare);
   const slow = Math.max(minSlowGrowthPerSecond, knownLimit * flowNumbers.slowShare);

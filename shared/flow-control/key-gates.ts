@@ -54,6 +54,8 @@ const maxWriteAttempts = 25;
  * the ETag decides; the loser reads again and redoes its changes after a short jittered pause.
  */
 class KeyGate {
+  /** Slots booked under an epoch below this are void, as a 429 met here showed. */
+  voidBelow = 0;
   readonly #waiting: Waiting[] = [];
   #draining = false;
   #last: (StoredGate & { at: number }) | undefined;
@@ -145,7 +147,9 @@ export class KeyGates implements FlowControl {
   }
 
   async holds(key: GateKey, epoch: number): Promise<boolean> {
-    return (await this.#gate(key).current()).epoch === epoch;
+    const gate = this.#gate(key);
+    if (epoch < gate.voidBelow) return false;
+    return (await gate.current()).epoch === epoch;
   }
 
   async report(
@@ -154,6 +158,9 @@ export class KeyGates implements FlowControl {
     outcome: SendOutcome,
   ): Promise<{ circuitWasOpen: boolean }> {
     const gate = this.#gate(key);
+    // A 429 voids the slots of its epoch (it is the decrease's, or already void): this process's
+    // batches know at once, before the gate is written, so fewer go out into a full window.
+    if (outcome.kind === 'throttled') gate.voidBelow = Math.max(gate.voidBelow, epoch + 1);
     if (outcome.kind === 'succeeded') {
       // Most successes change nothing: skip the write when the gate as last seen needs none.
       const seen = await gate.current();

@@ -20,7 +20,7 @@ import { recordBatchDone } from '../../telemetry';
 const maxRequeues = 12;
 const requeueBackoff = { baseSeconds: 2, maxSeconds: 300 };
 /** How long before its slot a batch makes its last reads (its run, its gate). */
-const readAheadMs = 60;
+const readAheadMs = 30;
 /** A batch that wakes this much after its slot books again (a stall, not a timer's jitter). */
 const lateAfterMs = 250;
 

@@ -51,11 +51,12 @@ describe('the gate rules', () => {
     }
   });
 
-  it('grow the rate additively from the last decrease, without a write per success', () => {
+  it('double the rate every doublingSeconds until a 429, without a write per success', () => {
     const start = freshGate(t0);
-    const growth = flowNumbers.startRate * flowNumbers.growthShare;
+    const doubling = flowNumbers.doublingSeconds * 1000;
 
-    expect(currentRate(start, t0 + 10_000)).toBeCloseTo(flowNumbers.startRate + 10 * growth);
+    expect(currentRate(start, t0 + doubling)).toBeCloseTo(flowNumbers.startRate * 2);
+    expect(currentRate(start, t0 + 2 * doubling)).toBeCloseTo(flowNumbers.startRate * 4);
     expect(currentRate(start, t0 + 10_000_000)).toBe(flowNumbers.maxRate);
     expect(succeeded(start, t0 + 5)).toBe(start);
   });
