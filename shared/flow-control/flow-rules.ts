@@ -159,8 +159,10 @@ export function throttled(
   if (window !== undefined && plausible) {
     // One under the limit known (or more) is the window's edge, not a lower limit: requests
     // reach Iterable a few ms off their slots. The known limit stands, the key goes on under it.
-    const atEdge = state.knownLimit > 0 && !quick && window.length >= state.knownLimit - 1;
-    knownLimit = atEdge ? Math.max(window.length, state.knownLimit) : window.length;
+    // The connection's ceiling counts as known: a 429 one under it is its edge too.
+    const known = Math.max(state.knownLimit, ceiling ?? 0);
+    const atEdge = known > 0 && !quick && window.length >= known - 1;
+    knownLimit = atEdge ? Math.max(window.length, known) : window.length;
     rate = knownLimit * flowNumbers.kneeShare;
     if (quick) rate = Math.min(rate, before * flowNumbers.decreaseFactor);
     // The window is full until its oldest request leaves it (a second after it, when the requests

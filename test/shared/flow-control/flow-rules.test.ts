@@ -125,6 +125,17 @@ describe('the gate rules', () => {
     expect(after.rate).toBeCloseTo(10 * flowNumbers.kneeShare);
   });
 
+  it("read a count one under the connection's ceiling as its edge, even on the key's first 429", () => {
+    // Paced at 9.5 a second: the second before the refused slot holds nine.
+    const { state, slots } = bookMany(freshGate(t0 - 60_000), t0, 30, 10);
+    const refused = slots.at(-1)! - 5;
+
+    const after = throttled(state, refused + 20, 0, undefined, 10, refused);
+
+    expect(after.knownLimit).toBe(10);
+    expect(currentRate(after, refused + 5_000, 10)).toBeCloseTo(10 * flowNumbers.ceilingShare);
+  });
+
   it('halve, not trust the count, when it is far under the limit the key met before (a stall)', () => {
     // Slots 2 s apart for a while (an instance stalled), then a burst of held-up requests refused.
     let state = { ...freshGate(t0 - 60_000), knownLimit: 10, rate: 9.5, rateSince: t0 - 60_000 };
