@@ -1,7 +1,5 @@
 import { flowNumbers } from './flow-numbers';
 
-export { flowNumbers };
-
 /**
  * The rules of one Iterable key's gate, as pure functions of its state and the time: how fast the
  * key's batches may go, how that rate adapts to what Iterable answers, and when the outage circuit

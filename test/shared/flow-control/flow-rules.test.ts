@@ -2,12 +2,12 @@ import {
   book,
   currentRate,
   failed,
-  flowNumbers,
   freshGate,
   succeeded,
   throttled,
   type GateState,
 } from '../../../shared/flow-control/flow-rules';
+import { flowNumbers } from '../../../shared/flow-control/flow-numbers';
 
 const t0 = 1_800_000_000_000;
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { TableClient } from '@azure/data-tables';
 import { createTableClient } from '../../../shared/clients/storage';
-import { flowNumbers } from '../../../shared/flow-control/flow-rules';
+import { flowNumbers } from '../../../shared/flow-control/flow-numbers';
 import { GateStore } from '../../../shared/flow-control/gate-store';
 import { KeyGates, type GateKey } from '../../../shared/flow-control/key-gates';
 

@@ -1,4 +1,4 @@
-import { flowNumbers } from '../../../../shared/flow-control/flow-rules';
+import { flowNumbers } from '../../../../shared/flow-control/flow-numbers';
 import { GateStore } from '../../../../shared/flow-control/gate-store';
 import { GateContended } from '../../../../shared/flow-control/key-gates';
 import { takeSlot } from '../../../../shared/pipeline/sending/batch-slots';
