@@ -1,4 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import readline from 'node:readline';
 
 /** Azurite's well-known development account (public, documented, accepted only by the emulator). */
@@ -15,6 +18,8 @@ export interface AzuritePorts {
 export interface Azurite {
   ports: AzuritePorts;
   connectionString: string;
+  /** The folder its data are in (`location`, or its own temporary one). */
+  dataFolder: string;
   stop(): Promise<void>;
 }
 
@@ -35,14 +40,17 @@ export function azuriteConnectionString(ports: AzuritePorts, host = '127.0.0.1')
 export interface AzuriteOptions {
   /**
    * A folder Azurite keeps its data in, so a stopped Azurite started again on the same folder
-   * (and ports) finds its blobs, queues and tables as they were. Default: in memory only.
+   * (and ports) finds its blobs, queues and tables as they were. Default: a temporary folder of
+   * its own, removed when it stops. Never Azurite's in-memory mode: its queue store's clean-up,
+   * every 60 s, blocks the emulator for seconds once a few thousand messages have come and gone
+   * (6 s after 3,000), which no storage account in Azure does and which skews every timing.
    */
   location?: string;
 }
 
 /**
- * Starts Azurite from node_modules as a child process: in memory unless given a `location`,
- * telemetry off, on loopback. Resolves once all three services listen, with the ports they
+ * Starts Azurite from node_modules as a child process: its data in `location` or a temporary
+ * folder, telemetry off, on loopback. Resolves once all three services listen, with the ports they
  * actually took.
  */
 export async function startAzurite(
@@ -51,9 +59,13 @@ export async function startAzurite(
   options: AzuriteOptions = {},
 ): Promise<Azurite> {
   const script = require.resolve('azurite/dist/src/azurite.js');
+  const ownFolder = options.location
+    ? undefined
+    : await mkdtemp(path.join(os.tmpdir(), 'iterable-segment-export-azurite-'));
   const args = [
     script,
-    ...(options.location ? ['--location', options.location] : ['--inMemoryPersistence']),
+    '--location',
+    options.location ?? ownFolder!,
     '--disableTelemetry',
     // The newest storage SDKs send an x-ms-version newer than Azurite knows (2026-10-06 from
     // storage-blob 12.34); the operations the app uses are unchanged, so skip the check.
@@ -61,12 +73,22 @@ export async function startAzurite(
     ...['blob', 'queue', 'table'].flatMap((service) => [`--${service}Host`, host]),
     ...Object.entries(ports).flatMap(([service, port]) => [`--${service}Port`, String(port)]),
   ];
+  const removeOwnFolder = async () => {
+    if (ownFolder) await rm(ownFolder, { recursive: true, force: true });
+  };
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  const actual = await waitForListening(child);
+  const actual = await waitForListening(child).catch(async (error: unknown) => {
+    await removeOwnFolder();
+    throw error;
+  });
   return {
     ports: actual,
     connectionString: azuriteConnectionString(actual, host),
-    stop: () => stopChild(child),
+    dataFolder: options.location ?? ownFolder!,
+    stop: async () => {
+      await stopChild(child);
+      await removeOwnFolder();
+    },
   };
 }
 

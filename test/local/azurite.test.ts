@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BlobServiceClient } from '@azure/storage-blob';
@@ -34,5 +34,19 @@ describe('startAzurite', () => {
       await azurite.stop();
       rmSync(location, { recursive: true, force: true });
     }
+  });
+
+  it('without one, keeps its data on disk in a folder of its own and removes it when it stops', async () => {
+    const azurite = await startAzurite({ blob: 0, queue: 0, table: 0 });
+    try {
+      const queue = new QueueClient(azurite.connectionString, 'on-disk');
+      await queue.create();
+      await queue.sendMessage('on disk');
+      expect(azurite.dataFolder.startsWith(os.tmpdir())).toBe(true);
+      expect(readdirSync(azurite.dataFolder).length).toBeGreaterThan(0);
+    } finally {
+      await azurite.stop();
+    }
+    expect(existsSync(azurite.dataFolder)).toBe(false);
   });
 });
