@@ -4,10 +4,12 @@
  */
 export const flowNumbers = {
   /**
-   * A new key starts here: above the 60-100 requests/s an unthrottled million-member run reaches
-   * (1,000 batches), so a key Iterable does not throttle is never slowed by its gate.
+   * A new key starts here and doubles every `doublingSeconds` until its first 429: past the
+   * 60-100 requests/s an unthrottled million-member run reaches (1,000 batches) within 3 s, so a
+   * key Iterable does not throttle is hardly slowed by its gate, while a key limited to 10/s meets
+   * its first 429 about half a second in, with a few requests in flight instead of a dozen.
    */
-  startRate: 100,
+  startRate: 20,
   /** Without a ceiling the rate grows no further (a gate row cannot book much faster anyway). */
   maxRate: 1000,
   /** Never slower than a request every two seconds, however often Iterable throttles. */
@@ -25,7 +27,7 @@ export const flowNumbers = {
    * 30 s there, then 25 s to creep past 10, so a limit met again costs one 429 (and those in
    * flight) per ~550 requests.
    */
-  doublingSeconds: 2,
+  doublingSeconds: 1,
   minGrowthPerSecond: 0.5,
   fastShare: 0.2,
   kneeShare: 0.95,
@@ -76,11 +78,11 @@ export const flowNumbers = {
    */
   slotAheadMs: 1_500,
   /**
-   * A slot is at least this long ahead (or 1/rate, when shorter): the batch hears of its slot
-   * after a write and reads its run and gate again before it, and a slot taken "now" would be
-   * sent late by those, closer to the next one than 1/rate.
+   * A slot is at least this long ahead: the batch hears of its slot after a write and makes its
+   * last reads (its run, its gate) before it, and a slot taken "now" would be sent late by those,
+   * closer to the next one than 1/rate. Only the first of a burst waits the whole lead.
    */
-  bookLeadMs: 100,
+  bookLeadMs: 250,
   /**
    * Return times are given this many times faster than the rate: batches come back with up to a
    * second's spread, and a slot no batch is there to take is lost. The few that find the slots a

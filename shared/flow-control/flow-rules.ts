@@ -85,34 +85,49 @@ function grownRate({ rate, knownLimit }: GateState, seconds: number): number {
  * (`at`; `held` when it is a return time given in the line, not a random one past the horizon).
  */
 export type Booking =
-  { kind: 'booked'; at: number; epoch: number } | { kind: 'later'; at: number; held: boolean };
+  | {
+      kind: 'booked';
+      at: number;
+      epoch: number;
+      /**
+       * The key is paced against a limit (the connection's ceiling, or one Iterable showed with a
+       * 429): sent well after its slot, the request would crowd the next ones into one window.
+       */
+      nearLimit: boolean;
+    }
+  | { kind: 'later'; at: number; held: boolean };
 
 /**
  * Books the next free slot when it is at most `slotAheadMs` away: slot = max(now + lead, tat), tat =
  * slot + 1/rate. Otherwise gives the batch the next return time, so the batches waiting come back
- * one by one, a little faster than they can be sent; beyond the horizon, the horizon, where it asks again
- * (the caller spreads those, so they do not all come back at once).
+ * one by one, a little faster than they can be sent then (at the rate the key will have by that
+ * time: a key in slow start doubles meanwhile); beyond the horizon, the horizon, where it asks
+ * again (the caller spreads those, so they do not all come back at once). A caller that will not
+ * come back (`queued: false`, the planner's calls) takes no return time from the line.
  */
 export function book(
   state: GateState,
   now: number,
   ceiling?: number,
+  queued = true,
 ): { state: GateState; booking: Booking } {
   const interval = 1000 / currentRate(state, now, ceiling);
-  const slot = Math.max(now + Math.min(flowNumbers.bookLeadMs, interval), state.tat);
+  const slot = Math.max(now + flowNumbers.bookLeadMs, state.tat);
   if (slot - now <= flowNumbers.slotAheadMs) {
     const recentSlots = [...state.recentSlots.slice(1 - flowNumbers.recentSlotsKept), slot];
+    const nearLimit = ceiling !== undefined || state.knownLimit > 0;
     return {
       state: { ...state, tat: slot + interval, recentSlots },
-      booking: { kind: 'booked', at: slot, epoch: state.epoch },
+      booking: { kind: 'booked', at: slot, epoch: state.epoch, nearLimit },
     };
   }
   const horizon = state.circuitOpen ? flowNumbers.openHorizonMs : flowNumbers.horizonMs;
   const back = Math.max(slot, state.returnAt);
-  if (back - now > horizon)
+  if (!queued || back - now > horizon)
     return { state, booking: { kind: 'later', at: now + horizon, held: false } };
+  const intervalThen = 1000 / currentRate(state, back, ceiling);
   return {
-    state: { ...state, returnAt: back + interval / flowNumbers.returnOverbooking },
+    state: { ...state, returnAt: back + intervalThen / flowNumbers.returnOverbooking },
     booking: { kind: 'later', at: back, held: true },
   };
 }

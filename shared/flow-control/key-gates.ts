@@ -18,9 +18,12 @@ export type SendOutcome =
 
 /** What the batch worker asks of the gates; `KeyGates` is the one implementation. */
 export interface FlowControl {
-  book(key: GateKey): Promise<Booking>;
+  /** A send slot or a return time; `queued: false` takes no return time (the caller won't return). */
+  book(key: GateKey, options?: { queued?: boolean }): Promise<Booking>;
   /** Whether a slot booked under `epoch` still holds (no decrease, opening or closing since). */
   holds(key: GateKey, epoch: number): Promise<boolean>;
+  /** Whether a 429 met in this process voided slots booked under `epoch` (no read: a last look). */
+  voidedHere(key: GateKey, epoch: number): boolean;
   /** Tells the gate how a request booked under `epoch` ended; answers whether the circuit was open. */
   report(key: GateKey, epoch: number, outcome: SendOutcome): Promise<{ circuitWasOpen: boolean }>;
 }
@@ -139,17 +142,20 @@ export class KeyGates implements FlowControl {
 
   constructor(private readonly store: GateStore) {}
 
-  book(key: GateKey): Promise<Booking> {
+  book(key: GateKey, { queued = true }: { queued?: boolean } = {}): Promise<Booking> {
     return this.#gate(key).change((state, now) => {
-      const next = book(state, now, key.ceiling);
+      const next = book(state, now, key.ceiling, queued);
       return { state: next.state, result: next.booking };
     });
   }
 
   async holds(key: GateKey, epoch: number): Promise<boolean> {
-    const gate = this.#gate(key);
-    if (epoch < gate.voidBelow) return false;
-    return (await gate.current()).epoch === epoch;
+    if (this.voidedHere(key, epoch)) return false;
+    return (await this.#gate(key).current()).epoch === epoch;
+  }
+
+  voidedHere(key: GateKey, epoch: number): boolean {
+    return epoch < this.#gate(key).voidBelow;
   }
 
   async report(

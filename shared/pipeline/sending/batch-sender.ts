@@ -11,7 +11,8 @@ import { reportIfKeyRefused } from '../refused-key';
 import type { BatchResult } from '../run-progress';
 import { tryFinalizeRun } from '../ending/run-finalizer';
 import { sendingContext, type SendingContext } from './sending-context';
-import { takeSlot, waitForSlot, type Slot } from './batch-slots';
+import { putBack, takeSlot, waitForSlot, type Slot } from './batch-slots';
+import { flowNumbers } from '../../flow-control/flow-numbers';
 import type { SendOutcome } from '../../flow-control/key-gates';
 import { RunCheckFailed, RunEndedWhileWaiting, runStillActive } from './run-still-active';
 import { recordBatchDone } from '../../telemetry';
@@ -19,10 +20,19 @@ import { recordBatchDone } from '../../telemetry';
 /** Put a throttled batch back at most this often before counting it failed. */
 const maxRequeues = 12;
 const requeueBackoff = { baseSeconds: 2, maxSeconds: 300 };
-/** How long before its slot a batch makes its last reads (its run, its gate). */
-const readAheadMs = 30;
-/** A batch that wakes this much after its slot books again (a stall, not a timer's jitter). */
-const lateAfterMs = 250;
+/**
+ * How long before its slot a batch makes its last reads (its run, its gate), together: under
+ * load a storage read takes tens of ms, and a read that ends after the slot makes the send late.
+ */
+const readAheadMs = 150;
+/**
+ * A batch paced against a limit that wakes this much after its slot books again instead of
+ * sending: slots are 1/(0.95 R) apart, so any R + 1 of them span 1/0.95 s, and a request sent
+ * more than that 5% of a second (52 ms) late could make R + 1 in one second with the next ones.
+ */
+const lateAfterMs = Math.floor(1000 * (1 / flowNumbers.ceilingShare - 1));
+/** A batch that wakes late this many times (its instance overloaded) goes back to the queue. */
+const maxLateWakes = 3;
 
 /**
  * Queue export-batches: sends one batch to Iterable and records what Iterable confirmed. The batch
@@ -75,8 +85,8 @@ async function trySend(
   deps: PipelineDeps,
   message: BatchMessage,
   runReadAt: number,
-  /** The batch already booked again after waking late: it sends on its next slot however late. */
-  rebooked = false,
+  /** How many of its slots this delivery woke too late for. */
+  lateWakes = 0,
 ): Promise<BatchResult | undefined> {
   let context: SendingContext;
   try {
@@ -93,21 +103,29 @@ async function trySend(
   // The reads before a send happen just before its slot, not after it: a send delayed by a read
   // would crowd the next slot.
   await waitForSlot({ ...slot, at: slot.at - readAheadMs });
-  try {
-    await runCheck();
-  } catch (error) {
-    if (error instanceof RunCheckFailed) throw error;
-    return notSent(deps, message, error, body);
+  const [run, gate] = await Promise.allSettled([
+    runCheck(),
+    deps.flow.holds(context.gate, slot.epoch),
+  ]);
+  if (run.status === 'rejected') {
+    if (run.reason instanceof RunCheckFailed) throw run.reason;
+    return notSent(deps, message, run.reason, body);
   }
-  // A 429 while it waited voided the slot: sent anyway, it would only meet another 429.
-  if (!(await deps.flow.holds(context.gate, slot.epoch))) {
-    return trySend(deps, message, runReadAt, rebooked);
-  }
+  if (gate.status === 'rejected') throw gate.reason;
   await waitForSlot(slot);
+  // A 429 voided the slot meanwhile: sent anyway, it would only meet another 429.
+  if (!gate.value || deps.flow.voidedHere(context.gate, slot.epoch)) {
+    return trySend(deps, message, runReadAt, lateWakes);
+  }
   // Woken well after its slot (the instance stalled): sent now, it would go out together with
-  // the batches that woke with it and crowd Iterable's window. It books again instead, once.
-  if (!rebooked && Date.now() - slot.at > lateAfterMs) {
-    return trySend(deps, message, runReadAt, true);
+  // the batches that woke with it and crowd Iterable's window. It books again instead, and goes
+  // back to the queue when its instance keeps it waiting again and again.
+  if (slot.nearLimit && Date.now() - slot.at > lateAfterMs) {
+    if (lateWakes + 1 >= maxLateWakes) {
+      await putBack(deps, message, 1);
+      return undefined;
+    }
+    return trySend(deps, message, runReadAt, lateWakes + 1);
   }
   try {
     const result = await send(deps, context, message, body, runCheck);

@@ -23,6 +23,8 @@ const returnLeadMs = 250;
 export interface Slot {
   at: number;
   epoch: number;
+  /** Paced against a limit: a request sent well after its slot would crowd the next ones. */
+  nearLimit: boolean;
 }
 
 /**
@@ -43,11 +45,22 @@ export async function takeSlot(
     // spending one of the queue's deliveries on it.
     booking = { kind: 'later', at: Date.now() + 2000, held: false };
   }
-  if (booking.kind === 'booked') return { at: booking.at, epoch: booking.epoch };
-  await sendQueueMessage(batchQueueFor(deps.batchQueue, message), batchMessageFormat, message, {
-    delaySeconds: putBackSeconds(booking),
-  });
+  if (booking.kind === 'booked') {
+    return { at: booking.at, epoch: booking.epoch, nearLimit: booking.nearLimit };
+  }
+  await putBack(deps, message, putBackSeconds(booking));
   return undefined;
+}
+
+/** Puts the batch back on its queue, as it is (its attempt not counted), for `delaySeconds`. */
+export async function putBack(
+  deps: Pick<PipelineDeps, 'batchQueue'>,
+  message: BatchMessage,
+  delaySeconds: number,
+): Promise<void> {
+  await sendQueueMessage(batchQueueFor(deps.batchQueue, message), batchMessageFormat, message, {
+    delaySeconds,
+  });
 }
 
 /** Waits for a slot taken by `takeSlot` (a moment at most); timers may fire early. */
@@ -72,11 +85,11 @@ function putBackSeconds(booking: Extract<Booking, { kind: 'later' }>): number {
  * The pace of the planner's few calls (the lists of a run): each takes a slot at the key's gate,
  * so it counts in the key's budget, and waits for it when it is a moment away. A key booked
  * further ahead (another run sending) does not hold the planner: its call goes at once, one
- * request over the key's pace at worst.
+ * request over the key's pace at worst, and takes no return time from the batches' line.
  */
 export function listCallPace(flow: FlowControl, gate: GateKey): () => Promise<void> {
   return async () => {
-    const booking = await flow.book(gate);
+    const booking = await flow.book(gate, { queued: false });
     if (booking.kind === 'booked') await waitForSlot(booking);
   };
 }

@@ -29,12 +29,21 @@ function bookMany(state: GateState, now: number, count: number, ceiling?: number
 const gaps = (slots: number[]) => slots.slice(1).map((slot, i) => slot - slots[i]!);
 
 describe('the gate rules', () => {
-  it('book the first slot a moment ahead (1/rate, at most bookLeadMs) and each next 1/rate later', () => {
+  it('book the first slot bookLeadMs ahead and each next 1/rate later', () => {
     const { slots } = bookMany(freshGate(t0), t0, 5);
 
-    expect(slots[0]).toBe(t0 + 1000 / flowNumbers.startRate);
-    expect(book(freshGate(t0), t0, 1).booking).toMatchObject({ at: t0 + flowNumbers.bookLeadMs });
+    expect(slots[0]).toBe(t0 + flowNumbers.bookLeadMs);
     for (const gap of gaps(slots)) expect(gap).toBeCloseTo(1000 / flowNumbers.startRate);
+  });
+
+  it('mark a slot paced against a limit (a ceiling, or one a 429 showed), not one in slow start', () => {
+    const slow = book(freshGate(t0), t0).booking;
+    const capped = book(freshGate(t0), t0, 10).booking;
+    const limited = book({ ...freshGate(t0), knownLimit: 10, rate: 9.5 }, t0).booking;
+
+    expect(slow).toMatchObject({ kind: 'booked', nearLimit: false });
+    expect(capped).toMatchObject({ kind: 'booked', nearLimit: true });
+    expect(limited).toMatchObject({ kind: 'booked', nearLimit: true });
   });
 
   it('never book slots closer than the ceiling allows, however long the rate has grown', () => {
@@ -75,7 +84,12 @@ describe('the gate rules', () => {
     // The lower rate holds from the end of the hold on.
     expect(currentRate(after, now + 5_000)).toBeCloseTo(after.rate);
     const next = book(after, now + 4_000);
-    expect(next.booking).toEqual({ kind: 'booked', at: now + 5_000, epoch: after.epoch });
+    expect(next.booking).toEqual({
+      kind: 'booked',
+      at: now + 5_000,
+      epoch: after.epoch,
+      nearLimit: true,
+    });
   });
 
   it('quarter the rate on a 429 that comes right after the previous hold: it was far too high', () => {
@@ -100,7 +114,10 @@ describe('the gate rules', () => {
 
   it('count what was sent, not what the rate allowed: a key with few batches, or shared', () => {
     let state = freshGate(t0 - 60_000);
-    for (const at of [t0, t0 + 250, t0 + 500, t0 + 750]) state = book(state, at).state;
+    // Four slots, a quarter of a second apart, the last at t0 + 750.
+    for (const at of [t0, t0 + 250, t0 + 500, t0 + 750]) {
+      state = book(state, at - flowNumbers.bookLeadMs).state;
+    }
 
     const after = throttled(state, t0 + 950, 0, undefined, undefined, t0 + 900);
 
@@ -148,7 +165,8 @@ describe('the gate rules', () => {
   });
 
   it('halve when more slots than are kept fell in the second before the refused one', () => {
-    const { state, slots } = bookMany(freshGate(t0), t0, flowNumbers.recentSlotsKept + 10);
+    // A key in slow start for 10 s: far faster than the slots kept can count in a second.
+    const { state, slots } = bookMany(freshGate(t0 - 10_000), t0, flowNumbers.recentSlotsKept + 10);
     const refused = slots.at(-1)!;
 
     const after = throttled(state, refused + 20, 0, undefined, undefined, refused);
@@ -266,7 +284,7 @@ describe('the gate rules', () => {
     expect(closed.circuitOpen).toBe(false);
     expect(closed.epoch).toBe(state.epoch + 1);
     expect(currentRate(closed, closedAt)).toBe(flowNumbers.startRate / 4);
-    expect(book(closed, closedAt).booking).toMatchObject({ at: closedAt + 1000 / 25 });
+    expect(book(closed, closedAt).booking).toMatchObject({ at: closedAt + flowNumbers.bookLeadMs });
   });
 
   it('count a 429 during an outage as Iterable answering: the circuit closes', () => {
@@ -286,13 +304,25 @@ describe('the gate rules', () => {
     const second = book(first.state, t0);
 
     expect(first.booking).toEqual({ kind: 'later', at: t0 + 5_000, held: true });
+    // Spaced at the rate the key will have by then (slow start doubles it every second).
+    const rateThen = currentRate(state, t0 + 5_000);
+    expect(rateThen).toBeCloseTo(flowNumbers.startRate * 2 ** (5 / flowNumbers.doublingSeconds));
     expect(second.booking).toEqual({
       kind: 'later',
-      at: t0 + 5_000 + 1000 / flowNumbers.startRate / flowNumbers.returnOverbooking,
+      at: t0 + 5_000 + 1000 / rateThen / flowNumbers.returnOverbooking,
       held: true,
     });
     // A return time holds no slot: the next free slot is where it was.
     expect(second.state.tat).toBe(state.tat);
+  });
+
+  it('take no return time from the line for a caller that will not come back (the planner)', () => {
+    const state = { ...freshGate(t0), tat: t0 + 5_000 };
+
+    const planner = book(state, t0, undefined, false);
+
+    expect(planner.booking).toMatchObject({ kind: 'later', held: false });
+    expect(planner.state).toBe(state);
   });
 
   it('give no return time beyond the horizon: a batch past it comes back to ask again', () => {
