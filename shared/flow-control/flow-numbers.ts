@@ -24,20 +24,21 @@ export const flowNumbers = {
    * After one, additively (requests a second per second): fast (`fastShare` of the known limit, at least `minGrowthPerSecond`) back up to
    * `kneeShare` of that limit, `plateauSeconds` there, then slowly (`slowShare` of it, at least
    * `minSlowGrowthPerSecond`), probing for more. At a limit of 10/s: back to 9.5/s in about 2 s,
-   * 30 s there, then 25 s to creep past 10, so a limit met again costs one 429 (and those in
-   * flight) per ~550 requests.
+   * 30 s there, then 10 s to creep past 10, so a limit met again costs one 429 (and those in
+   * flight) per ~400 requests, and a limit read a little low (a 429 from timing, not from the
+   * limit) is left in under a minute.
    */
   doublingSeconds: 1,
   minGrowthPerSecond: 0.5,
   fastShare: 0.2,
   kneeShare: 0.95,
-  slowShare: 0.002,
+  slowShare: 0.005,
   /**
    * After a 429 the rate stays at the knee this long before it creeps past it: a limit met is
    * probed again about once a minute, not all the time, so a key kept at its limit meets few 429s.
    */
   plateauSeconds: 30,
-  minSlowGrowthPerSecond: 0.02,
+  minSlowGrowthPerSecond: 0.05,
   /**
    * A ceiling is paced a little under: requests that leave exactly 1/R apart reach Iterable with
    * a few ms of jitter, and a strict "R in any second" limit would refuse about every other one.

@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { IterableError } from '../../clients/iterable/iterable-error';
 import { isPassingAzureFailure } from '../../clients/azure-errors';
 import { activeStatuses } from '../../runs/run-schemas';
@@ -27,10 +28,11 @@ const requeueBackoff = { baseSeconds: 2, maxSeconds: 300 };
 const readAheadMs = 150;
 /**
  * A batch paced against a limit that wakes this much after its slot books again instead of
- * sending: slots are 1/(0.95 R) apart, so any R + 1 of them span 1/0.95 s, and a request sent
- * more than that 5% of a second (52 ms) late could make R + 1 in one second with the next ones.
+ * sending: slots are 1/(0.95 R) apart, so any R + 1 of them span 1/0.95 s, and a request that
+ * reaches Iterable more than that 5% of a second (52 ms) late could make R + 1 in one second with
+ * the next ones. Half of it is for waking late, the other half for the request's way there.
  */
-const lateAfterMs = Math.floor(1000 * (1 / flowNumbers.ceilingShare - 1));
+const lateAfterMs = Math.floor((1000 * (1 / flowNumbers.ceilingShare - 1)) / 2);
 /** A batch that wakes late this many times (its instance overloaded) goes back to the queue. */
 const maxLateWakes = 3;
 
@@ -113,6 +115,9 @@ async function trySend(
   }
   if (gate.status === 'rejected') throw gate.reason;
   await waitForSlot(slot);
+  // Timers run before the answers that came in meanwhile are read: a 429 among them, seen only
+  // after this batch had gone out too, would have voided its slot. They are read first.
+  await nextTurn();
   // A 429 voided the slot meanwhile: sent anyway, it would only meet another 429.
   if (!gate.value || deps.flow.voidedHere(context.gate, slot.epoch)) {
     return trySend(deps, message, runReadAt, lateWakes);

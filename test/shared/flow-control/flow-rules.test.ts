@@ -191,13 +191,13 @@ describe('the gate rules', () => {
     expect(currentRate(state, t0 + secondsToKnee * 1000)).toBeCloseTo(
       limit * flowNumbers.kneeShare,
     );
-    // At the knee for plateauSeconds, then about 25 more seconds to pass the limit that was met.
+    // At the knee for plateauSeconds, then about 10 more seconds to pass the limit that was met.
     const plateau = flowNumbers.plateauSeconds;
     expect(currentRate(state, t0 + (secondsToKnee + plateau) * 1000)).toBeCloseTo(
       limit * flowNumbers.kneeShare,
     );
-    expect(currentRate(state, t0 + (secondsToKnee + plateau + 24) * 1000)).toBeLessThan(limit);
-    const later = currentRate(state, t0 + (secondsToKnee + plateau + 26) * 1000);
+    expect(currentRate(state, t0 + (secondsToKnee + plateau + 9) * 1000)).toBeLessThan(limit);
+    const later = currentRate(state, t0 + (secondsToKnee + plateau + 11) * 1000);
     expect(later).toBeGreaterThan(limit);
     expect(later).toBeLessThan(limit * 1.01);
   });
