@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { BlobServiceClient } from '@azure/storage-blob';
 import { QueueClient } from '@azure/storage-queue';
 import { poisonQueueName, queueNames } from '../../shared/storage-layout';
 import { startAppStack, type AppStack } from '../support/app-stack';
 import { takeMessages, toBase64 } from '../support/queues';
 import { settled } from '../support/run-status';
+import { exportOnOwnKey } from '../support/segment-exports';
 
 const suffix = randomBytes(4).toString('hex');
 /** A tenant with a large uncapped export. */
@@ -45,30 +45,8 @@ describe('batch lanes through the local host', () => {
   afterAll(() => stack.stop());
 
   /** An export of one segment of `members` members, on a connection of the tenant's own key. */
-  async function exportOf(as: typeof large, apiKey: string, name: string, members: number) {
-    const lines = Array.from({ length: members }, (_, index) => `${name}${index}@example.com`);
-    const csv = `email\n${lines.join('\n')}\n`;
-    await BlobServiceClient.fromConnectionString(stack.storage)
-      .getContainerClient('segments')
-      .getBlockBlobClient(`${as.tid}/${name}.csv`)
-      .upload(csv, Buffer.byteLength(csv));
-    const connection = await stack.call('POST', 'connections', {
-      as,
-      body: { displayName: name, apiKey, consent: { accepted: true } },
-    });
-    expect(connection.status).toBe(201);
-    const created = await stack.call('POST', 'exports', {
-      as,
-      body: {
-        displayName: name,
-        connectionId: connection.json().id,
-        segments: [name],
-        emailField: 'email',
-      },
-    });
-    expect(created.status).toBe(201);
-    return String(created.json().id);
-  }
+  const exportOf = (as: typeof large, apiKey: string, name: string, members: number) =>
+    exportOnOwnKey(stack, { as, name, apiKey, members });
 
   async function requestRun(as: typeof large, exportId: string): Promise<string> {
     const started = await stack.call('POST', `exports/${exportId}/runs`, { as, body: {} });
@@ -151,25 +129,12 @@ describe("the express lane's poison queue through the local host", () => {
   afterAll(() => stack.stop());
 
   it('counts a poisoned express batch as failed and ends its run', async () => {
-    const csv = 'email\nann@example.com\n';
-    await BlobServiceClient.fromConnectionString(stack.storage)
-      .getContainerClient('segments')
-      .getBlockBlobClient(`${small.tid}/Poisoned.csv`)
-      .upload(csv, csv.length);
-    const connection = await stack.call('POST', 'connections', {
+    const exportId = await exportOnOwnKey(stack, {
       as: small,
-      body: { displayName: 'Poisoned', apiKey: key, consent: { accepted: true } },
+      name: 'Poisoned',
+      apiKey: key,
+      members: 1,
     });
-    const created = await stack.call('POST', 'exports', {
-      as: small,
-      body: {
-        displayName: 'Poisoned',
-        connectionId: connection.json().id,
-        segments: ['Poisoned'],
-        emailField: 'email',
-      },
-    });
-    const exportId = String(created.json().id);
     const started = await stack.call('POST', `exports/${exportId}/runs`, { as: small, body: {} });
     const runId = String(started.json().id);
 

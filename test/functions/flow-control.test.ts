@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { BlobServiceClient } from '@azure/storage-blob';
 import { startAppStack, type AppStack } from '../support/app-stack';
 import { settled } from '../support/run-status';
+import { exportOnOwnKey } from '../support/segment-exports';
 
 const tenant = `flow-${randomBytes(4).toString('hex')}`;
 const admin = { roles: ['Admin'], tid: tenant };
@@ -36,40 +36,8 @@ describe('flow control per Iterable key', () => {
   afterAll(() => stack.stop());
 
   /** An export of one segment of `members` members, on a connection of its own key. */
-  async function exportOf(
-    name: string,
-    apiKey: string,
-    members: number,
-    requestsPerSecond?: number,
-  ) {
-    const lines = Array.from({ length: members }, (_, index) => `${name}${index}@example.com`);
-    const csv = `email\n${lines.join('\n')}\n`;
-    await BlobServiceClient.fromConnectionString(stack.storage)
-      .getContainerClient('segments')
-      .getBlockBlobClient(`${tenant}/${name}.csv`)
-      .upload(csv, Buffer.byteLength(csv));
-    const connection = await stack.call('POST', 'connections', {
-      as: admin,
-      body: {
-        displayName: name,
-        apiKey,
-        consent: { accepted: true },
-        ...(requestsPerSecond === undefined ? {} : { requestsPerSecond }),
-      },
-    });
-    expect(connection.status).toBe(201);
-    const created = await stack.call('POST', 'exports', {
-      as: admin,
-      body: {
-        displayName: name,
-        connectionId: connection.json().id,
-        segments: [name],
-        emailField: 'email',
-      },
-    });
-    expect(created.status).toBe(201);
-    return String(created.json().id);
-  }
+  const exportOf = (name: string, apiKey: string, members: number, requestsPerSecond?: number) =>
+    exportOnOwnKey(stack, { as: admin, name, apiKey, members, requestsPerSecond });
 
   function subscribeAnswers(): Record<string, number> {
     return stack.iterable.stats().requests[subscribe] ?? {};
