@@ -79,9 +79,10 @@ export const flowNumbers = {
    */
   slotAheadMs: 1_500,
   /**
-   * A slot is at least this long ahead: the batch hears of its slot after a write and makes its
-   * last reads (its run, its gate) before it, and a slot taken "now" would be sent late by those,
-   * closer to the next one than 1/rate. Only the first of a burst waits the whole lead.
+   * A slot of a key paced against a limit is at least this long ahead: the batch hears of its slot
+   * after a write and makes its last reads (its run, its gate) before it, and a slot taken "now"
+   * would be sent late by those, closer to the next one than 1/rate. Only the first of a burst
+   * waits the whole lead. A key far from any limit has a lead of 1/rate at most.
    */
   bookLeadMs: 250,
   /**

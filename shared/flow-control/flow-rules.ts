@@ -112,10 +112,13 @@ export function book(
   queued = true,
 ): { state: GateState; booking: Booking } {
   const interval = 1000 / currentRate(state, now, ceiling);
-  const slot = Math.max(now + flowNumbers.bookLeadMs, state.tat);
+  const nearLimit = ceiling !== undefined || state.knownLimit > 0;
+  // Far from any limit a slot late by its reads crowds nothing: no lead past 1/rate, which would
+  // only add to every batch's time while the run sends as fast as it can.
+  const lead = nearLimit ? flowNumbers.bookLeadMs : Math.min(flowNumbers.bookLeadMs, interval);
+  const slot = Math.max(now + lead, state.tat);
   if (slot - now <= flowNumbers.slotAheadMs) {
     const recentSlots = [...state.recentSlots.slice(1 - flowNumbers.recentSlotsKept), slot];
-    const nearLimit = ceiling !== undefined || state.knownLimit > 0;
     return {
       state: { ...state, tat: slot + interval, recentSlots },
       booking: { kind: 'booked', at: slot, epoch: state.epoch, nearLimit },

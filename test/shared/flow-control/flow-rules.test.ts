@@ -29,10 +29,11 @@ function bookMany(state: GateState, now: number, count: number, ceiling?: number
 const gaps = (slots: number[]) => slots.slice(1).map((slot, i) => slot - slots[i]!);
 
 describe('the gate rules', () => {
-  it('book the first slot bookLeadMs ahead and each next 1/rate later', () => {
+  it('book the first slot a moment ahead (bookLeadMs near a limit, 1/rate at most far from one) and each next 1/rate later', () => {
     const { slots } = bookMany(freshGate(t0), t0, 5);
 
-    expect(slots[0]).toBe(t0 + flowNumbers.bookLeadMs);
+    expect(slots[0]).toBe(t0 + 1000 / flowNumbers.startRate);
+    expect(book(freshGate(t0), t0, 10).booking).toMatchObject({ at: t0 + flowNumbers.bookLeadMs });
     for (const gap of gaps(slots)) expect(gap).toBeCloseTo(1000 / flowNumbers.startRate);
   });
 
@@ -114,10 +115,8 @@ describe('the gate rules', () => {
 
   it('count what was sent, not what the rate allowed: a key with few batches, or shared', () => {
     let state = freshGate(t0 - 60_000);
-    // Four slots, a quarter of a second apart, the last at t0 + 750.
-    for (const at of [t0, t0 + 250, t0 + 500, t0 + 750]) {
-      state = book(state, at - flowNumbers.bookLeadMs).state;
-    }
+    // Four slots a quarter of a second apart (1/rate, 1 ms, after each booking).
+    for (const at of [t0, t0 + 250, t0 + 500, t0 + 750]) state = book(state, at).state;
 
     const after = throttled(state, t0 + 950, 0, undefined, undefined, t0 + 900);
 
@@ -284,7 +283,9 @@ describe('the gate rules', () => {
     expect(closed.circuitOpen).toBe(false);
     expect(closed.epoch).toBe(state.epoch + 1);
     expect(currentRate(closed, closedAt)).toBe(flowNumbers.startRate / 4);
-    expect(book(closed, closedAt).booking).toMatchObject({ at: closedAt + flowNumbers.bookLeadMs });
+    expect(book(closed, closedAt).booking).toMatchObject({
+      at: closedAt + 1000 / currentRate(closed, closedAt),
+    });
   });
 
   it('count a 429 during an outage as Iterable answering: the circuit closes', () => {
