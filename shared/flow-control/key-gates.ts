@@ -20,8 +20,11 @@ export type SendOutcome =
 export interface FlowControl {
   /** A send slot or a return time; `queued: false` takes no return time (the caller won't return). */
   book(key: GateKey, options?: { queued?: boolean }): Promise<Booking>;
-  /** Whether a slot booked under `epoch` still holds (no decrease, opening or closing since). */
-  holds(key: GateKey, epoch: number): Promise<boolean>;
+  /**
+   * Whether a slot booked under `epoch` still holds (no decrease, opening or closing since), as
+   * the gate read at most `maxAgeMs` ago says (default: freshly, within `freshForMs`).
+   */
+  holds(key: GateKey, epoch: number, maxAgeMs?: number): Promise<boolean>;
   /** Whether a 429 met in this process voided slots booked under `epoch` (no read: a last look). */
   voidedHere(key: GateKey, epoch: number): boolean;
   /** Tells the gate how a request booked under `epoch` ended; answers whether the circuit was open. */
@@ -49,6 +52,8 @@ interface Waiting {
  */
 const freshForMs = 30;
 const maxWriteAttempts = 25;
+/** How old a gate read may be to decide that a success changes nothing. */
+const successSeenWithinMs = 1000;
 
 /**
  * One key's gate as this process uses it. Changes asked for while a write is under way wait and
@@ -76,9 +81,9 @@ class KeyGate {
     });
   }
 
-  /** The gate as last read or written, read again when older than `freshForMs`. */
-  async current(): Promise<GateState> {
-    if (this.#last && Date.now() - this.#last.at < freshForMs) return this.#last.state;
+  /** The gate as last read or written, read again when older than `maxAgeMs`. */
+  async current(maxAgeMs = freshForMs): Promise<GateState> {
+    if (this.#last && Date.now() - this.#last.at < maxAgeMs) return this.#last.state;
     this.#reading ??= this.#read().finally(() => (this.#reading = undefined));
     return (await this.#reading).state;
   }
@@ -149,9 +154,9 @@ export class KeyGates implements FlowControl {
     });
   }
 
-  async holds(key: GateKey, epoch: number): Promise<boolean> {
+  async holds(key: GateKey, epoch: number, maxAgeMs?: number): Promise<boolean> {
     if (this.voidedHere(key, epoch)) return false;
-    return (await this.#gate(key).current()).epoch === epoch;
+    return (await this.#gate(key).current(maxAgeMs)).epoch === epoch;
   }
 
   voidedHere(key: GateKey, epoch: number): boolean {
@@ -168,8 +173,10 @@ export class KeyGates implements FlowControl {
     // batches know at once, before the gate is written, so fewer go out into a full window.
     if (outcome.kind === 'throttled') gate.voidBelow = Math.max(gate.voidBelow, epoch + 1);
     if (outcome.kind === 'succeeded') {
-      // Most successes change nothing: skip the write when the gate as last seen needs none.
-      const seen = await gate.current();
+      // Most successes change nothing: skip the write when the gate as seen within the last
+      // second needs none (no read per batch; a circuit another instance opened that moment
+      // is closed by the next success after it).
+      const seen = await gate.current(successSeenWithinMs);
       if (succeeded(seen, Date.now()) === seen) return { circuitWasOpen: false };
     }
     return gate.change((state, now) => ({

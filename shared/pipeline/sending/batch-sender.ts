@@ -33,6 +33,12 @@ const readAheadMs = 150;
  * the next ones. Half of it is for waking late, the other half for the request's way there.
  */
 const lateAfterMs = Math.floor((1000 * (1 / flowNumbers.ceilingShare - 1)) / 2);
+/**
+ * How old a gate read may be for a batch of a key far from any limit (slow start, no ceiling): a
+ * 429 met by another instance is seen this much later at most, and an uncapped run that sends as
+ * fast as it can makes no read of its gate per batch.
+ */
+const farFromLimitGateAgeMs = 1000;
 /** A batch that wakes late this many times (its instance overloaded) goes back to the queue. */
 const maxLateWakes = 3;
 
@@ -107,7 +113,7 @@ async function trySend(
   await waitForSlot({ ...slot, at: slot.at - readAheadMs });
   const [run, gate] = await Promise.allSettled([
     runCheck(),
-    deps.flow.holds(context.gate, slot.epoch),
+    deps.flow.holds(context.gate, slot.epoch, slot.nearLimit ? undefined : farFromLimitGateAgeMs),
   ]);
   if (run.status === 'rejected') {
     if (run.reason instanceof RunCheckFailed) throw run.reason;
