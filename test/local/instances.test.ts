@@ -151,7 +151,9 @@ describe('LOCAL_INSTANCES: the app on three hosts sharing one storage account', 
   });
 
   it('ends a run exactly when an instance that is not serving HTTP dies mid-run', async () => {
-    const size = 24_000;
+    // Sixty batches, more than the hosts take at once (16 each): after its first batch the victim
+    // takes more, and dies with them mid-request however its first ones were paced.
+    const size = 60_000;
     const { id, valid } = await exportOf('Survivor', size);
     // The instance that holds the timer's lock, unless that is the one serving HTTP here.
     const holder = stack.hosts.find((host) => timerStarts(host).length > 0);
