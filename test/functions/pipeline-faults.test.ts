@@ -60,7 +60,8 @@ describe('the export pipeline under faults', () => {
       failProbability: 0.2,
       failStatus: 503,
       seed: 7,
-      rateLimitPerSecond: 8,
+      // Far under a new key's start rate (20/s): the run meets 429s however slowly it is planned.
+      rateLimitPerSecond: 2,
     });
 
     const started = await stack.call('POST', `exports/${exportId}/runs`, { as: admin, body: {} });
