@@ -24,6 +24,9 @@ interface Run {
 
 const batchesDone = /Executed 'Functions\.send-batch(-express)?' \(Succeeded/g;
 const handled = (host: HostProcess) => (host.output().match(batchesDone) ?? []).length;
+/** A batch's request answered by Iterable (logged when the answer came). */
+const batchRequest = /"message":"Iterable request","invocationId":"[^"]*","operation":"send-batch/g;
+const requestsAnswered = (host: HostProcess) => (host.output().match(batchRequest) ?? []).length;
 
 /** The refresh timer's endings in one host's output, as the times they began. */
 function timerStarts(host: HostProcess): number[] {
@@ -151,8 +154,8 @@ describe('LOCAL_INSTANCES: the app on three hosts sharing one storage account', 
   });
 
   it('ends a run exactly when an instance that is not serving HTTP dies mid-run', async () => {
-    // Sixty batches, more than the hosts take at once (16 each): after its first batch the victim
-    // takes more, and dies with them mid-request however its first ones were paced.
+    // Sixty batches, more than the hosts take at once (16 each): the victim has batches of its
+    // own going out for a while, a few a second at its key's start rate.
     const size = 60_000;
     const { id, valid } = await exportOf('Survivor', size);
     // The instance that holds the timer's lock, unless that is the one serving HTTP here.
@@ -161,13 +164,14 @@ describe('LOCAL_INSTANCES: the app on three hosts sharing one storage account', 
     // A second per Iterable request: each host is mid-request most of the time.
     stack.iterable.configure({ latencyMs: 1000 });
     const sentBefore = stack.iterable.stats().subscribersReceived;
-    const before = handled(victim);
+    const before = requestsAnswered(victim);
     const runId = await startRun(id);
-    // Once the victim has sent a batch of this run it has taken its next ones: it dies while
-    // sending them, their messages still leased to it.
+    // Once Iterable has answered the victim's first batch (a second after it went out), the
+    // victim's later slots of that second have gone out too: it dies while sending them, their
+    // messages still leased to it. (A batch it put back for later shows nothing of that.)
     const deadline = Date.now() + 60_000;
-    while (handled(victim) === before) {
-      if (Date.now() > deadline) throw new Error('The victim never took a batch of this run');
+    while (requestsAnswered(victim) === before) {
+      if (Date.now() > deadline) throw new Error('The victim never sent a batch of this run');
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     await new Promise((resolve) => setTimeout(resolve, 300));
