@@ -26,6 +26,22 @@ export interface Azurite {
 /** The standard ports; `0` for each gives random free ports (tests). */
 export const defaultAzuritePorts: AzuritePorts = { blob: 10000, queue: 10001, table: 10002 };
 
+/** The ports AZURITE_PORTS ("blob,queue,table") asks for, else the standard ones. */
+export function azuritePortsSetting(env: Record<string, string | undefined>): AzuritePorts {
+  if (!env.AZURITE_PORTS) return defaultAzuritePorts;
+  const [blob, queue, table] = env.AZURITE_PORTS.split(',').map(Number);
+  const ports = { blob, queue, table };
+  if (!Object.values(ports).every((p) => p !== undefined && Number.isInteger(p) && p >= 0)) {
+    throw new Error('Setting AZURITE_PORTS must be three port numbers: "blob,queue,table"');
+  }
+  return ports as AzuritePorts;
+}
+
+/** Whether a connection string holds Azurite's public development key (which is no secret). */
+export function usesAzuriteDevelopmentKey(connectionString: string): boolean {
+  return connectionString.includes(`AccountKey=${devKey}`);
+}
+
 export function azuriteConnectionString(ports: AzuritePorts, host = '127.0.0.1'): string {
   return [
     'DefaultEndpointsProtocol=http',

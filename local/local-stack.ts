@@ -4,8 +4,8 @@ import path from 'node:path';
 import { createAppClients } from '../shared/clients/app-clients';
 import { loadSettings, readStorageLocation } from '../shared/settings';
 import { copyAppPackage, projectRoot } from './app-package';
-import { defaultAzuritePorts, startAzurite } from './azurite';
-import { devPlatformAppId, startDevIssuer, type TokenRequest } from './dev-issuer';
+import { azuritePortsSetting, startAzurite, usesAzuriteDevelopmentKey } from './azurite';
+import { devPlatformAppId, devTenantId, startDevIssuer, type TokenRequest } from './dev-issuer';
 import { startIterableStandIn } from './iterable/server';
 import { startKeyVaultStandIn } from './key-vault/server';
 import {
@@ -15,6 +15,7 @@ import {
   type HostInstance,
 } from './host-instances';
 import { provisionStorage } from './provision-storage';
+import { segmentsContainerName } from '../shared/storage-layout';
 
 /**
  * The local stack behind `npm start` and `npm run demo`: everything the product needs on one machine. Azurite, the Key Vault stand-in and
@@ -34,16 +35,6 @@ function portSetting(env: Record<string, string | undefined>, name: string, fall
     throw new Error(`Setting ${name} must be a port number (0 for any free port)`);
   }
   return value;
-}
-
-function azuritePorts(env: Record<string, string | undefined>) {
-  if (!env.AZURITE_PORTS) return defaultAzuritePorts;
-  const [blob, queue, table] = env.AZURITE_PORTS.split(',').map(Number);
-  const ports = { blob, queue, table };
-  if (!Object.values(ports).every((p) => p !== undefined && Number.isInteger(p) && p >= 0)) {
-    throw new Error('Setting AZURITE_PORTS must be three port numbers: "blob,queue,table"');
-  }
-  return ports as typeof defaultAzuritePorts;
 }
 
 /** Where the local services listen unless a setting moves them (local.settings.example.json). */
@@ -95,7 +86,7 @@ export async function startLocalServices(
   };
   try {
     if (!readStorageLocation(env, 'AzureWebJobsStorage')) {
-      const ports = azuritePorts(env);
+      const ports = azuritePortsSetting(env);
       const azurite = await startAzurite(ports).catch((error: unknown) => {
         throw new Error(
           `Azurite could not start on ports ${Object.values(ports).join(', ')} (is another one running? set AzureWebJobsStorage to use it): ${String(error)}`,
@@ -107,6 +98,7 @@ export async function startLocalServices(
         `Azurite (storage)      blob :${azurite.ports.blob}  queue :${azurite.ports.queue}  table :${azurite.ports.table}`,
       );
     }
+    lines.push(...storageLines(env));
     if (!env.KEY_VAULT_URL) {
       const vault = await startKeyVaultStandIn({
         port: portSetting(env, 'KEY_VAULT_STANDIN_PORT', defaultServicePorts.keyVault),
@@ -134,6 +126,7 @@ export async function startLocalServices(
       // The dev platform app may act for any tenant, as the platform's own app does in Azure.
       Object.assign(env, issuer.settings, { AUTH_PLATFORM_APP_IDS: devPlatformAppId });
       lines.push(`Token issuer (dev)     ${issuer.issuer}`);
+      lines.push(`  tenant (tid) of its tokens  ${devTenantId}  (the folder its segments go in)`);
       mint = (request) => issuer.mint(request);
     }
     // Webhook receivers on this machine listen on loopback, which a deployed app refuses.
@@ -144,6 +137,35 @@ export async function startLocalServices(
     await stop();
     throw error;
   }
+}
+
+/**
+ * What the banner says of the storage the app uses, and where segment snapshots go. A connection
+ * string is shown only when it holds Azurite's development key, which Microsoft documents and
+ * only the emulator accepts; any other holds a real account key and is never printed.
+ */
+function storageLines(env: Record<string, string | undefined>): string[] {
+  const lines: string[] = [];
+  for (const setting of ['AzureWebJobsStorage', 'SEGMENTS_STORAGE']) {
+    const location = readStorageLocation(env, setting);
+    if (!location) continue;
+    if (location.kind === 'identity') {
+      lines.push(`  ${setting}  ${location.blobUrl} (Entra ID sign-in)`);
+    } else if (usesAzuriteDevelopmentKey(location.connectionString)) {
+      lines.push(
+        `  ${setting} (Azurite's public development key, not a secret): ${location.connectionString}`,
+      );
+    } else {
+      lines.push(`  ${setting}  from the environment (not shown: it holds an account key)`);
+    }
+  }
+  const from = readStorageLocation(env, 'SEGMENTS_STORAGE')
+    ? 'SEGMENTS_STORAGE'
+    : 'AzureWebJobsStorage';
+  lines.push(
+    `Segment snapshots      container ${segmentsContainerName} of ${from}; write one: npm run segment -- put FILE --tenant TID --name NAME`,
+  );
+  return lines;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { TableClient, TableServiceClient } from '@azure/data-tables';
-import { BlobServiceClient } from '@azure/storage-blob';
+import { BlobServiceClient, type StoragePipelineOptions } from '@azure/storage-blob';
 import { QueueServiceClient } from '@azure/storage-queue';
 import type { StorageLocation } from '../settings';
 import { createAzureCredential } from './azure-credential';
@@ -9,10 +9,13 @@ import { createAzureCredential } from './azure-credential';
  * possible) or for service URLs reached with managed identity (Azure).
  */
 
-export function createBlobServiceClient(location: StorageLocation): BlobServiceClient {
+export function createBlobServiceClient(
+  location: StorageLocation,
+  options?: StoragePipelineOptions,
+): BlobServiceClient {
   return location.kind === 'connectionString'
-    ? BlobServiceClient.fromConnectionString(location.connectionString)
-    : new BlobServiceClient(location.blobUrl, createAzureCredential(location.clientId));
+    ? BlobServiceClient.fromConnectionString(location.connectionString, options)
+    : new BlobServiceClient(location.blobUrl, createAzureCredential(location.clientId), options);
 }
 
 export function createQueueServiceClient(location: StorageLocation): QueueServiceClient {

@@ -43,7 +43,10 @@ const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * case, as `tid` carries it. Storage keys are case-sensitive; `72F988BF-…` from a platform's
  * database would otherwise make a second, hidden tenant.
  */
-function canonicalTenant(auth: Pick<AuthSettings, 'allowedTenants'>, tenantId: string): string {
+export function canonicalTenant(
+  auth: Pick<AuthSettings, 'allowedTenants'>,
+  tenantId: string,
+): string {
   const allowed = auth.allowedTenants;
   const listed =
     Array.isArray(allowed) &&

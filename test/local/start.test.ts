@@ -1,5 +1,8 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { BlobServiceClient } from '@azure/storage-blob';
+import { devTenantId } from '../../local/dev-issuer';
+import { segmentsContainerName } from '../../shared/storage-layout';
 import { isListening } from '../support/ports';
 
 const startScript = path.resolve(__dirname, '..', '..', 'dist', 'local', 'start.js');
@@ -42,6 +45,18 @@ describe('npm start (local/start)', () => {
       headers: { authorization: `Bearer ${adminToken}` },
     });
     expect(connections.status).toBe(200);
+
+    // The storage connection string is printed, said to be Azurite's public key, and works.
+    const printed = /AzureWebJobsStorage \(Azurite's public development key, not a secret\): (\S+)/;
+    const connectionString = printed.exec(banner)?.[1] ?? '';
+    expect(connectionString).toContain('AccountName=devstoreaccount1');
+    const segments =
+      BlobServiceClient.fromConnectionString(connectionString).getContainerClient(
+        segmentsContainerName,
+      );
+    expect(await segments.exists()).toBe(true);
+    expect(banner).toContain(`tenant (tid) of its tokens  ${devTenantId}`);
+    expect(banner).toContain('npm run segment -- put FILE --tenant TID --name NAME');
 
     const health = await fetch(`${hostUrl}/api/health`);
     expect(health.status).toBe(200);
