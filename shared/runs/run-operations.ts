@@ -7,6 +7,7 @@ import { uuidParam } from '../http/route-params';
 import type { Principal, Role } from '../http/auth';
 import type { ExportService } from '../exports/export-service';
 import { RunRequestSchema, RunSchema, type Run, type RunRequest } from './run-schemas';
+import { runRetryAfterHeader } from './run-retry-after';
 import type { RunService } from './run-service';
 import { RejectionSchema, type RejectionPage } from '../pipeline/run-rejections';
 
@@ -54,6 +55,8 @@ export function runOperations(
         'Run an export now: 202 with Operation-Location; 409 with the active run while one is active',
       roles: writers,
       body: RunRequestSchema,
+      // Every field has a default: a request without a body runs a delta, not a dry run.
+      bodyOptional: true,
       response: RunSchema,
       otherErrors: {
         '429':
@@ -69,7 +72,7 @@ export function runOperations(
         const location = `${request.url.split('?')[0]?.replace(/\/$/, '')}/${run.id}`;
         return {
           status: 202,
-          headers: { 'operation-location': location, location },
+          headers: { 'operation-location': location, location, ...runRetryAfterHeader(run.status) },
           jsonBody: run,
         };
       },
@@ -97,17 +100,20 @@ export function runOperations(
       name: 'runs-get',
       method: 'GET',
       route: 'exports/{id}/runs/{runId}',
-      summary: 'One run, with its status, counts and progress',
+      summary:
+        'One run, with its status, counts and progress; Retry-After (seconds) while it is still going',
       roles: everyone,
       response: RunSchema,
       successStatus: 200,
-      handle: async ({ principal, params }) => ({
-        jsonBody: await runs().get(
+      handle: async ({ principal, params }) => {
+        const run = await runs().get(
           principal.tenantId,
           uuidParam(params, 'id', 'Export'),
           uuidParam(params, 'runId', 'Run'),
-        ),
-      }),
+        );
+        // The status monitor: while the run goes on, when to ask again.
+        return { headers: runRetryAfterHeader(run.status), jsonBody: run };
+      },
     }),
     runAction({
       name: 'runs-cancel',
