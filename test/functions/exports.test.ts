@@ -292,6 +292,7 @@ describe('exports and runs API', () => {
           unchanged: 0,
           rejected: 0,
           failed: 0,
+          duplicates: 0,
         },
         segments: [{ name: 'Newsletter subscribers' }, { name: 'VIP' }],
       });

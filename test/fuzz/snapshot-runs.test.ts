@@ -175,8 +175,8 @@ describe('bad snapshots through the pipeline', () => {
       { email: 'grace@example.com', dataFields: {} },
     ]);
     expect(rejections).toEqual([
-      { email: '', reason: 'missingEmail', line: 4 },
-      { email: 'not-an-email', reason: 'invalidEmail', line: 5 },
+      { email: '', reason: 'missingEmail', line: 4, segment: 'Ragged' },
+      { email: 'not-an-email', reason: 'invalidEmail', line: 5, segment: 'Ragged' },
     ]);
   });
 
@@ -216,7 +216,7 @@ describe('bad snapshots through the pipeline', () => {
     const { run, rejections, members } = await runToEnd(await exportOn('Latin1 email'));
     expect(run.status).toBe('partiallySucceeded');
     expect(rejections).toEqual([
-      { email: 'jos\ufffd@example.com', reason: 'invalidEmail', line: 3 },
+      { email: 'jos\ufffd@example.com', reason: 'invalidEmail', line: 3, segment: 'Latin1 email' },
     ]);
     expect(members.map((member) => member.email)).toEqual(['ada@example.com']);
   });
