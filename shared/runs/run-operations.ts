@@ -87,9 +87,10 @@ export function runOperations(
       response: collectionSchema(RunSchema),
       successStatus: 200,
       handle: async ({ principal, params, request }) => {
+        // The query first: a bad top is the same 400 on every collection, whatever the path.
+        const query = parseQuery(request, PageQuerySchema);
         const id = uuidParam(params, 'id', 'Export');
         await exportService().assertExists(principal, id);
-        const query = parseQuery(request, PageQuerySchema);
         const page = await runs().page(principal.tenantId, id, query.top, query.$skipToken);
         return {
           jsonBody: { value: page.value, nextLink: nextLink(request.url, page.continuationToken) },
@@ -140,10 +141,10 @@ export function runOperations(
       response: collectionSchema(RejectionSchema),
       successStatus: 200,
       handle: async ({ principal, params, request }) => {
+        const query = parseQuery(request, PageQuerySchema);
         const id = uuidParam(params, 'id', 'Export');
         const runId = uuidParam(params, 'runId', 'Run');
         await runs().get(principal.tenantId, id, runId);
-        const query = parseQuery(request, PageQuerySchema);
         // The token is the offset this route issued: a count of rejections, nothing else.
         const token = query.$skipToken || '0';
         if (!/^\d{1,15}$/.test(token)) throw invalidSkipToken();
