@@ -1,4 +1,5 @@
 import { tryFinalizeRun } from '../../../../shared/pipeline/ending/run-finalizer';
+import { readRejections } from '../../../../shared/pipeline/run-rejections';
 import { sendBatch } from '../../../../shared/pipeline/sending/batch-sender';
 import type { BatchResult } from '../../../../shared/pipeline/run-progress';
 import type { RunMessage } from '../../../../shared/runs/run-schemas';
@@ -116,6 +117,16 @@ describe('tryFinalizeRun', () => {
     expect(counts('Winback')).toMatchObject({ total: 2, added: 1, rejected: 2, duplicates: 1 });
     // The run's totals are the sums: two rows refused reading, one member refused by Iterable.
     expect(run.counts).toMatchObject({ total: 4, added: 3, rejected: 3, duplicates: 2 });
+    // Each rejection names the segment its row came from, Iterable's refusals too.
+    const { page } = await readRejections(world.deps.work, world.tenantId, message.runId, {
+      offset: 0,
+      top: 10,
+    });
+    expect(page).toEqual([
+      { email: 'not-an-email', reason: 'invalidEmail', line: 4, segment: 'Newsletter' },
+      { email: 'nobody', reason: 'invalidEmail', line: 3, segment: 'Winback' },
+      { email: 'cy@example.com', reason: 'invalidEmail', segment: 'Winback' },
+    ]);
   });
 
   it('ends the run failed when no batch got anything through', async () => {
