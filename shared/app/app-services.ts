@@ -19,7 +19,8 @@ import { createRunLifecycle } from '../runs/run-lifecycle';
 import { runQueuesOf } from '../runs/run-queues';
 import { createRefreshService } from '../refreshes/create-refresh-service';
 import type { RefreshService } from '../refreshes/refresh-service';
-import { createRefreshSweep } from '../schedule/create-refresh-sweep';
+import { createRefreshSweep, cronForRefreshExports } from '../schedule/create-refresh-sweep';
+import { createNextRuns } from '../schedule/next-runs';
 import type { RefreshSweep } from '../schedule/refresh-sweep';
 import { ScheduleIndex } from '../schedule/schedule-index';
 import { ScheduleService } from '../schedule/schedule-service';
@@ -111,6 +112,12 @@ export function createAppServices(clients: AppClients): AppServices {
         listOwnership.projects.projectOf((await connections.apiKey(tenantId, connectionId)).apiKey),
       processLog,
     ),
+    nextRuns: createNextRuns({
+      refreshCron: (tenantId, now) =>
+        cronForRefreshExports(table(tableNames.schedules), tenantId, now),
+      connectionEnabled: async (tenantId, id) =>
+        (await connectionStore.get(tenantId, id))?.enabled ?? false,
+    }),
   });
   // What starting runs outside a request reads: the timer's sweep and reported refreshes.
   const schedulingTables = {

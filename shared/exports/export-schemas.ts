@@ -109,19 +109,29 @@ export const ExportPatchSchema = z
   .meta({ id: 'ExportPatch' });
 export type ExportPatch = z.infer<typeof ExportPatchSchema>;
 
-export const ExportSchema = z
-  .object({
-    id: z.uuid(),
-    displayName: z.string(),
-    connectionId: z.uuid(),
-    segments: z.array(z.string()),
-    emailField: z.string(),
-    dataFields: z.record(z.string(), z.string()),
-    syncMode: SyncModeSchema,
-    schedule: ExportScheduleSchema,
-    enabled: z.boolean(),
-    removalThresholds: RemovalThresholdsSchema.optional(),
-    ...changeStampFields(),
-  })
-  .meta({ id: 'Export' });
+/** An export as it is saved. */
+export const SavedExportSchema = z.object({
+  id: z.uuid(),
+  displayName: z.string(),
+  connectionId: z.uuid(),
+  segments: z.array(z.string()),
+  emailField: z.string(),
+  dataFields: z.record(z.string(), z.string()),
+  syncMode: SyncModeSchema,
+  schedule: ExportScheduleSchema,
+  enabled: z.boolean(),
+  removalThresholds: RemovalThresholdsSchema.optional(),
+  ...changeStampFields(),
+});
+export type SavedExport = z.infer<typeof SavedExportSchema>;
+
+/** An export as the API shows it: as saved, and when it runs next (computed, never stored). */
+export const ExportSchema = SavedExportSchema.extend({
+  nextRunAt: z.iso
+    .datetime()
+    .nullable()
+    .describe(
+      'The next time its schedule (its own, or the refresh schedule it follows) names, in UTC; the refresh timer starts the run within 5 minutes of it. null when it will not run on a schedule: schedule off, export or connection disabled, no refresh schedule set, or refreshes reported by the platform (it runs on each report then)',
+    ),
+}).meta({ id: 'Export' });
 export type Export = z.infer<typeof ExportSchema>;

@@ -8,7 +8,7 @@ import type { Run, RunRequest } from '../runs/run-schemas';
 import type { FairUseLimits } from '../settings';
 import type { RunService } from '../runs/run-service';
 import type { ExportListOwnership } from './export-list-ownership';
-import type { Export, ExportCreate, ExportPatch } from './export-schemas';
+import type { Export, ExportCreate, ExportPatch, SavedExport } from './export-schemas';
 import type { ExportRecord, ExportStore } from './export-store';
 import { validateExport, type ExportReferences } from './export-validation';
 
@@ -23,6 +23,8 @@ export interface ExportServiceDeps {
   limits: Pick<FairUseLimits, 'exportsPerTenant'>;
   /** Each list an export writes is claimed for it; a list another export holds is 409. */
   lists: ExportListOwnership;
+  /** When each export runs next on its schedule (schedule/next-runs.ts). */
+  nextRuns: (tenantId: string, records: ExportRecord[]) => Promise<(string | null)[]>;
 }
 
 /**
@@ -49,18 +51,23 @@ export class ExportService {
       throw error;
     }
     await this.#audit(principal, 'export.create', record.id, { ...input });
-    return toExport(record);
+    return this.#shown(record);
   }
 
   /** Up to `top` exports after the one with id `afterId`, in id order, and whether more follow. */
   async page(principal: Principal, top: number, afterId = ''): Promise<IdPage<Export>> {
     // One more than asked tells whether another page follows, so the last one has no nextLink.
     const { records } = await this.deps.store.pageAfter(principal.tenantId, afterId, top + 1);
-    return { value: records.slice(0, top).map(toExport), more: records.length > top };
+    const shown = records.slice(0, top);
+    const nextRuns = await this.deps.nextRuns(principal.tenantId, shown);
+    return {
+      value: shown.map((record, index) => toExport(record, nextRuns[index] ?? null)),
+      more: records.length > top,
+    };
   }
 
   async get(principal: Principal, id: string): Promise<Export> {
-    return toExport(await this.#find(principal, id));
+    return this.#shown(await this.#find(principal, id));
   }
 
   async update(principal: Principal, id: string, patch: ExportPatch): Promise<Export> {
@@ -76,7 +83,7 @@ export class ExportService {
     await this.#index(next);
     await this.deps.lists.change(previous, next, () => this.deps.store.update(next));
     await this.#audit(principal, 'export.update', id, changesBetween(previous, next));
-    return toExport(next);
+    return this.#shown(next);
   }
 
   /** Admins may always delete; deleting cancels the export's active run. */
@@ -152,6 +159,11 @@ export class ExportService {
     }
   }
 
+  async #shown(record: ExportRecord): Promise<Export> {
+    const [nextRunAt] = await this.deps.nextRuns(record.tenantId, [record]);
+    return toExport(record, nextRunAt ?? null);
+  }
+
   async #index(record: ExportRecord): Promise<void> {
     if (record.schedule.mode !== 'off') await this.deps.scheduleIndex.addTenant(record.tenantId);
   }
@@ -161,7 +173,7 @@ export class ExportService {
   }
 }
 
-function definedFields(patch: ExportPatch): Partial<Export> {
+function definedFields(patch: ExportPatch): Partial<SavedExport> {
   return Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
 }
 
@@ -185,7 +197,7 @@ function changesBetween(previous: ExportRecord, next: ExportRecord): Record<stri
   return changes;
 }
 
-function toExport(record: ExportRecord): Export {
+function toExport(record: ExportRecord, nextRunAt: string | null): Export {
   const { tenantId: _tenantId, etag: _etag, ...rest } = record;
-  return rest;
+  return { ...rest, nextRunAt };
 }

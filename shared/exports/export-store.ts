@@ -8,7 +8,7 @@ import {
   ExportScheduleSchema,
   RemovalThresholdsSchema,
   SyncModeSchema,
-  type Export,
+  type SavedExport,
 } from './export-schemas';
 import { getOrUndefined, statusCodeOf } from '../clients/azure-errors';
 import { rowsAfter } from '../clients/table-pages';
@@ -34,7 +34,7 @@ const ExportEntitySchema = z.object({
   ...storedChangeStampFields(),
 });
 
-export type ExportRecord = Export & { tenantId: string; etag?: string };
+export type ExportRecord = SavedExport & { tenantId: string; etag?: string };
 
 /**
  * Exports, one partition per tenant (the connections check reads `connectionId` from here too),

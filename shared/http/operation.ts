@@ -5,6 +5,7 @@ import type {
   InvocationContext,
 } from '@azure/functions';
 import type { z } from 'zod';
+import { requestedApiVersion } from './api-version';
 import { requireRole, tenantHeader, type Principal, type Role, type TokenVerifier } from './auth';
 import { errorResponse } from './error-response';
 import { readJsonBody } from './request-body';
@@ -35,6 +36,8 @@ export interface Operation<Body = undefined> {
   /** Roles that may call; empty means anyone, without a token. */
   roles: readonly Role[];
   body?: z.ZodType<Body>;
+  /** The body may be left out (no bytes at all): it then means `{}`, every field's default. */
+  bodyOptional?: boolean;
   /** The query parameters the handler parses, with this schema; the OpenAPI document lists them. */
   query?: z.ZodObject;
   response?: z.ZodType;
@@ -102,6 +105,8 @@ async function answer<Body>(
   if (id && operation.route.startsWith('exports/')) addLogContext({ exportId: id.slice(0, 64) });
   if (runId) addLogContext({ runId: runId.slice(0, 64) });
   try {
+    // Every route takes the optional api-version; one this deployment does not know is 400.
+    requestedApiVersion(request);
     let principal = anonymous;
     if (operation.roles.length > 0) {
       principal = await verifier()(
@@ -114,7 +119,9 @@ async function answer<Body>(
       });
       requireRole(principal, operation.roles);
     }
-    const body = operation.body ? await readJsonBody(request, operation.body) : (undefined as Body);
+    const body = operation.body
+      ? await readJsonBody(request, operation.body, { optional: operation.bodyOptional })
+      : (undefined as Body);
     return await operation.handle({
       principal,
       request,

@@ -6,6 +6,7 @@ import {
   ValidationError,
   type ErrorDetail,
 } from '../errors';
+import { apiVersionParameter } from './api-version';
 import { refuseUnsafeKeysAndText } from './body-text';
 import { quoteForMessage, truncateTarget } from '../quote-for-message';
 
@@ -32,14 +33,24 @@ function requireJsonContentType(request: HttpRequest): void {
 /**
  * Reads a JSON body and parses it with a strict schema: a body not declared JSON is 415, over 1 MB
  * is 413, malformed JSON is 400, and each schema problem (unknown field, missing field, bad value)
- * is a detail naming its field.
+ * is a detail naming its field. An `optional` body may be left out: then it is `{}`.
  */
-export async function readJsonBody<T>(request: HttpRequest, schema: z.ZodType<T>): Promise<T> {
-  requireJsonContentType(request);
+export async function readJsonBody<T>(
+  request: HttpRequest,
+  schema: z.ZodType<T>,
+  options: { optional?: boolean } = {},
+): Promise<T> {
+  if (!options.optional) requireJsonContentType(request);
   const declared = Number(request.headers.get('content-length') ?? 0);
   if (declared > maxBodyBytes) throw new PayloadTooLargeError(maxBodyBytes);
   const bytes = Buffer.from(await request.arrayBuffer());
   if (bytes.length > maxBodyBytes) throw new PayloadTooLargeError(maxBodyBytes);
+  if (options.optional) {
+    // No body (none at all, or zero bytes, whatever its Content-Type) asks for every default; a
+    // body that is there must be JSON like any other.
+    if (bytes.length === 0) return parseInput({}, schema, 'The request body is not valid.');
+    requireJsonContentType(request);
+  }
   let value: unknown;
   try {
     value = JSON.parse(bytes.toString('utf8')) as unknown;
@@ -50,9 +61,14 @@ export async function readJsonBody<T>(request: HttpRequest, schema: z.ZodType<T>
   return parseInput(value, schema, 'The request body is not valid.');
 }
 
-/** Parses the request's query string with a strict schema: each problem is a 400 naming its field. */
+/**
+ * Parses the request's query string with a strict schema: each problem is a 400 naming its field.
+ * `api-version`, which every route takes and the operation adapter checks, is not the schema's.
+ */
 export function parseQuery<T>(request: HttpRequest, schema: z.ZodType<T>): T {
-  return parseInput(Object.fromEntries(request.query), schema, 'The query is not valid.');
+  const query = Object.fromEntries(request.query);
+  delete query[apiVersionParameter];
+  return parseInput(query, schema, 'The query is not valid.');
 }
 
 /** Parses any input (body, query, route) with a schema, naming each problem by its field. */

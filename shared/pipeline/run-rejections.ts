@@ -19,6 +19,10 @@ export const RejectionSchema = z
         'invalidEmail, missingEmail, unreadableRow (a broken JSON line or CSV quotes), invalidUtf8 (a mapped value with bytes that are not UTF-8), memberTooLarge (over what one request may carry), or the failedUpdates kind Iterable gave',
       ),
     line: z.number().int().optional().describe('Where the row is in the snapshot'),
+    segment: z
+      .string()
+      .optional()
+      .describe('The segment the row came from (absent only for runs recorded before it was kept)'),
   })
   .meta({ id: 'Rejection' });
 export type RejectionEntry = z.infer<typeof RejectionSchema>;
@@ -27,8 +31,11 @@ const PlannerRejectionSchema = z.object({
   email: z.string(),
   reason: z.string(),
   line: z.number(),
+  segment: z.string().optional(),
 });
-const IterableFailureSchema = z.array(z.object({ email: z.string(), reason: z.string() }));
+const IterableFailureSchema = z.array(
+  z.object({ email: z.string(), reason: z.string(), segment: z.string().optional() }),
+);
 
 /** The planner's rejections: JSON lines, none of which speaks for the blob, so metadata does. */
 const rejectionLogFormat = versionedBlobFormat('planner rejections (rejections.jsonl)');
@@ -107,9 +114,9 @@ export class RejectionLog {
     return this.#count;
   }
 
-  add(rejection: Rejection): void {
+  add(rejection: Rejection, segment: string): void {
     this.#count++;
-    this.#open().write(`${JSON.stringify(rejection)}\n`);
+    this.#open().write(`${JSON.stringify({ ...rejection, segment })}\n`);
   }
 
   /** Waits while the upload is behind (the planner calls it between chunks of rows). */

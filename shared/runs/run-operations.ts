@@ -7,6 +7,7 @@ import { uuidParam } from '../http/route-params';
 import type { Principal, Role } from '../http/auth';
 import type { ExportService } from '../exports/export-service';
 import { RunRequestSchema, RunSchema, type Run, type RunRequest } from './run-schemas';
+import { runRetryAfterHeader } from './run-retry-after';
 import type { RunService } from './run-service';
 import { RejectionSchema, type RejectionPage } from '../pipeline/run-rejections';
 
@@ -54,6 +55,8 @@ export function runOperations(
         'Run an export now: 202 with Operation-Location; 409 with the active run while one is active',
       roles: writers,
       body: RunRequestSchema,
+      // Every field has a default: a request without a body runs a delta, not a dry run.
+      bodyOptional: true,
       response: RunSchema,
       otherErrors: {
         '429':
@@ -69,7 +72,7 @@ export function runOperations(
         const location = `${request.url.split('?')[0]?.replace(/\/$/, '')}/${run.id}`;
         return {
           status: 202,
-          headers: { 'operation-location': location, location },
+          headers: { 'operation-location': location, location, ...runRetryAfterHeader(run.status) },
           jsonBody: run,
         };
       },
@@ -84,9 +87,10 @@ export function runOperations(
       response: collectionSchema(RunSchema),
       successStatus: 200,
       handle: async ({ principal, params, request }) => {
+        // The query first: a bad top is the same 400 on every collection, whatever the path.
+        const query = parseQuery(request, PageQuerySchema);
         const id = uuidParam(params, 'id', 'Export');
         await exportService().assertExists(principal, id);
-        const query = parseQuery(request, PageQuerySchema);
         const page = await runs().page(principal.tenantId, id, query.top, query.$skipToken);
         return {
           jsonBody: { value: page.value, nextLink: nextLink(request.url, page.continuationToken) },
@@ -97,17 +101,20 @@ export function runOperations(
       name: 'runs-get',
       method: 'GET',
       route: 'exports/{id}/runs/{runId}',
-      summary: 'One run, with its status, counts and progress',
+      summary:
+        'One run, with its status, counts and progress; Retry-After (seconds) while it is still going',
       roles: everyone,
       response: RunSchema,
       successStatus: 200,
-      handle: async ({ principal, params }) => ({
-        jsonBody: await runs().get(
+      handle: async ({ principal, params }) => {
+        const run = await runs().get(
           principal.tenantId,
           uuidParam(params, 'id', 'Export'),
           uuidParam(params, 'runId', 'Run'),
-        ),
-      }),
+        );
+        // The status monitor: while the run goes on, when to ask again.
+        return { headers: runRetryAfterHeader(run.status), jsonBody: run };
+      },
     }),
     runAction({
       name: 'runs-cancel',
@@ -134,10 +141,10 @@ export function runOperations(
       response: collectionSchema(RejectionSchema),
       successStatus: 200,
       handle: async ({ principal, params, request }) => {
+        const query = parseQuery(request, PageQuerySchema);
         const id = uuidParam(params, 'id', 'Export');
         const runId = uuidParam(params, 'runId', 'Run');
         await runs().get(principal.tenantId, id, runId);
-        const query = parseQuery(request, PageQuerySchema);
         // The token is the offset this route issued: a count of rejections, nothing else.
         const token = query.$skipToken || '0';
         if (!/^\d{1,15}$/.test(token)) throw invalidSkipToken();

@@ -29,8 +29,17 @@ export const RunCountsSchema = z.object({
   updated: z.number().int().describe('Re-sent for changed data fields'),
   removed: z.number().int(),
   unchanged: z.number().int(),
-  rejected: z.number().int().describe('Invalid rows or members Iterable refused'),
+  rejected: z
+    .number()
+    .int()
+    .describe('Rows refused while reading the snapshot, and members Iterable refused'),
   failed: z.number().int().describe('Members not sent because a batch failed; retried next run'),
+  // Runs recorded before duplicates were counted read as none.
+  duplicates: z
+    .number()
+    .int()
+    .default(0)
+    .describe('Rows dropped because their e-mail came earlier in the segment (the first counts)'),
 });
 export type RunCounts = z.infer<typeof RunCountsSchema>;
 
@@ -42,6 +51,7 @@ export const emptyCounts = (): RunCounts => ({
   unchanged: 0,
   rejected: 0,
   failed: 0,
+  duplicates: 0,
 });
 
 /** Why a due schedule slot was recorded as `skipped` instead of running. */

@@ -75,7 +75,7 @@ export function createRefreshSweep(parts: RefreshSweepParts): RefreshSweep {
  * The tenant's refresh schedule as the timer applies it to `refresh` exports: none while the
  * platform reports the tenant's refreshes itself (they run on its reports then), else the cron.
  */
-async function cronForRefreshExports(
+export async function cronForRefreshExports(
   schedules: TableClient,
   tenantId: string,
   now: Date,

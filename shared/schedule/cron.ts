@@ -49,3 +49,9 @@ export function latestOccurrence(cron: string, timeZone: string, now: Date): Dat
   // previousRuns leaves out a run exactly at the reference, so look back from just after now.
   return job.previousRuns(1, new Date(now.getTime() + 1))[0];
 }
+
+/** The first time after `now` that the expression names in the zone (undefined if it never will). */
+export function nextOccurrence(cron: string, timeZone: string, now: Date): Date | undefined {
+  const job = new Cron(cron, { mode: '5-or-6-parts', timezone: timeZone, paused: true });
+  return job.nextRun(now) ?? undefined;
+}

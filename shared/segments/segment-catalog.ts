@@ -13,6 +13,7 @@ import {
 } from './segment-name';
 import { defaultHeadReadOptions, readSnapshotHead, type HeadReadOptions } from './snapshot-head';
 import { mapConcurrently } from '../map-concurrently';
+import type { IdPage } from '../clients/table-pages';
 
 export const SegmentSchema = z
   .object({
@@ -47,6 +48,11 @@ const listConcurrency = 8;
 // Numeric collation puts "Segment 2" before "Segment 10", as people sort names.
 const collator = new Intl.Collator('en', { numeric: true });
 
+/** The order segments are listed in: as people sort names, and any two names in a fixed order. */
+function compareNames(a: string, b: string): number {
+  return collator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
+}
+
 /**
  * Segment snapshots the platform writes under `{tenantId}/` in the `segments` container: one
  * blob per segment, `{name}.csv|.jsonl`, optionally `.gz`. Columns come from the first bytes.
@@ -59,17 +65,36 @@ export class SegmentCatalog {
 
   /** Every segment of the tenant, sorted by name; unusable ones carry a `problem`. */
   async list(tenantId: string): Promise<Segment[]> {
+    return (await this.page(tenantId, Number.POSITIVE_INFINITY)).value;
+  }
+
+  /**
+   * Up to `top` segments of the tenant in name order, after the one named `after` (keyset
+   * paging: a segment added or deleted meanwhile never shifts a page), and whether more follow.
+   * Listing blob names is cheap; only the segments a page shows have their headers read.
+   */
+  async page(tenantId: string, top: number, after?: string): Promise<IdPage<Segment>> {
     const byName = new Map<string, Candidate[]>();
     for (const candidate of await this.#candidates(tenantFolder(tenantId))) {
       byName.set(candidate.name, [...(byName.get(candidate.name) ?? []), candidate]);
     }
-    const found = await mapConcurrently([...byName.values()], listConcurrency, (candidates) =>
-      this.#describe(candidates),
-    );
-    return found
-      .filter((segment) => segment !== undefined)
-      .map(toSegment)
-      .sort((a, b) => collator.compare(a.name, b.name) || (a.name < b.name ? -1 : 1));
+    const groups = [...byName.entries()]
+      .filter(([name]) => after === undefined || compareNames(name, after) > 0)
+      .sort(([a], [b]) => compareNames(a, b))
+      .map(([, candidates]) => candidates);
+    const value: Segment[] = [];
+    // One more than the page is described, to know whether another page follows; a segment
+    // deleted since it was listed leaves a gap the next ones fill.
+    for (let start = 0; start < groups.length && value.length <= top;) {
+      const count = Math.min(groups.length - start, top + 1 - value.length);
+      const slice = groups.slice(start, start + count);
+      start += count;
+      const found = await mapConcurrently(slice, listConcurrency, (candidates) =>
+        this.#describe(candidates),
+      );
+      for (const segment of found) if (segment) value.push(toSegment(segment));
+    }
+    return { value: value.slice(0, top), more: value.length > top };
   }
 
   /** The segment with its columns, or undefined when there is none (or the name cannot be one). */

@@ -11,6 +11,12 @@ export interface DeltaCounts {
   updated: number;
   unchanged: number;
   removed: number;
+  /** Rows dropped because their address came earlier in the segment (the first row wins). */
+  duplicates: number;
+}
+
+export function emptyDeltaCounts(): DeltaCounts {
+  return { total: 0, added: 0, updated: 0, unchanged: 0, removed: 0, duplicates: 0 };
 }
 
 export interface DeltaOptions {
@@ -41,7 +47,7 @@ export async function planDelta(
   /** May return a promise when the receiver needs the planner to wait (back-pressure). */
   subscribe: (member: Member, change: SubscribeChange) => Promise<void> | void,
 ): Promise<{ counts: DeltaCounts; removed: string[]; next: ExportedState }> {
-  const counts: DeltaCounts = { total: 0, added: 0, updated: 0, unchanged: 0, removed: 0 };
+  const counts = emptyDeltaCounts();
   await markMembers(members, previous, options, subscribe, counts);
   const removed = takeLeavers(previous, options);
   counts.removed = removed.length;
@@ -64,8 +70,12 @@ export async function markMembers(
     for (const member of chunk) {
       const slot = state.slotOf(member.email);
       const before = slot === undefined ? undefined : state.hashAt(slot);
-      // The first row of an address wins: a later one cannot be told apart from a mistake.
-      if (before !== undefined && isSeen(before)) continue;
+      // The first row of an address wins: a later one cannot be told apart from a mistake. A
+      // refused row was counted as a rejection already, so only the others count as duplicates.
+      if (before !== undefined && isSeen(before)) {
+        if (!member.refused) counts.duplicates++;
+        continue;
+      }
       if (member.refused) {
         // Reported as a rejection: nothing is sent, and what Iterable has stays (not a leaver).
         if (slot !== undefined) state.setAt(slot, seen(before!));

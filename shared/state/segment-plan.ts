@@ -1,4 +1,10 @@
-import { markMembers, takeLeavers, type DeltaCounts, type DeltaOptions } from './delta-plan';
+import {
+  emptyDeltaCounts,
+  markMembers,
+  takeLeavers,
+  type DeltaCounts,
+  type DeltaOptions,
+} from './delta-plan';
 import { parseStateLine } from './state-lines';
 import type { SegmentPlanInput } from './segment-plan-input';
 import type { Member } from '../snapshot/segment-members';
@@ -93,7 +99,7 @@ interface Carried {
 export async function planSegment(input: SegmentPlanInput): Promise<SegmentPlan> {
   const limit = input.inMemoryLimit ?? maxMembersPlannedAtOnce;
   const hold = stepped(input.hold, limit);
-  const counts: DeltaCounts = { total: 0, added: 0, updated: 0, unchanged: 0, removed: 0 };
+  const counts = emptyDeltaCounts();
   if (input.partitions > 1) {
     return planSpilled(input, limit, hold, {
       table: undefined,

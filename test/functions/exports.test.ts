@@ -201,6 +201,60 @@ describe('exports and runs API', () => {
     });
   });
 
+  describe('nextRunAt', () => {
+    const quarterHour = { mode: 'custom', cron: '*/15 * * * *', timeZone: 'UTC' };
+
+    it('shows when an export runs next on its own schedule, on create, read, list and change', async () => {
+      const before = Date.now();
+      const created = await createExport({ schedule: quarterHour });
+      const next = Date.parse(String(created.json().nextRunAt));
+      // The next quarter hour after now, in UTC.
+      expect(next % (15 * 60_000)).toBe(0);
+      expect(next).toBeGreaterThan(before);
+      expect(next).toBeLessThanOrEqual(Date.now() + 15 * 60_000);
+      const id = String(created.json().id);
+      expect((await stack.call('GET', `exports/${id}`, { as: viewer })).json().nextRunAt).toBe(
+        created.json().nextRunAt,
+      );
+      const listed = (await stack.call('GET', 'exports', { as: viewer })).json().value as {
+        id: string;
+        nextRunAt: string | null;
+      }[];
+      expect(listed.find((item) => item.id === id)?.nextRunAt).toBe(created.json().nextRunAt);
+      const daily = await stack.call('PATCH', `exports/${id}`, {
+        as: admin,
+        body: { schedule: { mode: 'custom', cron: '0 6 * * *', timeZone: 'Asia/Tokyo' } },
+      });
+      // 06:00 in Tokyo is 21:00 UTC.
+      expect(String(daily.json().nextRunAt)).toMatch(/T21:00:00\.000Z$/);
+    });
+
+    it('is null while the export will not run on a schedule', async () => {
+      const off = await createExport({ schedule: { mode: 'off' } });
+      expect(off.json().nextRunAt).toBeNull();
+      const id = String(off.json().id);
+      const custom = await stack.call('PATCH', `exports/${id}`, {
+        as: admin,
+        body: { schedule: quarterHour },
+      });
+      expect(custom.json().nextRunAt).toEqual(expect.any(String));
+      const disabled = await stack.call('PATCH', `exports/${id}`, {
+        as: admin,
+        body: { enabled: false },
+      });
+      expect(disabled.json().nextRunAt).toBeNull();
+      // This tenant sets no refresh schedule: a refresh export runs only when asked to.
+      const refresh = await createExport({
+        schedule: { mode: 'refresh' },
+        segments: ['No email'],
+        emailField: 'mail',
+        dataFields: {},
+      });
+      expect(refresh.status).toBe(201);
+      expect(refresh.json().nextRunAt).toBeNull();
+    });
+  });
+
   describe('changing and deleting exports', () => {
     it('validates a change as on create and records it in the audit', async () => {
       const { id } = (await createExport()).json() as { id: string };
@@ -292,6 +346,7 @@ describe('exports and runs API', () => {
           unchanged: 0,
           rejected: 0,
           failed: 0,
+          duplicates: 0,
         },
         segments: [{ name: 'Newsletter subscribers' }, { name: 'VIP' }],
       });
@@ -313,6 +368,68 @@ describe('exports and runs API', () => {
         runId: run.id,
         schemaVersion: 1,
       });
+    });
+
+    it('takes a request without a body as the defaults, and checks a body that is there', async () => {
+      const { id } = (await createExport()).json() as { id: string };
+      const token = await stack.token(admin);
+      const cancel = (runId: string) =>
+        stack.call('POST', `exports/${id}/runs/${runId}/cancel`, { token });
+      const contentTypes: Record<string, string>[] = [
+        {},
+        { 'content-type': 'application/json' },
+        { 'content-type': 'text/plain' },
+      ];
+      for (const headers of contentTypes) {
+        const started = await stack.call('POST', `exports/${id}/runs`, {
+          token,
+          headers,
+          rawBody: '',
+        });
+        expect(started.status).toBe(202);
+        expect(started.json()).toMatchObject({ mode: 'delta', dryRun: false, status: 'queued' });
+        expect((await cancel(String(started.json().id))).status).toBe(200);
+      }
+      const noBody = await stack.call('POST', `exports/${id}/runs`, { token });
+      expect(noBody.status).toBe(202);
+      expect((await cancel(String(noBody.json().id))).status).toBe(200);
+      expectInvalid(
+        await stack.call('POST', `exports/${id}/runs`, { token, body: { mode: 'sometimes' } }),
+        'InvalidField',
+        'mode',
+      );
+      expectInvalid(
+        await stack.call('POST', `exports/${id}/runs`, { token, body: { dryrun: true } }),
+        'UnknownField',
+        'dryrun',
+      );
+      const malformed = await stack.call('POST', `exports/${id}/runs`, {
+        token,
+        headers: { 'content-type': 'application/json' },
+        rawBody: '{"mode":',
+      });
+      expect(malformed.status).toBe(400);
+      expect((malformed.json() as unknown as ErrorBody).error.message).toContain('not valid JSON');
+      const notJson = await stack.call('POST', `exports/${id}/runs`, {
+        token,
+        headers: { 'content-type': 'text/plain' },
+        rawBody: '{}',
+      });
+      expect(notJson.status).toBe(415);
+    });
+
+    it('answers Retry-After while a run is still going, and none once it has ended', async () => {
+      const { id } = (await createExport()).json() as { id: string };
+      const started = await stack.call('POST', `exports/${id}/runs`, { as: admin });
+      expect(started.headers.get('retry-after')).toBe('5');
+      const runId = String(started.json().id);
+      const queued = await stack.call('GET', `exports/${id}/runs/${runId}`, { as: viewer });
+      expect(queued.json().status).toBe('queued');
+      expect(queued.headers.get('retry-after')).toBe('5');
+      await stack.call('POST', `exports/${id}/runs/${runId}/cancel`, { as: admin });
+      const ended = await stack.call('GET', `exports/${id}/runs/${runId}`, { as: viewer });
+      expect(ended.json().status).toBe('cancelled');
+      expect(ended.headers.get('retry-after')).toBeNull();
     });
 
     it('answers 409 with the active run while one is active, and lets a new run start after cancel', async () => {

@@ -253,6 +253,8 @@ describe('a run in flight across an upgrade', () => {
       unchanged: 3600,
       rejected: 0,
       failed: 0,
+      // Planned by the previous release, which did not count duplicates: none.
+      duplicates: 0,
     });
     expect(listMembers(run.segments[0]?.listId ?? 0)).toEqual(next.emails);
 

@@ -9,7 +9,7 @@ interface Run {
   id: string;
   status: string;
   counts: Record<string, number>;
-  segments: { name: string; listId?: number }[];
+  segments: { name: string; listId?: number; counts: Record<string, number> }[];
   error?: { code: string; message: string };
 }
 
@@ -40,16 +40,19 @@ describe('the export pipeline through the local host', () => {
   let stack: AppStack;
   let exportId: string;
 
-  async function runToEnd(body: Record<string, unknown> = {}): Promise<Run> {
+  /** Runs the export (without a body: the defaults) and polls it as Retry-After says. */
+  async function runToEnd(body?: Record<string, unknown>): Promise<Run> {
     const started = await stack.call('POST', `exports/${exportId}/runs`, { as: admin, body });
     expect(started.status).toBe(202);
     const { id } = started.json() as { id: string };
     const deadline = Date.now() + 60_000;
     for (;;) {
-      const run = (
-        await stack.call('GET', `exports/${exportId}/runs/${id}`, { as: admin })
-      ).json() as unknown as Run;
-      if (!['queued', 'planning', 'running'].includes(run.status)) return run;
+      const response = await stack.call('GET', `exports/${exportId}/runs/${id}`, { as: admin });
+      const run = response.json() as unknown as Run;
+      const going = ['queued', 'planning', 'running'].includes(run.status);
+      // The status monitor asks to be polled again while the run goes on, and only then.
+      expect(response.headers.get('retry-after')).toBe(going ? '5' : null);
+      if (!going) return run;
       if (Date.now() > deadline)
         throw new Error(`Run still ${run.status}:\n${stack.host.output().slice(-3000)}`);
       await new Promise((resolve) => setTimeout(resolve, 200));
@@ -92,7 +95,10 @@ describe('the export pipeline through the local host', () => {
       rejected: 2,
       failed: 0,
       removed: 0,
+      duplicates: 1,
     });
+    // The segment's own counts: its two refused rows, and the address that came twice.
+    expect(run.segments[0]?.counts).toMatchObject({ total: size, rejected: 2, duplicates: 1 });
     const listId = run.segments[0]?.listId ?? 0;
     const lists = stack.iterable.inspect({ users: false, members: false })[0]?.lists ?? [];
     expect(lists.find((list) => list.id === listId)?.name).toBe('Newsletter');
@@ -101,20 +107,22 @@ describe('the export pipeline through the local host', () => {
       as: admin,
     });
     expect(rejections.json().value).toEqual([
-      { email: 'not-an-email', reason: 'invalidEmail', line: size + 2 },
-      { email: '', reason: 'missingEmail', line: size + 3 },
+      { email: 'not-an-email', reason: 'invalidEmail', line: size + 2, segment: 'Newsletter' },
+      { email: '', reason: 'missingEmail', line: size + 3, segment: 'Newsletter' },
     ]);
     // Paged: a page of one, then the link to the next and last one.
     const route = `exports/${exportId}/runs/${run.id}/rejections`;
     const first = (await stack.call('GET', `${route}?top=1`, { as: admin })).json();
     expect(first.value).toEqual([
-      { email: 'not-an-email', reason: 'invalidEmail', line: size + 2 },
+      { email: 'not-an-email', reason: 'invalidEmail', line: size + 2, segment: 'Newsletter' },
     ]);
     const token = new URL(String(first.nextLink)).searchParams.get('$skipToken');
     const second = (
       await stack.call('GET', `${route}?top=1&$skipToken=${token}`, { as: admin })
     ).json();
-    expect(second.value).toEqual([{ email: '', reason: 'missingEmail', line: size + 3 }]);
+    expect(second.value).toEqual([
+      { email: '', reason: 'missingEmail', line: size + 3, segment: 'Newsletter' },
+    ]);
     expect(second.nextLink).toBeUndefined();
     const malformed = await stack.call('GET', `${route}?$skipToken=-1`, { as: admin });
     expect(malformed.status).toBe(400);

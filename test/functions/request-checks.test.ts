@@ -140,6 +140,64 @@ describe('request checks', () => {
     });
   });
 
+  describe('api-version', () => {
+    it.each([
+      ['GET', 'health'],
+      ['GET', 'connections?top=1'],
+      ['GET', 'exports'],
+      ['GET', 'segments'],
+      ['GET', 'audit'],
+      ['GET', 'openapi.json'],
+    ])('answers %s /api/%s with or without the current api-version', async (method, route) => {
+      const joiner = route.includes('?') ? '&' : '?';
+      const without = await stack.call(method, route, { as: admin });
+      const current = await stack.call(method, `${route}${joiner}api-version=2026-12-01`, {
+        as: admin,
+      });
+      // Health may answer 503 when a dependency is down; either way both answer alike.
+      expect(current.status).toBe(without.status);
+      expect(current.status).not.toBe(400);
+    });
+
+    it.each([
+      ['GET', 'health?api-version=2025-01-01'],
+      ['GET', 'exports?api-version=latest'],
+      ['GET', 'connections?top=2&api-version='],
+      ['POST', 'connections?api-version=2026-12-02'],
+      ['DELETE', `connections/${randomUUID()}?force=true&api-version=1.0`],
+    ])('answers %s /api/%s with 400 naming the supported versions', async (method, route) => {
+      const response = await stack.call(method, route, {
+        as: admin,
+        ...(method === 'POST' ? { rawBody: connectionBody(`Versioned ${randomUUID()}`) } : {}),
+      });
+      expect(response.status).toBe(400);
+      expect(response.headers.get('x-ms-error-code')).toBe('InvalidRequest');
+      const error = errorOf(response);
+      expect(error).toMatchObject({
+        code: 'InvalidRequest',
+        target: 'api-version',
+        details: [{ target: 'api-version' }],
+      });
+      expect(error.message).toContain('the supported versions are 2026-12-01');
+    });
+
+    it('keeps the api-version in nextLink', async () => {
+      for (let index = 0; index < 2; index++) {
+        const created = await stack.call('POST', 'connections', {
+          as: admin,
+          rawBody: connectionBody(`Paged ${randomUUID()}`),
+          headers: { 'content-type': 'application/json' },
+        });
+        expect(created.status).toBe(201);
+      }
+      const page = await stack.call('GET', 'connections?top=1&api-version=2026-12-01', {
+        as: admin,
+      });
+      const next = new URL(String(page.json().nextLink));
+      expect(next.searchParams.get('api-version')).toBe('2026-12-01');
+    });
+  });
+
   describe('error messages', () => {
     const hostile = 'a"b\nc\u0000<script>alert(1)</script>';
 

@@ -175,8 +175,8 @@ describe('bad snapshots through the pipeline', () => {
       { email: 'grace@example.com', dataFields: {} },
     ]);
     expect(rejections).toEqual([
-      { email: '', reason: 'missingEmail', line: 4 },
-      { email: 'not-an-email', reason: 'invalidEmail', line: 5 },
+      { email: '', reason: 'missingEmail', line: 4, segment: 'Ragged' },
+      { email: 'not-an-email', reason: 'invalidEmail', line: 5, segment: 'Ragged' },
     ]);
   });
 
@@ -216,7 +216,7 @@ describe('bad snapshots through the pipeline', () => {
     const { run, rejections, members } = await runToEnd(await exportOn('Latin1 email'));
     expect(run.status).toBe('partiallySucceeded');
     expect(rejections).toEqual([
-      { email: 'jos\ufffd@example.com', reason: 'invalidEmail', line: 3 },
+      { email: 'jos\ufffd@example.com', reason: 'invalidEmail', line: 3, segment: 'Latin1 email' },
     ]);
     expect(members.map((member) => member.email)).toEqual(['ada@example.com']);
   });
@@ -284,8 +284,8 @@ describe('bad snapshots through the pipeline', () => {
     expect(run.status).toBe('partiallySucceeded');
     expect(run.counts).toMatchObject({ removed: 0, rejected: 2 });
     expect(rejections).toEqual([
-      { email: 'ada@example.com', reason: 'invalidUtf8', line: 2 },
-      { email: 'grace@example.com', reason: 'unreadableRow', line: 3 },
+      { email: 'ada@example.com', reason: 'invalidUtf8', line: 2, segment: 'Refused later' },
+      { email: 'grace@example.com', reason: 'unreadableRow', line: 3, segment: 'Refused later' },
     ]);
     expect(members).toEqual(before);
   });
@@ -351,13 +351,15 @@ describe('bad snapshots through the pipeline', () => {
     const { run, rejections, members } = await runToEnd(await exportOn('Broken lines', 'addOnly'));
     expect(run.status).toBe('partiallySucceeded');
     expect(run.counts).toMatchObject({ total: 2, added: 2, removed: 0, rejected: 4 });
-    expect(rejections).toEqual([
-      // Its e-mail is still in the line: refused (nothing sent for it), named in the rejection.
-      { email: 'broken@example.com', reason: 'unreadableRow', line: 2 },
-      { email: '', reason: 'unreadableRow', line: 3 },
-      { email: '', reason: 'unreadableRow', line: 4 },
-      { email: '', reason: 'missingEmail', line: 6 },
-    ]);
+    expect(rejections).toEqual(
+      [
+        // Its e-mail is still in the line: refused (nothing sent for it), named in the rejection.
+        { email: 'broken@example.com', reason: 'unreadableRow', line: 2 },
+        { email: '', reason: 'unreadableRow', line: 3 },
+        { email: '', reason: 'unreadableRow', line: 4 },
+        { email: '', reason: 'missingEmail', line: 6 },
+      ].map((rejection) => ({ ...rejection, segment: 'Broken lines' })),
+    );
     expect(members).toEqual([
       { email: 'ada@example.com', dataFields: { firstName: 'Ada' } },
       { email: 'grace@example.com', dataFields: { firstName: 'Grace' } },
@@ -382,7 +384,9 @@ describe('bad snapshots through the pipeline', () => {
     const { run, rejections, members } = await runToEnd(exportId, listId);
     expect(run.status).toBe('partiallySucceeded');
     expect(run.counts).toMatchObject({ removed: 0, rejected: 1 });
-    expect(rejections).toEqual([{ email: 'ada@example.com', reason: 'unreadableRow', line: 1 }]);
+    expect(rejections).toEqual([
+      { email: 'ada@example.com', reason: 'unreadableRow', line: 1, segment: 'Damaged line' },
+    ]);
     expect(members).toEqual(before);
   });
 
@@ -396,7 +400,7 @@ describe('bad snapshots through the pipeline', () => {
     expect(run.warnings).toEqual([
       expect.objectContaining({ code: 'unreadableLines', segment, lines: [2] }),
     ]);
-    expect(rejections).toEqual([{ email: '', reason: 'unreadableRow', line: 2 }]);
+    expect(rejections).toEqual([{ email: '', reason: 'unreadableRow', line: 2, segment }]);
     expect(members).toEqual(before);
   });
 

@@ -53,8 +53,9 @@ function summarize(run: StoredRun, results: (BatchResult & { batch: number })[])
       total[key] += segment.counts[key];
     return total;
   }, emptyCounts());
-  // Rejections found while reading the snapshot are counted by the planner on the run only.
-  counts.rejected += run.counts.rejected;
+  // The run's planned count of the snapshots' refused rows, and what Iterable refused: a run
+  // planned before segments counted their own refused rows is summed the same way.
+  counts.rejected = run.counts.rejected + results.reduce((sum, result) => sum + result.rejected, 0);
   const sentSomething = results.some((result) => result.succeeded > 0) || results.length === 0;
   const status: Run['status'] =
     counts.failed > 0 && !sentSomething
@@ -75,7 +76,8 @@ function summarize(run: StoredRun, results: (BatchResult & { batch: number })[])
 
 /** Planned counts say what was to change; the results say what Iterable confirmed. */
 function sumCounts(planned: Run['counts'], results: BatchResult[]): Run['counts'] {
-  const confirmed = { ...planned, added: 0, updated: 0, removed: 0, rejected: 0, failed: 0 };
+  // The snapshot's refused rows (planned) stay; Iterable's refusals are added to them.
+  const confirmed = { ...planned, added: 0, updated: 0, removed: 0, failed: 0 };
   for (const result of results) {
     confirmed.added += result.added;
     confirmed.updated += result.updated;

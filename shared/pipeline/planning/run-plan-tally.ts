@@ -7,14 +7,14 @@ import type { PlannedSegment } from './segment-planning';
 
 /** The run's plan as its segments are planned: the totals, each segment's counts, the removals. */
 export class RunPlanTally {
-  readonly totals = { total: 0, added: 0, updated: 0, unchanged: 0, removed: 0 };
+  readonly totals = { total: 0, added: 0, updated: 0, unchanged: 0, removed: 0, duplicates: 0 };
   readonly segments: Run['segments'] = [];
   readonly removals: SegmentRemovals[] = [];
 
   constructor(private readonly safety: RemovalSafety) {}
 
   add(snapshot: SegmentSnapshot, list: ResolvedList, planned: PlannedSegment): void {
-    const { plan, removing } = planned;
+    const { plan, removing, rejected } = planned;
     this.removals.push(this.safety.removals(snapshot.name, plan.previousSize, removing));
     for (const key of Object.keys(this.totals) as (keyof RunPlanTally['totals'])[])
       this.totals[key] += plan.counts[key];
@@ -23,7 +23,8 @@ export class RunPlanTally {
       ...(list.listId ? { listId: list.listId } : {}),
       ...(list.fresh ? { sentInFull: true } : {}),
       snapshotEtag: snapshot.etag,
-      counts: { ...plan.counts, rejected: 0, failed: 0 },
+      // The snapshot's refused rows; the finalizer adds those Iterable refuses.
+      counts: { ...plan.counts, rejected, failed: 0 },
     });
   }
 

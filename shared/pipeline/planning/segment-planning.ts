@@ -1,7 +1,7 @@
 import type { ExportRecord } from '../../exports/export-store';
 import type { StoredRun } from '../../runs/run-store';
 import type { SegmentSnapshot } from '../../segments/segment-catalog';
-import { segmentMembers } from '../../snapshot/segment-members';
+import { segmentMembers, type Rejection } from '../../snapshot/segment-members';
 import type { ResolvedList } from '../../state/export-lists';
 import { planningPartitions, planSegment, type SegmentPlan } from '../../state/segment-plan';
 import type { StatePointer } from '../../state/state-pointer';
@@ -32,6 +32,8 @@ export interface RunPlanning {
 export interface PlannedSegment {
   plan: SegmentPlan;
   removing: number;
+  /** Rows of the segment's snapshot refused while reading it. */
+  rejected: number;
 }
 
 /**
@@ -53,8 +55,13 @@ export async function planOneSegment(
   );
   const rows = await snapshotRows(deps, snapshot);
   const evidence = planning.safety.segment(snapshot.name);
+  let rejected = 0;
+  const onRejection = (rejection: Rejection) => {
+    rejected++;
+    rejections.add(rejection, snapshot.name);
+  };
   const members = pacedBy(
-    segmentMembers(rows, exportRecord, (rejection) => rejections.add(rejection), evidence.tally),
+    segmentMembers(rows, exportRecord, onRejection, evidence.tally),
     rejections,
   );
   const target = { segment: snapshot.name, listId: list.listId, listCreatedAt: list.createdAt };
@@ -86,5 +93,5 @@ export async function planOneSegment(
   });
   await next?.close();
   if (plan.parts > 1) deps.log.info('Segment planned in partitions', { parts: plan.parts });
-  return { plan, removing };
+  return { plan, removing, rejected };
 }

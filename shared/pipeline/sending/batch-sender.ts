@@ -266,7 +266,10 @@ async function saveFailures(
   message: BatchMessage,
   failures: { email: string; reason: string }[],
 ) {
-  const body = JSON.stringify(failures);
+  // Each entry names its segment, so the run's rejections can say where a member came from.
+  const body = JSON.stringify(
+    failures.map((failure) => ({ ...failure, segment: message.segment })),
+  );
   const blob = deps.work.getBlockBlobClient(
     failuresBlobName(message.tenantId, message.runId, message.batch),
   );

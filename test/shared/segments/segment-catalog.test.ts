@@ -238,6 +238,25 @@ describe('SegmentCatalog', () => {
       });
     });
 
+    it('pages the segments in name order after the last name of the previous page', async () => {
+      const own = `paged-${randomUUID()}`;
+      for (const name of ['Segment 10', 'segment 2', 'Älter', 'Beta', 'Segment 3'])
+        await put(`${name}.csv`, 'email\n', own);
+      const names = async (top: number, after?: string) => {
+        const page = await catalog.page(own, top, after);
+        return { names: page.value.map((segment) => segment.name), more: page.more };
+      };
+      expect(await names(2)).toEqual({ names: ['Älter', 'Beta'], more: true });
+      expect(await names(2, 'Beta')).toEqual({ names: ['segment 2', 'Segment 3'], more: true });
+      expect(await names(2, 'Segment 3')).toEqual({ names: ['Segment 10'], more: false });
+      // A name that is no segment (deleted since) still marks where the next page starts.
+      expect(await names(5, 'Gamma')).toEqual({
+        names: ['segment 2', 'Segment 3', 'Segment 10'],
+        more: false,
+      });
+      expect(await names(3)).toEqual({ names: ['Älter', 'Beta', 'segment 2'], more: true });
+    });
+
     it('shows a segment held by two blobs as ambiguous, and the pipeline refuses it', async () => {
       const own = `ambiguous-${randomUUID()}`;
       await put('Twice.csv', 'email\n', own);

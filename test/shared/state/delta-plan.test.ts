@@ -47,7 +47,14 @@ describe('planDelta', () => {
       ['new@example.com', 'added'],
     ]);
     expect(removed).toEqual(['left@example.com']);
-    expect(counts).toEqual({ total: 3, added: 1, updated: 1, unchanged: 1, removed: 1 });
+    expect(counts).toEqual({
+      total: 3,
+      added: 1,
+      updated: 1,
+      unchanged: 1,
+      removed: 1,
+      duplicates: 0,
+    });
     expect([...next.keys()].sort()).toEqual([
       'changed@example.com',
       'new@example.com',
@@ -75,8 +82,19 @@ describe('planDelta', () => {
       },
     );
     expect(sent).toEqual([member('new@example.com', { n: 1 })]);
-    expect(result.counts).toMatchObject({ total: 1, added: 1 });
+    expect(result.counts).toMatchObject({ total: 1, added: 1, duplicates: 1 });
     expect(result.next.get('new@example.com')).toBe(dataFieldsHash({ n: 1 }));
+  });
+
+  it('counts a row refused after its address came as a rejection, not as a duplicate', async () => {
+    const refused: Member = { email: 'new@example.com', dataFields: {}, refused: true };
+    const result = await planDelta(
+      membersOf([member('new@example.com'), refused, member('new@example.com'), refused]),
+      new StateTable(),
+      { mode: 'delta', syncMode: 'mirror' },
+      () => undefined,
+    );
+    expect(result.counts).toMatchObject({ total: 1, added: 1, duplicates: 1 });
   });
 
   it('sends every member again in full mode', async () => {

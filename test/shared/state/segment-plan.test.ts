@@ -95,6 +95,8 @@ describe('planSegment', () => {
         updated: 1000,
         unchanged: 1500,
         removed: syncMode === 'mirror' ? 500 : 0,
+        // Every tenth of the 3,500 addresses came twice: the later rows are dropped.
+        duplicates: 350,
       });
       expect(partitioned.counts).toEqual(inMemory.counts);
       expect(partitioned.previousSize).toBe(3000);

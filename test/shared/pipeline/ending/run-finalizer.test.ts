@@ -1,4 +1,5 @@
 import { tryFinalizeRun } from '../../../../shared/pipeline/ending/run-finalizer';
+import { readRejections } from '../../../../shared/pipeline/run-rejections';
 import { sendBatch } from '../../../../shared/pipeline/sending/batch-sender';
 import type { BatchResult } from '../../../../shared/pipeline/run-progress';
 import type { RunMessage } from '../../../../shared/runs/run-schemas';
@@ -55,6 +56,7 @@ describe('tryFinalizeRun', () => {
       removed: 0,
       rejected: 0,
       failed: 0,
+      duplicates: 0,
     });
     expect(run.segments.map((segment) => [segment.name, segment.counts.added])).toEqual([
       ['Newsletter', 2],
@@ -87,6 +89,44 @@ describe('tryFinalizeRun', () => {
     await sendAll(world);
     expect(world.iterable.calls.map((call) => call.emails)).toEqual([['bob@example.com']]);
     expect((await world.run(next)).status).toBe('succeeded');
+  });
+
+  it("counts each segment's refused rows, Iterable's refusals and dropped duplicates", async () => {
+    const world = new PipelineWorld();
+    world.writeSnapshot('Newsletter', [
+      'ann@example.com',
+      'bob@example.com',
+      'not-an-email',
+      'ANN@example.com',
+    ]);
+    world.writeSnapshot('Winback', [
+      'cy@example.com',
+      'nobody',
+      'dee@example.com',
+      'dee@example.com',
+    ]);
+    const exportRecord = await world.addExport({ segments: ['Newsletter', 'Winback'] });
+    const message = await world.queueRun(exportRecord);
+    world.iterable.refused.set('cy@example.com', 'invalidEmail');
+    await world.plan(message);
+    await sendAll(world);
+
+    const run = await world.run(message);
+    const counts = (name: string) => run.segments.find((segment) => segment.name === name)?.counts;
+    expect(counts('Newsletter')).toMatchObject({ total: 2, added: 2, rejected: 1, duplicates: 1 });
+    expect(counts('Winback')).toMatchObject({ total: 2, added: 1, rejected: 2, duplicates: 1 });
+    // The run's totals are the sums: two rows refused reading, one member refused by Iterable.
+    expect(run.counts).toMatchObject({ total: 4, added: 3, rejected: 3, duplicates: 2 });
+    // Each rejection names the segment its row came from, Iterable's refusals too.
+    const { page } = await readRejections(world.deps.work, world.tenantId, message.runId, {
+      offset: 0,
+      top: 10,
+    });
+    expect(page).toEqual([
+      { email: 'not-an-email', reason: 'invalidEmail', line: 4, segment: 'Newsletter' },
+      { email: 'nobody', reason: 'invalidEmail', line: 3, segment: 'Winback' },
+      { email: 'cy@example.com', reason: 'invalidEmail', segment: 'Winback' },
+    ]);
   });
 
   it('ends the run failed when no batch got anything through', async () => {

@@ -49,7 +49,7 @@ describe('sendBatch', () => {
 
     const failures = world.work.text(failuresBlobName(world.tenantId, message.runId, 0));
     expect(JSON.parse(failures ?? '[]')).toEqual([
-      { email: 'bob@example.com', reason: 'forgotten' },
+      { email: 'bob@example.com', reason: 'forgotten', segment: 'Newsletter' },
     ]);
   });
 
