@@ -38,10 +38,17 @@ export interface Operation<Body = undefined> {
   /** The query parameters the handler parses, with this schema; the OpenAPI document lists them. */
   query?: z.ZodObject;
   response?: z.ZodType;
-  /** Error statuses this operation answers besides the common ones, and when. */
+  /**
+   * Error statuses this operation answers besides those the OpenAPI document derives from its
+   * definition (auth from roles, 400 from input, 404 from path ids, 413/415 from a body), and when.
+   */
   otherErrors?: Record<string, string>;
-  /** Statuses this operation answers besides errors, for the OpenAPI document. */
+  /** The status of a successful answer, whose body `response` describes. */
   successStatus: number;
+  /** Headers the successful answer carries (a 201's Location is implied), name → what it holds. */
+  successHeaders?: Record<string, string>;
+  /** Answers that are neither the success nor an error body (health's 503 with its report). */
+  otherResponses?: Record<string, { description: string; schema: z.ZodType }>;
   handle(context: OperationContext<Body>): Promise<HttpResponseInit>;
 }
 

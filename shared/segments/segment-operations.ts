@@ -24,6 +24,7 @@ export function segmentOperations(catalog: () => SegmentCatalog): Operation<unkn
       summary: 'List the segments found in snapshot storage, with their columns',
       roles,
       response: collectionSchema(SegmentSchema),
+      otherErrors: { '502': 'Snapshot storage could not be listed' },
       successStatus: 200,
       handle: async ({ principal }) => ({
         jsonBody: { value: await catalog().list(principal.tenantId) },
@@ -36,6 +37,7 @@ export function segmentOperations(catalog: () => SegmentCatalog): Operation<unkn
       summary: 'Get one segment by name (URL-encoded), with its columns',
       roles,
       response: SegmentSchema,
+      otherErrors: { '502': 'The snapshot could not be read' },
       successStatus: 200,
       handle: async ({ principal, params }) => {
         const name = segmentNameFromRoute(params);
