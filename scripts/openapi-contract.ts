@@ -1,7 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import openapiTS, { astToString } from 'openapi-typescript';
 import { allOperations } from '../shared/app/api-operations';
 import { buildOpenApiDocument } from '../shared/openapi/openapi-document';
 
@@ -19,26 +18,11 @@ export function contractDocument() {
   return buildOpenApiDocument(allOperations(), 'contract');
 }
 
-/** TypeScript types of every path, operation and schema, as openapi-typescript writes them. */
-export async function contractTypes(document: object): Promise<string> {
-  const banner = '// Generated from openapi.json by `npm run openapi`; do not edit.\n';
-  return banner + astToString(await openapiTS(document as never));
-}
-
-/** Redocly's lint of a document file with the repository's redocly.yaml: its output, and ok. */
-export function lintDocument(file: string): { ok: boolean; output: string } {
-  const cli = path.join(repositoryRoot, 'node_modules', '@redocly', 'cli', 'bin', 'cli.js');
+/** Runs a development tool's command-line script with this Node. */
+function runTool(script: string, args: string[]): { ok: boolean; output: string } {
   const result = spawnSync(
     process.execPath,
-    [
-      cli,
-      'lint',
-      file,
-      '--config',
-      path.join(repositoryRoot, 'redocly.yaml'),
-      '--format',
-      'stylish',
-    ],
+    [path.join(repositoryRoot, 'node_modules', script), ...args],
     {
       cwd: repositoryRoot,
       encoding: 'utf8',
@@ -48,14 +32,37 @@ export function lintDocument(file: string): { ok: boolean; output: string } {
   return { ok: result.status === 0, output: `${result.stdout}${result.stderr}` };
 }
 
+/**
+ * Writes the TypeScript types of every path, operation and schema of a document file, as the
+ * openapi-typescript command writes them (its library is ES modules only underneath, which the
+ * tests' CommonJS cannot load).
+ */
+function writeTypes(documentFile: string, typesFile: string): void {
+  const result = runTool('openapi-typescript/bin/cli.js', [documentFile, '--output', typesFile]);
+  if (!result.ok) throw new Error(`openapi-typescript failed:\n${result.output}`);
+}
+
+/** Redocly's lint of a document file with the repository's redocly.yaml: its output, and ok. */
+export function lintDocument(file: string): { ok: boolean; output: string } {
+  return runTool('@redocly/cli/bin/cli.js', [
+    'lint',
+    file,
+    '--config',
+    path.join(repositoryRoot, 'redocly.yaml'),
+    '--format',
+    'stylish',
+  ]);
+}
+
 /** Writes the document and its types to `directory`; answers their texts by file name. */
 export async function writeContract(directory: string): Promise<Record<string, string>> {
-  const document = contractDocument();
-  const texts: Record<string, string> = {
-    'openapi.json': `${JSON.stringify(document, null, 2)}\n`,
-    'api.d.ts': await contractTypes(document),
-  };
   mkdirSync(directory, { recursive: true });
-  for (const [name, text] of Object.entries(texts)) writeFileSync(path.join(directory, name), text);
-  return texts;
+  const documentFile = path.join(directory, 'openapi.json');
+  const typesFile = path.join(directory, 'api.d.ts');
+  writeFileSync(documentFile, `${JSON.stringify(contractDocument(), null, 2)}\n`);
+  writeTypes(documentFile, typesFile);
+  return {
+    'openapi.json': readFileSync(documentFile, 'utf8'),
+    'api.d.ts': readFileSync(typesFile, 'utf8'),
+  };
 }
