@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { contractDirectory, contractFiles, lintDocument, writeContract } from './openapi-contract';
@@ -8,10 +8,18 @@ import { contractDirectory, contractFiles, lintDocument, writeContract } from '.
  * client/generated/, and lints the document with Redocly. With `--check` it writes them elsewhere
  * and fails when the committed ones are stale (or the lint fails), as `npm test` does.
  */
-async function main(): Promise<number> {
+function main(): number {
   const check = process.argv.includes('--check');
   const directory = check ? path.join(tmpdir(), `openapi-check-${process.pid}`) : contractDirectory;
-  const texts = await writeContract(directory);
+  try {
+    return checkContract(directory, check);
+  } finally {
+    if (check) rmSync(directory, { recursive: true, force: true });
+  }
+}
+
+function checkContract(directory: string, check: boolean): number {
+  const texts = writeContract(directory);
   const lint = lintDocument(path.join(directory, 'openapi.json'));
   process.stdout.write(lint.output);
   if (!lint.ok) return 1;
@@ -27,12 +35,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(
-      `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
-    process.exit(1);
-  },
-);
+process.exit(main());

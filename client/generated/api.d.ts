@@ -443,9 +443,9 @@ export interface components {
              * @default us
              * @enum {string}
              */
-            region: "us" | "eu";
+            region?: "us" | "eu";
             /** @default false */
-            allowContributors: boolean;
+            allowContributors?: boolean;
             consent: {
                 /** @constant */
                 accepted: true;
@@ -572,7 +572,7 @@ export interface components {
              * @description Iterable field name → segment column
              * @default {}
              */
-            dataFields: {
+            dataFields?: {
                 [key: string]: string;
             };
             /**
@@ -580,14 +580,14 @@ export interface components {
              * @default mirror
              * @enum {string}
              */
-            syncMode: "mirror" | "addOnly";
+            syncMode?: "mirror" | "addOnly";
             /**
              * @description refresh: with every tenant refresh; custom: its own cron and time zone; off: on demand only
              * @default {
              *       "mode": "refresh"
              *     }
              */
-            schedule: {
+            schedule?: {
                 /** @constant */
                 mode: "refresh";
             } | {
@@ -603,7 +603,7 @@ export interface components {
              * @description A disabled export does not run on schedule
              * @default true
              */
-            enabled: boolean;
+            enabled?: boolean;
             removalThresholds?: components["schemas"]["RemovalThresholds"];
         };
         /** @description The snapshot blob name without its extensions */
@@ -749,12 +749,12 @@ export interface components {
              * @default delta
              * @enum {string}
              */
-            mode: "delta" | "full";
+            mode?: "delta" | "full";
             /**
              * @description Plan and count, send nothing
              * @default false
              */
-            dryRun: boolean;
+            dryRun?: boolean;
         };
         Rejection: {
             /** @description As it was in the snapshot (trimmed), or as sent to Iterable */

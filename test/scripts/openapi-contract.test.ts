@@ -11,9 +11,9 @@ import {
 describe('the OpenAPI contract in client/generated', () => {
   let directory: string;
   let texts: Record<string, string>;
-  beforeAll(async () => {
+  beforeAll(() => {
     directory = mkdtempSync(path.join(tmpdir(), 'openapi-contract-'));
-    texts = await writeContract(directory);
+    texts = writeContract(directory);
   }, 60_000);
   afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
