@@ -1100,6 +1100,16 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "displayName": "Marketing (EU)",
+                 *       "apiKey": "replace-with-the-iterable-api-key",
+                 *       "region": "eu",
+                 *       "consent": {
+                 *         "accepted": true
+                 *       }
+                 *     }
+                 */
                 "application/json": components["schemas"]["ConnectionCreate"];
             };
         };
@@ -1709,6 +1719,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "displayName": "Marketing",
+                 *       "requestsPerSecond": 50
+                 *     }
+                 */
                 "application/json": components["schemas"]["ConnectionPatch"];
             };
         };
@@ -2609,6 +2625,19 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "displayName": "Newsletter",
+                 *       "connectionId": "3f1c2a9e-8b7d-4c6e-9a5b-1d2e3f4a5b6c",
+                 *       "segments": [
+                 *         "Newsletter subscribers"
+                 *       ],
+                 *       "emailField": "email",
+                 *       "dataFields": {
+                 *         "firstName": "first_name"
+                 *       }
+                 *     }
+                 */
                 "application/json": components["schemas"]["ExportCreate"];
             };
         };
@@ -3198,6 +3227,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "displayName": "Newsletter (weekly)"
+                 *     }
+                 */
                 "application/json": components["schemas"]["ExportPatch"];
             };
         };
@@ -3603,6 +3637,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "mode": "delta",
+                 *       "dryRun": false
+                 *     }
+                 */
                 "application/json": components["schemas"]["RunRequest"];
             };
         };
@@ -4805,6 +4845,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "cron": "0 6 * * *",
+                 *       "timeZone": "Europe/Amsterdam"
+                 *     }
+                 */
                 "application/json": components["schemas"]["TenantScheduleInput"];
             };
         };
@@ -5140,6 +5186,15 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "url": "https://hooks.example.com/iterable-export",
+                 *       "secret": "replace-with-a-long-random-secret",
+                 *       "events": [
+                 *         "com.iterable-segment-export.run.failed"
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["WebhookCreate"];
             };
         };
@@ -5678,6 +5733,14 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "refreshedAt": "2026-01-31T05:00:00Z",
+                 *       "segments": [
+                 *         "Newsletter subscribers"
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["RefreshRequest"];
             };
         };

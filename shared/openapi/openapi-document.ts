@@ -2,6 +2,7 @@ import { tenantHeader } from '../http/auth';
 import type { z } from 'zod';
 import type { Operation } from '../http/operation';
 import { SchemaComponents, type JsonSchema } from './json-schemas';
+import { bodyExamples } from './body-examples';
 import { responsesOf } from './operation-responses';
 
 /** One query parameter per property of the operation's query schema, as the handler reads it. */
@@ -57,7 +58,14 @@ function operationObject(operation: Operation<unknown>, components: SchemaCompon
       ? {
           requestBody: {
             required: true,
-            content: { 'application/json': { schema: components.add(operation.body, 'input') } },
+            content: {
+              'application/json': {
+                schema: components.add(operation.body, 'input'),
+                ...(operation.name in bodyExamples
+                  ? { example: bodyExamples[operation.name] }
+                  : {}),
+              },
+            },
           },
         }
       : {}),

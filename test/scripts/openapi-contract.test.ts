@@ -1,6 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { allOperations } from '../../shared/app/api-operations';
+import { bodyExamples } from '../../shared/openapi/body-examples';
 import {
   contractDirectory,
   contractFiles,
@@ -59,4 +61,11 @@ describe('the OpenAPI contract in client/generated', () => {
     expect(runsCreate['404']?.headers).toHaveProperty('x-ms-error-code');
     expect(runsCreate['429']?.headers).toHaveProperty('Retry-After');
   });
+
+  it.each(allOperations().filter((operation) => operation.body))(
+    'shows a body example of $name that its body schema accepts',
+    (operation) => {
+      expect(operation.body?.safeParse(bodyExamples[operation.name]).error).toBeUndefined();
+    },
+  );
 });
