@@ -933,6 +933,11 @@ export interface operations {
             /** @description A dependency is unreachable */
             503: {
                 headers: {
+                    /**
+                     * @description The same code as error.code
+                     * @example DependencyUnavailable
+                     */
+                    "x-ms-error-code": string;
                     [name: string]: unknown;
                 };
                 content: {

@@ -32,7 +32,11 @@ export function healthOperation(clients: () => AppClients) {
     response: HealthReportSchema,
     successStatus: 200,
     otherResponses: {
-      '503': { description: 'A dependency is unreachable', schema: UnhealthyReportSchema },
+      '503': {
+        description: 'A dependency is unreachable',
+        schema: UnhealthyReportSchema,
+        errorCode: 'DependencyUnavailable',
+      },
     },
     handle: async () => {
       const app = clients();

@@ -47,8 +47,11 @@ export interface Operation<Body = undefined> {
   successStatus: number;
   /** Headers the successful answer carries (a 201's Location is implied), name → what it holds. */
   successHeaders?: Record<string, string>;
-  /** Answers that are neither the success nor an error body (health's 503 with its report). */
-  otherResponses?: Record<string, { description: string; schema: z.ZodType }>;
+  /**
+   * Answers that are neither the success nor an error body (health's 503 with its report), with
+   * the x-ms-error-code they send, if any.
+   */
+  otherResponses?: Record<string, { description: string; schema: z.ZodType; errorCode?: string }>;
   handle(context: OperationContext<Body>): Promise<HttpResponseInit>;
 }
 

@@ -38,6 +38,16 @@ const retryAfter = {
   example: 30,
 };
 
+/** The `x-ms-error-code` header: the same code as the body's `error.code`. */
+export function errorCodeHeader(codes: readonly string[]): JsonSchema {
+  return {
+    description: 'The same code as error.code',
+    required: true,
+    schema: { type: 'string', ...(codes.length ? { examples: codes } : {}) },
+    example: codes[0] ?? 'Error',
+  };
+}
+
 /** The error response of one status: the ErrorResponse body, its code in a header too. */
 export function errorResponse(
   status: string,
@@ -46,14 +56,7 @@ export function errorResponse(
   components: SchemaComponents,
 ): JsonSchema {
   const code = codes[0] ?? 'Error';
-  const headers: Record<string, unknown> = {
-    'x-ms-error-code': {
-      description: 'The same code as error.code',
-      required: true,
-      schema: { type: 'string', ...(codes.length ? { examples: codes } : {}) },
-      example: code,
-    },
-  };
+  const headers: Record<string, unknown> = { 'x-ms-error-code': errorCodeHeader(codes) };
   if (status === '401') {
     headers['WWW-Authenticate'] = {
       description: 'The scheme to authenticate with',

@@ -1,5 +1,5 @@
 import type { Operation } from '../http/operation';
-import { errorResponse, errorStatuses } from './error-responses';
+import { errorCodeHeader, errorResponse, errorStatuses } from './error-responses';
 import type { JsonSchema, SchemaComponents } from './json-schemas';
 
 /**
@@ -64,9 +64,11 @@ export function responsesOf(
         : {}),
     },
   };
-  for (const [status, { description, schema }] of Object.entries(operation.otherResponses ?? {})) {
+  const others = Object.entries(operation.otherResponses ?? {});
+  for (const [status, { description, schema, errorCode }] of others) {
     responses[status] = {
       description,
+      ...(errorCode ? { headers: { 'x-ms-error-code': errorCodeHeader([errorCode]) } } : {}),
       content: { 'application/json': { schema: components.add(schema, 'output') } },
     };
   }
