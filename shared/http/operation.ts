@@ -14,6 +14,15 @@ import { inSpan } from '../telemetry';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
+/** A header of an answer, as the OpenAPI document declares it. */
+export interface ResponseHeader {
+  description: string;
+  /** What it holds: a URL (the default), a number of seconds, or text. */
+  value?: 'url' | 'seconds' | 'text';
+  /** Sent only on some answers (a header is otherwise required on every one). */
+  optional?: boolean;
+}
+
 export interface OperationContext<Body> {
   principal: Principal;
   request: HttpRequest;
@@ -45,8 +54,8 @@ export interface Operation<Body = undefined> {
   otherErrors?: Record<string, string>;
   /** The status of a successful answer, whose body `response` describes. */
   successStatus: number;
-  /** Headers the successful answer carries (a 201's Location is implied), name → what it holds. */
-  successHeaders?: Record<string, string>;
+  /** Headers the successful answer carries (a 201's Location is implied), by name. */
+  successHeaders?: Record<string, ResponseHeader>;
   /**
    * Answers that are neither the success nor an error body (health's 503 with its report), with
    * the x-ms-error-code they send, if any.

@@ -1,4 +1,4 @@
-import type { Operation } from '../http/operation';
+import type { Operation, ResponseHeader } from '../http/operation';
 import { errorCodeHeader, errorResponse, errorStatuses } from './error-responses';
 import type { JsonSchema, SchemaComponents } from './json-schemas';
 
@@ -32,15 +32,23 @@ export function errorStatusesOf(operation: Operation<unknown>): Record<string, s
   return statuses;
 }
 
+const headerSchemas = {
+  url: { type: 'string', format: 'uri' },
+  seconds: { type: 'integer', minimum: 0 },
+  text: { type: 'string' },
+};
+
 function successHeaders(operation: Operation<unknown>): Record<string, JsonSchema> {
-  const declared: Record<string, string> = {
-    ...(operation.successStatus === 201 ? { Location: 'The URL of the created item' } : {}),
+  const declared: Record<string, ResponseHeader> = {
+    ...(operation.successStatus === 201
+      ? { Location: { description: 'The URL of the created item' } }
+      : {}),
     ...operation.successHeaders,
   };
   return Object.fromEntries(
-    Object.entries(declared).map(([name, description]) => [
+    Object.entries(declared).map(([name, { description, value = 'url', optional }]) => [
       name,
-      { description, required: true, schema: { type: 'string', format: 'uri' } },
+      { description, required: !optional, schema: headerSchemas[value] },
     ]),
   );
 }

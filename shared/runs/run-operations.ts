@@ -67,8 +67,8 @@ export function runOperations(
       },
       successStatus: 202,
       successHeaders: {
-        'Operation-Location': 'The URL of the run, to follow its progress',
-        Location: 'The URL of the run',
+        'Operation-Location': { description: 'The URL of the run, to follow its progress' },
+        Location: { description: 'The URL of the run' },
       },
       handle: async ({ principal, params, body, request }) => {
         const run = await exportService().requestRun(
