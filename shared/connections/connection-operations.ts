@@ -27,6 +27,10 @@ export function connectionOperations(service: () => ConnectionService) {
       roles: ['Admin'],
       body: ConnectionCreateSchema,
       response: ConnectionSchema,
+      otherErrors: {
+        '409': 'A connection of the same name exists',
+        '502': 'Iterable or Key Vault failed while the key was checked or stored',
+      },
       successStatus: 201,
       handle: async ({ principal, body, request }) =>
         createdResponse(request, await service().create(principal, body)),
@@ -60,6 +64,10 @@ export function connectionOperations(service: () => ConnectionService) {
       roles: ['Admin'],
       body: ConnectionPatchSchema,
       response: ConnectionSchema,
+      otherErrors: {
+        '409': 'A connection of the new name exists, or the connection changed meanwhile',
+        '502': 'Iterable or Key Vault failed while the key was checked or stored',
+      },
       successStatus: 200,
       handle: async ({ principal, params, body }) => ({
         jsonBody: await service().update(principal, connectionId(params), body),
@@ -73,6 +81,10 @@ export function connectionOperations(service: () => ConnectionService) {
         'Delete a connection and its key (409 while exports use it, unless force=true: then their runs are cancelled and their schedules removed first)',
       roles: ['Admin'],
       query: ConnectionDeleteQuerySchema,
+      otherErrors: {
+        '409': 'Exports use the connection (they are named in details); force=true deletes anyway',
+        '502': 'Key Vault failed while the key was deleted',
+      },
       successStatus: 204,
       handle: async ({ principal, params, request }) => {
         const query = parseQuery(request, ConnectionDeleteQuerySchema);

@@ -77,6 +77,7 @@ export function exportOperations(exportService: () => ExportService) {
       route: 'exports/{id}',
       summary: 'Delete an export, cancelling its active run',
       roles: writers,
+      otherErrors: { '409': 'Other exports were saved or deleted at the same moment' },
       successStatus: 204,
       handle: async ({ principal, params }) => {
         await exportService().delete(principal, uuidParam(params, 'id', 'Export'));

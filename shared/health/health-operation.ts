@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AppClients } from '../clients/app-clients';
+import { ErrorResponseSchema } from '../http/collection';
 import { defineOperation } from '../http/operation';
 import { checkHealth, healthResponse } from './health-service';
 
@@ -16,6 +17,11 @@ export const HealthReportSchema = z
   })
   .meta({ id: 'HealthReport' });
 
+/** The 503 of an unhealthy app: the report, and an error that names the failing parts. */
+const UnhealthyReportSchema = HealthReportSchema.extend({
+  error: ErrorResponseSchema.shape.error,
+}).meta({ id: 'UnhealthyReport' });
+
 export function healthOperation(clients: () => AppClients) {
   return defineOperation({
     name: 'health',
@@ -25,6 +31,13 @@ export function healthOperation(clients: () => AppClients) {
     roles: [],
     response: HealthReportSchema,
     successStatus: 200,
+    otherResponses: {
+      '503': {
+        description: 'A dependency is unreachable',
+        schema: UnhealthyReportSchema,
+        errorCode: 'DependencyUnavailable',
+      },
+    },
     handle: async () => {
       const app = clients();
       return healthResponse(await checkHealth(app, app.settings.appVersion));

@@ -15,6 +15,15 @@ import { inSpan } from '../telemetry';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
+/** A header of an answer, as the OpenAPI document declares it. */
+export interface ResponseHeader {
+  description: string;
+  /** What it holds: a URL (the default), a number of seconds, or text. */
+  value?: 'url' | 'seconds' | 'text';
+  /** Sent only on some answers (a header is otherwise required on every one). */
+  optional?: boolean;
+}
+
 export interface OperationContext<Body> {
   principal: Principal;
   request: HttpRequest;
@@ -41,10 +50,20 @@ export interface Operation<Body = undefined> {
   /** The query parameters the handler parses, with this schema; the OpenAPI document lists them. */
   query?: z.ZodObject;
   response?: z.ZodType;
-  /** Error statuses this operation answers besides the common ones, and when. */
+  /**
+   * Error statuses this operation answers besides those the OpenAPI document derives from its
+   * definition (auth from roles, 400 from input, 404 from path ids, 413/415 from a body), and when.
+   */
   otherErrors?: Record<string, string>;
-  /** Statuses this operation answers besides errors, for the OpenAPI document. */
+  /** The status of a successful answer, whose body `response` describes. */
   successStatus: number;
+  /** Headers the successful answer carries (a 201's Location is implied), by name. */
+  successHeaders?: Record<string, ResponseHeader>;
+  /**
+   * Answers that are neither the success nor an error body (health's 503 with its report), with
+   * the x-ms-error-code they send, if any.
+   */
+  otherResponses?: Record<string, { description: string; schema: z.ZodType; errorCode?: string }>;
   handle(context: OperationContext<Body>): Promise<HttpResponseInit>;
 }
 

@@ -14,6 +14,7 @@ export function refreshOperations(service: () => RefreshService) {
       roles: ['Admin'],
       body: RefreshRequestSchema,
       response: RefreshResultSchema,
+      otherErrors: { '409': 'An export of the refresh kept conflicting; report it again' },
       successStatus: 202,
       handle: async ({ principal, body, request }) => {
         const result = await service().report(principal, body);

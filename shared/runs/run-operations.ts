@@ -37,6 +37,10 @@ export function runOperations(
       method: 'POST',
       route: `exports/{id}/runs/{runId}/${action}`,
       response: RunSchema,
+      otherErrors: {
+        '409': 'The run is not in a state this action applies to, or changed meanwhile',
+        '502': 'Storage failed while the run was being changed',
+      },
       successStatus: 200,
       handle: async ({ principal, params }) => {
         const id = uuidParam(params, 'id', 'Export');
@@ -59,10 +63,16 @@ export function runOperations(
       bodyOptional: true,
       response: RunSchema,
       otherErrors: {
+        '409': 'RunActive: a run of this export is still active (its id is in the error)',
+        '502': 'Storage failed while the run was being queued',
         '429':
           'The tenant or the connection has as many active runs as MAX_ACTIVE_RUNS_PER_TENANT or MAX_ACTIVE_RUNS_PER_CONNECTION allows',
       },
       successStatus: 202,
+      successHeaders: {
+        'Operation-Location': { description: 'The URL of the run, to follow its progress' },
+        Location: { description: 'The URL of the run' },
+      },
       handle: async ({ principal, params, body, request }) => {
         const run = await exportService().requestRun(
           principal,

@@ -17,6 +17,7 @@ export function scheduleOperations(service: () => ScheduleService) {
         "The tenant's refresh schedule (404 until one is set), and whether the platform reports refreshes",
       roles: ['Admin', 'Contributor', 'Viewer'],
       response: TenantScheduleViewSchema,
+      otherErrors: { '404': 'No refresh schedule is set' },
       successStatus: 200,
       handle: async ({ principal }) => ({ jsonBody: await service().get(principal) }),
     }),

@@ -41,6 +41,7 @@ export function segmentOperations(catalog: () => SegmentCatalog): Operation<unkn
       roles,
       query: PageQuerySchema,
       response: collectionSchema(SegmentSchema),
+      otherErrors: { '502': 'Snapshot storage could not be listed' },
       successStatus: 200,
       handle: async ({ principal, request }) => {
         const query = parseQuery(request, PageQuerySchema);
@@ -62,6 +63,7 @@ export function segmentOperations(catalog: () => SegmentCatalog): Operation<unkn
       summary: 'Get one segment by name (URL-encoded), with its columns',
       roles,
       response: SegmentSchema,
+      otherErrors: { '502': 'The snapshot could not be read' },
       successStatus: 200,
       handle: async ({ principal, params }) => {
         const name = segmentNameFromRoute(params);
