@@ -82,7 +82,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List the segments found in snapshot storage, with their columns */
+        /** List the segments found in snapshot storage, with their columns, in name order, paged with top and $skipToken */
         get: operations["segments-list"];
         put?: never;
         post?: never;
@@ -171,7 +171,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One run, with its status, counts and progress */
+        /** One run, with its status, counts and progress; Retry-After (seconds) while it is still going */
         get: operations["runs-get"];
         put?: never;
         post?: never;
@@ -547,6 +547,8 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
             updatedBy: string;
+            /** @description The next time its schedule (its own, or the refresh schedule it follows) names, in UTC; the refresh timer starts the run within 5 minutes of it. null when it will not run on a schedule: schedule off, export or connection disabled, no refresh schedule set, or refreshes reported by the platform (it runs on each report then) */
+            nextRunAt: string | null;
         };
         RemovalThresholds: {
             /** @description Removals taking a list more than this share below its recent size need an Admin */
@@ -669,10 +671,15 @@ export interface components {
                 updated: number;
                 removed: number;
                 unchanged: number;
-                /** @description Invalid rows or members Iterable refused */
+                /** @description Rows refused while reading the snapshot, and members Iterable refused */
                 rejected: number;
                 /** @description Members not sent because a batch failed; retried next run */
                 failed: number;
+                /**
+                 * @description Rows dropped because their e-mail came earlier in the segment (the first counts)
+                 * @default 0
+                 */
+                duplicates: number;
             };
             percentComplete: number;
             segments: {
@@ -691,10 +698,15 @@ export interface components {
                     updated: number;
                     removed: number;
                     unchanged: number;
-                    /** @description Invalid rows or members Iterable refused */
+                    /** @description Rows refused while reading the snapshot, and members Iterable refused */
                     rejected: number;
                     /** @description Members not sent because a batch failed; retried next run */
                     failed: number;
+                    /**
+                     * @description Rows dropped because their e-mail came earlier in the segment (the first counts)
+                     * @default 0
+                     */
+                    duplicates: number;
                 };
             }[];
             /** Format: date-time */
@@ -763,6 +775,8 @@ export interface components {
             reason: string;
             /** @description Where the row is in the snapshot */
             line?: number;
+            /** @description The segment the row came from (absent only for runs recorded before it was kept) */
+            segment?: string;
         };
         TenantScheduleView: {
             cron: string;
@@ -2121,7 +2135,10 @@ export interface operations {
     };
     "segments-list": {
         parameters: {
-            query?: never;
+            query?: {
+                top?: number;
+                $skipToken?: string;
+            };
             header?: {
                 /** @description The tenant a Platform app token acts for (required with such a token; ignored with a user's) */
                 "x-tenant-id"?: string;
