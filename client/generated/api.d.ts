@@ -3676,6 +3676,8 @@ export interface operations {
                     "Operation-Location": string;
                     /** @description The URL of the run */
                     Location: string;
+                    /** @description While the run is still going: seconds to wait before reading it again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3956,6 +3958,8 @@ export interface operations {
             /** @description Success */
             200: {
                 headers: {
+                    /** @description While the run is still going: seconds to wait before reading it again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {

@@ -11,6 +11,13 @@ import { runRetryAfterHeader } from './run-retry-after';
 import type { RunService } from './run-service';
 import { RejectionSchema, type RejectionPage } from '../pipeline/run-rejections';
 
+/** The status monitor's header, as the OpenAPI document declares it. */
+const runRetryAfterDeclared = {
+  description: 'While the run is still going: seconds to wait before reading it again',
+  value: 'seconds',
+  optional: true,
+} as const;
+
 export function runOperations(
   exportService: () => ExportService,
   runs: () => RunService,
@@ -72,6 +79,7 @@ export function runOperations(
       successHeaders: {
         'Operation-Location': { description: 'The URL of the run, to follow its progress' },
         Location: { description: 'The URL of the run' },
+        'Retry-After': runRetryAfterDeclared,
       },
       handle: async ({ principal, params, body, request }) => {
         const run = await exportService().requestRun(
@@ -116,6 +124,7 @@ export function runOperations(
       roles: everyone,
       response: RunSchema,
       successStatus: 200,
+      successHeaders: { 'Retry-After': runRetryAfterDeclared },
       handle: async ({ principal, params }) => {
         const run = await runs().get(
           principal.tenantId,

@@ -57,6 +57,7 @@ describe('the OpenAPI contract in client/generated', () => {
     expect(Object.keys(runsCreate['202']?.headers ?? {})).toEqual([
       'Operation-Location',
       'Location',
+      'Retry-After',
     ]);
     expect(runsCreate['404']?.headers).toHaveProperty('x-ms-error-code');
     expect(runsCreate['429']?.headers).toHaveProperty('Retry-After');
