@@ -40,6 +40,31 @@ const tenantHeaderParameter = {
   schema: { type: 'string', maxLength: 256 },
 };
 
+/** The groups of the reference page, in its order; an operation's group is its name's first word. */
+const tags = [
+  {
+    name: 'connections',
+    description: 'Iterable projects: their API key, consent and who may use them',
+  },
+  { name: 'segments', description: 'The segment snapshots the platform has written' },
+  { name: 'exports', description: 'Segments exported into Iterable lists through a connection' },
+  { name: 'runs', description: "An export's runs: start, follow, confirm, cancel, rejections" },
+  { name: 'schedule', description: "The tenant's scheduled refresh" },
+  { name: 'refreshes', description: 'The platform reports a finished refresh' },
+  { name: 'webhooks', description: 'Run events delivered to a URL of the tenant' },
+  { name: 'audit', description: 'Who changed what' },
+  { name: 'health', description: "The app's own health" },
+  { name: 'openapi', description: 'This document' },
+];
+
+function tagOf(operation: Operation<unknown>): string {
+  const tag = operation.name.split('-')[0] ?? operation.name;
+  if (!tags.some(({ name }) => name === tag)) {
+    throw new Error(`Operation ${operation.name}: no OpenAPI tag "${tag}" is declared`);
+  }
+  return tag;
+}
+
 function operationObject(operation: Operation<unknown>, components: SchemaComponents) {
   const guarded = operation.roles.length > 0;
   const parameters = [
@@ -52,6 +77,7 @@ function operationObject(operation: Operation<unknown>, components: SchemaCompon
   return {
     operationId: operation.name,
     summary: operation.summary,
+    tags: [tagOf(operation)],
     ...(guarded ? { 'x-roles': operation.roles, security: [{ bearer: [] }] } : { security: [] }),
     ...(parameters.length ? { parameters } : {}),
     ...(operation.body
@@ -94,6 +120,7 @@ export function buildOpenApiDocument(operations: readonly Operation<unknown>[], 
       license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
     },
     servers: [{ url: '/' }],
+    tags,
     paths,
     components: {
       securitySchemes: {
