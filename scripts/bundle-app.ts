@@ -2,6 +2,7 @@ import { build, type Metafile, type Plugin } from 'esbuild';
 import { readdirSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import path from 'node:path';
+import { copyApiDocsFiles } from './api-docs-assets';
 
 /**
  * Bundles the app into `dist/app/`: `index.js` holds every function file and every production
@@ -76,7 +77,10 @@ export async function bundleApp(): Promise<string[]> {
     outfile: path.join(bundleFolder, distroFile),
   });
   checkExternals([app.metafile, distro.metafile]);
-  return ['index.js', distroFile].map((name) => path.join(bundleFolder, name));
+  return [
+    ...['index.js', distroFile].map((name) => path.join(bundleFolder, name)),
+    ...copyApiDocsFiles(bundleFolder, repoRoot),
+  ];
 }
 
 /**

@@ -62,8 +62,13 @@ describe('the deployment package (npm run package)', () => {
     .map((entry) => path.relative(packageFolder, path.join(entry.parentPath, entry.name)))
     .sort();
 
-  it('holds host.json, a package.json and the bundled app, and nothing else', () => {
+  it('holds host.json, a package.json, the bundled app and the reference page files, and nothing else', () => {
     expect(files).toEqual([
+      'dist/app/api-docs/LICENSE',
+      'dist/app/api-docs/NOTICE',
+      'dist/app/api-docs/favicon-32x32.png',
+      'dist/app/api-docs/swagger-ui-bundle.js',
+      'dist/app/api-docs/swagger-ui.css',
       'dist/app/index.js',
       'dist/app/telemetry-distro.js',
       'host.json',

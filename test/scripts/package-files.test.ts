@@ -44,8 +44,13 @@ describe('.funcignore (scripts/package-files)', () => {
     expect(unanchoredPatterns(patterns)).toEqual([]);
   });
 
-  it('keeps from the repository only host.json, package.json and the bundled app', () => {
+  it('keeps from the repository only host.json, package.json, the bundled app and the reference page files', () => {
     expect(deployedFiles(repoRoot)).toEqual([
+      'dist/app/api-docs/LICENSE',
+      'dist/app/api-docs/NOTICE',
+      'dist/app/api-docs/favicon-32x32.png',
+      'dist/app/api-docs/swagger-ui-bundle.js',
+      'dist/app/api-docs/swagger-ui.css',
       'dist/app/index.js',
       'dist/app/telemetry-distro.js',
       'host.json',
