@@ -919,6 +919,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "healthy",
+                     *       "version": "0.1.0",
+                     *       "checks": {
+                     *         "storage": {
+                     *           "status": "healthy"
+                     *         },
+                     *         "keyVault": {
+                     *           "status": "healthy"
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["HealthReport"];
                 };
             };
@@ -955,6 +969,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "unhealthy",
+                     *       "version": "0.1.0",
+                     *       "checks": {
+                     *         "storage": {
+                     *           "status": "healthy"
+                     *         },
+                     *         "keyVault": {
+                     *           "status": "unhealthy",
+                     *           "reason": "Key Vault refused the app's identity (HTTP 403)"
+                     *         }
+                     *       },
+                     *       "error": {
+                     *         "code": "DependencyUnavailable",
+                     *         "message": "Key Vault refused the app's identity (HTTP 403)",
+                     *         "details": [
+                     *           {
+                     *             "code": "DependencyUnavailable",
+                     *             "message": "Key Vault refused the app's identity (HTTP 403)",
+                     *             "target": "keyVault"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["UnhealthyReport"];
                 };
             };
@@ -981,6 +1021,54 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "value": [
+                     *         {
+                     *           "id": "3f1c2a9e-8b7d-4c6e-9a5b-1d2e3f4a5b6c",
+                     *           "displayName": "Marketing (EU)",
+                     *           "region": "eu",
+                     *           "allowContributors": false,
+                     *           "exportUsers": [
+                     *             "e5d1c7a4-2f3b-4c8e-9a61-7b0d3e5f9c12"
+                     *           ],
+                     *           "consent": {
+                     *             "accepted": true,
+                     *             "acceptedBy": "e5d1c7a4-2f3b-4c8e-9a61-7b0d3e5f9c12",
+                     *             "acceptedAt": "2026-01-12T09:41:27.318Z"
+                     *           },
+                     *           "keyHint": "…7c2e",
+                     *           "enabled": true,
+                     *           "createdAt": "2026-01-12T09:41:27.318Z",
+                     *           "createdBy": "e5d1c7a4-2f3b-4c8e-9a61-7b0d3e5f9c12",
+                     *           "updatedAt": "2026-01-12T09:41:27.318Z",
+                     *           "updatedBy": "e5d1c7a4-2f3b-4c8e-9a61-7b0d3e5f9c12"
+                     *         },
+                     *         {
+                     *           "id": "5a7c9e1b-3d4f-4a6b-8c0d-2e4f6a8b0c1d",
+                     *           "displayName": "Marketing (US)",
+                     *           "region": "us",
+                     *           "allowContributors": true,
+                     *           "exportUsers": [
+                     *             "e5d1c7a4-2f3b-4c8e-9a61-7b0d3e5f9c12",
+                     *             "9b7e4f21-6c3a-4d8b-a5e0-1f2c8d9a7b34"
+                     *           ],
+                     *           "consent": {
+                     *             "accepted": true,
+                     *             "acceptedBy": "e5d1c7a4-2f3b-4c8e-9a61-7b0d3e5f9c12",
+                     *             "acceptedAt": "2026-01-14T10:05:12.904Z"
+                     *           },
+                     *           "keyHint": "…e91d",
+                     *           "enabled": true,
+                     *           "createdAt": "2026-01-14T10:05:12.904Z",
+                     *           "createdBy": "e5d1c7a4-2f3b-4c8e-9a61-7b0d3e5f9c12",
+                     *           "updatedAt": "2026-01-14T10:05:12.904Z",
+                     *           "updatedBy": "e5d1c7a4-2f3b-4c8e-9a61-7b0d3e5f9c12"
+                     *         }
+                     *       ],
+                     *       "nextLink": "https://segment-export.example.com/api/connections?top=2&%24skipToken=5a7c9e1b-3d4f-4a6b-8c0d-2e4f6a8b0c1d"
+                     *     }
+                     */
                     "application/json": {
                         value: components["schemas"]["Connection"][];
                         /** Format: uri */
@@ -1141,6 +1229,28 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "3f1c2a9e-8b7d-4c6e-9a5b-1d2e3f4a5b6c",
+                     *       "displayName": "Marketing (EU)",
+                     *       "region": "eu",
+                     *       "allowContributors": false,
+                     *       "exportUsers": [
+                     *         "e5d1c7a4-2f3b-4c8e-9a61-7b0d3e5f9c12"
+                     *       ],
+                     *       "consent": {
+                     *         "accepted": true,
+                     *         "acceptedBy": "e5d1c7a4-2f3b-4c8e-9a61-7b0d3e5f9c12",
+                     *         "acceptedAt": "2026-01-12T09:41:27.318Z"
+                     *       },
+                     *       "keyHint": "…7c2e",
+                     *       "enabled": true,
+                     *       "createdAt": "2026-01-12T09:41:27.318Z",
+                     *       "createdBy": "e5d1c7a4-2f3b-4c8e-9a61-7b0d3e5f9c12",
+                     *       "updatedAt": "2026-01-12T09:41:27.318Z",
+                     *       "updatedBy": "e5d1c7a4-2f3b-4c8e-9a61-7b0d3e5f9c12"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Connection"];
                 };
             };
@@ -1371,6 +1481,28 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "3f1c2a9e-8b7d-4c6e-9a5b-1d2e3f4a5b6c",
+                     *       "displayName": "Marketing (EU)",
+                     *       "region": "eu",
+                     *       "allowContributors": false,
+                     *       "exportUsers": [
+                     *         "e5d1c7a4-2f3b-4c8e-9a61-7b0d3e5f9c12"
+                     *       ],
+                     *       "consent": {
+                     *         "accepted": true,
+                     *         "acceptedBy": "e5d1c7a4-2f3b-4c8e-9a61-7b0d3e5f9c12",
+                     *         "acceptedAt": "2026-01-12T09:41:27.318Z"
+                     *       },
+                     *       "keyHint": "…7c2e",
+                     *       "enabled": true,
+                     *       "createdAt": "2026-01-12T09:41:27.318Z",
+                     *       "createdBy": "e5d1c7a4-2f3b-4c8e-9a61-7b0d3e5f9c12",
+                     *       "updatedAt": "2026-01-12T09:41:27.318Z",
+                     *       "updatedBy": "e5d1c7a4-2f3b-4c8e-9a61-7b0d3e5f9c12"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Connection"];
                 };
             };
@@ -1754,6 +1886,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "3f1c2a9e-8b7d-4c6e-9a5b-1d2e3f4a5b6c",
+                     *       "displayName": "Marketing",
+                     *       "region": "eu",
+                     *       "allowContributors": false,
+                     *       "exportUsers": [
+                     *         "e5d1c7a4-2f3b-4c8e-9a61-7b0d3e5f9c12"
+                     *       ],
+                     *       "consent": {
+                     *         "accepted": true,
+                     *         "acceptedBy": "e5d1c7a4-2f3b-4c8e-9a61-7b0d3e5f9c12",
+                     *         "acceptedAt": "2026-01-12T09:41:27.318Z"
+                     *       },
+                     *       "keyHint": "…7c2e",
+                     *       "enabled": true,
+                     *       "createdAt": "2026-01-12T09:41:27.318Z",
+                     *       "createdBy": "e5d1c7a4-2f3b-4c8e-9a61-7b0d3e5f9c12",
+                     *       "updatedAt": "2026-02-03T08:15:42.067Z",
+                     *       "updatedBy": "e5d1c7a4-2f3b-4c8e-9a61-7b0d3e5f9c12",
+                     *       "requestsPerSecond": 50
+                     *     }
+                     */
                     "application/json": components["schemas"]["Connection"];
                 };
             };
@@ -2007,6 +2162,80 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "value": [
+                     *         {
+                     *           "id": "8229890668187-4f2a6c8e-0b1d-4e3f-9a5c-7d9e1f3a5b7c",
+                     *           "at": "2026-02-03T09:02:11.812Z",
+                     *           "tenantId": "c0a8f3d2-5e4b-4f1a-9c7d-2b6e8a1f4d3c",
+                     *           "actor": "9b7e4f21-6c3a-4d8b-a5e0-1f2c8d9a7b34",
+                     *           "actorType": "user",
+                     *           "action": "export.update",
+                     *           "resourceType": "export",
+                     *           "resourceId": "8e2b4d6f-0a1c-4e3b-9d5f-7a9c1e3b5d7f",
+                     *           "changes": {
+                     *             "displayName": {
+                     *               "from": "Newsletter",
+                     *               "to": "Newsletter (weekly)"
+                     *             }
+                     *           }
+                     *         },
+                     *         {
+                     *           "id": "8229893457869-7b9d1f3a-5c7e-4a9b-8d1f-2a4c6e8b0d2f",
+                     *           "at": "2026-02-03T08:15:42.130Z",
+                     *           "tenantId": "c0a8f3d2-5e4b-4f1a-9c7d-2b6e8a1f4d3c",
+                     *           "actor": "e5d1c7a4-2f3b-4c8e-9a61-7b0d3e5f9c12",
+                     *           "actorType": "user",
+                     *           "action": "connection.update",
+                     *           "resourceType": "connection",
+                     *           "resourceId": "3f1c2a9e-8b7d-4c6e-9a5b-1d2e3f4a5b6c",
+                     *           "changes": {
+                     *             "displayName": {
+                     *               "from": "Marketing (EU)",
+                     *               "to": "Marketing"
+                     *             },
+                     *             "requestsPerSecond": {
+                     *               "to": 50
+                     *             }
+                     *           }
+                     *         },
+                     *         {
+                     *           "id": "8230164237993-1c3e5a7b-9d2f-4b4c-a6e8-0f2b4d6a8c1e",
+                     *           "at": "2026-01-31T05:02:42.006Z",
+                     *           "tenantId": "c0a8f3d2-5e4b-4f1a-9c7d-2b6e8a1f4d3c",
+                     *           "actor": "4d6f8a2c-1e3b-4a5c-8d7e-9f0a1b2c3d4e",
+                     *           "actorType": "app",
+                     *           "appTenantId": "f2e4c6a8-0b1d-4f3e-8a5c-7e9b1d3f5a60",
+                     *           "action": "refresh.report",
+                     *           "resourceType": "refresh",
+                     *           "resourceId": "2026-01-31T05:00:00.000Z",
+                     *           "changes": {
+                     *             "segments": [
+                     *               "Newsletter subscribers"
+                     *             ],
+                     *             "exports": [
+                     *               {
+                     *                 "exportId": "8e2b4d6f-0a1c-4e3b-9d5f-7a9c1e3b5d7f",
+                     *                 "outcome": "started",
+                     *                 "runId": "019c126e-8ee1-7c19-9b4e-e2d07f3a6c58"
+                     *               },
+                     *               {
+                     *                 "exportId": "d1f3a5c7-9e2b-4d4f-a6c8-0e2a4c6e8f1b",
+                     *                 "outcome": "deferred"
+                     *               },
+                     *               {
+                     *                 "exportId": "e7a9c1e3-5b7d-4f9a-8c2e-6a8c0e2b4d7f",
+                     *                 "outcome": "skipped",
+                     *                 "runId": "019c126e-8efa-74d2-a6f0-3c8e1b5d7f94"
+                     *               }
+                     *             ]
+                     *           }
+                     *         }
+                     *       ],
+                     *       "nextLink": "https://segment-export.example.com/api/audit?top=3&%24skipToken=eyJuZXh0UGFydGl0aW9uS2V5IjoiYzBhOGYzZDItNWU0Yi00ZjFhLTljN2QtMmI2ZThhMWY0ZDNjIiwibmV4dFJvd0tleSI6IjgyMzAyMDk5NjY1ODQtNmU4YTBjMmUtNGI2ZC00ZjhhLTljMGUtM2I1ZDdmOWExYzRlIn0%3D"
+                     *     }
+                     */
                     "application/json": {
                         value: components["schemas"]["AuditEntry"][];
                         /** Format: uri */
@@ -2154,6 +2383,51 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "value": [
+                     *         {
+                     *           "name": "Lapsed buyers",
+                     *           "format": "jsonl",
+                     *           "compressed": false,
+                     *           "columns": [
+                     *             "email_address",
+                     *             "first_name",
+                     *             "last_order_date",
+                     *             "lifetime_value"
+                     *           ],
+                     *           "sizeBytes": 652904,
+                     *           "updatedAt": "2026-01-31T04:57:40.000Z"
+                     *         },
+                     *         {
+                     *           "name": "Newsletter subscribers",
+                     *           "format": "csv",
+                     *           "compressed": true,
+                     *           "columns": [
+                     *             "email",
+                     *             "first_name",
+                     *             "country",
+                     *             "signup_date"
+                     *           ],
+                     *           "sizeBytes": 1843277,
+                     *           "updatedAt": "2026-01-31T04:58:12.000Z"
+                     *         },
+                     *         {
+                     *           "name": "VIP customers",
+                     *           "format": "csv",
+                     *           "compressed": false,
+                     *           "columns": [],
+                     *           "sizeBytes": 88315,
+                     *           "updatedAt": "2026-01-30T22:10:05.000Z",
+                     *           "problem": {
+                     *             "code": "AmbiguousSnapshot",
+                     *             "message": "Several snapshots hold this segment (\"VIP customers.csv\", \"VIP customers.csv.gz\"); the platform must keep one."
+                     *           }
+                     *         }
+                     *       ],
+                     *       "nextLink": "https://segment-export.example.com/api/segments?top=3&%24skipToken=VklQIGN1c3RvbWVycw"
+                     *     }
+                     */
                     "application/json": {
                         value: components["schemas"]["Segment"][];
                         /** Format: uri */
@@ -2322,6 +2596,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "name": "Newsletter subscribers",
+                     *       "format": "csv",
+                     *       "compressed": true,
+                     *       "columns": [
+                     *         "email",
+                     *         "first_name",
+                     *         "country",
+                     *         "signup_date"
+                     *       ],
+                     *       "sizeBytes": 1843277,
+                     *       "updatedAt": "2026-01-31T04:58:12.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Segment"];
                 };
             };
@@ -2509,6 +2798,64 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "value": [
+                     *         {
+                     *           "id": "8e2b4d6f-0a1c-4e3b-9d5f-7a9c1e3b5d7f",
+                     *           "displayName": "Newsletter",
+                     *           "connectionId": "3f1c2a9e-8b7d-4c6e-9a5b-1d2e3f4a5b6c",
+                     *           "segments": [
+                     *             "Newsletter subscribers"
+                     *           ],
+                     *           "emailField": "email",
+                     *           "dataFields": {
+                     *             "firstName": "first_name"
+                     *           },
+                     *           "syncMode": "mirror",
+                     *           "schedule": {
+                     *             "mode": "refresh"
+                     *           },
+                     *           "enabled": true,
+                     *           "createdAt": "2026-01-20T13:22:48.150Z",
+                     *           "createdBy": "9b7e4f21-6c3a-4d8b-a5e0-1f2c8d9a7b34",
+                     *           "updatedAt": "2026-01-20T13:22:48.150Z",
+                     *           "updatedBy": "9b7e4f21-6c3a-4d8b-a5e0-1f2c8d9a7b34",
+                     *           "nextRunAt": null
+                     *         },
+                     *         {
+                     *           "id": "b4d6f8a0-2c4e-4b6d-8f0a-1c3e5a7c9e0b",
+                     *           "displayName": "Win-back",
+                     *           "connectionId": "5a7c9e1b-3d4f-4a6b-8c0d-2e4f6a8b0c1d",
+                     *           "segments": [
+                     *             "Lapsed buyers"
+                     *           ],
+                     *           "emailField": "email_address",
+                     *           "dataFields": {
+                     *             "firstName": "first_name",
+                     *             "lastOrderDate": "last_order_date"
+                     *           },
+                     *           "syncMode": "mirror",
+                     *           "schedule": {
+                     *             "mode": "custom",
+                     *             "cron": "0 7 * * 1",
+                     *             "timeZone": "Europe/Amsterdam"
+                     *           },
+                     *           "enabled": true,
+                     *           "removalThresholds": {
+                     *             "guardPercent": 20,
+                     *             "guardMinCount": 500
+                     *           },
+                     *           "createdAt": "2026-01-21T16:47:05.622Z",
+                     *           "createdBy": "9b7e4f21-6c3a-4d8b-a5e0-1f2c8d9a7b34",
+                     *           "updatedAt": "2026-01-22T08:03:51.090Z",
+                     *           "updatedBy": "e5d1c7a4-2f3b-4c8e-9a61-7b0d3e5f9c12",
+                     *           "nextRunAt": "2026-02-09T06:00:00.000Z"
+                     *         }
+                     *       ],
+                     *       "nextLink": "https://segment-export.example.com/api/exports?top=2&%24skipToken=b4d6f8a0-2c4e-4b6d-8f0a-1c3e5a7c9e0b"
+                     *     }
+                     */
                     "application/json": {
                         value: components["schemas"]["Export"][];
                         /** Format: uri */
@@ -2672,6 +3019,30 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "8e2b4d6f-0a1c-4e3b-9d5f-7a9c1e3b5d7f",
+                     *       "displayName": "Newsletter",
+                     *       "connectionId": "3f1c2a9e-8b7d-4c6e-9a5b-1d2e3f4a5b6c",
+                     *       "segments": [
+                     *         "Newsletter subscribers"
+                     *       ],
+                     *       "emailField": "email",
+                     *       "dataFields": {
+                     *         "firstName": "first_name"
+                     *       },
+                     *       "syncMode": "mirror",
+                     *       "schedule": {
+                     *         "mode": "refresh"
+                     *       },
+                     *       "enabled": true,
+                     *       "createdAt": "2026-01-20T13:22:48.150Z",
+                     *       "createdBy": "9b7e4f21-6c3a-4d8b-a5e0-1f2c8d9a7b34",
+                     *       "updatedAt": "2026-01-20T13:22:48.150Z",
+                     *       "updatedBy": "9b7e4f21-6c3a-4d8b-a5e0-1f2c8d9a7b34",
+                     *       "nextRunAt": "2026-01-21T05:00:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Export"];
                 };
             };
@@ -2907,6 +3278,37 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "b4d6f8a0-2c4e-4b6d-8f0a-1c3e5a7c9e0b",
+                     *       "displayName": "Win-back",
+                     *       "connectionId": "5a7c9e1b-3d4f-4a6b-8c0d-2e4f6a8b0c1d",
+                     *       "segments": [
+                     *         "Lapsed buyers"
+                     *       ],
+                     *       "emailField": "email_address",
+                     *       "dataFields": {
+                     *         "firstName": "first_name",
+                     *         "lastOrderDate": "last_order_date"
+                     *       },
+                     *       "syncMode": "mirror",
+                     *       "schedule": {
+                     *         "mode": "custom",
+                     *         "cron": "0 7 * * 1",
+                     *         "timeZone": "Europe/Amsterdam"
+                     *       },
+                     *       "enabled": true,
+                     *       "removalThresholds": {
+                     *         "guardPercent": 20,
+                     *         "guardMinCount": 500
+                     *       },
+                     *       "createdAt": "2026-01-21T16:47:05.622Z",
+                     *       "createdBy": "9b7e4f21-6c3a-4d8b-a5e0-1f2c8d9a7b34",
+                     *       "updatedAt": "2026-01-22T08:03:51.090Z",
+                     *       "updatedBy": "e5d1c7a4-2f3b-4c8e-9a61-7b0d3e5f9c12",
+                     *       "nextRunAt": "2026-02-09T06:00:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Export"];
                 };
             };
@@ -3264,6 +3666,30 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "8e2b4d6f-0a1c-4e3b-9d5f-7a9c1e3b5d7f",
+                     *       "displayName": "Newsletter (weekly)",
+                     *       "connectionId": "3f1c2a9e-8b7d-4c6e-9a5b-1d2e3f4a5b6c",
+                     *       "segments": [
+                     *         "Newsletter subscribers"
+                     *       ],
+                     *       "emailField": "email",
+                     *       "dataFields": {
+                     *         "firstName": "first_name"
+                     *       },
+                     *       "syncMode": "mirror",
+                     *       "schedule": {
+                     *         "mode": "refresh"
+                     *       },
+                     *       "enabled": true,
+                     *       "createdAt": "2026-01-20T13:22:48.150Z",
+                     *       "createdBy": "9b7e4f21-6c3a-4d8b-a5e0-1f2c8d9a7b34",
+                     *       "updatedAt": "2026-02-03T09:02:11.734Z",
+                     *       "updatedBy": "9b7e4f21-6c3a-4d8b-a5e0-1f2c8d9a7b34",
+                     *       "nextRunAt": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["Export"];
                 };
             };
@@ -3497,6 +3923,95 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "value": [
+                     *         {
+                     *           "id": "019c126e-8ee1-7c19-9b4e-e2d07f3a6c58",
+                     *           "exportId": "8e2b4d6f-0a1c-4e3b-9d5f-7a9c1e3b5d7f",
+                     *           "counts": {
+                     *             "total": 48216,
+                     *             "added": 311,
+                     *             "updated": 655,
+                     *             "removed": 203,
+                     *             "unchanged": 47250,
+                     *             "rejected": 14,
+                     *             "failed": 0,
+                     *             "duplicates": 6
+                     *           },
+                     *           "segments": [
+                     *             {
+                     *               "name": "Newsletter subscribers",
+                     *               "listId": 2841906,
+                     *               "snapshotEtag": "\"0x8DE6090D4C1A7B2\"",
+                     *               "counts": {
+                     *                 "total": 48216,
+                     *                 "added": 311,
+                     *                 "updated": 655,
+                     *                 "removed": 203,
+                     *                 "unchanged": 47250,
+                     *                 "rejected": 14,
+                     *                 "failed": 0,
+                     *                 "duplicates": 6
+                     *               }
+                     *             }
+                     *           ],
+                     *           "trigger": "refresh",
+                     *           "slot": "2026-01-31T05:00:00.000Z",
+                     *           "mode": "delta",
+                     *           "dryRun": false,
+                     *           "status": "partiallySucceeded",
+                     *           "percentComplete": 100,
+                     *           "createdAt": "2026-01-31T05:02:41.377Z",
+                     *           "startedAt": "2026-01-31T05:02:42.015Z",
+                     *           "finishedAt": "2026-01-31T05:04:18.730Z",
+                     *           "batchCount": 2
+                     *         },
+                     *         {
+                     *           "id": "019c0d46-de60-7a3c-8f21-4b6d9e0c2a17",
+                     *           "exportId": "8e2b4d6f-0a1c-4e3b-9d5f-7a9c1e3b5d7f",
+                     *           "counts": {
+                     *             "total": 48108,
+                     *             "added": 967,
+                     *             "updated": 512,
+                     *             "removed": 176,
+                     *             "unchanged": 46629,
+                     *             "rejected": 0,
+                     *             "failed": 0,
+                     *             "duplicates": 3
+                     *           },
+                     *           "segments": [
+                     *             {
+                     *               "name": "Newsletter subscribers",
+                     *               "listId": 2841906,
+                     *               "snapshotEtag": "\"0x8DE5FFA1B3C5D70\"",
+                     *               "counts": {
+                     *                 "total": 48108,
+                     *                 "added": 967,
+                     *                 "updated": 512,
+                     *                 "removed": 176,
+                     *                 "unchanged": 46629,
+                     *                 "rejected": 0,
+                     *                 "failed": 0,
+                     *                 "duplicates": 3
+                     *               }
+                     *             }
+                     *           ],
+                     *           "trigger": "schedule",
+                     *           "slot": "2026-01-30T05:00:00.000Z",
+                     *           "mode": "delta",
+                     *           "dryRun": false,
+                     *           "status": "succeeded",
+                     *           "percentComplete": 100,
+                     *           "createdAt": "2026-01-30T05:01:14.208Z",
+                     *           "startedAt": "2026-01-30T05:01:14.733Z",
+                     *           "finishedAt": "2026-01-30T05:03:52.466Z",
+                     *           "batchCount": 3
+                     *         }
+                     *       ],
+                     *       "nextLink": "https://segment-export.example.com/api/exports/8e2b4d6f-0a1c-4e3b-9d5f-7a9c1e3b5d7f/runs?top=2&%24skipToken=eyJuZXh0UGFydGl0aW9uS2V5IjoiYzBhOGYzZDItNWU0Yi00ZjFhLTljN2QtMmI2ZThhMWY0ZDNjIiwibmV4dFJvd0tleSI6IjhlMmI0ZDZmLTBhMWMtNGUzYi05ZDVmLTdhOWMxZTNiNWQ3Znw4MjMwMzM3MTMwMjI1fDAxOWMwODIwLTcxMGUtNzZhMS1hMGQ5LTVmM2I3YzJlOWQ0NiJ9"
+                     *     }
+                     */
                     "application/json": {
                         value: components["schemas"]["Run"][];
                         /** Format: uri */
@@ -3681,6 +4196,44 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "019c1dd8-6faf-71b8-b5c7-6e9d2a4f8c03",
+                     *       "exportId": "8e2b4d6f-0a1c-4e3b-9d5f-7a9c1e3b5d7f",
+                     *       "counts": {
+                     *         "total": 0,
+                     *         "added": 0,
+                     *         "updated": 0,
+                     *         "removed": 0,
+                     *         "unchanged": 0,
+                     *         "rejected": 0,
+                     *         "failed": 0,
+                     *         "duplicates": 0
+                     *       },
+                     *       "segments": [
+                     *         {
+                     *           "name": "Newsletter subscribers",
+                     *           "counts": {
+                     *             "total": 0,
+                     *             "added": 0,
+                     *             "updated": 0,
+                     *             "removed": 0,
+                     *             "unchanged": 0,
+                     *             "rejected": 0,
+                     *             "failed": 0,
+                     *             "duplicates": 0
+                     *           }
+                     *         }
+                     *       ],
+                     *       "trigger": "manual",
+                     *       "requestedBy": "9b7e4f21-6c3a-4d8b-a5e0-1f2c8d9a7b34",
+                     *       "mode": "delta",
+                     *       "dryRun": false,
+                     *       "status": "queued",
+                     *       "percentComplete": 0,
+                     *       "createdAt": "2026-02-02T10:14:09.583Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Run"];
                 };
             };
@@ -3963,6 +4516,49 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "019c1dd8-6faf-71b8-b5c7-6e9d2a4f8c03",
+                     *       "exportId": "8e2b4d6f-0a1c-4e3b-9d5f-7a9c1e3b5d7f",
+                     *       "counts": {
+                     *         "total": 21540,
+                     *         "added": 247,
+                     *         "updated": 96,
+                     *         "removed": 12,
+                     *         "unchanged": 21197,
+                     *         "rejected": 3,
+                     *         "failed": 0,
+                     *         "duplicates": 1
+                     *       },
+                     *       "segments": [
+                     *         {
+                     *           "name": "Newsletter subscribers",
+                     *           "listId": 2841906,
+                     *           "snapshotEtag": "\"0x8DE625B3A9C14F7\"",
+                     *           "counts": {
+                     *             "total": 21540,
+                     *             "added": 247,
+                     *             "updated": 96,
+                     *             "removed": 12,
+                     *             "unchanged": 21197,
+                     *             "rejected": 3,
+                     *             "failed": 0,
+                     *             "duplicates": 1
+                     *           }
+                     *         }
+                     *       ],
+                     *       "trigger": "manual",
+                     *       "requestedBy": "9b7e4f21-6c3a-4d8b-a5e0-1f2c8d9a7b34",
+                     *       "mode": "delta",
+                     *       "dryRun": false,
+                     *       "status": "running",
+                     *       "percentComplete": 55,
+                     *       "createdAt": "2026-02-02T10:14:09.583Z",
+                     *       "startedAt": "2026-02-02T10:14:10.126Z",
+                     *       "batchCount": 2,
+                     *       "estimatedFinishAt": "2026-02-02T10:15:12.126Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Run"];
                 };
             };
@@ -4128,6 +4724,46 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "019c1ec3-8190-7f04-9e62-c1a3b8d5e7f2",
+                     *       "exportId": "8e2b4d6f-0a1c-4e3b-9d5f-7a9c1e3b5d7f",
+                     *       "counts": {
+                     *         "total": 0,
+                     *         "added": 0,
+                     *         "updated": 0,
+                     *         "removed": 0,
+                     *         "unchanged": 0,
+                     *         "rejected": 0,
+                     *         "failed": 0,
+                     *         "duplicates": 0
+                     *       },
+                     *       "segments": [
+                     *         {
+                     *           "name": "Newsletter subscribers",
+                     *           "counts": {
+                     *             "total": 0,
+                     *             "added": 0,
+                     *             "updated": 0,
+                     *             "removed": 0,
+                     *             "unchanged": 0,
+                     *             "rejected": 0,
+                     *             "failed": 0,
+                     *             "duplicates": 0
+                     *           }
+                     *         }
+                     *       ],
+                     *       "trigger": "manual",
+                     *       "requestedBy": "9b7e4f21-6c3a-4d8b-a5e0-1f2c8d9a7b34",
+                     *       "mode": "full",
+                     *       "dryRun": false,
+                     *       "status": "cancelled",
+                     *       "percentComplete": 0,
+                     *       "createdAt": "2026-02-02T14:30:55.120Z",
+                     *       "startedAt": "2026-02-02T14:30:55.904Z",
+                     *       "finishedAt": "2026-02-02T14:31:20.448Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Run"];
                 };
             };
@@ -4337,6 +4973,60 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "019c1795-4a85-7e65-8d13-9a2f4c6e0b81",
+                     *       "exportId": "8e2b4d6f-0a1c-4e3b-9d5f-7a9c1e3b5d7f",
+                     *       "counts": {
+                     *         "total": 21305,
+                     *         "added": 12,
+                     *         "updated": 148,
+                     *         "removed": 26923,
+                     *         "unchanged": 21145,
+                     *         "rejected": 0,
+                     *         "failed": 0,
+                     *         "duplicates": 0
+                     *       },
+                     *       "segments": [
+                     *         {
+                     *           "name": "Newsletter subscribers",
+                     *           "listId": 2841906,
+                     *           "snapshotEtag": "\"0x8DE6115E2F7A9C3\"",
+                     *           "counts": {
+                     *             "total": 21305,
+                     *             "added": 12,
+                     *             "updated": 148,
+                     *             "removed": 26923,
+                     *             "unchanged": 21145,
+                     *             "rejected": 0,
+                     *             "failed": 0,
+                     *             "duplicates": 0
+                     *           }
+                     *         }
+                     *       ],
+                     *       "trigger": "refresh",
+                     *       "slot": "2026-02-01T05:00:00.000Z",
+                     *       "mode": "delta",
+                     *       "dryRun": false,
+                     *       "status": "running",
+                     *       "percentComplete": 0,
+                     *       "createdAt": "2026-02-01T05:03:05.861Z",
+                     *       "startedAt": "2026-02-01T05:03:06.342Z",
+                     *       "batchCount": 28,
+                     *       "confirmation": {
+                     *         "message": "The run would remove more than 50% of a list: \"Newsletter subscribers\" 26923 of 48216 (55.8%). Nothing was sent; an Admin confirms (POST .../confirm) or cancels the run.",
+                     *         "thresholdPercent": 50,
+                     *         "segments": [
+                     *           {
+                     *             "name": "Newsletter subscribers",
+                     *             "listSize": 48216,
+                     *             "removing": 26923,
+                     *             "percent": 55.8
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Run"];
                 };
             };
@@ -4549,6 +5239,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "value": [
+                     *         {
+                     *           "email": "anna.jansen@@example.com",
+                     *           "reason": "invalidEmail",
+                     *           "line": 1834,
+                     *           "segment": "Newsletter subscribers"
+                     *         },
+                     *         {
+                     *           "email": "",
+                     *           "reason": "missingEmail",
+                     *           "line": 20417,
+                     *           "segment": "Newsletter subscribers"
+                     *         },
+                     *         {
+                     *           "email": "p.bakker@example",
+                     *           "reason": "invalidEmail",
+                     *           "line": 33051,
+                     *           "segment": "Newsletter subscribers"
+                     *         }
+                     *       ],
+                     *       "nextLink": "https://segment-export.example.com/api/exports/8e2b4d6f-0a1c-4e3b-9d5f-7a9c1e3b5d7f/runs/019c126e-8ee1-7c19-9b4e-e2d07f3a6c58/rejections?top=3&%24skipToken=3"
+                     *     }
+                     */
                     "application/json": {
                         value: components["schemas"]["Rejection"][];
                         /** Format: uri */
@@ -4715,6 +5430,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "cron": "0 6 * * *",
+                     *       "timeZone": "Europe/Amsterdam",
+                     *       "updatedAt": "2026-01-15T08:30:00.512Z",
+                     *       "updatedBy": "e5d1c7a4-2f3b-4c8e-9a61-7b0d3e5f9c12",
+                     *       "platformRefreshes": {
+                     *         "lastRefreshedAt": "2026-02-03T05:00:00.000Z",
+                     *         "lastReportedAt": "2026-02-03T05:02:37.418Z"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["TenantScheduleView"];
                 };
             };
@@ -4887,6 +5614,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "cron": "0 6 * * *",
+                     *       "timeZone": "Europe/Amsterdam",
+                     *       "updatedAt": "2026-01-15T08:30:00.512Z",
+                     *       "updatedBy": "e5d1c7a4-2f3b-4c8e-9a61-7b0d3e5f9c12"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TenantSchedule"];
                 };
             };
@@ -5074,6 +5809,48 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "value": [
+                     *         {
+                     *           "id": "6c8e0a2b-4d6f-4b8c-a0e2-3f5b7d9f1a2c",
+                     *           "url": "https://hooks.example.com/iterable-export",
+                     *           "events": [
+                     *             "com.iterable-segment-export.run.failed"
+                     *           ],
+                     *           "secretHint": "…k3Tz",
+                     *           "createdAt": "2026-01-16T11:07:38.264Z",
+                     *           "createdBy": "e5d1c7a4-2f3b-4c8e-9a61-7b0d3e5f9c12",
+                     *           "updatedAt": "2026-01-16T11:07:38.264Z"
+                     *         },
+                     *         {
+                     *           "id": "a3c5e7f9-1b2d-4e4f-9a6c-8e0b2d4f6a18",
+                     *           "url": "https://ops.example.org/hooks/segment-export",
+                     *           "events": [
+                     *             "com.iterable-segment-export.run.succeeded",
+                     *             "com.iterable-segment-export.run.partially-succeeded",
+                     *             "com.iterable-segment-export.run.failed",
+                     *             "com.iterable-segment-export.run.awaiting-confirmation",
+                     *             "com.iterable-segment-export.connection.key-rejected"
+                     *           ],
+                     *           "secretHint": "…W8pa",
+                     *           "createdAt": "2026-01-16T11:12:04.519Z",
+                     *           "createdBy": "e5d1c7a4-2f3b-4c8e-9a61-7b0d3e5f9c12",
+                     *           "updatedAt": "2026-01-16T11:12:04.519Z",
+                     *           "lastDelivery": {
+                     *             "eventId": "019c1795-4a85-7e65-8d13-9a2f4c6e0b81:awaitingConfirmation",
+                     *             "type": "com.iterable-segment-export.run.awaiting-confirmation",
+                     *             "at": "2026-02-01T05:05:12.730Z",
+                     *             "attempt": 2,
+                     *             "status": "retrying",
+                     *             "responseStatus": 503,
+                     *             "error": "The receiver answered HTTP 503"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "nextLink": "https://segment-export.example.com/api/webhooks?top=2&%24skipToken=a3c5e7f9-1b2d-4e4f-9a6c-8e0b2d4f6a18"
+                     *     }
+                     */
                     "application/json": {
                         value: components["schemas"]["Webhook"][];
                         /** Format: uri */
@@ -5233,6 +6010,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "6c8e0a2b-4d6f-4b8c-a0e2-3f5b7d9f1a2c",
+                     *       "url": "https://hooks.example.com/iterable-export",
+                     *       "events": [
+                     *         "com.iterable-segment-export.run.failed"
+                     *       ],
+                     *       "secretHint": "…k3Tz",
+                     *       "createdAt": "2026-01-16T11:07:38.264Z",
+                     *       "createdBy": "e5d1c7a4-2f3b-4c8e-9a61-7b0d3e5f9c12",
+                     *       "updatedAt": "2026-01-16T11:07:38.264Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Webhook"];
                 };
             };
@@ -5441,6 +6231,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "a3c5e7f9-1b2d-4e4f-9a6c-8e0b2d4f6a18",
+                     *       "url": "https://ops.example.org/hooks/segment-export",
+                     *       "events": [
+                     *         "com.iterable-segment-export.run.succeeded",
+                     *         "com.iterable-segment-export.run.partially-succeeded",
+                     *         "com.iterable-segment-export.run.failed",
+                     *         "com.iterable-segment-export.run.awaiting-confirmation",
+                     *         "com.iterable-segment-export.connection.key-rejected"
+                     *       ],
+                     *       "secretHint": "…W8pa",
+                     *       "createdAt": "2026-01-16T11:12:04.519Z",
+                     *       "createdBy": "e5d1c7a4-2f3b-4c8e-9a61-7b0d3e5f9c12",
+                     *       "updatedAt": "2026-01-16T11:12:04.519Z",
+                     *       "lastDelivery": {
+                     *         "eventId": "019c126e-8ee1-7c19-9b4e-e2d07f3a6c58:partiallySucceeded",
+                     *         "type": "com.iterable-segment-export.run.partially-succeeded",
+                     *         "at": "2026-01-31T05:04:19.212Z",
+                     *         "attempt": 1,
+                     *         "status": "delivered",
+                     *         "responseStatus": 204
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Webhook"];
                 };
             };
@@ -5777,6 +6592,46 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "refreshedAt": "2026-01-31T05:00:00.000Z",
+                     *       "value": [
+                     *         {
+                     *           "exportId": "8e2b4d6f-0a1c-4e3b-9d5f-7a9c1e3b5d7f",
+                     *           "displayName": "Newsletter",
+                     *           "outcome": "started",
+                     *           "repeated": false,
+                     *           "runId": "019c126e-8ee1-7c19-9b4e-e2d07f3a6c58",
+                     *           "location": "https://segment-export.example.com/api/exports/8e2b4d6f-0a1c-4e3b-9d5f-7a9c1e3b5d7f/runs/019c126e-8ee1-7c19-9b4e-e2d07f3a6c58",
+                     *           "status": "queued"
+                     *         },
+                     *         {
+                     *           "exportId": "d1f3a5c7-9e2b-4d4f-a6c8-0e2a4c6e8f1b",
+                     *           "displayName": "Newsletter (US)",
+                     *           "outcome": "deferred",
+                     *           "repeated": false,
+                     *           "error": {
+                     *             "code": "ConnectionActiveRunLimit",
+                     *             "message": "The export's connection has 2 active runs, the most MAX_ACTIVE_RUNS_PER_CONNECTION allows; try again when one ends.",
+                     *             "target": "MAX_ACTIVE_RUNS_PER_CONNECTION"
+                     *           }
+                     *         },
+                     *         {
+                     *           "exportId": "e7a9c1e3-5b7d-4f9a-8c2e-6a8c0e2b4d7f",
+                     *           "displayName": "Newsletter (test)",
+                     *           "outcome": "skipped",
+                     *           "repeated": false,
+                     *           "runId": "019c126e-8efa-74d2-a6f0-3c8e1b5d7f94",
+                     *           "location": "https://segment-export.example.com/api/exports/e7a9c1e3-5b7d-4f9a-8c2e-6a8c0e2b4d7f/runs/019c126e-8efa-74d2-a6f0-3c8e1b5d7f94",
+                     *           "status": "skipped",
+                     *           "skipReason": {
+                     *             "code": "ExportDisabled",
+                     *             "message": "The export is disabled."
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["RefreshResult"];
                 };
             };

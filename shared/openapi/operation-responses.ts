@@ -1,6 +1,7 @@
 import type { Operation, ResponseHeader } from '../http/operation';
 import { errorCodeHeader, errorResponse, errorStatuses } from './error-responses';
 import type { JsonSchema, SchemaComponents } from './json-schemas';
+import { otherResponseExamples, responseExamples } from './response-examples';
 
 /**
  * The error statuses an operation can answer, from what its definition says it does: only these
@@ -53,6 +54,11 @@ function successHeaders(operation: Operation<unknown>): Record<string, JsonSchem
   );
 }
 
+/** A JSON body's media type: its schema, and its example when there is one. */
+function jsonContent(schema: JsonSchema, example: unknown): JsonSchema {
+  return { 'application/json': { schema, ...(example === undefined ? {} : { example }) } };
+}
+
 /** The `responses` of an operation: its success, its other answers and its errors, by status. */
 export function responsesOf(
   operation: Operation<unknown>,
@@ -65,9 +71,10 @@ export function responsesOf(
       ...(Object.keys(headers).length ? { headers } : {}),
       ...(operation.response
         ? {
-            content: {
-              'application/json': { schema: components.add(operation.response, 'output') },
-            },
+            content: jsonContent(
+              components.add(operation.response, 'output'),
+              responseExamples[operation.name],
+            ),
           }
         : {}),
     },
@@ -77,7 +84,10 @@ export function responsesOf(
     responses[status] = {
       description,
       ...(errorCode ? { headers: { 'x-ms-error-code': errorCodeHeader([errorCode]) } } : {}),
-      content: { 'application/json': { schema: components.add(schema, 'output') } },
+      content: jsonContent(
+        components.add(schema, 'output'),
+        otherResponseExamples[operation.name]?.[status],
+      ),
     };
   }
   for (const [status, description] of Object.entries(errorStatusesOf(operation))) {
