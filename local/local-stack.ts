@@ -214,12 +214,19 @@ export async function startLocalStack(
 
 /** One banner line per host, the first (on PORT) first; with one host, the line it always had. */
 function hostLines(hosts: HostInstance[]): string[] {
-  return hosts.map((host) => {
+  const lines = hosts.map((host) => {
     const health = `health: ${host.url}/api/health`;
     const which = hosts.length === 1 ? health : `${host.id}, ${host.number} of ${hosts.length}`;
     const detail = hosts.length > 1 && host.number === 1 ? `${which}; ${health}` : which;
     return `Functions host         ${host.url}  (${detail})`;
   });
+  const first = hosts[0];
+  if (first) {
+    lines.push(
+      `  API reference        ${first.url}/api/docs  (OpenAPI: ${first.url}/api/openapi.json)`,
+    );
+  }
+  return lines;
 }
 
 /**

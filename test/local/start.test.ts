@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { devTenantId } from '../../local/dev-issuer';
@@ -8,6 +8,12 @@ import { isListening } from '../support/ports';
 const startScript = path.resolve(__dirname, '..', '..', 'dist', 'local', 'start.js');
 
 describe('npm start (local/start)', () => {
+  // A failed expectation must not leave the stack running (and the test run waiting on it).
+  let started: ChildProcess | undefined;
+  afterEach(() => {
+    if (started && started.exitCode === null && started.signalCode === null) started.kill('SIGINT');
+  });
+
   it('brings up Azurite, the stand-ins and the host, answers /api/health, and stops them all on SIGINT', async () => {
     const env: NodeJS.ProcessEnv = {
       ...process.env,
@@ -23,6 +29,7 @@ describe('npm start (local/start)', () => {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    started = child;
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -57,6 +64,10 @@ describe('npm start (local/start)', () => {
     expect(await segments.exists()).toBe(true);
     expect(banner).toContain(`tenant (tid) of its tokens  ${devTenantId}`);
     expect(banner).toContain('npm run segment -- put FILE --tenant TID --name NAME');
+
+    const reference = /API reference\s+(\S+)/.exec(banner)?.[1] ?? '';
+    expect(reference).toBe(`${hostUrl}/api/docs`);
+    expect((await fetch(reference)).headers.get('content-type')).toBe('text/html; charset=utf-8');
 
     const health = await fetch(`${hostUrl}/api/health`);
     expect(health.status).toBe(200);
