@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import {
   createExportApi,
   clientApiVersion,
@@ -201,5 +203,14 @@ describe('the platform client', () => {
       controller.abort(new Error('stopped by the caller'));
       await expect(waiting).rejects.toThrow('stopped by the caller');
     });
+  });
+});
+
+describe("the README's client example", () => {
+  it('is client/example.ts word for word, so the type check covers it', () => {
+    const root = path.resolve(__dirname, '..', '..');
+    const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+    const example = readFileSync(path.join(root, 'client', 'example.ts'), 'utf8');
+    expect(readme).toContain(`\`\`\`ts\n${example}\`\`\``);
   });
 });
