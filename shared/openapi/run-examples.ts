@@ -1,3 +1,4 @@
+import { emptyCounts, type RunCounts } from '../runs/run-schemas';
 import { ids, pageLink, runLocation, tableToken } from './example-ids';
 
 /**
@@ -9,26 +10,13 @@ import { ids, pageLink, runLocation, tableToken } from './example-ids';
 
 const segment = 'Newsletter subscribers';
 const listId = 2841906;
-const noCounts = {
-  total: 0,
-  added: 0,
-  updated: 0,
-  removed: 0,
-  unchanged: 0,
-  rejected: 0,
-  failed: 0,
-  duplicates: 0,
-};
-
-type Counts = typeof noCounts;
-
 /** Counts of a run: the changes named, none of the rest. */
-function counted(changes: Partial<Counts>): Counts {
-  return { ...noCounts, ...changes };
+function counted(changes: Partial<RunCounts>): RunCounts {
+  return { ...emptyCounts(), ...changes };
 }
 
 /** A run of Newsletter and its one segment, counted alike. */
-function newsletterRun(fields: { id: string; counts: Counts; snapshotEtag?: string }) {
+function newsletterRun(fields: { id: string; counts: RunCounts; snapshotEtag?: string }) {
   const { id, counts, snapshotEtag } = fields;
   return {
     id,
@@ -44,7 +32,7 @@ const manualCreated = '2026-02-02T10:14:09.583Z';
 
 /** Asked for by runs-create's body example: queued, nothing read yet. */
 export const queuedRun = {
-  ...newsletterRun({ id: ids.manualRun, counts: noCounts }),
+  ...newsletterRun({ id: ids.manualRun, counts: emptyCounts() }),
   trigger: 'manual',
   requestedBy: ids.contributor,
   mode: 'delta',
@@ -79,7 +67,7 @@ export const runningRun = {
 
 /** A full run its requester cancelled while it was being planned. */
 export const cancelledRun = {
-  ...newsletterRun({ id: ids.cancelledRun, counts: noCounts }),
+  ...newsletterRun({ id: ids.cancelledRun, counts: emptyCounts() }),
   trigger: 'manual',
   requestedBy: ids.contributor,
   mode: 'full',

@@ -2,8 +2,8 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { chromiumInstallHelp, findChromium } from '../../scripts/chromium-path';
-import { startHostProcess, type HostProcess } from '../support/host-process';
-import { appPackageRoot } from '../support/app-package';
+import type { HostProcess } from '../support/host-process';
+import { startPublicHost } from '../support/public-host';
 
 /**
  * `npm run test:browser`: the API reference page in a real headless Chromium (the system's, see
@@ -34,15 +34,7 @@ describe('the API reference page in Chromium', () => {
   beforeAll(async () => {
     const executablePath = findChromium();
     if (!executablePath) throw new Error(chromiumInstallHelp);
-    app = await startHostProcess({
-      scriptRoot: appPackageRoot(),
-      env: {
-        AUTH_ISSUER: 'http://127.0.0.1:9',
-        AUTH_AUDIENCE: 'api://test',
-        AUTH_JWKS_URL: 'http://127.0.0.1:9/keys',
-        KEY_VAULT_URL: 'http://127.0.0.1:9',
-      },
-    });
+    app = await startPublicHost();
     browser = await chromium.launch({ executablePath, args: quietChromium });
   });
   afterAll(async () => {

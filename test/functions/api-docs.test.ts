@@ -1,7 +1,7 @@
 import { get } from 'node:http';
 import { gunzipSync } from 'node:zlib';
-import { startHostProcess, type HostProcess } from '../support/host-process';
-import { appPackageRoot } from '../support/app-package';
+import type { HostProcess } from '../support/host-process';
+import { startPublicHost } from '../support/public-host';
 
 /**
  * The API reference page and its files, as the package serves them. `npm run test:browser`
@@ -10,16 +10,7 @@ import { appPackageRoot } from '../support/app-package';
 describe('GET /api/docs', () => {
   let app: HostProcess;
   beforeAll(async () => {
-    // Neither the issuer nor Key Vault is asked: the page and its files need no token.
-    app = await startHostProcess({
-      scriptRoot: appPackageRoot(),
-      env: {
-        AUTH_ISSUER: 'http://127.0.0.1:9',
-        AUTH_AUDIENCE: 'api://test',
-        AUTH_JWKS_URL: 'http://127.0.0.1:9/keys',
-        KEY_VAULT_URL: 'http://127.0.0.1:9',
-      },
-    });
+    app = await startPublicHost();
   });
   afterAll(() => app.stop());
 
