@@ -1,6 +1,12 @@
 import os from 'node:os';
 
-export interface BenchRow {
+/** Where a figure is the median of several samples: their lowest and highest wall time. */
+interface Spread {
+  range?: [number, number];
+  samples?: number;
+}
+
+export interface BenchRow extends Spread {
   label: string;
   profiles: number;
   seconds: number;
@@ -10,7 +16,7 @@ export interface BenchRow {
   throttled: number;
 }
 
-export interface FloorRow {
+export interface FloorRow extends Spread {
   profiles: number;
   seconds: number;
   requests: number;
@@ -30,6 +36,12 @@ export interface ThrottledRow {
 const number = (value: number, digits = 0) =>
   value.toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
+/** A wall time, with the range of its samples when it is a median of more than one. */
+const wallTime = ({ seconds, range, samples }: { seconds: number } & Spread) =>
+  range && (samples ?? 1) > 1
+    ? `${number(seconds, 1)} (${number(range[0], 1)}–${number(range[1], 1)})`
+    : number(seconds, 1);
+
 /** docs/benchmarks.md: the figures of one `npm run bench`, with the machine they came from. */
 export function renderReport(input: {
   rows: BenchRow[];
@@ -44,7 +56,9 @@ export function renderReport(input: {
     '',
     'Written by `npm run bench`: seeded CSV segments (9 columns, about 1 in 500 rows an invalid or',
     'repeated e-mail) exported through the local Functions host, Azurite and the Iterable stand-in,',
-    'timed from the run request to the finished run. Host figures are for the Functions host',
+    'timed from the run request to the finished run. Each size is measured `BENCH_SAMPLES` times',
+    '(default 3), each on an export and list of its own; a row is the median sample, with the',
+    'range of all in brackets. Host figures are for the Functions host',
     'process and the worker process the app runs in, together (Azurite and the stand-in run beside',
     'them on the same machine; the peak RSS is the sum of the two peaks). The worker is started with',
     `\`${input.hostNodeArguments || '(no Node.js options)'}\` (\`languageWorkers__node__arguments\`).`,
@@ -56,7 +70,7 @@ export function renderReport(input: {
   ];
   for (const row of [...input.rows, ...(input.delta ? [input.delta] : [])]) {
     lines.push(
-      `| ${row.label} | ${number(row.seconds, 1)} | ${number(row.profiles / row.seconds)} | ${number(row.peakRssMb)} | ${number(row.cpuSeconds, 1)} | ${number(row.requests)} | ${number(row.throttled)} |`,
+      `| ${row.label} | ${wallTime(row)} | ${number(row.profiles / row.seconds)} | ${number(row.peakRssMb)} | ${number(row.cpuSeconds, 1)} | ${number(row.requests)} | ${number(row.throttled)} |`,
     );
   }
   if (input.floors.length) {
@@ -72,7 +86,7 @@ export function renderReport(input: {
     );
     for (const floor of input.floors) {
       lines.push(
-        `| ${number(floor.profiles)} | ${number(floor.seconds, 1)} | ${number(floor.pipelineSeconds, 1)} | ${number(floor.pipelineSeconds / floor.seconds, 2)}× |`,
+        `| ${number(floor.profiles)} | ${wallTime(floor)} | ${number(floor.pipelineSeconds, 1)} | ${number(floor.pipelineSeconds / floor.seconds, 2)}× |`,
       );
     }
   }

@@ -9,6 +9,7 @@ import { postStraight } from './floor';
 import { childPids, clearPeakRss, processTreeUsage } from './process-usage';
 import { segmentStream, type SegmentOptions } from './segment-generator';
 import { renderReport, type BenchRow, type FloorRow, type ThrottledRow } from './report';
+import { medianOf } from './samples';
 import { flowRows } from './flow-bench';
 import { renderFlowSection, withFlowSection } from './flow-report';
 
@@ -29,6 +30,8 @@ const sizes = (process.env.BENCH_SIZES ?? '100000,1000000,3000000')
   .map(Number);
 // Below the unthrottled pipeline's own pace (about 20 batches/s here), so the cap sets the rate.
 const throttleRps = Number(process.env.BENCH_THROTTLE_RPS ?? 10);
+/** BENCH_SAMPLES: runs per size (default 3); each row is their median, with the range beside it. */
+const samples = Math.max(1, Number(process.env.BENCH_SAMPLES ?? 3));
 const throttleSize = Number(process.env.BENCH_THROTTLE_SIZE ?? 200_000);
 const seed = 20261129;
 /** BENCH_INSTANCES: how many hosts run the app, as LOCAL_INSTANCES does for npm start (default 1). */
@@ -80,6 +83,8 @@ const dataFields = {
   lifetimeValue: 'lifetime_value',
   marketingOptIn: 'marketing_opt_in',
 };
+
+type Measured = Awaited<ReturnType<typeof timedRun>>;
 
 /** Requests a run and waits for it to end, measuring the host and its worker meanwhile. */
 async function timedRun(
@@ -190,27 +195,41 @@ async function main(): Promise<void> {
     });
     const connectionId = String(connection.id);
     for (const size of sizes) {
-      const name = `Bench ${size}`;
-      process.stdout.write(`\n${size.toLocaleString('en')} profiles: generating...`);
-      await uploadSegment(stack, name, { size, seed });
-      const exportId = await createExport(client, connectionId, name);
-      process.stdout.write(' exporting...');
-      const measured = await timedRun(stack, client, exportId, {});
-      rows.push({ label: `${size.toLocaleString('en')} full`, profiles: size, ...measured });
-      process.stdout.write(` ${measured.seconds.toFixed(1)} s. Floor...`);
-      const floor = await postStraight(stack.env.ITERABLE_BASE_URL!, standInIterableKey, {
-        size,
-        seed,
-      });
-      floors.push({ profiles: size, ...floor, pipelineSeconds: measured.seconds });
-      process.stdout.write(` ${floor.seconds.toFixed(1)} s.`);
-      if (size === 1_000_000) {
-        const churn = { leave: 3_334, join: 3_333, change: 3_333 };
-        await uploadSegment(stack, name, { size, seed, churn });
-        process.stdout.write(' 1% churn delta...');
-        const measuredDelta = await timedRun(stack, client, exportId, {});
-        delta = { label: '1,000,000 delta, 1% churn', profiles: size, ...measuredDelta };
-        process.stdout.write(` ${measuredDelta.seconds.toFixed(1)} s.`);
+      const fulls: Measured[] = [];
+      const floorSamples: Awaited<ReturnType<typeof postStraight>>[] = [];
+      const deltas: Measured[] = [];
+      // Each sample is an export of its own (a list of its own), so each full run starts empty.
+      for (let sample = 1; sample <= samples; sample++) {
+        const name = `Bench ${size} #${sample}`;
+        process.stdout.write(
+          `\n${size.toLocaleString('en')} profiles, sample ${sample} of ${samples}: generating...`,
+        );
+        await uploadSegment(stack, name, { size, seed });
+        const exportId = await createExport(client, connectionId, name);
+        process.stdout.write(' exporting...');
+        const measured = await timedRun(stack, client, exportId, {});
+        fulls.push(measured);
+        process.stdout.write(` ${measured.seconds.toFixed(1)} s. Floor...`);
+        const floor = await postStraight(stack.env.ITERABLE_BASE_URL!, standInIterableKey, {
+          size,
+          seed,
+        });
+        floorSamples.push(floor);
+        process.stdout.write(` ${floor.seconds.toFixed(1)} s.`);
+        if (size === 1_000_000) {
+          const churn = { leave: 3_334, join: 3_333, change: 3_333 };
+          await uploadSegment(stack, name, { size, seed, churn });
+          process.stdout.write(' 1% churn delta...');
+          const measuredDelta = await timedRun(stack, client, exportId, {});
+          deltas.push(measuredDelta);
+          process.stdout.write(` ${measuredDelta.seconds.toFixed(1)} s.`);
+        }
+      }
+      rows.push({ label: `${size.toLocaleString('en')} full`, profiles: size, ...medianOf(fulls) });
+      const floor = medianOf(floorSamples);
+      floors.push({ profiles: size, ...floor, pipelineSeconds: medianOf(fulls).seconds });
+      if (deltas.length > 0) {
+        delta = { label: '1,000,000 delta, 1% churn', profiles: size, ...medianOf(deltas) };
       }
     }
     if (throttleSize > 0) throttled = await throttledRun(stack, client);

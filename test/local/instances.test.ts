@@ -161,13 +161,15 @@ describe('LOCAL_INSTANCES: the app on three hosts sharing one storage account', 
     // The instance that holds the timer's lock, unless that is the one serving HTTP here.
     const holder = stack.hosts.find((host) => timerStarts(host).length > 0);
     const victim = holder && holder !== stack.hosts[0] ? holder : stack.hosts[2]!;
-    // A second per Iterable request: each host is mid-request most of the time.
-    stack.iterable.configure({ latencyMs: 1000 });
+    // Two seconds per Iterable request: each host is mid-request most of the time, and a batch
+    // the victim sent in the two seconds before it dies is still unanswered when it does (on a
+    // busy machine a host may send only one batch in a second).
+    stack.iterable.configure({ latencyMs: 2000 });
     const sentBefore = stack.iterable.stats().subscribersReceived;
     const before = requestsAnswered(victim);
     const runId = await startRun(id);
-    // Once Iterable has answered the victim's first batch (a second after it went out), the
-    // victim's later slots of that second have gone out too: it dies while sending them, their
+    // Once Iterable has answered the victim's first batch (two seconds after it went out), the
+    // victim's later slots of those seconds have gone out too: it dies while sending them, their
     // messages still leased to it. (A batch it put back for later shows nothing of that.)
     const deadline = Date.now() + 60_000;
     while (requestsAnswered(victim) === before) {
