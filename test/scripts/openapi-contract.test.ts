@@ -5,6 +5,7 @@ import { Ajv2020 } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { allOperations } from '../../shared/app/api-operations';
 import { bodyExamples } from '../../shared/openapi/body-examples';
+import { operationTags } from '../../shared/openapi/openapi-document';
 import { otherResponseExamples, responseExamples } from '../../shared/openapi/response-examples';
 import {
   contractDirectory,
@@ -98,6 +99,18 @@ describe('the OpenAPI contract in client/generated', () => {
     // Redocly checks every example against its schema too.
     expect(lint.output).not.toContain('no-invalid-media-type-examples');
   }, 60_000);
+
+  it('groups every operation under a described tag, in the order the reference page shows', () => {
+    const document = JSON.parse(texts['openapi.json'] ?? '{}') as {
+      tags: { name: string; description?: string }[];
+      paths: Record<string, Record<string, { tags: string[] }>>;
+    };
+    expect(document.tags).toEqual(operationTags);
+    const used = Object.values(document.paths).flatMap((methods) =>
+      Object.values(methods).flatMap((operation) => operation.tags),
+    );
+    expect([...new Set(used)].sort()).toEqual(operationTags.map(({ name }) => name).sort());
+  });
 
   it('fails Redocly lint on a document whose ErrorResponse refers to itself', () => {
     const broken = JSON.parse(texts['openapi.json'] ?? '{}') as {
