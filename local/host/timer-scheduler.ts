@@ -99,6 +99,8 @@ export class TimerScheduler {
       return;
     }
     this.#running.add(name);
+    // Which occurrence this is, as the real host's "Timer fired at" reason tells it.
+    this.log.info(`Timer '${name}' fired for ${status.scheduled.toISOString()}`);
     try {
       const retry = (timer.fn.metadata.retryOptions ?? {}) as RetryOptions;
       const maxRetries = retry.maxRetryCount ?? 0;

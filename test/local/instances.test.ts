@@ -28,12 +28,14 @@ const handled = (host: HostProcess) => (host.output().match(batchesDone) ?? []).
 const batchRequest = /"message":"Iterable request","invocationId":"[^"]*","operation":"send-batch/g;
 const requestsAnswered = (host: HostProcess) => (host.output().match(batchRequest) ?? []).length;
 
-/** The refresh timer's endings in one host's output, as the times they began. */
-function timerStarts(host: HostProcess): number[] {
-  const line = /^\[(\S+)\] Executed 'Functions\.refresh-timer' \(\w+, Id=\S+, Duration=(\d+)ms/gm;
-  return [...host.output().matchAll(line)].map(
-    ([, at = '', duration = '0']) => Date.parse(at) - Number(duration),
-  );
+/**
+ * The refresh timer's occurrences one host ran, as their scheduled times (the host names each
+ * occurrence it fires, as the real host's "Timer fired at" does): two runs of one occurrence
+ * have the same time, however late a busy machine starts them.
+ */
+function timerOccurrences(host: HostProcess): number[] {
+  const line = /Timer 'refresh-timer' fired for (\S+)/g;
+  return [...host.output().matchAll(line)].map(([, at = '']) => Date.parse(at));
 }
 
 describe('LOCAL_INSTANCES: the app on three hosts sharing one storage account', () => {
@@ -143,14 +145,14 @@ describe('LOCAL_INSTANCES: the app on three hosts sharing one storage account', 
     const windowMs = 5 * tickSeconds * 1000;
     const since = Date.now();
     await new Promise((resolve) => setTimeout(resolve, windowMs));
-    const starts = stack.hosts.map((host) => timerStarts(host).filter((at) => at >= since));
-    const all = starts.flat().sort((a, b) => a - b);
+    const ran = stack.hosts.map((host) => timerOccurrences(host).filter((at) => at >= since));
+    const all = ran.flat().sort((a, b) => a - b);
     // Five ticks in the window (give or take the one at each edge), not fifteen.
     expect(all.length).toBeGreaterThanOrEqual(4);
     expect(all.length).toBeLessThanOrEqual(6);
     const ticks = all.map((at) => Math.floor(at / (tickSeconds * 1000)));
     expect(new Set(ticks).size).toBe(ticks.length);
-    expect(starts.filter((host) => host.length > 0)).toHaveLength(1);
+    expect(ran.filter((host) => host.length > 0)).toHaveLength(1);
   });
 
   it('ends a run exactly when an instance that is not serving HTTP dies mid-run', async () => {
@@ -159,7 +161,7 @@ describe('LOCAL_INSTANCES: the app on three hosts sharing one storage account', 
     const size = 60_000;
     const { id, valid } = await exportOf('Survivor', size);
     // The instance that holds the timer's lock, unless that is the one serving HTTP here.
-    const holder = stack.hosts.find((host) => timerStarts(host).length > 0);
+    const holder = stack.hosts.find((host) => timerOccurrences(host).length > 0);
     const victim = holder && holder !== stack.hosts[0] ? holder : stack.hosts[2]!;
     // Two seconds per Iterable request: each host is mid-request most of the time, and a batch
     // the victim sent in the two seconds before it dies is still unanswered when it does (on a
@@ -190,7 +192,7 @@ describe('LOCAL_INSTANCES: the app on three hosts sharing one storage account', 
     await new Promise((resolve) => setTimeout(resolve, 20_000));
     const after = stack.hosts
       .filter((host) => host !== victim)
-      .flatMap((host) => timerStarts(host).filter((at) => at >= since));
+      .flatMap((host) => timerOccurrences(host).filter((at) => at >= since));
     const ticks = after.map((at) => Math.floor(at / (tickSeconds * 1000)));
     expect(ticks.length).toBeGreaterThan(0);
     expect(new Set(ticks).size).toBe(ticks.length);
