@@ -19,6 +19,8 @@ const featureFolders = [
   'fair-use',
   'health',
   'list-ownership',
+  // What an export keeps of its members and for how long: erasure and retention.
+  'retention',
   // Not a feature, but a core folder all the same: the send slots of every Iterable key, which
   // shared/pipeline/ books.
   'flow-control',

@@ -30,7 +30,8 @@ import { SegmentEvents } from '../segment-events/segment-events';
 import { createPipelineDeps } from '../pipeline/create-pipeline-deps';
 import type { PipelineDeps } from '../pipeline/pipeline-deps';
 import { RunProgress } from '../pipeline/run-progress';
-import { queueNames, segmentsContainerName, tableNames } from '../storage-layout';
+import { Erasures } from '../retention/erasures';
+import { containerNames, queueNames, segmentsContainerName, tableNames } from '../storage-layout';
 import { createWebhooks, type Webhooks } from '../webhooks/create-webhooks';
 
 /** Long-lived services of this process, built on first use from the settings and clients. */
@@ -60,6 +61,11 @@ export function createAppServices(clients: AppClients): AppServices {
     clients.segmentBlobs.getContainerClient(segmentsContainerName),
   );
   const exportStore = new ExportStore(table(tableNames.exports));
+  const erasures = new Erasures({
+    runs: table(tableNames.runs),
+    work: clients.blobs.getContainerClient(containerNames.batches),
+    state: clients.blobs.getContainerClient(containerNames.exportState),
+  });
   const listOwnership = createListOwnership(table(tableNames.listOwners), exportStore, processLog);
   const connectionStore = new ConnectionStore(table(tableNames.connections));
   const connections: ConnectionService = new ConnectionService({
@@ -76,6 +82,8 @@ export function createAppServices(clients: AppClients): AppServices {
     },
     removeSchedule: (principal, exportId, connectionId, reason) =>
       exportService.removeSchedule(principal, exportId, connectionId, reason),
+    eraseExportState: (principal, exportId, connectionId) =>
+      exportService.eraseState(principal, exportId, connectionId),
     verifyKey: (region, apiKey) =>
       verifyIterableApiKey(iterableBaseUrl(region, settings.iterableBaseUrl), apiKey),
     projects: listOwnership.projects,
@@ -103,6 +111,7 @@ export function createAppServices(clients: AppClients): AppServices {
       segment: (tenantId, name) => segments.get(tenantId, name),
     },
     runs,
+    erasures,
     audit: auditTrail,
     scheduleIndex: new ScheduleIndex(table(tableNames.schedules)),
     limits: settings.fairUse,

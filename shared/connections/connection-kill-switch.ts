@@ -28,6 +28,12 @@ export interface KillSwitchDeps {
     connectionId: string,
     reason: string,
   ): Promise<boolean>;
+  /**
+   * Erases what the export confirmed in the connection's Iterable project (its exported state and
+   * its runs' work blobs, which hold its members' e-mails) if it still uses `connectionId`;
+   * whether it did. The erasure is recorded first and finished by the retention timer.
+   */
+  eraseExportState(principal: Principal, exportId: string, connectionId: string): Promise<boolean>;
 }
 
 /** What a stop did, for the audit entry of the switch or the delete. */
@@ -35,6 +41,7 @@ export interface StopReport {
   exports: string[];
   runsCancelled: { exportId: string; runId: string }[];
   schedulesRemoved?: string[];
+  statesErased?: string[];
 }
 
 /**
@@ -87,6 +94,26 @@ export async function removeConnectionSchedules(
   return done;
 }
 
+/**
+ * Erases the state of the connection's exports (force-delete): what they confirmed was in that
+ * Iterable project, so it is member data with no meaning for another project; an export moved to
+ * another connection starts from nothing there, as a new export would. Runs after the delete keep
+ * theirs. Called after the runs are stopped, so no run of the connection is left to write state.
+ */
+export async function eraseConnectionStates(
+  deps: KillSwitchDeps,
+  principal: Principal,
+  connection: { id: string },
+  done: StopReport,
+): Promise<StopReport> {
+  done.statesErased = [];
+  for (const exportId of done.exports) {
+    if (await deps.eraseExportState(principal, exportId, connection.id))
+      done.statesErased.push(exportId);
+  }
+  return done;
+}
+
 export function emptyStopReport(): StopReport {
   return { exports: [], runsCancelled: [] };
 }
@@ -113,7 +140,11 @@ export async function auditedStop(
 }
 
 function stoppedAnything(report: StopReport): boolean {
-  return report.runsCancelled.length > 0 || (report.schedulesRemoved?.length ?? 0) > 0;
+  return (
+    report.runsCancelled.length > 0 ||
+    (report.schedulesRemoved?.length ?? 0) > 0 ||
+    (report.statesErased?.length ?? 0) > 0
+  );
 }
 
 /** The parts of a stop report that say something, for an audit entry. */

@@ -15,6 +15,7 @@ import {
 } from './connection-schemas';
 import {
   auditedStop,
+  eraseConnectionStates,
   removeConnectionSchedules,
   stopConnectionRuns,
   type KillSwitchDeps,
@@ -208,6 +209,7 @@ export class ConnectionService {
         record = await this.#disableForDelete(principal, record);
         await stopConnectionRuns(this.deps, principal, record, 'ConnectionDeleted', done);
         await removeConnectionSchedules(this.deps, principal, record, done);
+        await eraseConnectionStates(this.deps, principal, record, done);
       }
       await deleteRowAndKey(this.deps, record);
       return done;

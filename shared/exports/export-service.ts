@@ -7,6 +7,7 @@ import { ConflictError, ForbiddenError, NotFoundError } from '../errors';
 import type { Run, RunRequest } from '../runs/run-schemas';
 import type { FairUseLimits } from '../settings';
 import type { RunService } from '../runs/run-service';
+import type { Erasures } from '../retention/erasures';
 import type { ExportListOwnership } from './export-list-ownership';
 import type { Export, ExportCreate, ExportPatch, SavedExport } from './export-schemas';
 import type { ExportRecord, ExportStore } from './export-store';
@@ -23,6 +24,8 @@ export interface ExportServiceDeps {
   limits: Pick<FairUseLimits, 'exportsPerTenant'>;
   /** Each list an export writes is claimed for it; a list another export holds is 409. */
   lists: ExportListOwnership;
+  /** Takes away what an export kept of its members (retention/erasures.ts). */
+  erasures: Pick<Erasures, 'begin' | 'sweep'>;
   /** When each export runs next on its schedule (schedule/next-runs.ts). */
   nextRuns: (tenantId: string, records: ExportRecord[]) => Promise<(string | null)[]>;
 }
@@ -86,14 +89,41 @@ export class ExportService {
     return this.#shown(next);
   }
 
-  /** Admins may always delete; deleting cancels the export's active run. */
+  /**
+   * Admins may always delete. Deleting cancels the export's active run, records the erasure of
+   * everything the export kept of its members, deletes the export and then erases: a failure
+   * part-way leaves the record, which a repeated delete (answered as done) or the retention timer
+   * finishes.
+   */
   async delete(principal: Principal, id: string): Promise<void> {
-    const record = await this.#find(principal, id);
+    const record = await this.deps.store.get(principal.tenantId, id);
+    if (!record) {
+      if (await this.deps.erasures.sweep(principal.tenantId, id, 'export')) return;
+      throw new NotFoundError('Export', id);
+    }
     if (!principal.roles.includes('Admin')) await this.#mayWrite(principal, record);
     await this.deps.runs.cancelActive(principal, id);
+    await this.deps.erasures.begin(principal.tenantId, id, 'export');
     await this.deps.store.delete(principal.tenantId, id);
     await this.deps.lists.releaseAll(record);
     await this.#audit(principal, 'export.delete', id, { displayName: record.displayName });
+    await this.deps.erasures.sweep(principal.tenantId, id, 'export');
+  }
+
+  /**
+   * Erases what the export confirmed through `connectionId` (force-deleted): its exported state
+   * and its runs' work blobs; whether it still used that connection. Its active run was cancelled
+   * before. Audited as an erasure of the export's state.
+   */
+  async eraseState(principal: Principal, id: string, connectionId: string): Promise<boolean> {
+    const record = await this.deps.store.get(principal.tenantId, id);
+    if (record?.connectionId !== connectionId) return false;
+    await this.deps.erasures.begin(principal.tenantId, id, 'connection');
+    await this.deps.erasures.sweep(principal.tenantId, id, 'connection');
+    await this.#audit(principal, 'export.eraseState', id, {
+      reason: `connection ${connectionId} was deleted`,
+    });
+    return true;
   }
 
   /**
