@@ -104,6 +104,29 @@ param segmentEvents string = 'false'
 @maxValue(3600)
 param segmentEventsQuietSeconds int = 120
 
+@description('NCRONTAB schedule of the retention timer (erasures left to finish, expired runs, claims and run files), as RETENTION_TIMER_SCHEDULE.')
+param retentionTimerSchedule string = '0 30 3 * * *'
+
+@description('Days a run record (counts, no members) is kept after it last changed.')
+@minValue(1)
+@maxValue(3650)
+param runHistoryRetentionDays int = 90
+
+@description('Days a run\'s rejections and failure lists are kept; also the export-batches lifecycle rule, which catches what the timer did not. At most runHistoryRetentionDays.')
+@minValue(1)
+@maxValue(3650)
+param rejectionsRetentionDays int = 30
+
+@description('Days a run\'s batch blobs and held batches (every member it sent) are kept. At most runHistoryRetentionDays.')
+@minValue(1)
+@maxValue(3650)
+param batchBlobsRetentionDays int = 7
+
+@description('Days slot claims and reported refreshes\' claims are kept.')
+@minValue(1)
+@maxValue(3650)
+param slotClaimsRetentionDays int = 30
+
 @description('Name of an existing Key Vault to keep: only for an environment whose vault was created before vault names carried a generation (kv-<token>). Empty: kv-<token>-<generation>, see infra/README.md.')
 @maxLength(24)
 param keyVaultName string = ''
@@ -176,6 +199,7 @@ module storage './app/storage.bicep' = {
     tags: tags
     skuName: runtimeStorageSku
     deploymentContainerName: deploymentContainerName
+    runFilesRetentionDays: rejectionsRetentionDays
   }
 }
 
@@ -254,6 +278,11 @@ module api './app/api.bicep' = {
     maxActiveRunsPerTenant: maxActiveRunsPerTenant
     maxActiveRunsPerConnection: maxActiveRunsPerConnection
     segmentEventsQuietSeconds: segmentEventsQuietSeconds
+    retentionTimerSchedule: retentionTimerSchedule
+    runHistoryRetentionDays: runHistoryRetentionDays
+    rejectionsRetentionDays: rejectionsRetentionDays
+    batchBlobsRetentionDays: batchBlobsRetentionDays
+    slotClaimsRetentionDays: slotClaimsRetentionDays
   }
 }
 

@@ -11,6 +11,7 @@ import {
   type RemovalEvidence,
   type SnapshotLimits,
 } from './limit-settings';
+import { readRetention, type RetentionSettings } from './retention-settings';
 import {
   httpUrl,
   idList,
@@ -24,6 +25,7 @@ import {
 } from './setting-parsers';
 
 export * from './limit-settings';
+export * from './retention-settings';
 export { SettingsError } from './setting-parsers';
 
 /**
@@ -60,6 +62,8 @@ export interface Settings {
   fairUse: FairUseLimits;
   /** How large a snapshot a run reads, counted as it is read; past a limit the run fails. */
   snapshotLimits: SnapshotLimits;
+  /** How long runs, their files and claims are kept (RETENTION_*). */
+  retention: RetentionSettings;
   /**
    * Application Insights, when APPLICATIONINSIGHTS_CONNECTION_STRING is set; the client id of
    * APPLICATIONINSIGHTS_AUTHENTICATION_STRING ("ClientId=...;Authorization=AAD") signs in with
@@ -180,6 +184,7 @@ export function loadSettings(env: Env = process.env): Settings {
     removalEvidence: readRemovalEvidence(env),
     fairUse: readFairUse(env),
     snapshotLimits: readSnapshotLimits(env),
+    retention: readRetention(env),
     telemetry: readTelemetry(env),
     webhooksAllowLocalTargets:
       optionalSetting(

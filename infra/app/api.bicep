@@ -26,6 +26,19 @@ param maxActiveRunsPerConnection int = 5
 @minValue(1)
 @maxValue(3600)
 param segmentEventsQuietSeconds int = 120
+param retentionTimerSchedule string = '0 30 3 * * *'
+@minValue(1)
+@maxValue(3650)
+param runHistoryRetentionDays int = 90
+@minValue(1)
+@maxValue(3650)
+param rejectionsRetentionDays int = 30
+@minValue(1)
+@maxValue(3650)
+param batchBlobsRetentionDays int = 7
+@minValue(1)
+@maxValue(3650)
+param slotClaimsRetentionDays int = 30
 @minValue(1)
 @maxValue(1000)
 param maximumInstanceCount int = 100
@@ -127,6 +140,12 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     MAX_ACTIVE_RUNS_PER_CONNECTION: string(maxActiveRunsPerConnection)
     // Blob-created events start a tenant's refresh once its snapshots had no write this long.
     SEGMENT_EVENTS_QUIET_SECONDS: string(segmentEventsQuietSeconds)
+    // The retention timer's schedule (bound as %RETENTION_TIMER_SCHEDULE%) and what it keeps.
+    RETENTION_TIMER_SCHEDULE: retentionTimerSchedule
+    RETENTION_RUN_HISTORY_DAYS: string(runHistoryRetentionDays)
+    RETENTION_REJECTIONS_DAYS: string(rejectionsRetentionDays)
+    RETENTION_BATCH_BLOBS_DAYS: string(batchBlobsRetentionDays)
+    RETENTION_SLOT_CLAIMS_DAYS: string(slotClaimsRetentionDays)
     // DefaultAzureCredential, wherever the SDKs use it, picks the user-assigned identity.
     AZURE_CLIENT_ID: identityClientId
     // With local auth off on the component, this string only says where to send telemetry; the

@@ -7,7 +7,7 @@ param tags { *: string } = {}
 @description('Redundancy, chosen in main.bicep (runtimeStorageSku).')
 param skuName string
 param deploymentContainerName string
-@description('Days a run\'s batch blobs, failure lists and rejections are kept in export-batches')
+@description('Days after which anything left in export-batches is deleted (main.bicep passes rejectionsRetentionDays)')
 @minValue(1)
 param runFilesRetentionDays int = 30
 
@@ -100,7 +100,8 @@ resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2
 ]
 
 // A run's batches are read once; its failure lists and rejections are read while people look at
-// the run. Nothing deletes them one by one, so the container expires them.
+// the run. The retention timer deletes each kind after its own days (RETENTION_*); this rule
+// catches whatever it did not, after the longest of them (rejectionsRetentionDays in main.bicep).
 resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05-01' = {
   parent: account
   name: 'default'

@@ -31,6 +31,7 @@ import { createPipelineDeps } from '../pipeline/create-pipeline-deps';
 import type { PipelineDeps } from '../pipeline/pipeline-deps';
 import { RunProgress } from '../pipeline/run-progress';
 import { Erasures } from '../retention/erasures';
+import { runRetentionPass, type RetentionReport } from '../retention/retention-pass';
 import { containerNames, queueNames, segmentsContainerName, tableNames } from '../storage-layout';
 import { createWebhooks, type Webhooks } from '../webhooks/create-webhooks';
 
@@ -49,6 +50,8 @@ export interface AppServices {
   segmentEvents: SegmentEvents;
   pipeline: PipelineDeps;
   webhooks: Webhooks;
+  /** One bounded pass of the retention timer (retention/retention-pass.ts). */
+  retentionPass(): Promise<RetentionReport>;
 }
 
 export function createAppServices(clients: AppClients): AppServices {
@@ -171,6 +174,13 @@ export function createAppServices(clients: AppClients): AppServices {
     }),
     pipeline: createPipelineDeps(clients, { connections, segments, webhooks: webhooks.emitter }),
     webhooks,
+    retentionPass: () =>
+      runRetentionPass({
+        runs: table(tableNames.runs),
+        work: clients.blobs.getContainerClient(containerNames.batches),
+        erasures,
+        retention: settings.retention,
+      }),
   };
 }
 

@@ -77,9 +77,13 @@ export class ErasureRecords {
   }
 
   /** Up to `max` pending erasures after the row key `after`, and the last row key read. */
-  async page(after: string, max: number): Promise<{ records: ErasureRecord[]; done: boolean }> {
+  async page(
+    after: string,
+    max: number,
+  ): Promise<{ records: ErasureRecord[]; done: boolean; last?: string }> {
     const { rows, done } = await rowsAfter(this.table, partition, { after }, max);
-    return { records: rows.map(toRecord), done };
+    const last = rows.at(-1)?.rowKey;
+    return { records: rows.map(toRecord), done, ...(last ? { last } : {}) };
   }
 
   /**

@@ -99,7 +99,7 @@ async function sweepRuns(
 }
 
 /** Rows of the tenant's partition whose key starts with `prefix`. */
-async function deleteRows(
+export async function deleteRows(
   table: TableClient,
   tenantId: string,
   prefix: string,
@@ -177,11 +177,12 @@ function runTime(runId: string): number {
 }
 
 /** The blobs under `prefix` that `wanted` picks, a page at a time. */
-async function deleteBlobs(
+export async function deleteBlobs(
   container: ContainerClient,
   prefix: string,
   wanted: (name: string, lastModified: Date) => boolean,
   budget: WorkBudget,
+  deleted: (count: number) => void = () => undefined,
 ): Promise<boolean> {
   let marker: string | undefined;
   for (;;) {
@@ -199,6 +200,7 @@ async function deleteBlobs(
     await mapConcurrently(allowed, parallel, (name) =>
       unlessGone(() => container.deleteBlob(name)),
     );
+    deleted(allowed.length);
     if (allowed.length < names.length) return false;
     marker = page.continuationToken;
     if (!marker) return true;

@@ -112,6 +112,24 @@ describe('erasure: deleting an export or its connection leaves no member data be
     // Repeating the delete finishes a pending erasure and answers as done.
     expect((await stack.call('DELETE', `exports/${exportId}`, { as: admin })).status).toBe(204);
     expect((await stack.call('GET', `exports/${exportId}`, { as: admin })).status).toBe(404);
+
+    // The retention timer sweeps it again (its record waits until the runs settled).
+    const fired = await fetch(`${stack.url}/admin/functions/retention-timer`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(fired.status).toBe(202);
+    const ended = /Executed 'Functions\.retention-timer' \(Succeeded/;
+    const deadline = Date.now() + 30_000;
+    while (!ended.test(stack.host.output())) {
+      if (Date.now() > deadline) throw new Error(stack.host.output().slice(-3000));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(stack.host.output()).toMatch(
+      /"message":"Retention timer pass".*"erasuresPending":[1-9]/,
+    );
+    expect(await placesHolding(stack.storage, domain)).toEqual([]);
   });
 
   it('force-deleting a connection erases the state of its exports, which start afresh elsewhere', async () => {

@@ -133,6 +133,43 @@ describe('loadSettings', () => {
     ).toBe('%REFRESH_TIMER_SCHEDULE%');
   });
 
+  it('keeps runs 90 days, rejections 30, batch blobs 7 and claims 30 unless told otherwise', () => {
+    expect(loadSettings(base).retention).toEqual({
+      runHistoryDays: 90,
+      rejectionsDays: 30,
+      batchBlobsDays: 7,
+      slotClaimsDays: 30,
+      timerSchedule: '0 30 3 * * *',
+    });
+    const set = loadSettings({
+      ...base,
+      RETENTION_RUN_HISTORY_DAYS: '400',
+      RETENTION_REJECTIONS_DAYS: '60',
+      RETENTION_BATCH_BLOBS_DAYS: '2',
+      RETENTION_SLOT_CLAIMS_DAYS: '10',
+      RETENTION_TIMER_SCHEDULE: '0 0 * * * *',
+    }).retention;
+    expect(set).toEqual({
+      runHistoryDays: 400,
+      rejectionsDays: 60,
+      batchBlobsDays: 2,
+      slotClaimsDays: 10,
+      timerSchedule: '%RETENTION_TIMER_SCHEDULE%',
+    });
+  });
+
+  it.each([
+    [{ RETENTION_RUN_HISTORY_DAYS: '0' }, /RETENTION_RUN_HISTORY_DAYS must be/],
+    [{ RETENTION_BATCH_BLOBS_DAYS: 'week' }, /RETENTION_BATCH_BLOBS_DAYS/],
+    [
+      { RETENTION_RUN_HISTORY_DAYS: '20' },
+      /RETENTION_REJECTIONS_DAYS \(30\) must not exceed RETENTION_RUN_HISTORY_DAYS \(20\)/,
+    ],
+    [{ RETENTION_TIMER_SCHEDULE: '0 3 * * *' }, /RETENTION_TIMER_SCHEDULE must be a six-field/],
+  ])('refuses a retention setting that cannot be kept (%#)', (env, message) => {
+    expect(() => loadSettings({ ...base, ...env })).toThrow(message);
+  });
+
   it('accepts ITERABLE_BASE_URL as an origin', () => {
     const settings = loadSettings({ ...base, ITERABLE_BASE_URL: 'http://127.0.0.1:4010/' });
     expect(settings.iterableBaseUrl).toBe('http://127.0.0.1:4010');

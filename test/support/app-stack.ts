@@ -98,6 +98,7 @@ export async function startAppStack(
     ITERABLE_BASE_URL: iterable.url,
     // February 31st never comes: the refresh timer runs only when a test fires it (admin API).
     REFRESH_TIMER_SCHEDULE: '0 0 0 31 2 *',
+    RETENTION_TIMER_SCHEDULE: '0 0 0 31 2 *',
     ...options.env,
   };
   // What the templates create in Azure and npm start creates locally.

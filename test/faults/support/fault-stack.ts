@@ -82,6 +82,7 @@ export class FaultStack {
       ITERABLE_BASE_URL: iterable.url,
       // February 31st never comes: no scheduled run interferes.
       REFRESH_TIMER_SCHEDULE: '0 0 0 31 2 *',
+      RETENTION_TIMER_SCHEDULE: '0 0 0 31 2 *',
     };
     await provisionStorage(createAppClients(loadSettings(env)));
     const stack = new FaultStack(azurite, dataFolder, iterable, issuer, vault, queueProxy, env);
