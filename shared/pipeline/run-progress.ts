@@ -3,6 +3,12 @@ import { odata } from '@azure/data-tables';
 import { z } from 'zod';
 import { statusCodeOf } from '../clients/azure-errors';
 import { versionedFormat } from '../schema-version';
+import {
+  defaultProgressBackoff,
+  progressBackoffMs,
+  ProgressContendedError,
+  type ProgressBackoff,
+} from './progress-backoff';
 
 /** Completion is counted on this many rows, so parallel batches rarely contend for one. */
 const counterShards = 16;
@@ -51,7 +57,14 @@ export interface ShardMarks {
  * between the two writes, is counted exactly once.
  */
 export class RunProgress {
-  constructor(private readonly table: TableClient) {}
+  readonly #backoff: ProgressBackoff;
+
+  constructor(
+    private readonly table: TableClient,
+    backoff: Partial<ProgressBackoff> = {},
+  ) {
+    this.#backoff = { ...defaultProgressBackoff, ...backoff };
+  }
 
   /**
    * Records a batch's result (the first one recorded stands) and marks the batch done. Returns
@@ -150,7 +163,7 @@ export class RunProgress {
     const shard = batch % counterShards;
     const position = Math.floor(batch / counterShards);
     const rowKey = `${exportId}|progress|${runId}|${String(shard).padStart(2, '0')}`;
-    for (;;) {
+    for (let attempt = 1; ; attempt++) {
       let row: { marks: string; etag: string } | undefined;
       try {
         const entity = await this.table.getEntity(tenantId, rowKey);
@@ -167,9 +180,11 @@ export class RunProgress {
         else await this.table.createEntity(entity);
         return next;
       } catch (error) {
-        // Another batch of this shard wrote first: read again and retry.
+        // Another batch of this shard wrote first: wait a little longer each time, read again.
         const status = statusCodeOf(error);
         if (status !== 412 && status !== 409) throw error;
+        if (attempt >= this.#backoff.maxAttempts) throw new ProgressContendedError(attempt);
+        await this.#backoff.sleep(progressBackoffMs(attempt, this.#backoff));
       }
     }
   }
