@@ -106,3 +106,30 @@ export function exportListsBlobName(tenantId: string, exportId: string): string 
 export function removalBaselineBlobName(tenantId: string, exportId: string): string {
   return `${exportStatePrefix(tenantId, exportId)}removal-baseline.json`;
 }
+
+/**
+ * What a blob of the work container is, read back from its name (for retention): its run and
+ * whether it records what was refused (failure lists, rejections) or what was sent (batches, held
+ * batches). Undefined for a name the app does not write.
+ */
+export function workBlobOf(
+  name: string,
+): { tenantFolder: string; runId: string; refused: boolean } | undefined {
+  const match = /^([^/]+)\/([^/]+)\/(.+)$/.exec(name);
+  if (!match) return undefined;
+  const [, tenantFolder, runId, file] = match as unknown as [string, string, string, string];
+  const refused = file.startsWith('failures/') || file === 'rejections.jsonl';
+  return { tenantFolder, runId, refused };
+}
+
+/** The run a blob of an export's run states belongs to (`<export>/runs/<runId>/...`), if any. */
+export function runStateRunOf(
+  tenantId: string,
+  exportId: string,
+  name: string,
+): string | undefined {
+  const prefix = runStatesPrefix(tenantId, exportId);
+  if (!name.startsWith(prefix)) return undefined;
+  const runId = name.slice(prefix.length).split('/')[0];
+  return runId || undefined;
+}

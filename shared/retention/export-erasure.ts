@@ -5,7 +5,12 @@ import { getOrUndefined, unlessGone } from '../clients/azure-errors';
 import { rowsAfter } from '../clients/table-pages';
 import { mapConcurrently } from '../map-concurrently';
 import { runIdTime } from '../runs/run-id';
-import { exportStatePrefix, runBlobsPrefix, statePointerBlobName } from '../work-blobs';
+import {
+  exportStatePrefix,
+  runBlobsPrefix,
+  runStateRunOf,
+  statePointerBlobName,
+} from '../work-blobs';
 import type { ErasureRecord } from './erasure-records';
 import type { WorkBudget } from './work-budget';
 
@@ -147,8 +152,8 @@ async function sweepState(
     folder,
     (name, lastModified) => {
       if (cutoff === Infinity) return true;
-      const inRun = /^runs\/([^/]+)\//.exec(name.slice(folder.length));
-      if (inRun) return runTime(inRun[1]!) <= cutoff;
+      const runId = runStateRunOf(tenantId, exportId, name);
+      if (runId) return runTime(runId) <= cutoff;
       if (name === pointer) return pointerRun !== undefined && pointerRun <= cutoff;
       return lastModified.getTime() <= cutoff;
     },

@@ -2,6 +2,7 @@ import type { TableClient } from '@azure/data-tables';
 import { odata } from '@azure/data-tables';
 import type { ContainerClient } from '@azure/storage-blob';
 import { runIdTime } from '../runs/run-id';
+import { workBlobOf } from '../work-blobs';
 import { deleteBlobs } from './export-erasure';
 import type { RetentionTally } from './run-rows-retention';
 import type { WorkBudget } from './work-budget';
@@ -43,14 +44,10 @@ export async function pruneRunFiles(
       if (!budget.take()) return false;
       const active = await activeRunIds(storage.runs, decodeURIComponent(folder.slice(0, -1)));
       const expired = (name: string, lastModified: Date) => {
-        const [runId = '', ...rest] = name.slice(folder.length).split('/');
-        if (active.has(runId)) return false;
-        const file = rest.join('/');
-        const cutoff =
-          file.startsWith('failures/') || file === 'rejections.jsonl'
-            ? rejectionsCutoff
-            : batchCutoff;
-        return (runIdTime(runId) ?? lastModified.getTime()) <= cutoff;
+        const blob = workBlobOf(name);
+        if (!blob || active.has(blob.runId)) return false;
+        const cutoff = blob.refused ? rejectionsCutoff : batchCutoff;
+        return (runIdTime(blob.runId) ?? lastModified.getTime()) <= cutoff;
       };
       const counted = (count: number) => (tally.blobs += count);
       if (!(await deleteBlobs(storage.work, folder, expired, budget, counted))) return false;

@@ -13,6 +13,8 @@ import {
   runStateBlobName,
   runStatesPrefix,
   statePointerBlobName,
+  runStateRunOf,
+  workBlobOf,
 } from '../../shared/work-blobs';
 
 /** A tenant id with a slash, a space and a non-ASCII letter: every one of them is encoded. */
@@ -59,6 +61,18 @@ describe('work-blobs', () => {
     ],
   ])('names %s as earlier releases did', (_what, name, expected) => {
     expect(name).toBe(expected);
+  });
+
+  it('reads back which run a blob belongs to and whether it lists what was refused', () => {
+    const run = { tenantFolder: encoded, runId: 'r' };
+    expect(workBlobOf(batchBlobName(tenant, 'r', 3))).toEqual({ ...run, refused: false });
+    expect(workBlobOf(heldBatchesBlobName(tenant, 'r'))).toEqual({ ...run, refused: false });
+    expect(workBlobOf(failuresBlobName(tenant, 'r', 3))).toEqual({ ...run, refused: true });
+    expect(workBlobOf(rejectionsBlobName(tenant, 'r'))).toEqual({ ...run, refused: true });
+    expect(workBlobOf('loose.json')).toBeUndefined();
+    expect(runStateRunOf(tenant, 'e', runStateBlobName(tenant, 'e', 'r', 'S', 'x'))).toBe('r');
+    expect(runStateRunOf(tenant, 'e', statePointerBlobName(tenant, 'e'))).toBeUndefined();
+    expect(runStateRunOf(tenant, 'e', runStateBlobName(tenant, 'f', 'r', 'S'))).toBeUndefined();
   });
 
   it('keeps every blob of a run under its prefix, and of an export under its own', () => {
