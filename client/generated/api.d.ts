@@ -50,7 +50,7 @@ export interface paths {
         get: operations["connections-get"];
         put?: never;
         post?: never;
-        /** Delete a connection and its key (409 while exports use it, unless force=true: then their runs are cancelled and their schedules removed first) */
+        /** Delete a connection and its key (409 while exports use it, unless force=true: then their runs are cancelled, their schedules removed and what they confirmed in its Iterable project erased first; the exports stay, to be moved to another connection) */
         delete: operations["connections-delete"];
         options?: never;
         head?: never;
@@ -138,7 +138,7 @@ export interface paths {
         get: operations["exports-get"];
         put?: never;
         post?: never;
-        /** Delete an export, cancelling its active run */
+        /** Delete an export, cancelling its active run and erasing what it kept of its members (its state and its runs' files); a repeated delete finishes an erasure cut short */
         delete: operations["exports-delete"];
         options?: never;
         head?: never;

@@ -78,7 +78,7 @@ export function connectionOperations(service: () => ConnectionService) {
       method: 'DELETE',
       route: 'connections/{id}',
       summary:
-        'Delete a connection and its key (409 while exports use it, unless force=true: then their runs are cancelled and their schedules removed first)',
+        'Delete a connection and its key (409 while exports use it, unless force=true: then their runs are cancelled, their schedules removed and what they confirmed in its Iterable project erased first; the exports stay, to be moved to another connection)',
       roles: ['Admin'],
       query: ConnectionDeleteQuerySchema,
       otherErrors: {

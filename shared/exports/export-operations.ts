@@ -75,7 +75,8 @@ export function exportOperations(exportService: () => ExportService) {
       name: 'exports-delete',
       method: 'DELETE',
       route: 'exports/{id}',
-      summary: 'Delete an export, cancelling its active run',
+      summary:
+        "Delete an export, cancelling its active run and erasing what it kept of its members (its state and its runs' files); a repeated delete finishes an erasure cut short",
       roles: writers,
       otherErrors: { '409': 'Other exports were saved or deleted at the same moment' },
       successStatus: 204,
