@@ -98,7 +98,7 @@ async function trySend(
 ): Promise<BatchResult | undefined> {
   let context: SendingContext;
   try {
-    context = await sendingContext(deps, message.tenantId, message.exportId);
+    context = await sendingContext(deps, message.tenantId, message.exportId, message.runId);
   } catch (error) {
     // Storage or Key Vault out for a while: the queue delivers the batch again.
     if (isPassingAzureFailure(error)) throw error;
