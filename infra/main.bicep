@@ -104,6 +104,11 @@ param segmentEvents string = 'false'
 @maxValue(3600)
 param segmentEventsQuietSeconds int = 120
 
+@description('Messages the refresh timer sends each tick, each sweeping an equal share of the scheduled exports (by a hash of their ids). Safe to change at any time.')
+@minValue(1)
+@maxValue(1024)
+param refreshSweepShards int = 64
+
 @description('Name of an existing Key Vault to keep: only for an environment whose vault was created before vault names carried a generation (kv-<token>). Empty: kv-<token>-<generation>, see infra/README.md.')
 @maxLength(24)
 param keyVaultName string = ''
@@ -254,6 +259,7 @@ module api './app/api.bicep' = {
     maxActiveRunsPerTenant: maxActiveRunsPerTenant
     maxActiveRunsPerConnection: maxActiveRunsPerConnection
     segmentEventsQuietSeconds: segmentEventsQuietSeconds
+    refreshSweepShards: refreshSweepShards
   }
 }
 

@@ -27,6 +27,9 @@ param maxActiveRunsPerConnection int = 5
 @maxValue(3600)
 param segmentEventsQuietSeconds int = 120
 @minValue(1)
+@maxValue(1024)
+param refreshSweepShards int = 64
+@minValue(1)
 @maxValue(1000)
 param maximumInstanceCount int = 100
 @allowed([512, 2048, 4096])
@@ -127,6 +130,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     MAX_ACTIVE_RUNS_PER_CONNECTION: string(maxActiveRunsPerConnection)
     // Blob-created events start a tenant's refresh once its snapshots had no write this long.
     SEGMENT_EVENTS_QUIET_SECONDS: string(segmentEventsQuietSeconds)
+    // Messages per refresh timer tick: each sweeps a share of the scheduled exports.
+    REFRESH_SWEEP_SHARDS: string(refreshSweepShards)
     // DefaultAzureCredential, wherever the SDKs use it, picks the user-assigned identity.
     AZURE_CLIENT_ID: identityClientId
     // With local auth off on the component, this string only says where to send telemetry; the
