@@ -127,6 +127,11 @@ param batchBlobsRetentionDays int = 7
 @maxValue(3650)
 param slotClaimsRetentionDays int = 30
 
+@description('Messages the refresh timer sends each tick, each sweeping an equal share of the scheduled exports (by a hash of their ids). Safe to change at any time.')
+@minValue(1)
+@maxValue(1024)
+param refreshSweepShards int = 64
+
 @description('Name of an existing Key Vault to keep: only for an environment whose vault was created before vault names carried a generation (kv-<token>). Empty: kv-<token>-<generation>, see infra/README.md.')
 @maxLength(24)
 param keyVaultName string = ''
@@ -283,6 +288,7 @@ module api './app/api.bicep' = {
     rejectionsRetentionDays: rejectionsRetentionDays
     batchBlobsRetentionDays: batchBlobsRetentionDays
     slotClaimsRetentionDays: slotClaimsRetentionDays
+    refreshSweepShards: refreshSweepShards
   }
 }
 

@@ -80,6 +80,11 @@ export interface Settings {
    * blob-created event before the events start its refresh.
    */
   segmentEventsQuietSeconds: number;
+  /**
+   * REFRESH_SWEEP_SHARDS (default 64, 1 to 1024): the messages the refresh timer sends each tick,
+   * each sweeping an equal share of the scheduled exports by a hash of their ids.
+   */
+  refreshSweepShards: number;
   appVersion: string;
 }
 
@@ -105,6 +110,13 @@ export const issuerTenantPlaceholder = '{tenantid}';
  * of two minutes means it is done, and a refresh starts soon after its last snapshot.
  */
 export const defaultSegmentEventsQuietSeconds = 120;
+
+/**
+ * 64 shards: 50,000 scheduled exports are some 800 per shard, which one invocation sweeps in well
+ * under a minute even when all are due, and a tick costs 64 messages and index queries when none
+ * is. At most 1024, the slices of the index (exports/sweep-index.ts).
+ */
+export const defaultRefreshSweepShards = 64;
 
 /** Every five minutes: how often the refresh timer looks for due exports unless told otherwise. */
 export const defaultRefreshTimerSchedule = '0 */5 * * * *';
@@ -198,6 +210,12 @@ export function loadSettings(env: Env = process.env): Settings {
         'SEGMENT_EVENTS_QUIET_SECONDS',
         z.coerce.number().int().min(1).max(3600, 'must be 1 to 3600 seconds'),
       ) ?? defaultSegmentEventsQuietSeconds,
+    refreshSweepShards:
+      optionalSetting(
+        env,
+        'REFRESH_SWEEP_SHARDS',
+        z.coerce.number().int().min(1).max(1024, 'must be 1 to 1024'),
+      ) ?? defaultRefreshSweepShards,
     appVersion: optionalSetting(env, 'APP_VERSION', nonEmpty) ?? packageVersion(),
   };
 }

@@ -23,6 +23,11 @@ export const queueNames = {
   webhookDeliveries: 'webhook-deliveries',
   /** A tenant's segment events to look at once its snapshots have been quiet for a while. */
   segmentEventChecks: 'segment-event-checks',
+  /**
+   * The refresh timer's fan-out: one message per shard of the sweep index each tick, and a
+   * shard's continuation when it ran out of budget.
+   */
+  refreshSweepShards: 'refresh-sweep-shards',
 } as const;
 
 export const tableNames = {
@@ -37,6 +42,11 @@ export const tableNames = {
   webhooks: 'webhooks',
   /** One gate row per Iterable key (its SHA-256): the send slots all instances book. */
   flowControl: 'flowcontrol',
+  /**
+   * The refresh sweep's index: every scheduled export by a hash of its id (exports/sweep-index.ts),
+   * and each shard's saved place.
+   */
+  sweepIndex: 'sweepindex',
 } as const;
 
 /**

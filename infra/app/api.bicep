@@ -40,6 +40,9 @@ param batchBlobsRetentionDays int = 7
 @maxValue(3650)
 param slotClaimsRetentionDays int = 30
 @minValue(1)
+@maxValue(1024)
+param refreshSweepShards int = 64
+@minValue(1)
 @maxValue(1000)
 param maximumInstanceCount int = 100
 @allowed([512, 2048, 4096])
@@ -146,6 +149,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     RETENTION_REJECTIONS_DAYS: string(rejectionsRetentionDays)
     RETENTION_BATCH_BLOBS_DAYS: string(batchBlobsRetentionDays)
     RETENTION_SLOT_CLAIMS_DAYS: string(slotClaimsRetentionDays)
+    // Messages per refresh timer tick: each sweeps a share of the scheduled exports.
+    REFRESH_SWEEP_SHARDS: string(refreshSweepShards)
     // DefaultAzureCredential, wherever the SDKs use it, picks the user-assigned identity.
     AZURE_CLIENT_ID: identityClientId
     // With local auth off on the component, this string only says where to send telemetry; the

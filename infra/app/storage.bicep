@@ -27,6 +27,8 @@ var queueNames = [
   'webhook-deliveries-poison'
   'segment-event-checks'
   'segment-event-checks-poison'
+  'refresh-sweep-shards'
+  'refresh-sweep-shards-poison'
 ]
 var tableNames = [
   'connections'
@@ -37,6 +39,7 @@ var tableNames = [
   'listowners'
   'webhooks'
   'flowcontrol'
+  'sweepindex'
 ]
 var containerNames = [
   'export-batches'

@@ -19,9 +19,18 @@ import { createRunLifecycle } from '../runs/run-lifecycle';
 import { runQueuesOf } from '../runs/run-queues';
 import { createRefreshService } from '../refreshes/create-refresh-service';
 import type { RefreshService } from '../refreshes/refresh-service';
-import { createRefreshSweep, cronForRefreshExports } from '../schedule/create-refresh-sweep';
+import {
+  createShardSweep,
+  createSweepFanOut,
+  cronForRefreshExports,
+} from '../schedule/create-refresh-sweep';
 import { createNextRuns } from '../schedule/next-runs';
-import type { RefreshSweep } from '../schedule/refresh-sweep';
+import type { ShardSweep } from '../schedule/shard-sweep';
+import type { SweepFanOut } from '../schedule/sweep-fan-out';
+import { shardMessageFormat } from '../schedule/sweep-messages';
+import { sendQueueMessage } from '../clients/queue-messages';
+import { mapConcurrently } from '../map-concurrently';
+import { SweepIndex } from '../exports/sweep-index';
 import { ScheduleIndex } from '../schedule/schedule-index';
 import { ScheduleService } from '../schedule/schedule-service';
 import { SegmentCatalog } from '../segments/segment-catalog';
@@ -45,7 +54,10 @@ export interface AppServices {
   exports: ExportService;
   runs: RunService;
   schedule: ScheduleService;
-  refreshSweep: RefreshSweep;
+  /** The refresh timer's tick: one message per shard. */
+  refreshFanOut: SweepFanOut;
+  /** One shard's sweep (queue refresh-sweep-shards). */
+  shardSweep: ShardSweep;
   refreshes: RefreshService;
   segmentEvents: SegmentEvents;
   pipeline: PipelineDeps;
@@ -63,7 +75,10 @@ export function createAppServices(clients: AppClients): AppServices {
   const segments = new SegmentCatalog(
     clients.segmentBlobs.getContainerClient(segmentsContainerName),
   );
-  const exportStore = new ExportStore(table(tableNames.exports));
+  const exportStore = new ExportStore(
+    table(tableNames.exports),
+    new SweepIndex(table(tableNames.sweepIndex)),
+  );
   const erasures = new Erasures({
     runs: table(tableNames.runs),
     work: clients.blobs.getContainerClient(containerNames.batches),
@@ -137,6 +152,15 @@ export function createAppServices(clients: AppClients): AppServices {
     exports: table(tableNames.exports),
     runs: table(tableNames.runs),
     connections: table(tableNames.connections),
+    sweepIndex: table(tableNames.sweepIndex),
+  };
+  const shardQueue = clients.queues.getQueueClient(queueNames.refreshSweepShards);
+  const sweepParts = {
+    tables: schedulingTables,
+    runQueues: runQueuesOf(clients.queues),
+    log: processLog,
+    activeRunLimits: settings.fairUse,
+    runEvents: webhooks.emitter,
   };
   const refreshes = createRefreshService({
     tables: schedulingTables,
@@ -155,12 +179,18 @@ export function createAppServices(clients: AppClients): AppServices {
     runs,
     exports: exportService,
     schedule: new ScheduleService(table(tableNames.schedules), auditTrail),
-    refreshSweep: createRefreshSweep({
-      tables: schedulingTables,
-      runQueues: runQueuesOf(clients.queues),
-      log: processLog,
-      activeRunLimits: settings.fairUse,
-      runEvents: webhooks.emitter,
+    refreshFanOut: createSweepFanOut({
+      ...sweepParts,
+      shards: settings.refreshSweepShards,
+      send: async (messages) => {
+        await mapConcurrently(messages, 16, (message) =>
+          sendQueueMessage(shardQueue, shardMessageFormat, message),
+        );
+      },
+    }),
+    shardSweep: createShardSweep({
+      ...sweepParts,
+      continueLater: (message) => sendQueueMessage(shardQueue, shardMessageFormat, message),
     }),
     refreshes,
     segmentEvents: new SegmentEvents({

@@ -12,6 +12,7 @@ import {
 } from './export-schemas';
 import { getOrUndefined, statusCodeOf } from '../clients/azure-errors';
 import { rowsAfter } from '../clients/table-pages';
+import type { SweepIndex } from './sweep-index';
 
 const json = <T extends z.ZodType>(schema: T) =>
   z.string().transform((text): z.infer<T> => schema.parse(JSON.parse(text)));
@@ -38,10 +39,16 @@ export type ExportRecord = SavedExport & { tenantId: string; etag?: string };
 
 /**
  * Exports, one partition per tenant (the connections check reads `connectionId` from here too),
- * beside the tenant's export count (export-count.ts).
+ * beside the tenant's export count (export-count.ts). A store that saves exports keeps the refresh
+ * sweep's index in step (sweep-index.ts): an entry is written before the row that schedules its
+ * export and removed after the row that unschedules it, so the index never misses a scheduled
+ * export. A store built without the index only reads.
  */
 export class ExportStore {
-  constructor(private readonly table: TableClient) {}
+  constructor(
+    private readonly table: TableClient,
+    private readonly sweepIndex?: SweepIndex,
+  ) {}
 
   async get(tenantId: string, id: string): Promise<ExportRecord | undefined> {
     return getOrUndefined(async () => toRecord(await this.table.getEntity(tenantId, id)));
@@ -66,6 +73,8 @@ export class ExportStore {
    * are written in one transaction, conditional on the count as read (429 when full).
    */
   async create(record: ExportRecord, maxExports: number): Promise<void> {
+    const index = this.#index();
+    if (record.schedule.mode !== 'off') await index.save(record);
     await this.#counted(record.tenantId, 1, (count) => {
       if (count.count >= maxExports) throw new LimitReachedError('exportsPerTenant', maxExports);
       return ['create', toEntity(record)];
@@ -73,8 +82,12 @@ export class ExportStore {
   }
 
   async update(record: ExportRecord): Promise<void> {
+    const index = this.#index();
+    if (record.schedule.mode !== 'off') await index.save(record);
     try {
       await this.table.updateEntity(toEntity(record), 'Replace', { etag: record.etag });
+      // Again after the row: of two saves racing, the entry ends as the one whose row won.
+      await index.save(record);
     } catch (error) {
       if (statusCodeOf(error) === 412) {
         throw new ConflictError(
@@ -86,7 +99,14 @@ export class ExportStore {
   }
 
   async delete(tenantId: string, id: string): Promise<void> {
+    const index = this.#index();
     await this.#counted(tenantId, -1, () => ['delete', { partitionKey: tenantId, rowKey: id }]);
+    await index.remove(tenantId, id);
+  }
+
+  #index(): SweepIndex {
+    if (!this.sweepIndex) throw new Error('This export store was built to read only');
+    return this.sweepIndex;
   }
 
   /** Writes one export row with the count moved by `change`; a count changed meanwhile retries. */

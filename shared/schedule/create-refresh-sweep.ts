@@ -15,6 +15,11 @@ import { PlatformRefreshes, reportsLapsed } from './platform-refreshes';
 import { readTenantSchedule, type TenantSchedule } from './schedule-service';
 import { SlotClaims } from './slot-claims';
 import { SlotRunner } from './slot-runner';
+import { SweepIndex } from '../exports/sweep-index';
+import { defaultShardLimits, ShardSweep, type ShardLimits } from './shard-sweep';
+import { SweepFanOut } from './sweep-fan-out';
+import type { ShardMessage } from './sweep-messages';
+import { SweepPlaces } from './sweep-places';
 
 /** The tables starting runs outside a request reads: the timer's sweep and reported refreshes. */
 export interface SchedulingTables {
@@ -22,6 +27,8 @@ export interface SchedulingTables {
   exports: TableClient;
   runs: TableClient;
   connections: TableClient;
+  /** The sweep index and the shards' saved places (tables.sweepIndex). */
+  sweepIndex: TableClient;
 }
 
 export interface RefreshSweepParts {
@@ -41,10 +48,77 @@ export interface RefreshSweepParts {
   activeRunLimits?: ActiveRunLimits;
 }
 
-/** The refresh timer's work, built from the storage it reads and writes. */
+/** The refresh timer's pass over tenants, built from the storage it reads and writes. */
 export function createRefreshSweep(parts: RefreshSweepParts): RefreshSweep {
   const { tables } = parts;
   const claims = new SlotClaims(tables.runs);
+  return new RefreshSweep({
+    index: new ScheduleIndex(tables.schedules),
+    tenantSchedule: tenantScheduleOf(parts),
+    exports: new ExportStore(tables.exports),
+    claims,
+    slots: slotRunnerOf(parts, claims),
+    clock: parts.clock ?? (() => new Date()),
+    log: parts.log,
+    limits: { ...defaultSweepLimits, ...parts.limits },
+  });
+}
+
+export interface ShardSweepParts extends Omit<RefreshSweepParts, 'limits'> {
+  continueLater: (message: ShardMessage) => Promise<void>;
+  limits?: Partial<ShardLimits>;
+  /** Milliseconds for the invocation's time budget; tests pass their own. */
+  elapsed?: () => number;
+}
+
+/** One shard's sweep of the index (queue refresh-sweep-shards). */
+export function createShardSweep(parts: ShardSweepParts): ShardSweep {
+  const { tables } = parts;
+  const claims = new SlotClaims(tables.runs);
+  return new ShardSweep({
+    index: new SweepIndex(tables.sweepIndex),
+    places: new SweepPlaces(tables.sweepIndex),
+    tenantSchedule: tenantScheduleOf(parts),
+    exports: new ExportStore(tables.exports),
+    claims,
+    slots: slotRunnerOf(parts, claims),
+    continueLater: parts.continueLater,
+    clock: parts.clock ?? (() => new Date()),
+    elapsed: parts.elapsed ?? (() => performance.now()),
+    log: parts.log,
+    limits: { ...defaultShardLimits, ...parts.limits },
+  });
+}
+
+export interface SweepFanOutParts extends RefreshSweepParts {
+  send: (messages: ShardMessage[]) => Promise<void>;
+  shards: number;
+  backfillPerTick?: number;
+}
+
+/** The refresh timer's tick: the fan-out to the shards, and the backfill while it lasts. */
+export function createSweepFanOut(parts: SweepFanOutParts): SweepFanOut {
+  const { tables } = parts;
+  return new SweepFanOut({
+    places: new SweepPlaces(tables.sweepIndex),
+    sweepIndex: new SweepIndex(tables.sweepIndex),
+    scheduleIndex: new ScheduleIndex(tables.schedules),
+    exports: new ExportStore(tables.exports),
+    tenantPass: createRefreshSweep(parts),
+    send: parts.send,
+    shards: parts.shards,
+    backfillPerTick: parts.backfillPerTick ?? 5000,
+    clock: parts.clock ?? (() => new Date()),
+  });
+}
+
+function tenantScheduleOf(parts: RefreshSweepParts) {
+  return (tenantId: string) =>
+    cronForRefreshExports(parts.tables.schedules, tenantId, (parts.clock ?? (() => new Date()))());
+}
+
+function slotRunnerOf(parts: RefreshSweepParts, claims: SlotClaims): SlotRunner {
+  const { tables } = parts;
   const connections = new ConnectionStore(tables.connections);
   const runStore = new RunStore(tables.runs, parts.runEvents);
   const lifecycle = createRunLifecycle(
@@ -53,21 +127,11 @@ export function createRefreshSweep(parts: RefreshSweepParts): RefreshSweep {
     parts.activeRunLimits ?? defaultFairUseLimits,
     parts.runQueues,
   );
-  return new RefreshSweep({
-    index: new ScheduleIndex(tables.schedules),
-    tenantSchedule: (tenantId) =>
-      cronForRefreshExports(tables.schedules, tenantId, (parts.clock ?? (() => new Date()))()),
-    exports: new ExportStore(tables.exports),
+  return new SlotRunner({
+    runs: new ScheduledRuns(runStore, lifecycle),
     claims,
-    slots: new SlotRunner({
-      runs: new ScheduledRuns(runStore, lifecycle),
-      claims,
-      connectionState: async (tenantId, id) => connectionState(await connections.get(tenantId, id)),
-      log: parts.log,
-    }),
-    clock: parts.clock ?? (() => new Date()),
+    connectionState: async (tenantId, id) => connectionState(await connections.get(tenantId, id)),
     log: parts.log,
-    limits: { ...defaultSweepLimits, ...parts.limits },
   });
 }
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { startAppStack, type AppStack } from '../support/app-stack';
+import { awaitShards, shardMarks } from '../support/refresh-timer';
 
 const key = randomBytes(16).toString('hex');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -206,6 +207,7 @@ describe('fair use per tenant through the local host', () => {
 
   /** Fires the refresh timer and waits for its `count`th invocation in this stack to end. */
   async function firePass(count: number) {
+    const marks = shardMarks(stack);
     const fired = await fetch(`${stack.url}/admin/functions/refresh-timer`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -217,5 +219,6 @@ describe('fair use per tenant through the local host', () => {
       if (waited > 20_000) throw new Error('The refresh timer did not finish');
       await sleep(50);
     }
+    await awaitShards(stack, marks);
   }
 });

@@ -36,7 +36,18 @@ describe('the refresh timer through the local host', () => {
     return response.json().value as Run[];
   }
 
-  it('enqueues the due run of a refresh export when fired by hand, and the pipeline completes it', async () => {
+  async function fireTimer(times: number): Promise<void> {
+    const fired = await fetch(`${stack.url}/admin/functions/refresh-timer`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(fired.status).toBe(202);
+    const executed = "Executed 'Functions\\.refresh-timer' \\(Succeeded";
+    await stack.host.waitForOutput(new RegExp(`(${executed}[\\s\\S]*){${times}}`));
+  }
+
+  it('fans a tick out to the shards when fired by hand, a shard enqueues the due run of a refresh export, and the pipeline completes it', async () => {
     const connection = await stack.call('POST', 'connections', {
       as: admin,
       body: { displayName: 'Scheduled', apiKey: key, consent: { accepted: true } },
@@ -47,6 +58,9 @@ describe('the refresh timer through the local host', () => {
       body: { cron: '* * * * * *', timeZone: 'Europe/Amsterdam' },
     });
     expect(schedule.status).toBe(200);
+    // The first tick copies the exports saved before the sweep index into it (none here).
+    await fireTimer(1);
+    await stack.host.waitForOutput(/"message":"Refresh timer tick"[^\n]*"complete":true/);
     const created = await stack.call('POST', 'exports', {
       as: admin,
       body: {
@@ -62,13 +76,12 @@ describe('the refresh timer through the local host', () => {
     // Slots only count after the export was saved: wait until the next whole second has begun.
     while (Date.now() < Date.parse(updatedAt) + 1000) await sleep(50);
 
-    const fired = await fetch(`${stack.url}/admin/functions/refresh-timer`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: '{}',
-    });
-    expect(fired.status).toBe(202);
-    await stack.host.waitForOutput(/Executed 'Functions\.refresh-timer' \(Succeeded/);
+    // From now on the tick only sends one message per shard; the export's shard claims its slot.
+    await fireTimer(2);
+    await stack.host.waitForOutput(
+      /"message":"Refresh timer tick"[^\n]*"refresh-timer","shards":64}/,
+    );
+    await stack.host.waitForOutput(/"message":"Refresh sweep shard"[^\n]*"started":1/);
 
     let run: Run | undefined;
     for (let attempt = 0; attempt < 300; attempt++) {

@@ -19,6 +19,8 @@ describe('storage contract (infra/app/*storage.bicep against shared/storage-layo
       'export-runs-on-demand',
       'export-runs-on-demand-poison',
       'export-runs-poison',
+      'refresh-sweep-shards',
+      'refresh-sweep-shards-poison',
       'segment-event-checks',
       'segment-event-checks-poison',
       'webhook-deliveries',

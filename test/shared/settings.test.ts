@@ -37,6 +37,16 @@ describe('loadSettings', () => {
     }
   });
 
+  it('sends REFRESH_SWEEP_SHARDS (default 64, at most 1024) shard messages per timer tick', () => {
+    expect(loadSettings(base).refreshSweepShards).toBe(64);
+    expect(loadSettings({ ...base, REFRESH_SWEEP_SHARDS: '1024' }).refreshSweepShards).toBe(1024);
+    for (const value of ['0', '2.5', 'many', '1025']) {
+      expect(() => loadSettings({ ...base, REFRESH_SWEEP_SHARDS: value })).toThrow(
+        /Setting REFRESH_SWEEP_SHARDS/,
+      );
+    }
+  });
+
   it('reads the required settings and defaults SEGMENTS_STORAGE to AzureWebJobsStorage', () => {
     const settings = loadSettings(base);
     expect(settings.storage).toEqual({

@@ -1,7 +1,10 @@
 import type { AppStack } from './app-stack';
 
 const ended = /Executed 'Functions\.refresh-timer' \((Succeeded|Failed)/g;
-const endings = (stack: Pick<AppStack, 'host'>) => (stack.host.output().match(ended) ?? []).length;
+const shardEnded = /Executed 'Functions\.refresh-shard' \((Succeeded|Failed)/g;
+const tickLine = /"message":"Refresh timer tick"[^\n]*?"shards":(\d+)/g;
+type Host = Pick<AppStack, 'host'>;
+const count = (stack: Host, pattern: RegExp) => (stack.host.output().match(pattern) ?? []).length;
 
 /**
  * Fires the refresh timer through the host's admin API (as an operator can in Azure) and waits
@@ -13,7 +16,8 @@ export async function fireRefreshTimer(
   stack: Pick<AppStack, 'url' | 'host'>,
   timeoutMs = 30_000,
 ): Promise<void> {
-  const before = endings(stack);
+  const before = count(stack, ended);
+  const marks = shardMarks(stack);
   const fired = await fetch(`${stack.url}/admin/functions/refresh-timer`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -21,8 +25,37 @@ export async function fireRefreshTimer(
   });
   if (fired.status !== 202) throw new Error(`The refresh timer was not fired: ${fired.status}`);
   const deadline = Date.now() + timeoutMs;
-  while (endings(stack) <= before) {
-    if (Date.now() > deadline) throw new Error('The refresh timer pass did not end');
+  await until(() => count(stack, ended) > before, deadline, 'The refresh timer pass did not end');
+  await awaitShards(stack, marks, deadline);
+}
+
+/** Where the host's output stands in ticks and shard endings, before a tick is fired. */
+export function shardMarks(stack: Host): { shards: number; ticks: number } {
+  return { shards: count(stack, shardEnded), ticks: count(stack, tickLine) };
+}
+
+/**
+ * After a tick that sent its shard messages (its log line says how many), waits until that many
+ * more shard invocations have ended on this host: the slots a tick claims are claimed by them.
+ */
+export async function awaitShards(
+  stack: Host,
+  before: { shards: number; ticks: number },
+  deadline = Date.now() + 30_000,
+): Promise<void> {
+  const ticks = [...stack.host.output().matchAll(tickLine)];
+  if (ticks.length <= before.ticks) return;
+  const shards = Number(ticks.at(-1)?.[1] ?? 0);
+  await until(
+    () => count(stack, shardEnded) >= before.shards + shards,
+    deadline,
+    "The refresh timer's shards did not end",
+  );
+}
+
+async function until(done: () => boolean, deadline: number, message: string): Promise<void> {
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(message);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }

@@ -10,7 +10,16 @@ import { ExportStore } from '../../shared/exports/export-store';
 import type { Run } from '../../shared/runs/run-schemas';
 import type { ActiveRunLimits } from '../../shared/runs/active-run-seats';
 import { RunStore } from '../../shared/runs/run-store';
-import { createRefreshSweep } from '../../shared/schedule/create-refresh-sweep';
+import {
+  createRefreshSweep,
+  createShardSweep,
+  createSweepFanOut,
+  type RefreshSweepParts,
+} from '../../shared/schedule/create-refresh-sweep';
+import type { ShardLimits, ShardReport } from '../../shared/schedule/shard-sweep';
+import type { TickReport } from '../../shared/schedule/sweep-fan-out';
+import type { ShardMessage } from '../../shared/schedule/sweep-messages';
+import { SweepIndex } from '../../shared/exports/sweep-index';
 import type { SweepLimits, SweepReport } from '../../shared/schedule/refresh-sweep';
 import { ScheduleIndex } from '../../shared/schedule/schedule-index';
 import { ScheduleService } from '../../shared/schedule/schedule-service';
@@ -32,7 +41,12 @@ export class ScheduleWorld {
   readonly warnings: string[] = [];
   readonly queue: QueueClient;
   readonly runStore: RunStore;
-  readonly #tables: Record<'schedules' | 'exports' | 'runs' | 'connections', TableClient>;
+  /** Shard messages sent by ticks and by shards out of budget, oldest first, not yet swept. */
+  readonly shardMessages: ShardMessage[] = [];
+  readonly #tables: Record<
+    'schedules' | 'exports' | 'runs' | 'connections' | 'sweepIndex',
+    TableClient
+  >;
   readonly #audit: TableClient;
   readonly #connections: ConnectionStore;
   readonly #exports: ExportStore;
@@ -56,12 +70,13 @@ export class ScheduleWorld {
       exports: table('exports'),
       runs: table('runs'),
       connections: table('connections'),
+      sweepIndex: table('sweepindex'),
     };
     this.#audit = table('audit');
     this.queue = new QueueClient(storage(), `export-runs-${suffix}`);
     this.runStore = new RunStore(this.#tables.runs);
     this.#connections = new ConnectionStore(this.#tables.connections);
-    this.#exports = new ExportStore(this.#tables.exports);
+    this.#exports = new ExportStore(this.#tables.exports, new SweepIndex(this.#tables.sweepIndex));
   }
 
   async create(): Promise<this> {
@@ -73,9 +88,8 @@ export class ScheduleWorld {
     return this;
   }
 
-  /** One timer invocation, as a separate instance would run it. */
-  fire(): Promise<SweepReport> {
-    return createRefreshSweep({
+  #parts(): RefreshSweepParts {
+    return {
       tables: this.#tables,
       // Nothing here is on demand: the on-demand queue is never created, so a run sent there
       // would fail as NotQueued and the test that started it would see it.
@@ -90,9 +104,86 @@ export class ScheduleWorld {
           this.warnings.push(`${message} ${JSON.stringify(properties)}`),
       },
       clock: () => this.now,
-      limits: this.limits,
       activeRunLimits: this.activeRunLimits,
-    }).run();
+    };
+  }
+
+  /** One timer invocation of the pass over tenants, as a separate instance would run it. */
+  fire(): Promise<SweepReport> {
+    return createRefreshSweep({ ...this.#parts(), limits: this.limits }).run();
+  }
+
+  /** One timer tick: the shard messages it sends are kept in `shardMessages`. */
+  tick(shards: number, backfillPerTick?: number): Promise<TickReport> {
+    return createSweepFanOut({
+      ...this.#parts(),
+      limits: this.limits,
+      shards,
+      backfillPerTick,
+      send: (messages) => {
+        this.shardMessages.push(...messages);
+        return Promise.resolve();
+      },
+    }).tick();
+  }
+
+  /** One shard invocation for `message`; a continuation it sends joins `shardMessages`. */
+  shard(message: ShardMessage, limits: Partial<ShardLimits> = {}): Promise<ShardReport> {
+    return createShardSweep({
+      ...this.#parts(),
+      limits,
+      continueLater: (next) => {
+        this.shardMessages.push(next);
+        return Promise.resolve();
+      },
+    }).run(message);
+  }
+
+  /** Sweeps shard messages until none is left; the reports, in the order swept. */
+  async drainShards(limits: Partial<ShardLimits> = {}): Promise<ShardReport[]> {
+    const reports: ShardReport[] = [];
+    for (let message = this.shardMessages.shift(); message; message = this.shardMessages.shift())
+      reports.push(await this.shard(message, limits));
+    return reports;
+  }
+
+  /** A tick at `iso` and every shard message it leads to: the slots it claimed. */
+  async sweepAt(iso: string, shards = 4, limits: Partial<ShardLimits> = {}) {
+    this.now = new Date(iso);
+    await this.tick(shards);
+    const reports = await this.drainShards(limits);
+    const total = (key: 'started' | 'skipped' | 'alreadyClaimed' | 'entries' | 'failed') =>
+      reports.reduce((sum, report) => sum + report[key], 0);
+    return {
+      reports,
+      started: total('started'),
+      skipped: total('skipped'),
+      alreadyClaimed: total('alreadyClaimed'),
+      entries: total('entries'),
+      failed: total('failed'),
+    };
+  }
+
+  /** The sweep index's table, for tests that look at its rows. */
+  get sweepIndexTable(): TableClient {
+    return this.#tables.sweepIndex;
+  }
+
+  async updateExport(tenantId: string, id: string, schedule: ExportSchedule): Promise<void> {
+    const record = await this.#exports.get(tenantId, id);
+    if (!record) throw new Error(`No export ${id}`);
+    await this.#exports.update({ ...record, schedule, updatedAt: this.now.toISOString() });
+  }
+
+  async deleteExport(tenantId: string, id: string): Promise<void> {
+    await this.#exports.delete(tenantId, id);
+  }
+
+  /** Saves an export the way releases before the sweep index did: with no entry in it. */
+  async addUnindexedExport(tenantId: string, connectionId: string, schedule: ExportSchedule) {
+    const id = await this.addExport(tenantId, connectionId, schedule);
+    await new SweepIndex(this.#tables.sweepIndex).remove(tenantId, id);
+    return id;
   }
 
   async at(iso: string): Promise<SweepReport> {

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Connection } from '../../../shared/connections/connection-schemas';
 import { ConflictError } from '../../../shared/errors';
+import { SweepIndex } from '../../../shared/exports/sweep-index';
 import { ExportStore, type ExportRecord } from '../../../shared/exports/export-store';
 import { defaultMassRemovalGuard, defaultRemovalEvidence } from '../../../shared/limit-settings';
 import { createListOwnership } from '../../../shared/list-ownership/create-list-ownership';
@@ -42,6 +43,7 @@ export class PipelineWorld {
   readonly tenantId = 'tenant-a';
   readonly runsTable = new MemoryTable();
   readonly exportsTable = new MemoryTable();
+  readonly sweepIndexTable = new MemoryTable();
   readonly listOwnersTable = new MemoryTable();
   readonly flowControlTable = new MemoryTable();
   readonly stateBlobs = new MemoryContainer();
@@ -67,7 +69,10 @@ export class PipelineWorld {
       error: (message: string, properties?: Record<string, unknown>) =>
         this.logs.push({ level: 'error', message, properties }),
     };
-    const exports = new ExportStore(this.exportsTable.asTableClient());
+    const exports = new ExportStore(
+      this.exportsTable.asTableClient(),
+      new SweepIndex(this.sweepIndexTable.asTableClient()),
+    );
     const state = this.stateBlobs.asContainerClient();
     const work = this.work.asContainerClient();
     const batchQueue = this.batchQueue.asBatchQueues();
