@@ -52,7 +52,7 @@ traces
 '''
 
 // A message reached export-runs-poison, export-runs-on-demand-poison, export-batches-poison,
-// export-batches-express-poison or segment-event-checks-poison. Storage's QueueMessageCount
+// export-batches-express-poison, segment-event-checks-poison or refresh-sweep-shards-poison. Storage's QueueMessageCount
 // metric is one number for the whole account, so the alert counts what the poison functions log
 // as they take each message, and their invocations too: `requests` is never sampled (host.json),
 // so a message is seen even when its log line was sampled away or the function failed before it.
@@ -62,12 +62,12 @@ union
     | where message has 'failed repeatedly' or message has 'Dropped a message'
     | extend line = parse_json(message)
     | extend event = tostring(line.message), operation = tostring(line.operation)
-    | where event in ('Run planning failed repeatedly; the run fails', 'Batch failed repeatedly; its members count as failed', 'A segment event check failed repeatedly; its refresh waits for the next snapshot write', 'Dropped a message that is not valid')
-    | where operation in ('run-poison', 'run-poison-on-demand', 'batch-poison', 'batch-poison-express', 'segment-event-check-poison')),
+    | where event in ('Run planning failed repeatedly; the run fails', 'Batch failed repeatedly; its members count as failed', 'A segment event check failed repeatedly; its refresh waits for the next snapshot write', 'A refresh sweep shard failed repeatedly; its due slots wait for the next tick', 'Dropped a message that is not valid')
+    | where operation in ('run-poison', 'run-poison-on-demand', 'batch-poison', 'batch-poison-express', 'segment-event-check-poison', 'refresh-shard-poison')),
     (requests
-    | where operation_Name in ('run-poison', 'run-poison-on-demand', 'batch-poison', 'batch-poison-express', 'segment-event-check-poison')
+    | where operation_Name in ('run-poison', 'run-poison-on-demand', 'batch-poison', 'batch-poison-express', 'segment-event-check-poison', 'refresh-shard-poison')
     | extend operation = operation_Name)
-| extend queue = case(operation == 'run-poison', 'export-runs-poison', operation == 'run-poison-on-demand', 'export-runs-on-demand-poison', operation == 'batch-poison', 'export-batches-poison', operation == 'batch-poison-express', 'export-batches-express-poison', 'segment-event-checks-poison')
+| extend queue = case(operation == 'run-poison', 'export-runs-poison', operation == 'run-poison-on-demand', 'export-runs-on-demand-poison', operation == 'batch-poison', 'export-batches-poison', operation == 'batch-poison-express', 'export-batches-express-poison', operation == 'refresh-shard-poison', 'refresh-sweep-shards-poison', 'segment-event-checks-poison')
 | project timestamp, itemCount, queue
 '''
 
