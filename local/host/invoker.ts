@@ -79,6 +79,8 @@ export class Invoker {
     const invocationId = randomUUID();
     const started = performance.now();
     const name = fn.metadata.name;
+    // As the real host does, a line when an invocation starts and one when it ends.
+    this.log.info(`Executing 'Functions.${name}' (Id=${invocationId})`);
     const running = this.#run(fn, invocationId, input, options);
     this.#inFlight.add(running);
     const settle = (outcome: 'Succeeded' | 'Failed' | 'Cancelled', error?: unknown) => {
