@@ -1,4 +1,5 @@
 import type { Export } from '../exports/export-schemas';
+import { latestOccurrence } from './cron';
 import type { TenantSchedule } from './schedule-service';
 
 /** An export's schedule as the refresh timer applies it. */
@@ -73,4 +74,19 @@ export function dueSlot(
 function latestOf(...times: (string | undefined)[]): string {
   const parsed = times.filter((time) => time !== undefined).map((time) => Date.parse(time));
   return new Date(Math.max(...parsed)).toISOString();
+}
+
+/**
+ * The latest occurrence of `schedule` at or before `at`, worked out once per schedule key in
+ * `memo`: exports that follow their tenant's schedule share one.
+ */
+export function latestSlot(
+  memo: Map<string, Date | undefined>,
+  schedule: EffectiveSchedule,
+  at: Date,
+): Date | undefined {
+  if (!memo.has(schedule.key)) {
+    memo.set(schedule.key, latestOccurrence(schedule.cron, schedule.timeZone, at));
+  }
+  return memo.get(schedule.key);
 }

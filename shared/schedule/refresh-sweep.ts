@@ -1,6 +1,5 @@
 import type { ExportRecord, ExportStore } from '../exports/export-store';
-import { latestOccurrence } from './cron';
-import { dueSlot, effectiveSchedule, type EffectiveSchedule } from './due-slots';
+import { dueSlot, effectiveSchedule, latestSlot } from './due-slots';
 import { sweepStart, type ScheduleIndex, type SweepPosition } from './schedule-index';
 import type { TenantSchedule } from './schedule-service';
 import type { SlotClaims } from './slot-claims';
@@ -153,7 +152,7 @@ export class RefreshSweep {
   ): Promise<void> {
     const scheduled = records.flatMap((record) => {
       const schedule = effectiveSchedule(record, tenantSchedule);
-      const latest = schedule && this.#latest(schedule, invocation);
+      const latest = schedule && latestSlot(invocation.latest, schedule, invocation.now);
       return schedule && latest ? [{ record, schedule, latest }] : [];
     });
     if (scheduled.length === 0) return;
@@ -189,16 +188,6 @@ export class RefreshSweep {
       });
       return 'failed';
     }
-  }
-
-  #latest(schedule: EffectiveSchedule, invocation: Invocation): Date | undefined {
-    if (!invocation.latest.has(schedule.key)) {
-      invocation.latest.set(
-        schedule.key,
-        latestOccurrence(schedule.cron, schedule.timeZone, invocation.now),
-      );
-    }
-    return invocation.latest.get(schedule.key);
   }
 }
 

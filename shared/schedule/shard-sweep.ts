@@ -1,8 +1,7 @@
 import type { ExportRecord } from '../exports/export-store';
 import type { SweepEntry, SweepIndex } from '../exports/sweep-index';
 import { mapConcurrently } from '../map-concurrently';
-import { latestOccurrence } from './cron';
-import { dueSlot, effectiveSchedule, type EffectiveSchedule } from './due-slots';
+import { dueSlot, effectiveSchedule, latestSlot, type EffectiveSchedule } from './due-slots';
 import type { TenantSchedule } from './schedule-service';
 import type { SlotClaims } from './slot-claims';
 import type { SlotOutcome, SlotRunner } from './slot-runner';
@@ -142,7 +141,11 @@ export class ShardSweep {
         entry.claimedSlot !== undefined && indexed && entry.claimedKey === indexed.key
           ? { lastSlot: entry.claimedSlot, scheduleKey: indexed.key }
           : undefined;
-      if (!indexed || !dueSlot(indexed, hint, this.#latest(indexed, invocation))) return 'notDue';
+      if (
+        !indexed ||
+        !dueSlot(indexed, hint, latestSlot(invocation.latest, indexed, invocation.dueBy))
+      )
+        return 'notDue';
       return await this.#claim(entry, invocation);
     } catch (error) {
       // One export's trouble must not hold up the others; its slot is tried at the next tick.
@@ -167,7 +170,11 @@ export class ShardSweep {
     const schedule = await this.#schedule(record, invocation);
     if (!schedule) return 'notDue';
     const cursor = await this.deps.claims.cursor(tenantId, exportId);
-    const slot = dueSlot(schedule, cursor, this.#latest(schedule, invocation));
+    const slot = dueSlot(
+      schedule,
+      cursor,
+      latestSlot(invocation.latest, schedule, invocation.dueBy),
+    );
     if (!slot) {
       if (cursor) await this.deps.index.noteClaimed(entry, cursor.lastSlot, cursor.scheduleKey);
       return 'notDue';
@@ -196,15 +203,5 @@ export class ShardSweep {
       invocation.tenants.set(tenantId, tenant);
     }
     return effectiveSchedule(exported, await tenant);
-  }
-
-  #latest(schedule: EffectiveSchedule, invocation: Invocation): Date | undefined {
-    if (!invocation.latest.has(schedule.key)) {
-      invocation.latest.set(
-        schedule.key,
-        latestOccurrence(schedule.cron, schedule.timeZone, invocation.dueBy),
-      );
-    }
-    return invocation.latest.get(schedule.key);
   }
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { startAppStack, type AppStack } from '../support/app-stack';
-import { placesHolding } from '../support/member-scan';
+import { placesHolding } from '../support/storage-scan';
 import { settled } from '../support/run-status';
 
 const suffix = randomBytes(4).toString('hex');

@@ -1,13 +1,17 @@
+import { gunzipSync } from 'node:zlib';
 import { TableClient, TableServiceClient } from '@azure/data-tables';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { QueueServiceClient } from '@azure/storage-queue';
+import { segmentsContainerName } from '../../shared/storage-layout';
 
 /**
  * Everything in the run's Azurite, as text with where it came from: every table entity, every
- * visible queue message (raw and base64-decoded), every blob. For proving a secret is nowhere.
+ * visible queue message (raw and base64-decoded), every blob (`.gz` ones decompressed) but those
+ * of `skipContainers`. For proving a secret, or a member, is nowhere.
  */
 export async function dumpStorage(
   connectionString: string,
+  { skipContainers = [] }: { skipContainers?: string[] } = {},
 ): Promise<{ where: string; text: string }[]> {
   const options = { allowInsecureConnection: true };
   const found: { where: string; text: string }[] = [];
@@ -30,11 +34,23 @@ export async function dumpStorage(
   }
   const blobs = BlobServiceClient.fromConnectionString(connectionString);
   for await (const container of blobs.listContainers()) {
+    if (skipContainers.includes(container.name)) continue;
     const client = blobs.getContainerClient(container.name);
     for await (const blob of client.listBlobsFlat()) {
-      const content = await client.getBlobClient(blob.name).downloadToBuffer();
+      let content = await client.getBlobClient(blob.name).downloadToBuffer();
+      if (blob.name.endsWith('.gz')) content = gunzipSync(content);
       found.push({ where: `blob ${container.name}/${blob.name}`, text: content.toString('utf8') });
     }
   }
   return found;
+}
+
+/**
+ * Where in the app's storage `needle` (a member's address, or a domain all of a test's members
+ * share) still appears. The platform's snapshots (the segments container) are the platform's,
+ * not the app's, and are left out.
+ */
+export async function placesHolding(connectionString: string, needle: string): Promise<string[]> {
+  const stored = await dumpStorage(connectionString, { skipContainers: [segmentsContainerName] });
+  return stored.filter(({ text }) => text.includes(needle)).map(({ where }) => where);
 }
