@@ -132,6 +132,11 @@ param slotClaimsRetentionDays int = 30
 @maxValue(1024)
 param refreshSweepShards int = 64
 
+@description('The most members a plan holds in memory (about 100 MB at the default). A larger segment is spilled to the work container and planned in steps, a group of partitions each.')
+@minValue(1000)
+@maxValue(5000000)
+param planningMembersInMemory int = 1250000
+
 @description('Name of an existing Key Vault to keep: only for an environment whose vault was created before vault names carried a generation (kv-<token>). Empty: kv-<token>-<generation>, see infra/README.md.')
 @maxLength(24)
 param keyVaultName string = ''
@@ -289,6 +294,7 @@ module api './app/api.bicep' = {
     batchBlobsRetentionDays: batchBlobsRetentionDays
     slotClaimsRetentionDays: slotClaimsRetentionDays
     refreshSweepShards: refreshSweepShards
+    planningMembersInMemory: planningMembersInMemory
   }
 }
 

@@ -85,6 +85,12 @@ export interface Settings {
    * each sweeping an equal share of the scheduled exports by a hash of their ids.
    */
   refreshSweepShards: number;
+  /**
+   * PLANNING_MEMBERS_IN_MEMORY (default 1,250,000, 1,000 to 5,000,000): the most members a plan
+   * holds in memory at once (about 100 MB at the default). A larger segment is spilled to the work
+   * container and planned in steps of its own, a group of partitions each.
+   */
+  planningMembersInMemory: number;
   appVersion: string;
 }
 
@@ -110,6 +116,9 @@ export const issuerTenantPlaceholder = '{tenantid}';
  * of two minutes means it is done, and a refresh starts soon after its last snapshot.
  */
 export const defaultSegmentEventsQuietSeconds = 120;
+
+/** About 100 MB of state: what a worker plans comfortably beside sending (segment-plan.ts). */
+const defaultPlanningMembersInMemory = 1_250_000;
 
 /**
  * 64 shards: 50,000 scheduled exports are some 800 per shard, which one invocation sweeps in well
@@ -216,6 +225,16 @@ export function loadSettings(env: Env = process.env): Settings {
         'REFRESH_SWEEP_SHARDS',
         z.coerce.number().int().min(1).max(1024, 'must be 1 to 1024'),
       ) ?? defaultRefreshSweepShards,
+    planningMembersInMemory:
+      optionalSetting(
+        env,
+        'PLANNING_MEMBERS_IN_MEMORY',
+        z.coerce
+          .number()
+          .int()
+          .min(1000, 'must be 1000 to 5000000')
+          .max(5_000_000, 'must be 1000 to 5000000'),
+      ) ?? defaultPlanningMembersInMemory,
     appVersion: optionalSetting(env, 'APP_VERSION', nonEmpty) ?? packageVersion(),
   };
 }

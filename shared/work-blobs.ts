@@ -54,6 +54,34 @@ export function heldBatchesBlobName(tenantId: string, runId: string): string {
 }
 
 /**
+ * A large plan's working files (`<run>/plan/`): its checkpoint, the snapshot versions it reads and
+ * each segment's spilled partitions, written and read by the planner's steps (plan-checkpoint,
+ * spill-blobs) and removed with the run's other blobs.
+ */
+export function planBlobsPrefix(tenantId: string, runId: string): string {
+  return `${runBlobsPrefix(tenantId, runId)}plan/`;
+}
+
+/** A large plan's checkpoint (`<run>/plan/checkpoint.json`). */
+export function planCheckpointBlobName(tenantId: string, runId: string): string {
+  return `${planBlobsPrefix(tenantId, runId)}checkpoint.json`;
+}
+
+/**
+ * One partition of a segment's spilled members or last state
+ * (`<run>/plan/<segment number>/members-07.txt.gz`): gzip members of text lines.
+ */
+export function planSpillBlobName(
+  tenantId: string,
+  runId: string,
+  segment: number,
+  kind: 'members' | 'state',
+  partition: number,
+): string {
+  return `${planBlobsPrefix(tenantId, runId)}${segment}/${kind}-${String(partition).padStart(2, '0')}.txt.gz`;
+}
+
+/**
  * An export's folder in the export-state container: `<tenant>/<exportId>/`. Everything below it
  * goes when the export is deleted (ExportedStateStore.removeAll).
  */

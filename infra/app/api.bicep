@@ -42,6 +42,9 @@ param slotClaimsRetentionDays int = 30
 @minValue(1)
 @maxValue(1024)
 param refreshSweepShards int = 64
+@minValue(1000)
+@maxValue(5000000)
+param planningMembersInMemory int = 1250000
 @minValue(1)
 @maxValue(1000)
 param maximumInstanceCount int = 100
@@ -151,6 +154,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     RETENTION_SLOT_CLAIMS_DAYS: string(slotClaimsRetentionDays)
     // Messages per refresh timer tick: each sweeps a share of the scheduled exports.
     REFRESH_SWEEP_SHARDS: string(refreshSweepShards)
+    PLANNING_MEMBERS_IN_MEMORY: string(planningMembersInMemory)
     // DefaultAzureCredential, wherever the SDKs use it, picks the user-assigned identity.
     AZURE_CLIENT_ID: identityClientId
     // With local auth off on the component, this string only says where to send telemetry; the

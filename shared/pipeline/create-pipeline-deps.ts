@@ -13,10 +13,10 @@ import { createListOwnership } from '../list-ownership/create-list-ownership';
 import { ExportListStore } from '../state/export-lists';
 import { ExportedStateStore } from '../state/exported-state';
 import { batchQueuesOf } from './batch-queues';
+import { PlanCheckpoints } from './planning/plan-checkpoint';
 import { HeldBatches } from './planning/held-batches';
 import { RemovalBaselineStore } from './planning/removal-baseline';
 import { PlanningBudget } from './planning/planning-budget';
-import { maxMembersPlannedAtOnce } from '../state/segment-plan';
 import type { PipelineDeps } from './pipeline-deps';
 import { RunProgress } from './run-progress';
 import type { WebhookEmitter } from '../webhooks/webhook-emitter';
@@ -68,9 +68,11 @@ export function createPipelineDeps(
     baselines: new RemovalBaselineStore(stateContainer),
     snapshotLimits: clients.settings.snapshotLimits,
     held: new HeldBatches(work, batchQueue),
+    checkpoints: new PlanCheckpoints(work),
     // Sized by the heap this process may grow to (the instance's cap in Azure).
+    planningLimits: { membersInMemory: clients.settings.planningMembersInMemory },
     planningBudget: PlanningBudget.forHeap(getHeapStatistics().heap_size_limit, {
-      partitionMembers: maxMembersPlannedAtOnce,
+      partitionMembers: clients.settings.planningMembersInMemory,
       smallPlan: smallPlanMembers,
       // Well inside the function timeout (30 minutes); a 1.25M-member plan takes under a minute.
       waitMs: 2 * 60_000,

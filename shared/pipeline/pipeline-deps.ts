@@ -20,6 +20,7 @@ import type { SnapshotLimits } from '../snapshot/snapshot-limits';
 import type { WebhookEmitter } from '../webhooks/webhook-emitter';
 import type { ListWriteOptions } from '../clients/iterable/iterable-client-options';
 import type { FlowControl } from '../flow-control/key-gates';
+import type { PlanCheckpoints } from './planning/plan-checkpoint';
 
 /** What the Iterable client offers the pipeline. */
 export interface IterablePipelineApi extends IterableListApi {
@@ -67,6 +68,10 @@ export interface PipelineDeps {
   held: HeldBatches;
   /** Members this process plans in memory at once, shared by every run it plans. */
   planningBudget: PlanningBudget;
+  /** Checkpoints of plans too large for memory, planned in steps. */
+  checkpoints: PlanCheckpoints;
+  /** The most members a plan holds in memory; a larger segment is planned in steps. */
+  planningLimits: { membersInMemory: number };
   /** How large a snapshot a run reads before it fails (see Settings.snapshotLimits). */
   snapshotLimits: SnapshotLimits;
   /**

@@ -6,7 +6,7 @@ import { statusCodeOf } from '../clients/azure-errors';
 import type { Rejection } from '../snapshot/segment-members';
 import { versionedBlobFormat } from '../schema-version';
 import { failureListFormat } from './sending/batch-blobs';
-import { textLines } from '../state/spill-files';
+import { textLines } from '../state/text-lines';
 import { downloadVersioned, downloadVersionedBytes } from '../state/versioned-blob';
 import { failureListsPrefix, rejectionsBlobName } from '../work-blobs';
 

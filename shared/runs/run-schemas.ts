@@ -170,8 +170,12 @@ export const RunMessageSchema = z.strictObject({
   tenantId: z.string(),
   exportId: z.uuid(),
   runId: z.uuid(),
-  /** A new run is planned; `release` sends the held batches of a confirmed run. */
-  action: z.literal('release').optional(),
+  /**
+   * A new run is planned; `release` sends the held batches of a confirmed run; `step` plans the
+   * next part of a plan too large for memory (its `step`).
+   */
+  action: z.enum(['release', 'step']).optional(),
+  step: z.number().int().min(1).optional(),
   /** Times planning was put back after Iterable or storage failed for a while. */
   attempt: z.number().int().min(0).optional(),
   /** W3C trace context of the request, so the run's telemetry is one trace. */

@@ -3,7 +3,8 @@ import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { ContainerClient } from '@azure/storage-blob';
 import { statusCodeOf } from '../clients/azure-errors';
-import { textLines } from './spill-files';
+import { textLines } from './text-lines';
+import { commitStagedState, openStagedState, type StagedStateWriter } from './staged-state';
 import { StateTable } from './state-table';
 import { downloadVersioned } from './versioned-blob';
 import { parseStateLine, readStateBytes } from './state-lines';
@@ -141,6 +142,33 @@ export class ExportedStateStore {
       this.container,
       runStateBlobName(tenantId, exportId, runId, segment),
     );
+  }
+
+  /**
+   * Writes one part of a run's state planned in steps (a group of a spilled plan), staged on the
+   * run's state blob; `commitStagedRunState` makes the parts, in order, the blob.
+   */
+  openStagedRunState(
+    tenantId: string,
+    exportId: string,
+    runId: string,
+    segment: string,
+    part: number,
+  ): StagedStateWriter {
+    const blobName = runStateBlobName(tenantId, exportId, runId, segment);
+    return openStagedState(this.container, blobName, part);
+  }
+
+  async commitStagedRunState(
+    tenantId: string,
+    exportId: string,
+    runId: string,
+    segment: string,
+    blocks: string[],
+    members: number,
+  ): Promise<void> {
+    const blobName = runStateBlobName(tenantId, exportId, runId, segment);
+    await commitStagedState(this.container, blobName, blocks, members);
   }
 
   /** The records a state blob holds for the given addresses only, read as a stream. */

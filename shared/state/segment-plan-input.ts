@@ -3,6 +3,7 @@ import type { SubscribeChange } from './delta-plan';
 import type { ExportedState } from './exported-state';
 import type { StateWriter } from './state-blob-writer';
 import type { Member } from '../snapshot/segment-members';
+import type { SpillPlace } from './spill-blobs';
 
 /** What planning one segment takes: its members, its last state and where the plan goes. */
 export interface SegmentPlanInput {
@@ -25,6 +26,11 @@ export interface SegmentPlanInput {
    * for it if need be; throws when it cannot be had. None: memory is not shared out.
    */
   hold?: (members: number) => Promise<void>;
+  /**
+   * Where a plan larger than memory spills its members and last state, a blob a partition; a
+   * plan that must spill without it fails.
+   */
+  spill?: { members: SpillPlace; state: SpillPlace };
   /** Members planned in memory at most; a plan that reads more spills to partitions. */
   inMemoryLimit?: number;
   /**

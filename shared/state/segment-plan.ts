@@ -8,9 +8,10 @@ import {
 import { parseStateLine } from './state-lines';
 import type { SegmentPlanInput } from './segment-plan-input';
 import type { Member } from '../snapshot/segment-members';
-import { partitionOf, SpillFiles } from './spill-files';
+import { partitionOf } from './text-lines';
+import { SpillWriter } from './spill-blobs';
 import { StateTable } from './state-table';
-import { planPartitionGroup, spilledPartitionGroups } from './spilled-plan';
+import { spilledPartitionGroups, type PartitionGroup } from './spilled-plan';
 
 /**
  * At most this many members are planned in memory at once (about 100 MB of state): a larger
@@ -39,20 +40,23 @@ const budgetStep = 100_000;
 export function planningPartitions(
   previousMembers: number,
   snapshot: { sizeBytes: number; compressed: boolean },
+  limit = maxMembersPlannedAtOnce,
 ): number {
-  return Math.min(
-    64,
-    Math.max(1, Math.ceil(estimatedMembers(previousMembers, snapshot) / maxMembersPlannedAtOnce)),
-  );
+  return Math.min(64, Math.max(1, Math.ceil(estimatedMembers(previousMembers, snapshot) / limit)));
 }
 
 /** The most members a segment's plan holds in memory at once: its largest partition's share. */
 export function membersPlannedAtOnce(
   previousMembers: number,
   snapshot: { sizeBytes: number; compressed: boolean },
+  limit = maxMembersPlannedAtOnce,
 ): number {
-  return Math.ceil(
-    estimatedMembers(previousMembers, snapshot) / planningPartitions(previousMembers, snapshot),
+  return Math.min(
+    limit,
+    Math.ceil(
+      estimatedMembers(previousMembers, snapshot) /
+        planningPartitions(previousMembers, snapshot, limit),
+    ),
   );
 }
 
@@ -79,6 +83,20 @@ export interface SegmentPlan {
   parts: number;
 }
 
+/**
+ * A segment too large to plan in memory, read whole and spilled to partition blobs: what its
+ * read part came to, and the groups of partitions left to plan, each in a step of its own.
+ */
+export interface StagedSegment {
+  staged: true;
+  /** What the part read in memory before the plan spilled came to (all zero if none was). */
+  counts: DeltaCounts;
+  previousSize: number;
+  groups: PartitionGroup[];
+  /** The options the groups are planned with (leavers are kept when removals are not allowed). */
+  options: DeltaOptions;
+}
+
 /** What a plan that outgrew memory carries to its spilled part: the table is let go there. */
 interface Carried {
   /** Set when the plan read part of the segment in memory; else the state blob is spilled. */
@@ -96,12 +114,12 @@ interface Carried {
  * partitions a group at a time: an address is always in the same partition, so the first row of
  * an address still wins, and leavers are found per partition.
  */
-export async function planSegment(input: SegmentPlanInput): Promise<SegmentPlan> {
+export async function planSegment(input: SegmentPlanInput): Promise<SegmentPlan | StagedSegment> {
   const limit = input.inMemoryLimit ?? maxMembersPlannedAtOnce;
   const hold = stepped(input.hold, limit);
   const counts = emptyDeltaCounts();
   if (input.partitions > 1) {
-    return planSpilled(input, limit, hold, {
+    return splitSegment(input, limit, hold, {
       table: undefined,
       counts,
       previousSize: undefined,
@@ -110,7 +128,7 @@ export async function planSegment(input: SegmentPlanInput): Promise<SegmentPlan>
   }
   const inMemory = await planInMemory(input, limit, hold, counts);
   if ('parts' in inMemory) return inMemory;
-  return planSpilled(input, limit, hold, inMemory);
+  return splitSegment(input, limit, hold, inMemory);
 }
 
 /** Asks for budget only when the plan outgrows what it holds, a step ahead. */
@@ -182,47 +200,39 @@ async function* restOf(first: Member[], reader: AsyncIterator<Member[]>): AsyncG
 
 /**
  * Spills the state (the table a plan read into memory, marks included, or the confirmed state's
- * blob) and the rest of the members to partition files, then plans groups of partitions that fit.
+ * blob) and the rest of the members to partition blobs, and groups the partitions so each group
+ * fits in memory. The groups are planned later, each in a step of its own (planPartitionGroup).
  */
-async function planSpilled(
+async function splitSegment(
   input: SegmentPlanInput,
   limit: number,
   hold: (members: number) => Promise<void>,
   carried: Carried,
-): Promise<SegmentPlan> {
-  const members = await SpillFiles.create(spillPartitions);
-  const state = await SpillFiles.create(spillPartitions);
-  try {
-    let previousSize = carried.previousSize ?? 0;
-    if (carried.table) {
-      await spillTable(carried.table, state);
-      carried.table = undefined; // the only reference: its memory goes back with the budget
-    } else if (input.previousBlob) {
-      previousSize = await spillState(input.state.lines(input.previousBlob), state);
-    }
-    await hold(0);
-    await spillMembers(carried.rest, members);
-    await state.finish();
-    const whole = { ...input, options: optionsOnceRead(input) };
-    const groups = spilledPartitionGroups(members, state, limit);
-    for (const group of groups) {
-      await hold(group.lines);
-      const removed = await planPartitionGroup(
-        whole,
-        group.partitions,
-        state,
-        members,
-        carried.counts,
-      );
-      carried.counts.removed += removed;
-    }
-    return { counts: carried.counts, previousSize, parts: groups.length };
-  } finally {
-    await Promise.all([members.remove(), state.remove()]);
+): Promise<StagedSegment> {
+  if (!input.spill) throw new Error('A plan larger than memory needs a place to spill to');
+  const members = new SpillWriter(input.spill.members, spillPartitions);
+  const state = new SpillWriter(input.spill.state, spillPartitions);
+  let previousSize = carried.previousSize ?? 0;
+  if (carried.table) {
+    await spillTable(carried.table, state);
+    carried.table = undefined; // the only reference: its memory goes back with the budget
+  } else if (input.previousBlob) {
+    previousSize = await spillState(input.state.lines(input.previousBlob), state);
   }
+  await hold(0);
+  await spillMembers(carried.rest, members);
+  const memberLines = await members.finish();
+  const stateLines = await state.finish();
+  return {
+    staged: true,
+    counts: carried.counts,
+    previousSize,
+    groups: spilledPartitionGroups(memberLines, stateLines, limit),
+    options: optionsOnceRead(input),
+  };
 }
 
-async function spillMembers(source: AsyncIterable<Member[]>, files: SpillFiles): Promise<void> {
+async function spillMembers(source: AsyncIterable<Member[]>, files: SpillWriter): Promise<void> {
   for await (const chunk of source) {
     for (const member of chunk) {
       const waiting = files.add(
@@ -232,11 +242,10 @@ async function spillMembers(source: AsyncIterable<Member[]>, files: SpillFiles):
       if (waiting) await waiting;
     }
   }
-  await files.finish();
 }
 
 /** Spreads a state blob's lines over the partitions; returns how many members it holds. */
-async function spillState(lines: AsyncIterable<string[]>, files: SpillFiles): Promise<number> {
+async function spillState(lines: AsyncIterable<string[]>, files: SpillWriter): Promise<number> {
   let count = 0;
   for await (const chunk of lines) {
     for (const line of chunk) {
@@ -255,7 +264,7 @@ async function spillState(lines: AsyncIterable<string[]>, files: SpillFiles): Pr
  * negative number), which a state line carries as it carries any hash, so the partition's plan
  * knows it was seen.
  */
-async function spillTable(table: StateTable, files: SpillFiles): Promise<void> {
+async function spillTable(table: StateTable, files: SpillWriter): Promise<void> {
   for (const [email, hash] of table.entries()) {
     const waiting = files.add(
       partitionOf(email, files.partitions),

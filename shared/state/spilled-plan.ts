@@ -1,8 +1,8 @@
-import { markMembers, takeLeavers, type DeltaCounts } from './delta-plan';
+import { markMembers, takeLeavers, type DeltaCounts, type DeltaOptions } from './delta-plan';
 import { addStateLine } from './state-lines';
 import type { Member } from '../snapshot/segment-members';
 import type { SegmentPlanInput } from './segment-plan-input';
-import type { SpillFiles } from './spill-files';
+import { spilledLines, type SpillPlace } from './spill-blobs';
 import { StateTable } from './state-table';
 
 export interface PartitionGroup {
@@ -13,16 +13,16 @@ export interface PartitionGroup {
 
 /**
  * Neighbouring partitions grouped so that each group's lines fit in memory (a partition larger
- * than that makes a group alone): fewer, larger groups read the files fewer times.
+ * than that makes a group alone): fewer, larger groups read the blobs fewer times.
  */
 export function spilledPartitionGroups(
-  members: SpillFiles,
-  state: SpillFiles,
+  memberLines: number[],
+  stateLines: number[],
   limit: number,
 ): PartitionGroup[] {
   const groups: PartitionGroup[] = [];
-  for (let partition = 0; partition < members.partitions; partition++) {
-    const lines = members.count(partition) + state.count(partition);
+  for (let partition = 0; partition < memberLines.length; partition++) {
+    const lines = memberLines[partition]! + (stateLines[partition] ?? 0);
     const last = groups[groups.length - 1];
     if (last && last.lines + lines <= limit) {
       last.partitions.push(partition);
@@ -32,40 +32,45 @@ export function spilledPartitionGroups(
   return groups;
 }
 
+/** What planning one group of a spilled segment takes. */
+export type GroupPlanInput = Pick<SegmentPlanInput, 'subscribe' | 'unsubscribe' | 'next'> & {
+  options: DeltaOptions;
+  spill: { members: SpillPlace; state: SpillPlace };
+};
+
 /**
  * Plans one group of partitions as a segment of its own, adding to `counts`; returns how many
  * members it removed. Its state map lives in this call alone: a suspended loop in the caller
  * would keep the last group's map alive while the next one fills, doubling what a group costs.
  */
 export async function planPartitionGroup(
-  input: SegmentPlanInput,
+  input: GroupPlanInput,
   partitions: number[],
-  state: SpillFiles,
-  members: SpillFiles,
   counts: DeltaCounts,
 ): Promise<number> {
   const table = new StateTable();
   for (const partition of partitions) {
-    for await (const lines of state.lines(partition)) {
+    for await (const lines of spilledLines(input.spill.state, partition)) {
       for (const line of lines) addStateLine(table, line);
     }
   }
   await markMembers(
-    spilledMembers(members, partitions),
+    spilledMembers(input.spill.members, partitions),
     table,
     input.options,
     input.subscribe,
     counts,
   );
   const removed = takeLeavers(table, input.options);
+  counts.removed += removed.length;
   if (removed.length) await input.unsubscribe(removed);
   await input.next?.add(table);
   return removed.length;
 }
 
-async function* spilledMembers(files: SpillFiles, partitions: number[]): AsyncGenerator<Member[]> {
+async function* spilledMembers(place: SpillPlace, partitions: number[]): AsyncGenerator<Member[]> {
   for (const partition of partitions) {
-    for await (const chunk of files.lines(partition))
+    for await (const chunk of spilledLines(place, partition))
       yield chunk.map((line) => JSON.parse(line) as Member);
   }
 }

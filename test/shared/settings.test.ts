@@ -47,6 +47,18 @@ describe('loadSettings', () => {
     }
   });
 
+  it('plans at most PLANNING_MEMBERS_IN_MEMORY members in memory (default 1,250,000)', () => {
+    expect(loadSettings(base).planningMembersInMemory).toBe(1_250_000);
+    expect(
+      loadSettings({ ...base, PLANNING_MEMBERS_IN_MEMORY: '2000' }).planningMembersInMemory,
+    ).toBe(2000);
+    for (const value of ['999', '1e9', 'half', '2000.5']) {
+      expect(() => loadSettings({ ...base, PLANNING_MEMBERS_IN_MEMORY: value })).toThrow(
+        /Setting PLANNING_MEMBERS_IN_MEMORY/,
+      );
+    }
+  });
+
   it('reads the required settings and defaults SEGMENTS_STORAGE to AzureWebJobsStorage', () => {
     const settings = loadSettings(base);
     expect(settings.storage).toEqual({

@@ -14,6 +14,8 @@ import { batchBlobName } from '../../work-blobs';
 /** How many batch blobs and messages are written at once while the planner streams on. */
 const writeConcurrency = 16;
 
+export type WriterMode = 'send' | 'hold' | 'holdRemovals' | 'count';
+
 export interface ListTarget {
   segment: string;
   listId: number;
@@ -50,10 +52,15 @@ export class BatchWriter {
     private readonly ids: { tenantId: string; exportId: string; runId: string },
     /**
      * send: write and enqueue each batch as it fills; hold: write the blobs but keep the messages
-     * (in `held`) until the plan is known to be safe; count: a dry run, nothing is written.
+     * (in `held`) until the plan is known to be safe; holdRemovals: the same for removals only,
+     * adds and updates go at once; count: a dry run, nothing is written.
      */
-    private readonly mode: 'send' | 'hold' | 'count',
-  ) {}
+    private readonly mode: WriterMode,
+    /** The first batch's number: a plan in steps numbers on from the batches of earlier steps. */
+    firstBatch = 0,
+  ) {
+    this.#count = firstBatch;
+  }
 
   get batchCount(): number {
     return this.#count;
@@ -154,7 +161,9 @@ export class BatchWriter {
       ...(this.#traceparent ? { traceparent: this.#traceparent } : {}),
       attempt: 0,
     };
-    if (this.mode === 'hold') this.held.push(message);
+    const hold =
+      this.mode === 'hold' || (this.mode === 'holdRemovals' && open.kind === 'unsubscribe');
+    if (hold) this.held.push(message);
     else await enqueueBatch(this.queues, message);
   }
 }

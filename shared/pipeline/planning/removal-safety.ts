@@ -12,6 +12,7 @@ import type { SegmentRemovals } from './removal-guard';
 import {
   judgeSnapshot,
   SnapshotEvidence,
+  type SnapshotCounts,
   type SnapshotDamage,
 } from '../../snapshot/snapshot-evidence';
 
@@ -105,6 +106,16 @@ export class RemovalSafety {
     );
     this.#segments.set(name, evidence);
     return evidence;
+  }
+
+  /**
+   * The evidence of a segment read in an earlier step of the plan, as that step judged it (a plan
+   * in steps reads every snapshot in its first).
+   */
+  restore(name: string, counts: SnapshotCounts, damage: SnapshotDamage | undefined): void {
+    const evidence = new SegmentEvidence(name, () => damage);
+    Object.assign(evidence.tally.counts, counts);
+    this.#segments.set(name, evidence);
   }
 
   /** What the guard weighs for a planned segment: its removals against its recent largest size. */

@@ -13,7 +13,11 @@ export class RunPlanTally {
 
   constructor(private readonly safety: RemovalSafety) {}
 
-  add(snapshot: SegmentSnapshot, list: ResolvedList, planned: PlannedSegment): void {
+  add(
+    snapshot: Pick<SegmentSnapshot, 'name' | 'etag'>,
+    list: ResolvedList,
+    planned: Pick<PlannedSegment, 'plan' | 'removing' | 'rejected'>,
+  ): void {
     const { plan, removing, rejected } = planned;
     this.removals.push(this.safety.removals(snapshot.name, plan.previousSize, removing));
     for (const key of Object.keys(this.totals) as (keyof RunPlanTally['totals'])[])

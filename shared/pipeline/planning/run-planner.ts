@@ -22,6 +22,8 @@ import { pinSnapshots } from './snapshot-pins';
 import { resolveRunLists } from './run-lists';
 import { planOneSegment } from './segment-planning';
 import { RunPlanTally } from './run-plan-tally';
+import type { CheckpointSegment } from './plan-checkpoint';
+import { checkpointSegment, planStep, startPlanSteps } from './plan-steps';
 
 /**
  * Queues export-runs and export-runs-on-demand: turns a queued run into batches. It marks the run
@@ -37,6 +39,7 @@ export async function planRun(
   dequeueCount = 1,
 ): Promise<void> {
   if (message.action === 'release') return releaseRun(deps, message);
+  if (message.action === 'step') return planStep(deps, message, dequeueCount);
   const { tenantId, exportId, runId } = message;
   const run = await deps.runs.get(tenantId, exportId, runId);
   if (!run) return;
@@ -45,6 +48,8 @@ export async function planRun(
   // message for a run being planned (dequeued once) is a duplicate and is left alone.
   const takeOver = run.status === 'planning' && dequeueCount > 1;
   if (run.status !== 'queued' && !takeOver) return;
+  // A planner that died after its first step saved the checkpoint: the steps carry the plan on.
+  if (takeOver && (await deps.checkpoints.load(tenantId, runId))) return;
   const started: StoredRun = {
     ...run,
     status: 'planning',
@@ -119,7 +124,11 @@ async function plan(deps: PipelineDeps, message: RunMessage, run: StoredRun): Pr
   // Segments are planned one after another: the largest sets what the run holds at once.
   const atOnce = Math.max(
     ...snapshots.map((snapshot) =>
-      membersPlannedAtOnce(previousMembers.get(snapshot.name) ?? 0, snapshot),
+      membersPlannedAtOnce(
+        previousMembers.get(snapshot.name) ?? 0,
+        snapshot,
+        deps.planningLimits.membersInMemory,
+      ),
     ),
   );
   // What the plan is expected to hold at first; it holds more as it reads more rows.
@@ -158,26 +167,36 @@ async function planSegments(
   const names = snapshots.map((snapshot) => snapshot.name);
   const { lists, stored } = await resolveRunLists(deps, ids, run, exportRecord, names);
   const safety = await RemovalSafety.load(deps, ids, exportRecord);
-  const writer = new BatchWriter(
-    deps.work,
-    deps.batchQueue,
-    ids,
-    writerMode(run, exportRecord, known.pointer, safety),
-  );
+  const mode = writerMode(run, exportRecord, known.pointer, safety);
+  const writer = new BatchWriter(deps.work, deps.batchQueue, ids, mode);
   const rejections = new RejectionLog(deps.work, { tenantId, runId });
   const planning = { ids, run, exportRecord, ...known, safety, writer, rejections };
   const tally = new RunPlanTally(safety);
+  const records: CheckpointSegment[] = [];
   await untilRejectionsWritten(rejections, async () => {
-    for (const snapshot of snapshots) {
+    for (const [index, snapshot] of snapshots.entries()) {
       const list = lists.get(snapshot.name)!;
       if (!run.dryRun) stored[snapshot.name] = { listId: list.listId, createdAt: list.createdAt };
-      tally.add(snapshot, list, await planOneSegment(deps, planning, snapshot, list));
+      const planned = await planOneSegment(deps, planning, snapshot, list, index);
+      records.push(checkpointSegment(snapshot, list, index, planned));
+      tally.add(snapshot, list, planned);
     }
   });
   const batchCount = await writer.close();
   if (!run.dryRun) await deps.lists.save(tenantId, exportId, stored);
   recordSnapshotRejections(rejections.count);
 
+  if (records.some((record) => record.staged)) {
+    // A segment too large for memory: its groups are planned in steps of their own.
+    await startPlanSteps(deps, message, run, {
+      batchCount,
+      writerMode: mode,
+      rejected: rejections.count,
+      segments: records,
+      held: writer.held,
+    });
+    return;
+  }
   await settlePlan(deps, message, run, {
     batchCount,
     counts: tally.counts(rejections.count),

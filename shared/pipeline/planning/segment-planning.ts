@@ -3,16 +3,22 @@ import type { StoredRun } from '../../runs/run-store';
 import type { SegmentSnapshot } from '../../segments/segment-catalog';
 import { segmentMembers, type Rejection } from '../../snapshot/segment-members';
 import type { ResolvedList } from '../../state/export-lists';
-import { planningPartitions, planSegment, type SegmentPlan } from '../../state/segment-plan';
+import {
+  planningPartitions,
+  planSegment,
+  type SegmentPlan,
+  type StagedSegment,
+} from '../../state/segment-plan';
 import type { StatePointer } from '../../state/state-pointer';
 import type { PipelineDeps } from '../pipeline-deps';
 import { pacedBy, type RejectionLog } from '../run-rejections';
 import type { BatchWriter } from './batch-writer';
 import type { PlanningLease } from './planning-budget';
 import { PlannerBusy } from './planning-retries';
-import type { RemovalSafety } from './removal-safety';
+import type { RemovalSafety, SegmentEvidence } from './removal-safety';
 import { segmentPlanningFailure } from './run-failure';
 import { snapshotRows } from './snapshot-download';
+import { spillPlaces } from './spill-places';
 
 /** What the run brings to each of its segments' plans. */
 export interface RunPlanning {
@@ -34,6 +40,10 @@ export interface PlannedSegment {
   removing: number;
   /** Rows of the segment's snapshot refused while reading it. */
   rejected: number;
+  /** What reading the snapshot showed. */
+  evidence: SegmentEvidence;
+  /** Set when the segment was too large for memory: its groups are planned in later steps. */
+  staged?: StagedSegment;
 }
 
 /**
@@ -45,6 +55,8 @@ export async function planOneSegment(
   planning: RunPlanning,
   snapshot: SegmentSnapshot,
   list: ResolvedList,
+  /** The segment's place in the export's segments. */
+  index: number,
 ): Promise<PlannedSegment> {
   const { ids, run, exportRecord, writer, rejections, lease } = planning;
   // A new or recreated list holds no one: send everyone, remove no one.
@@ -52,6 +64,7 @@ export async function planOneSegment(
   const partitions = planningPartitions(
     previousBlob ? (planning.previousMembers.get(snapshot.name) ?? 0) : 0,
     snapshot,
+    deps.planningLimits.membersInMemory,
   );
   const rows = await snapshotRows(deps, snapshot);
   const evidence = planning.safety.segment(snapshot.name);
@@ -69,7 +82,7 @@ export async function planOneSegment(
     ? undefined
     : deps.state.openRunState(ids.tenantId, ids.exportId, ids.runId, snapshot.name);
   let removing = 0;
-  const plan = await planSegment({
+  const planned = await planSegment({
     members,
     previousBlob,
     partitions,
@@ -87,11 +100,24 @@ export async function planOneSegment(
     },
     // A snapshot that looks damaged sends its adds and updates but removes no one.
     removalsAllowed: () => evidence.removalsAllowed(),
+    spill: spillPlaces(deps.work, ids, index),
+    inMemoryLimit: deps.planningLimits.membersInMemory,
   }).catch((error: unknown) => {
     next?.abort();
     throw segmentPlanningFailure(error, snapshot.name);
   });
+  if ('staged' in planned) {
+    // Its state is written by the steps that plan its groups.
+    next?.abort();
+    const { counts, previousSize, groups } = planned;
+    deps.log.info('Segment spilled to be planned in steps', {
+      segment: snapshot.name,
+      groups: groups.length,
+      lines: groups.reduce((sum, group) => sum + group.lines, 0),
+    });
+    const plan = { counts, previousSize, parts: groups.length };
+    return { plan, removing, rejected, evidence, staged: planned };
+  }
   await next?.close();
-  if (plan.parts > 1) deps.log.info('Segment planned in partitions', { parts: plan.parts });
-  return { plan, removing, rejected };
+  return { plan: planned, removing, rejected, evidence };
 }

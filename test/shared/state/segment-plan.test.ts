@@ -3,7 +3,11 @@ import { runStateBlobName } from '../../../shared/work-blobs';
 import { readdir } from 'node:fs/promises';
 import os from 'node:os';
 import { BlobServiceClient } from '@azure/storage-blob';
-import type { DeltaOptions } from '../../../shared/state/delta-plan';
+import {
+  emptyDeltaCounts,
+  type DeltaCounts,
+  type DeltaOptions,
+} from '../../../shared/state/delta-plan';
 import type { SubscribeChange } from '../../../shared/state/delta-plan';
 import { ExportedStateStore } from '../../../shared/state/exported-state';
 import { dataFieldsHash } from '../../../shared/state/member-hash';
@@ -13,7 +17,9 @@ import {
   planningPartitions,
   planSegment,
 } from '../../../shared/state/segment-plan';
-import { partitionOf } from '../../../shared/state/spill-files';
+import { partitionOf } from '../../../shared/state/text-lines';
+import type { SpillPlace } from '../../../shared/state/spill-blobs';
+import { planPartitionGroup } from '../../../shared/state/spilled-plan';
 
 const container = BlobServiceClient.fromConnectionString(
   process.env.AzureWebJobsStorage ?? '',
@@ -45,37 +51,87 @@ async function* chunksOf(members: Member[]): AsyncGenerator<Member[]> {
   }
 }
 
+/** Where the test's plans spill: partition blobs of the test container, by run. */
+function spillOf(runId: string) {
+  const place = (kind: string): SpillPlace => ({
+    container,
+    blobName: (partition) => `spill/${runId}/${kind}-${partition}.txt.gz`,
+  });
+  return { members: place('members'), state: place('state') };
+}
+
 async function plan(
   partitions: number,
   options: DeltaOptions,
   runId: string,
-  limits: { inMemoryLimit?: number; hold?: (members: number) => Promise<void> } = {},
+  limits: {
+    inMemoryLimit?: number;
+    hold?: (members: number) => Promise<void>;
+    /** Plans each group twice before the next, as a step that died after its work does. */
+    repeatGroups?: boolean;
+  } = {},
 ) {
+  const { repeatGroups, ...planLimits } = limits;
   const { previous, segment } = fixture();
   await store.saveRunState('t', 'e', 'previous', 'S', previous);
   const sent = new Map<string, [Record<string, unknown>, SubscribeChange]>();
   const removed: string[] = [];
+  const subscribe = (member: Member, change: SubscribeChange) => {
+    expect(sent.has(member.email)).toBe(false);
+    sent.set(member.email, [member.dataFields, change]);
+  };
+  const unsubscribe = (emails: string[]) => {
+    removed.push(...emails);
+    return Promise.resolve();
+  };
   const next = store.openRunState('t', 'e', runId, 'S');
+  const spill = spillOf(runId);
   const result = await planSegment({
     members: chunksOf(segment),
     previousBlob: runStateBlobName('t', 'e', 'previous', 'S'),
     partitions,
     options,
     state: store,
-    subscribe: (member, change) => {
-      expect(sent.has(member.email)).toBe(false);
-      sent.set(member.email, [member.dataFields, change]);
-    },
-    unsubscribe: (emails) => {
-      removed.push(...emails);
-      return Promise.resolve();
-    },
+    subscribe,
+    unsubscribe,
     next,
-    ...limits,
+    spill,
+    ...planLimits,
   });
-  await next.close();
+  let planned: { counts: DeltaCounts; previousSize: number; parts: number };
+  if ('staged' in result) {
+    // The groups are planned one by one, each staging its part of the state, as steps do.
+    next.abort();
+    const blocks: string[] = [];
+    let members = 0;
+    for (const [part, group] of result.groups.entries()) {
+      await limits.hold?.(group.lines);
+      if (repeatGroups) {
+        const writer = store.openStagedRunState('t', 'e', runId, 'S', part);
+        const quiet = { subscribe: () => undefined, unsubscribe: () => Promise.resolve() };
+        const input = { options: result.options, spill, ...quiet, next: writer };
+        await planPartitionGroup(input, group.partitions, emptyDeltaCounts());
+        await writer.close();
+      }
+      const writer = store.openStagedRunState('t', 'e', runId, 'S', part);
+      const input = { options: result.options, spill, subscribe, unsubscribe, next: writer };
+      await planPartitionGroup(input, group.partitions, result.counts);
+      await writer.close();
+      blocks.push(...writer.blocks);
+      members += writer.members;
+    }
+    await store.commitStagedRunState('t', 'e', runId, 'S', blocks, members);
+    planned = {
+      counts: result.counts,
+      previousSize: result.previousSize,
+      parts: result.groups.length,
+    };
+  } else {
+    await next.close();
+    planned = result;
+  }
   const state = await store.loadBlob(runStateBlobName('t', 'e', runId, 'S'));
-  return { ...result, sent, removed: removed.sort(), state };
+  return { ...planned, sent, removed: removed.sort(), state };
 }
 
 describe('planSegment', () => {
@@ -146,8 +202,46 @@ describe('planSegment', () => {
     ).rejects.toThrow('no budget');
   });
 
-  it('leaves no spill files behind, also when the segment cannot be read', async () => {
-    const before = (await readdir(os.tmpdir())).filter((name) => name.startsWith('segment-plan-'));
+  it('spills to partition blobs, never to the local disk, and fails when it has no place to spill', async () => {
+    const before = await readdir(os.tmpdir());
+    const options = { mode: 'full', syncMode: 'mirror' } as const;
+    const spilled = await plan(5, options, 'blobs', { inMemoryLimit: 1000 });
+    expect(spilled.parts).toBeGreaterThan(1);
+    expect(await readdir(os.tmpdir())).toEqual(before);
+    const names: string[] = [];
+    for await (const blob of container.listBlobsFlat({ prefix: 'spill/blobs/' }))
+      names.push(blob.name);
+    expect(names.filter((name) => name.includes('/members-')).length).toBeGreaterThan(10);
+    expect(names.filter((name) => name.includes('/state-')).length).toBeGreaterThan(10);
+    await expect(
+      planSegment({
+        members: chunksOf([{ email: 'a@example.com', dataFields: {} }]),
+        previousBlob: undefined,
+        partitions: 3,
+        options,
+        state: store,
+        subscribe: () => undefined,
+        unsubscribe: () => Promise.resolve(),
+        next: undefined,
+      }),
+    ).rejects.toThrow('needs a place to spill');
+  });
+
+  it('stages the same state when a group is planned again, as a step run twice does', async () => {
+    const options = { mode: 'delta', syncMode: 'mirror' } as const;
+    const once = await plan(4, options, 'group-once', { inMemoryLimit: 1500 });
+    expect(once.parts).toBeGreaterThan(1);
+    const twice = await plan(4, options, 'group-twice', {
+      inMemoryLimit: 1500,
+      repeatGroups: true,
+    });
+    expect(new Map([...twice.state].sort())).toEqual(new Map([...once.state].sort()));
+    expect(await store.memberCount(runStateBlobName('t', 'e', 'group-twice', 'S'))).toBe(
+      once.state.size,
+    );
+  });
+
+  it('fails the plan when the segment cannot be read', async () => {
     async function* broken(): AsyncGenerator<Member[]> {
       yield* chunksOf([{ email: 'a@example.com', dataFields: {} }]);
       throw new Error('unreadable snapshot');
@@ -162,10 +256,9 @@ describe('planSegment', () => {
         subscribe: () => undefined,
         unsubscribe: () => Promise.resolve(),
         next: undefined,
+        spill: spillOf('broken'),
       }),
     ).rejects.toThrow('unreadable snapshot');
-    const after = (await readdir(os.tmpdir())).filter((name) => name.startsWith('segment-plan-'));
-    expect(after).toEqual(before);
   });
 });
 

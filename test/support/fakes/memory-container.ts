@@ -31,6 +31,7 @@ let etagCounter = 0;
  */
 export class MemoryContainer {
   readonly blobs = new Map<string, MemoryBlob>();
+  readonly #staged = new Map<string, Map<string, Buffer>>();
   /** Downloads that fail with this status, by blob name (a storage outage, say). */
   readonly failDownloads = new Map<string, number>();
 
@@ -168,6 +169,20 @@ export class MemoryContainer {
         const blob = this.#existing(name);
         this.put(name, blob.body, metadata);
         return {};
+      },
+      /** Blocks staged but not committed, as the service keeps them: by id, latest wins. */
+      stageBlock: async (id: string, body: Buffer | string) => {
+        const staged = this.#staged.get(name) ?? new Map<string, Buffer>();
+        staged.set(id, Buffer.from(body));
+        this.#staged.set(name, staged);
+        return {};
+      },
+      commitBlockList: async (ids: string[], options?: WriteOptions) => {
+        const staged = this.#staged.get(name) ?? new Map<string, Buffer>();
+        const missing = ids.find((id) => !staged.has(id));
+        if (missing) throw storageError(400, `InvalidBlockList: ${name}`);
+        // Kept: committed blocks may be named again, as the service allows.
+        return this.#write(name, Buffer.concat(ids.map((id) => staged.get(id)!)), options);
       },
       delete: async () => this.deleteBlob(name),
       deleteIfExists: async () => ({ succeeded: this.blobs.delete(name) }),

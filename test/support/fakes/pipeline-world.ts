@@ -6,6 +6,7 @@ import { SweepIndex } from '../../../shared/exports/sweep-index';
 import { ExportStore, type ExportRecord } from '../../../shared/exports/export-store';
 import { defaultMassRemovalGuard, defaultRemovalEvidence } from '../../../shared/limit-settings';
 import { createListOwnership } from '../../../shared/list-ownership/create-list-ownership';
+import { PlanCheckpoints } from '../../../shared/pipeline/planning/plan-checkpoint';
 import { HeldBatches } from '../../../shared/pipeline/planning/held-batches';
 import { planRun } from '../../../shared/pipeline/planning/run-planner';
 import { PlanningBudget } from '../../../shared/pipeline/planning/planning-budget';
@@ -96,7 +97,9 @@ export class PipelineWorld {
       removalEvidence: defaultRemovalEvidence,
       baselines: new RemovalBaselineStore(state),
       held: new HeldBatches(work, batchQueue),
+      checkpoints: new PlanCheckpoints(work),
       planningBudget: new PlanningBudget(1_000_000, 100_000, 0),
+      planningLimits: { membersInMemory: 1_250_000 },
       snapshotLimits: defaultSnapshotLimits,
       iterable: () => this.iterable,
       flow: new KeyGates(new GateStore(this.flowControlTable.asTableClient())),

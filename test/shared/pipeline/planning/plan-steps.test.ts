@@ -1,0 +1,159 @@
+import { planRun } from '../../../../shared/pipeline/planning/run-planner';
+import { sendBatch } from '../../../../shared/pipeline/sending/batch-sender';
+import { runMessageFormat, type RunMessage } from '../../../../shared/runs/run-schemas';
+import { planBlobsPrefix, planCheckpointBlobName } from '../../../../shared/work-blobs';
+import { PipelineWorld } from '../../../support/fakes/pipeline-world';
+
+const emails = (from: number, to: number) =>
+  Array.from({ length: to - from }, (_, index) => `member${from + index}@example.com`);
+
+/** A world whose plans hold at most 1,000 members in memory: 3,000 take several steps. */
+function smallMemoryWorld(): PipelineWorld {
+  const world = new PipelineWorld();
+  world.deps.planningLimits.membersInMemory = 1000;
+  return world;
+}
+
+/** The run messages sent so far (the steps of a plan), parsed as the run worker reads them. */
+function takeRunMessages(world: PipelineWorld): RunMessage[] {
+  return [...world.onDemandRunQueue.take(), ...world.runQueue.take()].map((message) =>
+    runMessageFormat.parse(message.body),
+  );
+}
+
+async function sendQueuedBatches(world: PipelineWorld): Promise<void> {
+  for (let messages = world.takeBatchMessages(); messages.length;) {
+    for (const message of messages) await sendBatch(world.deps, message);
+    messages = world.takeBatchMessages();
+  }
+}
+
+/** Plans the run and every step it sends, each as its own delivery; returns the steps seen. */
+async function planInSteps(world: PipelineWorld, message: RunMessage): Promise<RunMessage[]> {
+  await planRun(world.deps, message);
+  const steps: RunMessage[] = [];
+  for (let next = takeRunMessages(world); next.length; next = takeRunMessages(world)) {
+    for (const step of next) {
+      steps.push(step);
+      await planRun(world.deps, step);
+    }
+  }
+  return steps;
+}
+
+describe('planning a segment larger than memory in steps', () => {
+  it('plans each group of partitions in a step of its own and ends with the list exact', async () => {
+    const world = smallMemoryWorld();
+    world.writeSnapshot('Newsletter', emails(0, 3000));
+    const exportRecord = await world.addExport({ syncMode: 'mirror' });
+    const first = await world.queueRun(exportRecord, { mode: 'full' });
+
+    const steps = await planInSteps(world, first);
+
+    expect(steps.length).toBeGreaterThan(2);
+    expect(steps.map((step) => step.step)).toEqual(steps.map((_, index) => index + 1));
+    expect(steps.every((step) => step.action === 'step' && step.runId === first.runId)).toBe(true);
+    const planned = await world.run(first);
+    expect(planned.status).toBe('running');
+    expect(planned.counts).toMatchObject({ total: 3000, added: 3000, removed: 0 });
+    await sendQueuedBatches(world);
+    expect((await world.run(first)).status).toBe('succeeded');
+    expect(world.iterable.membersOf('Newsletter')).toEqual(emails(0, 3000).sort());
+    expect(await world.confirmedMembers(exportRecord.id, 'Newsletter')).toEqual(
+      emails(0, 3000).sort(),
+    );
+    // Each step removed the partitions it read.
+    const spilled = [...world.work.blobs.keys()].filter((name) => name.includes('/plan/0/'));
+    expect(spilled).toEqual([]);
+  });
+
+  it('sends adds as each step ends but holds removals until the whole plan is known', async () => {
+    const world = smallMemoryWorld();
+    world.writeSnapshot('Newsletter', emails(0, 3000));
+    const exportRecord = await world.addExport({ syncMode: 'mirror' });
+    const first = await world.queueRun(exportRecord, { mode: 'full' });
+    await planInSteps(world, first);
+    await sendQueuedBatches(world);
+
+    // 100 leave, 100 join.
+    world.writeSnapshot('Newsletter', emails(100, 3100));
+    const second = await world.queueRun(exportRecord);
+    await planRun(world.deps, second);
+    const [step, ...others] = takeRunMessages(world);
+    expect(others).toEqual([]);
+    await planRun(world.deps, step!);
+    expect((await world.run(second)).status).toBe('planning');
+    const sentEarly = world.takeBatchMessages();
+    // Adds of the first group went at once; no removal did.
+    expect(sentEarly.every((batch) => batch.kind === 'subscribe')).toBe(true);
+    expect(sentEarly.length).toBeGreaterThan(0);
+    for (const batch of sentEarly) await sendBatch(world.deps, batch);
+    const meanwhile = world.iterable.membersOf('Newsletter');
+    expect(meanwhile.length).toBeGreaterThan(3000);
+    expect(meanwhile).toEqual(expect.arrayContaining(emails(0, 100)));
+
+    for (let next = takeRunMessages(world); next.length; next = takeRunMessages(world)) {
+      for (const message of next) await planRun(world.deps, message);
+    }
+    const planned = await world.run(second);
+    expect(planned.status).toBe('running');
+    expect(planned.counts).toMatchObject({ total: 3000, added: 100, removed: 100 });
+    await sendQueuedBatches(world);
+    expect((await world.run(second)).status).toBe('succeeded');
+    expect(world.iterable.membersOf('Newsletter')).toEqual(emails(100, 3100).sort());
+    expect(await world.confirmedMembers(exportRecord.id, 'Newsletter')).toEqual(
+      emails(100, 3100).sort(),
+    );
+  });
+
+  it('resumes from the last finished step when a step dies, and counts a step run twice once', async () => {
+    const world = smallMemoryWorld();
+    world.writeSnapshot('Newsletter', emails(0, 3000));
+    const exportRecord = await world.addExport({ syncMode: 'mirror' });
+    const first = await world.queueRun(exportRecord, { mode: 'full' });
+    await planRun(world.deps, first);
+    const [step1] = takeRunMessages(world);
+    await planRun(world.deps, step1!);
+    const [step2] = takeRunMessages(world);
+
+    // Step 1 comes back (its planner died after saving): it only sends step 2 again.
+    const batchesBefore = world.batchQueue.sent.length;
+    await planRun(world.deps, step1!, 2);
+    const [step2Again] = takeRunMessages(world);
+    expect(step2Again).toEqual(step2);
+    expect(world.batchQueue.sent.length).toBe(batchesBefore);
+
+    // The first message comes back too: the checkpoint shows the plan goes on in steps.
+    await planRun(world.deps, first, 2);
+    expect(takeRunMessages(world)).toEqual([]);
+    expect(world.batchQueue.sent.length).toBe(batchesBefore);
+
+    // Step 2 dies reading its partitions, and its message comes back.
+    const checkpoint = planCheckpointBlobName(world.tenantId, first.runId);
+    const before = world.work.text(checkpoint);
+    const partition = [...world.work.blobs.keys()]
+      .filter((name) =>
+        name.startsWith(`${planBlobsPrefix(world.tenantId, first.runId)}0/members-`),
+      )
+      .sort()[0]!;
+    world.work.failDownloads.set(partition, 503);
+    await expect(planRun(world.deps, step2!)).rejects.toThrow();
+    expect(world.work.text(checkpoint)).toBe(before);
+    world.work.failDownloads.delete(partition);
+    await planRun(world.deps, step2!, 2);
+    // The duplicate of step 2 finds its work done and leaves it.
+    await planRun(world.deps, step2Again!);
+
+    for (let next = takeRunMessages(world); next.length; next = takeRunMessages(world)) {
+      for (const message of next) await planRun(world.deps, message);
+    }
+    const planned = await world.run(first);
+    expect(planned.status).toBe('running');
+    expect(planned.counts).toMatchObject({ total: 3000, added: 3000 });
+    await sendQueuedBatches(world);
+    const done = await world.run(first);
+    expect(done.status).toBe('succeeded');
+    expect(done.counts).toMatchObject({ total: 3000, added: 3000, failed: 0 });
+    expect(world.iterable.membersOf('Newsletter')).toEqual(emails(0, 3000).sort());
+  });
+});
