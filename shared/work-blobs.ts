@@ -68,6 +68,15 @@ export function planCheckpointBlobName(tenantId: string, runId: string): string 
 }
 
 /**
+ * The snapshot versions a run reads (`<run>/plan/snapshots.json`): a blob snapshot of each
+ * segment taken when the run is first planned, so a planner that starts again reads what the
+ * first one read, whatever the platform wrote since.
+ */
+export function planSnapshotsBlobName(tenantId: string, runId: string): string {
+  return `${planBlobsPrefix(tenantId, runId)}snapshots.json`;
+}
+
+/**
  * One partition of a segment's spilled members or last state
  * (`<run>/plan/<segment number>/members-07.txt.gz`): gzip members of text lines.
  */
