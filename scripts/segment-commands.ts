@@ -40,7 +40,8 @@ export async function putSnapshot(
     `Wrote ${segmentsContainerName}/${request.blobName} (${bytes(sizeBytes)}) to ${storage.where}`,
   ];
   for (const blobName of others) {
-    await storage.container.getBlobClient(blobName).deleteIfExists();
+    // With the blob snapshots a run being planned reads (they go when it has read them).
+    await storage.container.getBlobClient(blobName).deleteIfExists({ deleteSnapshots: 'include' });
     lines.push(`Removed ${segmentsContainerName}/${blobName}: a segment has one snapshot blob`);
   }
   const segment = await new SegmentCatalog(storage.container).get(request.tenantId, request.name);
