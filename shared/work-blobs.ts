@@ -77,6 +77,14 @@ export function planSnapshotsBlobName(tenantId: string, runId: string): string {
 }
 
 /**
+ * The sign of life of a plan's step (`<run>/plan/step-0003.alive`): rewritten every few seconds
+ * while the step is planned, so a watcher can tell a dead planner from a slow one.
+ */
+export function planStepAliveBlobName(tenantId: string, runId: string, step: number): string {
+  return `${planBlobsPrefix(tenantId, runId)}step-${String(step).padStart(4, '0')}.alive`;
+}
+
+/**
  * One partition of a segment's spilled members or last state
  * (`<run>/plan/<segment number>/members-07.txt.gz`): gzip members of text lines.
  */

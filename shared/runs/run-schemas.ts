@@ -172,9 +172,10 @@ export const RunMessageSchema = z.strictObject({
   runId: z.uuid(),
   /**
    * A new run is planned; `release` sends the held batches of a confirmed run; `step` plans the
-   * next part of a plan too large for memory (its `step`).
+   * next part of a plan too large for memory (its `step`); `watch` checks that the planner of that
+   * step is alive, and sends the step again if it died.
    */
-  action: z.enum(['release', 'step']).optional(),
+  action: z.enum(['release', 'step', 'watch']).optional(),
   step: z.number().int().min(1).optional(),
   /** Times planning was put back after Iterable or storage failed for a while. */
   attempt: z.number().int().min(0).optional(),

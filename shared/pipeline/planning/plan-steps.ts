@@ -17,6 +17,7 @@ import { RunFailure } from './run-failure';
 import { RunPlanTally } from './run-plan-tally';
 import type { PlannedSegment } from './segment-planning';
 import { spillPlaces } from './spill-places';
+import { keepAlive, sendWatch } from './plan-step-watch';
 
 /** What the first step records of a segment it planned (in memory) or spilled (to plan in steps). */
 export function checkpointSegment(
@@ -117,6 +118,8 @@ export async function planStep(
     return;
   }
   if (checkpoint.step !== step - 1) return; // not a step this plan sent
+  await sendWatch(deps, message, run, step);
+  const stopShowingLife = keepAlive(deps, message, step);
   try {
     if (!(await planGroup(deps, message, run, stored.checkpoint, etag))) return;
   } catch (error) {
@@ -139,6 +142,8 @@ export async function planStep(
       return;
     }
     throw error;
+  } finally {
+    await stopShowingLife();
   }
   if (checkpoint.step < checkpoint.steps) await sendStep(deps, message, run, step + 1);
   else await settleSteps(deps, message, run, checkpoint);

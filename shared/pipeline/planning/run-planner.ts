@@ -30,6 +30,7 @@ import { planOneSegment } from './segment-planning';
 import { RunPlanTally } from './run-plan-tally';
 import type { CheckpointSegment } from './plan-checkpoint';
 import { checkpointSegment, planStep, startPlanSteps } from './plan-steps';
+import { watchStep } from './plan-step-watch';
 
 /**
  * Queues export-runs and export-runs-on-demand: turns a queued run into batches. It marks the run
@@ -46,6 +47,7 @@ export async function planRun(
 ): Promise<void> {
   if (message.action === 'release') return releaseRun(deps, message);
   if (message.action === 'step') return planStep(deps, message, dequeueCount);
+  if (message.action === 'watch') return watchStep(deps, message);
   const { tenantId, exportId, runId } = message;
   const run = await deps.runs.get(tenantId, exportId, runId);
   if (!run) return;

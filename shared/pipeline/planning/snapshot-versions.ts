@@ -76,10 +76,7 @@ export async function pinSnapshotVersions(
 }
 
 /** Deletes the blob snapshots once the run has read them (a missing one is already gone). */
-export async function releaseSnapshotVersions(
-  deps: Deps,
-  pinned: PinnedSnapshot[],
-): Promise<void> {
+export async function releaseSnapshotVersions(deps: Deps, pinned: PinnedSnapshot[]): Promise<void> {
   await Promise.all(
     pinned.map((snapshot) =>
       deps.segmentBlobs

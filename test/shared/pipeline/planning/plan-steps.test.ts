@@ -1,7 +1,11 @@
 import { planRun } from '../../../../shared/pipeline/planning/run-planner';
 import { sendBatch } from '../../../../shared/pipeline/sending/batch-sender';
 import { runMessageFormat, type RunMessage } from '../../../../shared/runs/run-schemas';
-import { planBlobsPrefix, planCheckpointBlobName } from '../../../../shared/work-blobs';
+import {
+  planBlobsPrefix,
+  planCheckpointBlobName,
+  planStepAliveBlobName,
+} from '../../../../shared/work-blobs';
 import { PipelineWorld } from '../../../support/fakes/pipeline-world';
 
 const emails = (from: number, to: number) =>
@@ -14,11 +18,16 @@ function smallMemoryWorld(): PipelineWorld {
   return world;
 }
 
-/** The run messages sent so far (the steps of a plan), parsed as the run worker reads them. */
+/** The run messages sent so far (steps and their watches), parsed as the run worker reads them. */
 function takeRunMessages(world: PipelineWorld): RunMessage[] {
   return [...world.onDemandRunQueue.take(), ...world.runQueue.take()].map((message) =>
     runMessageFormat.parse(message.body),
   );
+}
+
+/** The steps among the run messages sent so far (their watches are dropped). */
+function takeSteps(world: PipelineWorld): RunMessage[] {
+  return takeRunMessages(world).filter((message) => message.action === 'step');
 }
 
 async function sendQueuedBatches(world: PipelineWorld): Promise<void> {
@@ -34,7 +43,7 @@ async function planInSteps(world: PipelineWorld, message: RunMessage): Promise<R
   const steps: RunMessage[] = [];
   for (let next = takeRunMessages(world); next.length; next = takeRunMessages(world)) {
     for (const step of next) {
-      steps.push(step);
+      if (step.action === 'step') steps.push(step);
       await planRun(world.deps, step);
     }
   }
@@ -79,7 +88,7 @@ describe('planning a segment larger than memory in steps', () => {
     world.writeSnapshot('Newsletter', emails(100, 3100));
     const second = await world.queueRun(exportRecord);
     await planRun(world.deps, second);
-    const [step, ...others] = takeRunMessages(world);
+    const [step, ...others] = takeSteps(world);
     expect(others).toEqual([]);
     await planRun(world.deps, step!);
     expect((await world.run(second)).status).toBe('planning');
@@ -112,20 +121,20 @@ describe('planning a segment larger than memory in steps', () => {
     const exportRecord = await world.addExport({ syncMode: 'mirror' });
     const first = await world.queueRun(exportRecord, { mode: 'full' });
     await planRun(world.deps, first);
-    const [step1] = takeRunMessages(world);
+    const [step1] = takeSteps(world);
     await planRun(world.deps, step1!);
-    const [step2] = takeRunMessages(world);
+    const [step2] = takeSteps(world);
 
     // Step 1 comes back (its planner died after saving): it only sends step 2 again.
     const batchesBefore = world.batchQueue.sent.length;
     await planRun(world.deps, step1!, 2);
-    const [step2Again] = takeRunMessages(world);
+    const [step2Again] = takeSteps(world);
     expect(step2Again).toEqual(step2);
     expect(world.batchQueue.sent.length).toBe(batchesBefore);
 
     // The first message comes back too: the checkpoint shows the plan goes on in steps.
     await planRun(world.deps, first, 2);
-    expect(takeRunMessages(world)).toEqual([]);
+    expect(takeSteps(world)).toEqual([]);
     expect(world.batchQueue.sent.length).toBe(batchesBefore);
 
     // Step 2 dies reading its partitions, and its message comes back.
@@ -155,6 +164,36 @@ describe('planning a segment larger than memory in steps', () => {
     expect(done.status).toBe('succeeded');
     expect(done.counts).toMatchObject({ total: 3000, added: 3000, failed: 0 });
     expect(world.iterable.membersOf('Newsletter')).toEqual(emails(0, 3000).sort());
+  });
+});
+
+describe('the watch of a step', () => {
+  it('sends a step again within seconds when its planner stops showing signs of life, not while it lives', async () => {
+    const world = smallMemoryWorld();
+    world.writeSnapshot('Newsletter', emails(0, 3000));
+    const exportRecord = await world.addExport();
+    const first = await world.queueRun(exportRecord, { mode: 'full' });
+    await planRun(world.deps, first);
+    const [step1] = takeSteps(world);
+    // The planner of step 1 shows a sign of life, then dies before finishing.
+    const alive = planStepAliveBlobName(world.tenantId, first.runId, 1);
+    world.work.put(alive, '');
+    const watch = { ...step1!, action: 'watch' as const };
+
+    await planRun(world.deps, watch);
+    // Alive a moment ago: the watch only looks again later.
+    const later = takeRunMessages(world);
+    expect(later).toEqual([watch]);
+
+    world.work.blobs.get(alive)!.lastModified = new Date(Date.now() - 20_000);
+    await planRun(world.deps, watch);
+    expect(takeRunMessages(world)).toEqual([step1]);
+
+    // Once the step is done, its watch ends.
+    await planRun(world.deps, step1!);
+    takeRunMessages(world);
+    await planRun(world.deps, watch);
+    expect(takeRunMessages(world)).toEqual([]);
   });
 });
 
