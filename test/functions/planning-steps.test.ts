@@ -38,7 +38,7 @@ describe('planning in steps', () => {
     const started = await stack.call('POST', `exports/${exportId}/runs`, { as: admin, body });
     expect(started.status).toBe(202);
     const runId = String(started.json().id);
-    for (const deadline = Date.now() + 90_000; Date.now() < deadline; ) {
+    for (const deadline = Date.now() + 90_000; Date.now() < deadline;) {
       const response = await stack.call('GET', `exports/${exportId}/runs/${runId}`, { as: admin });
       const current = response.json() as unknown as Run;
       if (settled(current.status)) return current;
@@ -104,7 +104,10 @@ describe('planning in steps', () => {
     // A dry run plans in steps too, and changes nothing.
     await upload(emails(0, 100));
     const dry = await run({ dryRun: true });
-    expect(dry).toMatchObject({ status: 'succeeded', counts: { total: 100, added: 100, removed: 6000 } });
+    expect(dry).toMatchObject({
+      status: 'succeeded',
+      counts: { total: 100, added: 100, removed: 6000 },
+    });
     expect(members(listId)).toEqual(emails(300, 6300).sort());
   }, 240_000);
 });
