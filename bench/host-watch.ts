@@ -25,13 +25,20 @@ interface Running {
 const executing = /Executing 'Functions\.([\w-]+)' \(Id=([\w-]+)\)/;
 const executed = /Executed 'Functions\.([\w-]+)' \((\w+), Id=([\w-]+), Duration=(\d+)ms/;
 
+/** A logged figure in MB, as a number or a numeric string. */
+function heapOf(value: unknown): number | undefined {
+  if (typeof value !== 'number' && typeof value !== 'string') return undefined;
+  const mb = Number(value);
+  return value !== '' && Number.isFinite(mb) ? mb : undefined;
+}
+
 export class HostWatch {
   readonly #running = new Map<string, Running>();
   /** Longest invocation per function name since the last `reset`, in ms, with its outcome. */
   readonly longest = new Map<string, { ms: number; outcome: string; host: number }>();
   readonly invocations = new Map<string, number>();
   steps: PlanStep[] = [];
-  /** Invocations of this name that started since the last `reset`, in order, with their host. */
+  /** Invocations started since the last `reset`, in order, with their host. */
   readonly started: Array<{ name: string; host: number; at: number; id: string }> = [];
   #stepListeners: Array<(step: PlanStep) => void> = [];
 
@@ -72,7 +79,7 @@ export class HostWatch {
       host,
       step: Number(logged.step),
       steps: Number(logged.steps),
-      heapUsedMB: typeof logged.heapUsedMB === 'number' ? logged.heapUsedMB : undefined,
+      heapUsedMB: heapOf(logged.heapUsedMB),
       at: performance.now(),
     };
     this.steps.push(step);

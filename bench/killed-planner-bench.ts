@@ -39,7 +39,8 @@ const timeoutMs =
   );
 const reportFile = path.join(__dirname, '..', '..', 'docs', 'benchmarks.md');
 const heading = '## Planner killed mid-plan';
-const planner = /^plan-run/;
+/** The planner's functions (plan-run, plan-run-on-demand, and any plan step of their own). */
+const planner = /^plan/;
 
 const say = (text: string) => process.stdout.write(text);
 
