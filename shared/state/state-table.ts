@@ -13,21 +13,19 @@ import { asciiBytesHash, asciiHash, grow } from './address-hash';
  * plain map beside the index, with a slot like the others, so the table takes any string.
  */
 export class StateTable implements Iterable<[string, number]> {
-  /** Per slot: the fields hash, where the address's bytes start and how many (-1: deleted). */
+  /** Per slot: the fields hash. */
   #hashes = new Float64Array(1024);
-  #starts = new Int32Array(1024);
-  #lengths = new Int32Array(1024);
-  /** Per slot: the address's own hash, so a probe rarely compares bytes and growing rehashes none. */
-  #keys = new Int32Array(1024);
+  /** Per slot, side by side: where its bytes start (-1: not ASCII), how many (-1: deleted). */
+  #meta = new Int32Array(2048);
   #used = 0;
   #live = 0;
   #bytes = Buffer.allocUnsafe(64 * 1024);
   #byteEnd = 0;
-  /** Open addressing, linear probing: slot + 1 at each position, 0 where none is. */
-  #index = new Int32Array(2048);
+  /** Open addressing, linear probing: slot + 1 (0: none) beside the address's own hash. */
+  #index = new Int32Array(4096);
   /** Positions taken in the index, deleted slots' included (they stay until it is rebuilt). */
   #taken = 0;
-  /** Addresses that are not ASCII, with their slots (their `#starts` is -1). */
+  /** Addresses that are not ASCII, with their slots (their start is -1). */
   readonly #others = new Map<string, number>();
   /** The slots of the addresses in `#others`, for listing them. */
   readonly #otherBySlot = new Map<number, string>();
@@ -51,14 +49,14 @@ export class StateTable implements Iterable<[string, number]> {
 
   /** Whether a slot holds a member (not deleted). */
   live(slot: number): boolean {
-    return this.#lengths[slot]! >= 0;
+    return this.#meta[2 * slot + 1]! >= 0;
   }
 
   /** The address at a slot. */
   emailAt(slot: number): string {
-    const start = this.#starts[slot]!;
+    const start = this.#meta[2 * slot]!;
     if (start < 0) return this.#otherBySlot.get(slot)!;
-    return this.#bytes.toString('latin1', start, start + this.#lengths[slot]!);
+    return this.#bytes.toString('latin1', start, start + this.#meta[2 * slot + 1]!);
   }
 
   /** The address's slot, or undefined when it is not in the table. */
@@ -67,26 +65,25 @@ export class StateTable implements Iterable<[string, number]> {
     const hash = asciiHash(email);
     if (hash === undefined) return this.#others.get(email);
     const index = this.#index;
-    const mask = index.length - 1;
-    const keys = this.#keys;
-    const lengths = this.#lengths;
+    const mask = (index.length >> 1) - 1;
     for (let at = hash & mask; ; at = (at + 1) & mask) {
-      const entry = index[at]!;
+      const entry = index[2 * at]!;
       if (entry === 0) {
         this.#missed = email;
         this.#missedHash = hash;
         this.#missedAt = at;
         return undefined;
       }
-      const slot = entry - 1;
-      if (keys[slot] === hash && lengths[slot] === length && this.#holds(slot, email)) return slot;
+      if (index[2 * at + 1] === hash && this.#holds(entry - 1, email, length)) return entry - 1;
     }
   }
 
-  #holds(slot: number, email: string): boolean {
+  #holds(slot: number, email: string, length: number): boolean {
+    const meta = this.#meta;
+    if (meta[2 * slot + 1] !== length) return false;
     const bytes = this.#bytes;
-    const start = this.#starts[slot]!;
-    for (let index = 0; index < email.length; index++) {
+    const start = meta[2 * slot]!;
+    for (let index = 0; index < length; index++) {
       if (bytes[start + index] !== email.charCodeAt(index)) return false;
     }
     return true;
@@ -143,15 +140,15 @@ export class StateTable implements Iterable<[string, number]> {
       return this.add(text.toString('utf8', start, end), hash);
     }
     const index = this.#index;
-    const mask = index.length - 1;
+    const mask = (index.length >> 1) - 1;
     let at = key & mask;
     for (; ; at = (at + 1) & mask) {
-      const entry = index[at]!;
+      const entry = index[2 * at]!;
       if (entry === 0) break;
       const slot = entry - 1;
-      if (this.#keys[slot] !== key || this.#lengths[slot] !== length) continue;
+      if (index[2 * at + 1] !== key || this.#meta[2 * slot + 1] !== length) continue;
       const bytes = this.#bytes;
-      const from = this.#starts[slot]!;
+      const from = this.#meta[2 * slot]!;
       let same = true;
       for (let offset = 0; offset < length && same; offset++) {
         same = bytes[from + offset] === source[start + offset];
@@ -184,9 +181,7 @@ export class StateTable implements Iterable<[string, number]> {
     if (this.#used === this.#hashes.length) {
       const size = this.#used * 2;
       this.#hashes = grow(this.#hashes, new Float64Array(size));
-      this.#starts = grow(this.#starts, new Int32Array(size));
-      this.#lengths = grow(this.#lengths, new Int32Array(size));
-      this.#keys = grow(this.#keys, new Int32Array(size));
+      this.#meta = grow(this.#meta, new Int32Array(2 * size));
     }
     const slot = this.#used++;
     this.#hashes[slot] = hash;
@@ -196,18 +191,18 @@ export class StateTable implements Iterable<[string, number]> {
 
   #insert(at: number, key: number, start: number, length: number, hash: number): number {
     const slot = this.#newSlot(hash);
-    this.#starts[slot] = start;
-    this.#lengths[slot] = length;
-    this.#keys[slot] = key;
-    this.#index[at] = slot + 1;
-    if (++this.#taken * 2 > this.#index.length) this.#rebuild();
+    this.#meta[2 * slot] = start;
+    this.#meta[2 * slot + 1] = length;
+    this.#index[2 * at] = slot + 1;
+    this.#index[2 * at + 1] = key;
+    if (++this.#taken * 4 > this.#index.length) this.#rebuild();
     return slot;
   }
 
   #addOther(email: string, hash: number): number {
     const slot = this.#newSlot(hash);
-    this.#starts[slot] = -1;
-    this.#lengths[slot] = email.length;
+    this.#meta[2 * slot] = -1;
+    this.#meta[2 * slot + 1] = email.length;
     this.#others.set(email, slot);
     this.#otherBySlot.set(slot, email);
     return slot;
@@ -218,14 +213,18 @@ export class StateTable implements Iterable<[string, number]> {
     this.#missed = undefined;
     let size = 2048;
     while (size < this.#live * 4) size *= 2;
-    const index = new Int32Array(size);
+    const index = new Int32Array(2 * size);
     const mask = size - 1;
+    const old = this.#index;
     let taken = 0;
-    for (let slot = 0; slot < this.#used; slot++) {
-      if (this.#lengths[slot]! < 0 || this.#starts[slot]! < 0) continue;
-      let at = this.#keys[slot]! & mask;
-      while (index[at] !== 0) at = (at + 1) & mask;
-      index[at] = slot + 1;
+    for (let from = 0; from < old.length; from += 2) {
+      const entry = old[from]!;
+      if (entry === 0 || this.#meta[2 * (entry - 1) + 1]! < 0) continue;
+      const key = old[from + 1]!;
+      let at = key & mask;
+      while (index[2 * at] !== 0) at = (at + 1) & mask;
+      index[2 * at] = entry;
+      index[2 * at + 1] = key;
       taken++;
     }
     this.#index = index;
@@ -256,19 +255,19 @@ export class StateTable implements Iterable<[string, number]> {
   /** Takes the member at a live slot out (its index position stays, as a deleted slot). */
   deleteAt(slot: number): void {
     this.#missed = undefined;
-    if (this.#starts[slot]! < 0) {
+    if (this.#meta[2 * slot]! < 0) {
       this.#others.delete(this.#otherBySlot.get(slot)!);
       this.#otherBySlot.delete(slot);
     }
-    this.#lengths[slot] = -1;
+    this.#meta[2 * slot + 1] = -1;
     this.#live--;
   }
 
   /** The bytes of the address at a live slot, copied into `target` at `offset`; returns its end. */
   copyEmail(slot: number, target: Buffer, offset: number): number {
-    const start = this.#starts[slot]!;
+    const start = this.#meta[2 * slot]!;
     if (start < 0) return offset + target.write(this.#otherBySlot.get(slot)!, offset, 'utf8');
-    const length = this.#lengths[slot]!;
+    const length = this.#meta[2 * slot + 1]!;
     const bytes = this.#bytes;
     for (let index = 0; index < length; index++) target[offset + index] = bytes[start + index]!;
     return offset + length;
@@ -276,13 +275,14 @@ export class StateTable implements Iterable<[string, number]> {
 
   /** The most bytes the address at a live slot takes as UTF-8. */
   emailBytesAtMost(slot: number): number {
-    return this.#starts[slot]! < 0 ? this.#lengths[slot]! * 3 : this.#lengths[slot]!;
+    const length = this.#meta[2 * slot + 1]!;
+    return this.#meta[2 * slot]! < 0 ? length * 3 : length;
   }
 
   /** Each address with its slot, in the order they were added. */
   *slots(): IterableIterator<[string, number]> {
     for (let slot = 0; slot < this.#used; slot++) {
-      if (this.#lengths[slot]! >= 0) yield [this.emailAt(slot), slot];
+      if (this.#meta[2 * slot + 1]! >= 0) yield [this.emailAt(slot), slot];
     }
   }
 
