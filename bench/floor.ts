@@ -1,17 +1,24 @@
 import readline from 'node:readline';
+import type { Readable } from 'node:stream';
 import { Agent, request } from 'undici';
 import { normalizeEmail } from '../shared/snapshot/email-address';
-import { segmentStream, type SegmentOptions } from './segment-generator';
 
 /**
- * The floor: the same members, cut into the same 1,000-member batches, posted straight to the
- * Iterable stand-in by one process, with no storage, no queues and no state. The pipeline can
- * only approach this; the ratio says what the product's bookkeeping costs.
+ * The floor: the same snapshot downloaded from the same storage, its members normalised and
+ * de-duplicated with the same data fields, cut into the same 1,000-member batches and posted
+ * straight to the Iterable stand-in by one process, with no queues, no state and no bookkeeping.
+ * The pipeline can only approach this; the ratio says what the product's bookkeeping costs.
  */
 export async function postStraight(
   baseUrl: string,
   apiKey: string,
-  segment: SegmentOptions,
+  segment: {
+    name: string;
+    /** The snapshot's download, opened once the clock runs: reading it is part of the work. */
+    download: () => Promise<Readable>;
+    /** Iterable field → CSV column, as the export maps them. */
+    dataFields: Record<string, string>;
+  },
   concurrency = 16,
 ): Promise<{ seconds: number; requests: number; members: number }> {
   const agent = new Agent({ connections: concurrency, keepAliveTimeout: 30_000 });
@@ -19,7 +26,7 @@ export async function postStraight(
   const created = await request(`${baseUrl}/api/lists`, {
     method: 'POST',
     headers,
-    body: JSON.stringify({ name: `Floor ${segment.size}` }),
+    body: JSON.stringify({ name: `Floor ${segment.name}` }),
     dispatcher: agent,
   });
   const { listId } = (await created.body.json()) as { listId: number };
@@ -41,18 +48,30 @@ export async function postStraight(
   const seen = new Set<string>();
   let batch: object[] = [];
   let header: string[] | undefined;
-  const lines = readline.createInterface({ input: segmentStream(segment), crlfDelay: Infinity });
+  let columns: [string, number][] = [];
+  const input = await segment.download();
+  const lines = readline.createInterface({ input, crlfDelay: Infinity });
   for await (const line of lines) {
     // The generator's quoting is simple (a quoted field never holds a comma), so a split will do.
     const cells = line.split(',').map((cell) => cell.replace(/^"|"$/g, ''));
     if (!header) {
       header = cells;
+      columns = Object.entries(segment.dataFields).map(([field, column]) => [
+        field,
+        cells.indexOf(column),
+      ]);
       continue;
     }
     const email = normalizeEmail(cells[0]);
     if (!email || seen.has(email)) continue;
     seen.add(email);
-    batch.push({ email, dataFields: { firstName: cells[1], city: cells[3], plan: cells[5] } });
+    // Every mapped field, an empty cell left out, as the export sends them.
+    const dataFields: Record<string, string> = {};
+    for (const [field, column] of columns) {
+      const value = cells[column];
+      if (value) dataFields[field] = value;
+    }
+    batch.push({ email, dataFields });
     members++;
     if (batch.length === 1000) {
       while (inFlight.size >= concurrency) await Promise.race(inFlight);

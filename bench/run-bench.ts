@@ -1,6 +1,7 @@
 import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { adminApi, type AdminCall } from '../local/admin-api';
 import { devTenantId } from '../local/dev-issuer';
@@ -71,6 +72,15 @@ async function uploadSegment(stack: LocalStack, name: string, options: SegmentOp
     .getContainerClient('segments')
     .getBlockBlobClient(`${devTenantId}/${name}.csv`)
     .uploadStream(segmentStream(options), 4 * 1024 * 1024, 4);
+}
+
+/** The snapshot as the pipeline reads it: a download from the segments container. */
+async function downloadSegment(stack: LocalStack, name: string): Promise<Readable> {
+  const download = await BlobServiceClient.fromConnectionString(stack.env.AzureWebJobsStorage ?? '')
+    .getContainerClient('segments')
+    .getBlockBlobClient(`${devTenantId}/${name}.csv`)
+    .download();
+  return download.readableStreamBody as Readable;
 }
 
 const dataFields = {
@@ -211,8 +221,9 @@ async function main(): Promise<void> {
         fulls.push(measured);
         process.stdout.write(` ${measured.seconds.toFixed(1)} s. Floor...`);
         const floor = await postStraight(stack.env.ITERABLE_BASE_URL!, standInIterableKey, {
-          size,
-          seed,
+          name,
+          download: () => downloadSegment(stack, name),
+          dataFields,
         });
         floorSamples.push(floor);
         process.stdout.write(` ${floor.seconds.toFixed(1)} s.`);

@@ -108,13 +108,16 @@ export async function markMembers(
  */
 export function takeLeavers(state: ExportedState, options: DeltaOptions): string[] {
   const removed: string[] = [];
-  for (const [email, slot] of state.slots()) {
+  // By slot number: only the leavers' addresses are made into strings.
+  const slots = state.slotCount;
+  for (let slot = 0; slot < slots; slot++) {
+    if (!state.live(slot)) continue;
     const value = state.hashAt(slot);
     if (isSeen(value)) {
       state.setAt(slot, seen(value)); // -2 - (-2 - hash) is the hash again
     } else if (options.syncMode === 'mirror') {
-      removed.push(email);
-      state.delete(email);
+      removed.push(state.emailAt(slot));
+      state.deleteAt(slot);
     }
     // addOnly keeps leavers in Iterable, so the record keeps them too.
   }

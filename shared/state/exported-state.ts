@@ -79,8 +79,7 @@ export class ExportedStateStore {
   /** Reads a state blob; a missing one is an error, never an empty state. */
   async loadBlob(blobName: string): Promise<ExportedState> {
     const state = new StateTable();
-    const add = (email: string, hash: number) => state.add(email, hash, 'own');
-    for await (const chunk of this.#bytes(blobName)) readStateBytes(chunk, add);
+    for await (const chunk of this.#bytes(blobName)) readStateBytes(chunk, state);
     return state;
   }
 

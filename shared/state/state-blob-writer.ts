@@ -4,6 +4,7 @@ import { createGzip } from 'node:zlib';
 import type { ContainerClient } from '@azure/storage-blob';
 import { versionedBlobFormat } from '../schema-version';
 import { hashText } from './state-lines';
+import { StateTable } from './state-table';
 
 /** A state blob's lines have no room for a version: it is the blob's metadata. */
 export const stateBlobFormat = versionedBlobFormat('exported-state blob (.tsv.gz)');
@@ -40,6 +41,13 @@ export function openStateBlobWriter(container: ContainerClient, blobName: string
   let count = 0;
   return {
     add: async (state) => {
+      if (state instanceof StateTable) {
+        for (const { bytes, lines } of tableLines(state)) {
+          count += lines;
+          if (!gzip.write(bytes)) await drained();
+        }
+        return;
+      }
       let chunk = '';
       for (const [email, fields] of state) {
         chunk += `${email}\t${hashText(fields)}\n`;
@@ -62,4 +70,60 @@ export function openStateBlobWriter(container: ContainerClient, blobName: string
       gzip.destroy();
     },
   };
+}
+
+/** Bytes of lines a table's state is written in, a buffer at a time. */
+const chunkBytes = 64 * 1024;
+/** The most a line takes past its address: a tab, a hash, a newline. */
+const lineTail = 24;
+
+/**
+ * A table's members as stored lines, straight from its bytes: no address is made into a string.
+ * Each buffer is new (the one written is gzip's until it is read).
+ */
+function* tableLines(table: StateTable): Generator<{ bytes: Buffer; lines: number }> {
+  let bytes = Buffer.allocUnsafe(chunkBytes);
+  let offset = 0;
+  let lines = 0;
+  const slots = table.slotCount;
+  for (let slot = 0; slot < slots; slot++) {
+    if (!table.live(slot)) continue;
+    const most = table.emailBytesAtMost(slot) + lineTail;
+    if (offset + most > bytes.length) {
+      if (offset > 0) yield { bytes: bytes.subarray(0, offset), lines };
+      bytes = Buffer.allocUnsafe(Math.max(chunkBytes, most));
+      offset = 0;
+      lines = 0;
+    }
+    offset = table.copyEmail(slot, bytes, offset);
+    bytes[offset++] = tab;
+    offset = writeHash(table.hashAt(slot), bytes, offset);
+    bytes[offset++] = newline;
+    lines++;
+  }
+  if (offset > 0) yield { bytes: bytes.subarray(0, offset), lines };
+}
+
+const tab = 0x09;
+const newline = 0x0a;
+const digits = Buffer.from('0123456789abcdefghijklmnopqrstuvwxyz', 'latin1');
+
+/** Writes a hash as `hashText` does, into `target` at `offset`; returns its end. */
+function writeHash(hash: number, target: Buffer, offset: number): number {
+  if (hash < 0 || !Number.isSafeInteger(hash)) {
+    return offset + target.write(hashText(hash), offset, 'latin1');
+  }
+  let end = offset;
+  let rest = hash;
+  do {
+    const next = Math.floor(rest / 36);
+    target[end++] = digits[rest - next * 36]!;
+    rest = next;
+  } while (rest > 0);
+  for (let low = offset, high = end - 1; low < high; low++, high--) {
+    const digit = target[low]!;
+    target[low] = target[high]!;
+    target[high] = digit;
+  }
+  return end;
 }

@@ -48,11 +48,11 @@ const newline = 0x0a;
 const tab = 0x09;
 
 /**
- * Reads stored "email<TAB>hash" lines straight from their bytes, as `parseStateLine` reads them:
- * each address is decoded on its own, a string holding its own characters (no view into a larger
- * text, so it needs no copy to be kept), and no other text is decoded but the hash.
+ * Reads stored "email<TAB>hash" lines straight from their bytes, as `parseStateLine` reads them,
+ * into a table: the address's bytes go into the table as they are (no string is made of them)
+ * and the hash is read from its digits.
  */
-export function readStateBytes(bytes: Buffer, add: (email: string, hash: number) => void): void {
+export function readStateBytes(bytes: Buffer, state: StateTable): void {
   let start = 0;
   while (start < bytes.length) {
     let end = bytes.indexOf(newline, start);
@@ -60,9 +60,29 @@ export function readStateBytes(bytes: Buffer, add: (email: string, hash: number)
     let separator = start;
     while (separator < end && bytes[separator] !== tab) separator++;
     if (separator > start && separator < end) {
-      const hash = parseInt(bytes.toString('latin1', separator + 1, end), 36);
-      add(bytes.toString('utf8', start, separator), Number.isNaN(hash) ? unknownFields : hash);
+      state.addBytes(bytes, start, separator, hashOfBytes(bytes, separator + 1, end));
     }
     start = end + 1;
   }
+}
+
+/**
+ * A stored hash read from its bytes as `parseInt(text, 36)` reads it: base-36 digits as written
+ * (at most ten, which no rounding touches) are read here, anything else through parseInt.
+ */
+function hashOfBytes(bytes: Buffer, start: number, end: number): number {
+  let hash = 0;
+  if (end > start && end - start <= 10) {
+    let index = start;
+    for (; index < end; index++) {
+      const code = bytes[index]!;
+      const digit =
+        code >= 0x30 && code <= 0x39 ? code - 0x30 : code >= 0x61 && code <= 0x7a ? code - 87 : -1;
+      if (digit < 0) break;
+      hash = hash * 36 + digit;
+    }
+    if (index === end) return hash;
+  }
+  hash = parseInt(bytes.toString('latin1', start, end), 36);
+  return Number.isNaN(hash) ? unknownFields : hash;
 }

@@ -30,5 +30,11 @@ export async function readBatchBody(
   batch: number,
 ): Promise<string> {
   const blob = deps.work.getBlobClient(batchBlobName(tenantId, runId, batch));
-  return (await blob.downloadToBuffer()).toString('utf8');
+  // One request: downloadToBuffer would ask for the blob's properties first, to learn its size.
+  const download = await blob.download();
+  const chunks: Buffer[] = [];
+  for await (const chunk of download.readableStreamBody as AsyncIterable<Buffer>) {
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }

@@ -54,10 +54,13 @@ export async function sendBatch(deps: PipelineDeps, message: BatchMessage): Prom
   const { tenantId, exportId, runId, batch } = message;
   const started = performance.now();
   const runReadAt = Date.now();
-  const run = await deps.runs.get(tenantId, exportId, runId);
+  const [run, recorded] = await Promise.all([
+    deps.runs.get(tenantId, exportId, runId),
+    deps.progress.batchRecorded(tenantId, exportId, runId, batch),
+  ]);
   if (!run) return;
   let result: BatchResult;
-  if (await deps.progress.batchRecorded(tenantId, exportId, runId, batch)) {
+  if (recorded) {
     // An earlier delivery recorded it (and may have died before marking it done): count it once.
     result = notSentResult(message);
   } else if (!activeStatuses.has(run.status)) {
@@ -108,8 +111,7 @@ async function trySend(
   if (!slot) return undefined;
   const body = await readBatchBody(deps, message.tenantId, message.runId, message.batch);
   const runCheck = runStillActive(deps, message, runReadAt);
-  // The reads before a send happen just before its slot, not after it: a send delayed by a read
-  // would crowd the next slot.
+  // The reads before a send happen just before its slot: a send delayed by a read crowds the next.
   await waitForSlot({ ...slot, at: slot.at - readAheadMs });
   const [run, gate] = await Promise.allSettled([
     runCheck(),

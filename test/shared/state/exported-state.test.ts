@@ -5,6 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { ExportedStateStore } from '../../../shared/state/exported-state';
 import { dataFieldsHash, unknownFields } from '../../../shared/state/member-hash';
 import { parseStateLine, readStateBytes } from '../../../shared/state/state-lines';
+import { StateTable } from '../../../shared/state/state-table';
 
 describe('ExportedStateStore', () => {
   const container = BlobServiceClient.fromConnectionString(
@@ -90,6 +91,27 @@ describe('ExportedStateStore', () => {
     expect([...loaded]).toEqual(members);
   });
 
+  it('writes a table byte for byte as it writes the same members one by one', async () => {
+    const members: [string, number][] = Array.from({ length: 30_000 }, (_, n) => [
+      n % 7000 === 0 ? `ünï.${n}@example.org` : `member.${n}@mail.example.org`,
+      n === 5 ? unknownFields : n === 6 ? 2 ** 53 - 1 : n === 7 ? 0 : dataFieldsHash({ n }),
+    ]);
+    const table = new StateTable(members);
+    table.delete('member.1@mail.example.org');
+    const kept = members.filter(([email]) => email !== 'member.1@mail.example.org');
+    await store.saveRunState('t', 'bytes', 'r1', 'S', table);
+    await store.saveRunState('t', 'bytes', 'r2', 'S', kept);
+    const read = async (runId: string) => {
+      const lines: string[] = [];
+      for await (const run of store.lines(runStateBlobName('t', 'bytes', runId, 'S')))
+        lines.push(...run);
+      return lines;
+    };
+    expect(await read('r1')).toEqual(await read('r2'));
+    expect(await store.memberCount(runStateBlobName('t', 'bytes', 'r1', 'S'))).toBe(kept.length);
+    expect([...(await store.loadBlob(runStateBlobName('t', 'bytes', 'r1', 'S')))]).toEqual(kept);
+  });
+
   it('reads stored bytes as parseStateLine reads the same lines', () => {
     const lines = [
       'a@x.com\t1z',
@@ -103,8 +125,9 @@ describe('ExportedStateStore', () => {
       'e@x.com\t3\r',
       'f@x.com\t4 trailing',
     ];
-    const read: [string, number][] = [];
-    readStateBytes(Buffer.from(lines.join('\n')), (email, hash) => read.push([email, hash]));
+    const table = new StateTable();
+    readStateBytes(Buffer.from(lines.join('\n')), table);
+    const read = [...table];
     expect(read).toEqual(lines.map(parseStateLine).filter((entry) => entry !== undefined));
     expect(read).toHaveLength(7);
   });

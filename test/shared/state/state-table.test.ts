@@ -44,6 +44,62 @@ describe('StateTable', () => {
   });
 });
 
+describe('StateTable addresses', () => {
+  it('keeps addresses that are not ASCII beside the others, in the same order', () => {
+    const table = new StateTable([
+      ['a@example.com', 1],
+      ['é@example.com', 2],
+      ['\ud800@example.com', 3],
+      ['b@example.com', 4],
+    ]);
+    expect(table.get('é@example.com')).toBe(2);
+    expect(table.get('\ud800@example.com')).toBe(3);
+    expect(table.get('\ud801@example.com')).toBeUndefined();
+    expect(table.delete('é@example.com')).toBe(true);
+    table.set('é@example.com', 5);
+    expect([...table]).toEqual([
+      ['a@example.com', 1],
+      ['\ud800@example.com', 3],
+      ['b@example.com', 4],
+      ['é@example.com', 5],
+    ]);
+  });
+
+  it('reads addresses from bytes as from strings: the same address is one member', () => {
+    const table = new StateTable([['a@example.com', 1]]);
+    const bytes = Buffer.from('xa@example.comb@example.comé@x.com');
+    expect(table.addBytes(bytes, 1, 14, 7)).toBe(table.slotOf('a@example.com'));
+    table.addBytes(bytes, 14, 27, 8);
+    table.addBytes(bytes, 27, bytes.length, 9);
+    expect([...table]).toEqual([
+      ['a@example.com', 7],
+      ['b@example.com', 8],
+      ['é@x.com', 9],
+    ]);
+  });
+
+  it('finds every member after many deletions and additions', () => {
+    const table = new StateTable();
+    const expected = new Map<string, number>();
+    let seed = 11;
+    for (let step = 0; step < 40_000; step++) {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      const email = `m${seed % 5000}@example.com`;
+      if (seed % 3 === 0) {
+        expect(table.delete(email)).toBe(expected.delete(email));
+      } else {
+        table.set(email, step);
+        expected.set(email, step);
+      }
+    }
+    expect(table.size).toBe(expected.size);
+    expect(new Map(table)).toEqual(expected);
+    for (let n = 0; n < 5000; n++) {
+      expect(table.get(`m${n}@example.com`)).toBe(expected.get(`m${n}@example.com`));
+    }
+  });
+});
+
 describe('hashText', () => {
   it('writes a hash as toString(36) does, and reads back as the same number', () => {
     const hashes = [0, 1, 35, 36, 36 ** 6 - 1, 36 ** 6, 36 ** 6 + 1, 2 ** 32, 2 ** 53 - 1, -1];
