@@ -26,6 +26,9 @@ const container = BlobServiceClient.fromConnectionString(
 ).getContainerClient(`plan-${randomBytes(4).toString('hex')}`);
 const store = new ExportedStateStore(container);
 
+// Each spilled plan writes and reads some 130 partition blobs: slow on a busy emulator.
+jest.setTimeout(180_000);
+
 beforeAll(() => container.create());
 afterAll(() => container.delete());
 
