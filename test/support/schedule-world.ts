@@ -169,6 +169,11 @@ export class ScheduleWorld {
     return this.#tables.sweepIndex;
   }
 
+  /** The runs table, for tests that look at the claims' rows. */
+  get runsTable(): TableClient {
+    return this.#tables.runs;
+  }
+
   async updateExport(tenantId: string, id: string, schedule: ExportSchedule): Promise<void> {
     const record = await this.#exports.get(tenantId, id);
     if (!record) throw new Error(`No export ${id}`);
