@@ -37,6 +37,15 @@ export interface SweepEntry {
    * it: the next claim can move the cursor from there without reading it ('' or none: unknown).
    */
   cursorEtag?: string;
+  /**
+   * What a run needs of the export, as its last save wrote them, and the export row's version
+   * (ETag) when that save confirmed the entry after writing the row: the sweep claims from a
+   * confirmed entry without reading the export (`confirmedExport`).
+   */
+  enabled?: boolean;
+  connectionId?: string;
+  segments?: string[];
+  rowEtag?: string;
   /** The slice the entry is in. */
   slice: number;
   /** The RowKey: the sweep's place within the slice. */
@@ -74,6 +83,13 @@ const EntrySchema = z.object({
   claimedSlot: z.string().optional(),
   claimedKey: z.string().optional(),
   cursorEtag: z.string().optional(),
+  enabled: z.boolean().optional(),
+  connectionId: z.string().optional(),
+  segments: z
+    .string()
+    .transform((text) => z.array(z.string()).parse(JSON.parse(text)))
+    .optional(),
+  rowEtag: z.string().optional(),
 });
 
 /** The fields of an export the index keeps. */
@@ -82,6 +98,17 @@ export interface IndexedExport {
   id: string;
   schedule: ExportSchedule;
   updatedAt: string;
+  enabled?: boolean;
+  connectionId?: string;
+  segments?: string[];
+}
+
+/** The export as a confirmed entry holds it: all a claim needs, without reading the export. */
+export function confirmedExport(entry: SweepEntry) {
+  const { tenantId, exportId: id, schedule, updatedAt, enabled, connectionId, segments } = entry;
+  if (!entry.rowEtag || enabled === undefined || connectionId === undefined || !segments)
+    return undefined;
+  return { tenantId, id, schedule, updatedAt, enabled, connectionId, segments };
 }
 
 /**
@@ -95,13 +122,46 @@ export interface IndexedExport {
 export class SweepIndex {
   constructor(private readonly table: TableClient) {}
 
-  /** Writes the export's entry (a scheduled export) or removes it (`off`). */
-  async save(record: IndexedExport): Promise<void> {
+  /**
+   * Writes the export's entry (a scheduled export), unconfirmed, or removes it (`off`): the
+   * entry's version, to confirm it by once the export row is written.
+   */
+  async save(record: IndexedExport): Promise<string | undefined> {
     if (record.schedule.mode === 'off') {
       await this.remove(record.tenantId, record.id);
-      return;
+      return undefined;
     }
-    await this.table.upsertEntity(toEntity(record), 'Replace');
+    return (await this.table.upsertEntity(toEntity(record), 'Replace')).etag;
+  }
+
+  /**
+   * Confirms the entry a save wrote (`entryEtag`) once the save wrote the export row (`rowEtag`),
+   * unless the entry was written since: then another save came after, and confirms its own.
+   */
+  async confirm(record: IndexedExport, entryEtag: string, rowEtag: string): Promise<void> {
+    try {
+      await this.table.updateEntity({ ...toEntity(record), rowEtag }, 'Replace', {
+        etag: entryEtag,
+      });
+    } catch (error) {
+      if (!changedMeanwhile(error)) throw error;
+    }
+  }
+
+  /**
+   * Makes the entry unconfirmed before its export row is written (deleted, unscheduled): should
+   * the writer die before the entry follows, the sweep reads the export and finds it so.
+   */
+  async unconfirm(tenantId: string, exportId: string): Promise<void> {
+    try {
+      const keys = {
+        partitionKey: slicePartition(sliceOf(exportId)),
+        rowKey: rowKey(tenantId, exportId),
+      };
+      await this.table.updateEntity({ ...keys, rowEtag: '' }, 'Merge', { etag: '*' });
+    } catch (error) {
+      if (statusCodeOf(error) !== 404) throw error;
+    }
   }
 
   /**
@@ -230,5 +290,8 @@ function toEntity(record: IndexedExport) {
     exportId: record.id,
     schedule: JSON.stringify(record.schedule),
     updatedAt: record.updatedAt,
+    ...(record.enabled === undefined ? {} : { enabled: record.enabled }),
+    ...(record.connectionId === undefined ? {} : { connectionId: record.connectionId }),
+    ...(record.segments === undefined ? {} : { segments: JSON.stringify(record.segments) }),
   };
 }

@@ -1,5 +1,10 @@
 import type { ExportRecord } from '../exports/export-store';
-import type { ClaimNote, SweepEntry, SweepIndex } from '../exports/sweep-index';
+import {
+  confirmedExport,
+  type ClaimNote,
+  type SweepEntry,
+  type SweepIndex,
+} from '../exports/sweep-index';
 import { mapConcurrently } from '../map-concurrently';
 import { dueSlot, effectiveSchedule, latestSlot, type EffectiveSchedule } from './due-slots';
 import type { TenantSchedule } from './schedule-service';
@@ -169,14 +174,15 @@ export class ShardSweep {
   }
 
   /**
-   * Due by its entry: the export row and the cursor, not the entry, decide. The cursor is read
-   * only when the entry does not know it: an entry the sweep noted after its last claim (and no
-   * save since) knows its version, and one never claimed has none. A claim from a cursor that
-   * moved meanwhile writes nothing; the cursor is read then, and decides.
+   * Due by its entry. The export decides as its last save confirmed it in the entry, or as its
+   * row says when the entry is unconfirmed (a save or delete under way, or one that died). The
+   * cursor is read only when the entry does not know it: an entry the sweep noted after its last
+   * claim (and no save since) knows its version, and one never claimed has none. A claim from a
+   * cursor that moved meanwhile writes nothing; the cursor is read then, and decides.
    */
   async #claim(entry: SweepEntry, invocation: Invocation): Promise<Looked> {
     const { tenantId, exportId } = entry;
-    const record = await this.deps.exports.get(tenantId, exportId);
+    const record = confirmedExport(entry) ?? (await this.deps.exports.get(tenantId, exportId));
     if (!record || record.schedule.mode === 'off') {
       await this.deps.index.remove(tenantId, exportId, entry.etag);
       return { outcome: 'stale' };

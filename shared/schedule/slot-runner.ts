@@ -11,7 +11,8 @@ export type SlotOutcome = 'started' | 'skipped' | 'alreadyClaimed' | 'deferred';
 
 export interface DueSlot {
   tenantId: string;
-  record: ExportRecord;
+  /** What a run needs of the export. */
+  record: Pick<ExportRecord, 'id' | 'connectionId' | 'segments' | 'enabled'>;
   slot: string;
   scheduleKey: string;
   /** The export's cursor as read with its page (none before its first claim). */

@@ -293,6 +293,87 @@ describe('ShardSweep', () => {
     expect(await world.sweepAt('2025-05-01T01:03:00Z', 1)).toMatchObject({ started: 0 });
   });
 
+  it('confirms an entry once its export row is written, and claims from it as the export is', async () => {
+    const [tenant = '', connection = ''] = [tenants[0], connections[0]];
+    const id = await world.addExport(tenant, connection, hourly);
+    const row = await world.exportsTable.getEntity(tenant, id);
+    const entry = await world.sweepIndexTable.getEntity(
+      slicePartition(sliceOf(id)),
+      `${tenant}|${id}`,
+    );
+    expect(entry).toMatchObject({
+      rowEtag: row.etag,
+      enabled: true,
+      connectionId: connection,
+      segments: row.segments,
+      updatedAt: row.updatedAt,
+    });
+    // Disabled by a save: the entry says so, and the slot is claimed as a skipped one.
+    const record = await world.exportRecord(tenant, id);
+    await world.saveExport({ ...record, enabled: false });
+    const disabled = await world.sweepIndexTable.getEntity(
+      slicePartition(sliceOf(id)),
+      `${tenant}|${id}`,
+    );
+    expect(disabled).toMatchObject({
+      enabled: false,
+      rowEtag: (await world.exportsTable.getEntity(tenant, id)).etag,
+    });
+    expect(await world.sweepAt('2025-05-01T01:02:00Z', 1)).toMatchObject({ skipped: 1 });
+  });
+
+  it('checks the export of an entry a delete or an unscheduling left behind when it died after the row', async () => {
+    const [tenant = '', connection = ''] = [tenants[0], connections[0]];
+    const deleted = await world.addExport(tenant, connection, hourly);
+    const unscheduled = await world.addExport(tenant, connection, hourly);
+    const index = new SweepIndex(world.sweepIndexTable);
+    // What the store does before it writes the row, then the row, and no more.
+    await index.unconfirm(tenant, deleted);
+    await world.exportsTable.deleteEntity(tenant, deleted);
+    await index.unconfirm(tenant, unscheduled);
+    await world.exportsTable.updateEntity(
+      { partitionKey: tenant, rowKey: unscheduled, schedule: JSON.stringify({ mode: 'off' }) },
+      'Merge',
+    );
+    const swept = await world.sweepAt('2025-05-01T01:02:00Z', 1);
+    expect(swept).toMatchObject({ started: 0, skipped: 0, failed: 0 });
+    expect(swept.reports.reduce((sum, report) => sum + report.stale, 0)).toBe(2);
+    expect(await indexEntries()).toEqual([]);
+    expect(await world.slots(tenant, unscheduled)).toEqual([]);
+  });
+
+  it('leaves an entry as its export row is, or unconfirmed, when two saves race', async () => {
+    const [tenant = '', connection = ''] = [tenants[0], connections[0]];
+    const id = await world.addExport(tenant, connection, hourly);
+    const halfHourly = { mode: 'custom', cron: '*/30 * * * *', timeZone: 'UTC' } as const;
+    const quarterPast = { mode: 'custom', cron: '15 * * * *', timeZone: 'UTC' } as const;
+    const record = await world.exportRecord(tenant, id);
+    const saves = await Promise.allSettled([
+      world.saveExport({ ...record, schedule: halfHourly, updatedAt: '2025-05-01T00:00:01.000Z' }),
+      world.saveExport({ ...record, schedule: quarterPast, updatedAt: '2025-05-01T00:00:02.000Z' }),
+    ]);
+    expect(saves.filter((save) => save.status === 'fulfilled')).toHaveLength(1);
+    const row = await world.exportsTable.getEntity<Record<string, unknown>>(tenant, id);
+    const entry = await world.sweepIndexTable.getEntity<Record<string, unknown>>(
+      slicePartition(sliceOf(id)),
+      `${tenant}|${id}`,
+    );
+    if (entry.rowEtag) {
+      expect(entry).toMatchObject({
+        rowEtag: row.etag,
+        schedule: row.schedule,
+        updatedAt: row.updatedAt,
+      });
+    }
+    // Either way the sweep claims by the schedule the row holds.
+    await world.sweepAt('2025-05-01T01:02:00Z', 1);
+    const slot =
+      row.schedule === JSON.stringify(halfHourly)
+        ? '2025-05-01T01:00:00.000Z'
+        : '2025-05-01T00:15:00.000Z';
+    expect(await world.slots(tenant, id)).toEqual([slot]);
+  });
+
   it('drops the entry of an export that is gone', async () => {
     const [tenant = '', connection = ''] = [tenants[0], connections[0]];
     const id = await world.addExport(tenant, connection, hourly);
