@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import type { TableClient, TransactionAction } from '@azure/data-tables';
 import { QueueClient } from '@azure/storage-queue';
@@ -40,7 +40,8 @@ import { benchmarksFile, readBenchmarks, withSection } from './report-sections';
  * The exports are disabled, so each due slot is claimed as a skipped record: the same claim
  * transaction (slot row and cursor, conditional) a started run writes, without the fair-use seats
  * and the run's queue message, and with nothing sent to Iterable. A second tick in the same hour
- * measures a pass that finds nothing due (the steady state of most ticks).
+ * measures a pass that finds nothing due (the steady state of most ticks). Index entries are
+ * seeded as an export's save leaves them: confirmed against the version of the export row.
  *
  * The table requests the app sends are counted by table, method and kind, and the machine's load
  * average is sampled while each row runs. The figures replace the "Refresh sweep" section of
@@ -62,6 +63,8 @@ interface Pass {
   reports: ShardReport[];
   /** Table requests the app sent, by table, method and kind (point, query or batch). */
   requests: Record<string, number>;
+  /** CPU seconds of this process (the app's sweep) and of Azurite during the pass. */
+  cpu: { app: number; azurite: number };
 }
 
 interface Row {
@@ -136,6 +139,7 @@ async function scenario(azurite: Azurite, tenants: number): Promise<Row> {
     queue.sendMessage(queueMessageText(shardMessageFormat, message)).then(() => undefined);
   const tick = async (): Promise<Pass> => {
     takeCounts();
+    const cpuBefore = cpuSeconds();
     const started = performance.now();
     await createSweepFanOut({
       ...parts,
@@ -148,8 +152,13 @@ async function scenario(azurite: Azurite, tenants: number): Promise<Row> {
     const { reports, messages } = await drain(queue, (message) => shardSweep.run(message));
     const seconds = (performance.now() - started) / 1000;
     const requests = takeCounts();
-    log(`requests: ${JSON.stringify(requests)}`);
-    return { seconds, messages, reports, requests };
+    const cpuAfter = cpuSeconds();
+    const cpu = {
+      app: cpuAfter.app - cpuBefore.app,
+      azurite: cpuAfter.azurite - cpuBefore.azurite,
+    };
+    log(`requests: ${JSON.stringify(requests)}; CPU seconds: ${JSON.stringify(cpu)}`);
+    return { seconds, messages, reports, requests, cpu };
   };
   const load = sampleLoad();
   const due = await tick();
@@ -172,6 +181,7 @@ async function seed(tables: Record<'exports' | 'sweepIndex', TableClient>, tenan
   // Saved two hours ago, hourly: the last full hour is a due slot of every export.
   const savedAt = new Date(Date.now() - 2 * 3600_000).toISOString();
   const schedule = JSON.stringify({ mode: 'custom', cron: '0 * * * *', timeZone: 'UTC' });
+  const segments = JSON.stringify(['Newsletter']);
   const exportRows = new Map<string, TransactionAction[]>();
   const entries = new Map<string, TransactionAction[]>();
   const add = (map: Map<string, TransactionAction[]>, key: string, action: TransactionAction) => {
@@ -183,14 +193,15 @@ async function seed(tables: Record<'exports' | 'sweepIndex', TableClient>, tenan
   for (let n = 0; n < total; n++) {
     const tenantId = tenantIds[n % tenants] ?? '';
     const id = randomUUID();
+    const connectionId = randomUUID();
     add(exportRows, tenantId, [
       'create',
       {
         partitionKey: tenantId,
         rowKey: id,
         displayName: `Export ${n}`,
-        connectionId: randomUUID(),
-        segments: JSON.stringify(['Newsletter']),
+        connectionId,
+        segments,
         emailField: 'email',
         dataFields: '{}',
         syncMode: 'mirror',
@@ -212,18 +223,36 @@ async function seed(tables: Record<'exports' | 'sweepIndex', TableClient>, tenan
         exportId: id,
         schedule,
         updatedAt: savedAt,
+        enabled: false,
+        connectionId,
+        segments,
       },
     ]);
   }
+  // The export rows first: each entry is confirmed with its row's version, as a save leaves it.
+  const rowEtags = new Map<string, string>();
   const batches = (table: TableClient, map: Map<string, TransactionAction[]>) =>
     [...map.values()].flatMap((actions) => {
-      const chunks: (() => Promise<unknown>)[] = [];
-      for (let at = 0; at < actions.length; at += 100)
-        chunks.push(() => table.submitTransaction(actions.slice(at, at + 100)));
+      const chunks: (() => Promise<void>)[] = [];
+      for (let at = 0; at < actions.length; at += 100) {
+        const chunk = actions.slice(at, at + 100);
+        chunks.push(async () => {
+          const response = await table.submitTransaction(chunk);
+          chunk.forEach(([, entity], index) => {
+            const etag = response.subResponses[index]?.etag;
+            if (etag) rowEtags.set(String(entity.rowKey), etag);
+          });
+        });
+      }
       return chunks;
     });
-  const writes = [...batches(tables.exports, exportRows), ...batches(tables.sweepIndex, entries)];
-  await mapConcurrently(writes, 8, (write) => write());
+  await mapConcurrently(batches(tables.exports, exportRows), 8, (write) => write());
+  for (const actions of entries.values()) {
+    for (const [, entity] of actions) {
+      Object.assign(entity, { rowEtag: rowEtags.get(String(entity.exportId)) ?? '' });
+    }
+  }
+  await mapConcurrently(batches(tables.sweepIndex, entries), 8, (write) => write());
   // Every export has its entry: the tick needs no backfill and no pass over tenants.
   await new SweepPlaces(tables.sweepIndex).saveBackfill({
     tenantId: '',
@@ -295,6 +324,27 @@ function takeCounts(): Record<string, number> {
   return counts;
 }
 
+/** CPU seconds so far of this process and of its Azurite child (0 where /proc cannot tell). */
+function cpuSeconds(): { app: number; azurite: number } {
+  const usage = process.cpuUsage();
+  let azurite = 0;
+  try {
+    const tasks = readdirSync(`/proc/${process.pid}/task`);
+    const children = tasks.flatMap((task) =>
+      readFileSync(`/proc/${process.pid}/task/${task}/children`, 'utf8').split(' ').filter(Boolean),
+    );
+    for (const child of children) {
+      if (!readFileSync(`/proc/${child}/cmdline`, 'utf8').includes('azurite')) continue;
+      // utime and stime, in clock ticks (100 a second), after the command name in brackets.
+      const fields = readFileSync(`/proc/${child}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      azurite += (Number(fields[11]) + Number(fields[12])) / 100;
+    }
+  } catch {
+    azurite = 0;
+  }
+  return { app: (usage.user + usage.system) / 1e6, azurite };
+}
+
 /** Samples the 1-minute load average every 5 s until stopped: their mean. */
 function sampleLoad(): { stop(): number } {
   const samples = [os.loadavg()[0] ?? 0];
@@ -338,14 +388,15 @@ function render(rows: Row[]): string {
     'shards. The exports are disabled, so each due slot is claimed as a skipped record: the same',
     "conditional claim transaction a started run writes, without the fair-use seats, the run's message",
     'or anything sent to Iterable. The quiet tick is a second tick in the same hour, when nothing is',
-    "due. Load is the mean 1-minute load average of the machine while the row's ticks ran: the times",
+    "due. Index entries are seeded as an export's save leaves them (confirmed against its row).",
+    "Load is the mean 1-minute load average of the machine while the row's ticks ran: the times",
     'depend on it, the table requests the app sent (per claimed slot, and per export in the quiet',
-    'tick) do not.',
+    'tick) do not; nor, much, do the CPU milliseconds per claim of the app and of Azurite.',
     '',
     `Machine: ${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown CPU'}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}.`,
     '',
-    '| Exports | Tenants | Seeding | Due tick | Messages | Claimed | Requests / claim | Quiet tick | Requests / export | Load | Target |',
-    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :--- |',
+    '| Exports | Tenants | Seeding | Due tick | Messages | Claimed | Requests / claim | CPU ms / claim (app + Azurite) | Quiet tick | Requests / export | Load | Target |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :--- |',
   ];
   for (const row of rows) {
     const claimed = sum(row.due.reports, 'skipped') + sum(row.due.reports, 'started');
@@ -355,6 +406,7 @@ function render(rows: Row[]): string {
         `${number(row.due.seconds, 1)} s | ${row.due.messages} | ` +
         `${number(claimed)} (${number(row.claimedSlots)} slot rows, ${sum(row.due.reports, 'failed')} failed) | ` +
         `${number(totalOf(row.due.requests) / Math.max(claimed, 1), 2)} | ` +
+        `${number((1000 * row.due.cpu.app) / Math.max(claimed, 1), 1)} + ${number((1000 * row.due.cpu.azurite) / Math.max(claimed, 1), 1)} | ` +
         `${number(row.quiet.seconds, 1)} s | ${number(totalOf(row.quiet.requests) / row.exports, 3)} | ` +
         `${number(row.load, 1)} | ${met ? 'met' : 'missed'} (${tickSeconds} s) |`,
     );
