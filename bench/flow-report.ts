@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { withSection } from './report-sections';
 
 /** One export run through flow control, on its own stack of `instances` hosts. */
 export interface FlowRow {
@@ -95,9 +96,10 @@ export function renderFlowSection(flow: { rows: FlowRow[]; fairness?: FairnessRo
   return `${lines.join('\n')}\n`;
 }
 
-/** A report with its flow-control section put in (replacing the one it had, if any). */
+/**
+ * A report with its flow-control section put in (replacing the one it had, if any), the sections
+ * after it (the refresh sweep's) kept.
+ */
 export function withFlowSection(report: string, section: string): string {
-  const at = report.indexOf(`\n${heading}\n`);
-  const before = at < 0 ? report : report.slice(0, at + 1);
-  return `${before.trimEnd()}\n\n${section}`;
+  return withSection(report, heading, section);
 }

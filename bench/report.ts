@@ -1,4 +1,8 @@
 import os from 'node:os';
+import { readBenchmarks, sectionOf } from './report-sections';
+
+/** Written by `npm run bench:sweep`, not by `npm run bench`: carried over as it is. */
+export const sweepHeading = '## Refresh sweep';
 
 /** Where a figure is the median of several samples: their lowest and highest wall time. */
 interface Spread {
@@ -106,5 +110,7 @@ export function renderReport(input: {
       `| ${number(t.seconds, 1)} | ${number(t.requests)} | ${number(t.sendingSeconds, 1)} | ${number(rate, 1)} | ${number((100 * rate) / t.limit, 1)}% | ${number(t.throttled)} | ${number((100 * t.throttled) / Math.max(t.requests, 1), 2)}% |`,
     );
   }
+  const sweep = sectionOf(readBenchmarks(), sweepHeading);
+  if (sweep) lines.push('', sweep);
   return `${lines.join('\n')}\n`;
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import type { TableClient, TransactionAction } from '@azure/data-tables';
 import { QueueClient } from '@azure/storage-queue';
@@ -23,6 +24,8 @@ import { shardMessageFormat, type ShardMessage } from '../shared/schedule/sweep-
 import { SweepPlaces } from '../shared/schedule/sweep-places';
 import { defaultRefreshSweepShards, type StorageLocation } from '../shared/settings';
 import { queueNames, tableNames } from '../shared/storage-layout';
+import { sweepHeading } from './report';
+import { benchmarksFile, readBenchmarks, withSection } from './report-sections';
 
 /**
  * `npm run bench:sweep`: the sharded refresh sweep against the 5-minute tick. Seeds 50,000
@@ -37,7 +40,12 @@ import { queueNames, tableNames } from '../shared/storage-layout';
  * The exports are disabled, so each due slot is claimed as a skipped record: the same claim
  * transaction (slot row and cursor, conditional) a started run writes, without the fair-use seats
  * and the run's queue message, and with nothing sent to Iterable. A second tick in the same hour
- * measures a pass that finds nothing due (the steady state of most ticks).
+ * measures a pass that finds nothing due (the steady state of most ticks). Index entries are
+ * seeded as an export's save leaves them: confirmed against the version of the export row.
+ *
+ * The table requests the app sends are counted by table, method and kind, and the machine's load
+ * average is sampled while each row runs. The figures replace the "Refresh sweep" section of
+ * docs/benchmarks.md (the rest of the file stays as it is); BENCH_SWEEP_WRITE=0 only prints them.
  */
 
 const total = Number(process.env.BENCH_SWEEP_EXPORTS ?? 50_000);
@@ -53,6 +61,10 @@ interface Pass {
   seconds: number;
   messages: number;
   reports: ShardReport[];
+  /** Table requests the app sent, by table, method and kind (point, query or batch). */
+  requests: Record<string, number>;
+  /** CPU seconds of this process (the app's sweep) and of Azurite during the pass. */
+  cpu: { app: number; azurite: number };
 }
 
 interface Row {
@@ -62,6 +74,8 @@ interface Row {
   due: Pass;
   claimedSlots: number;
   quiet: Pass;
+  /** The machine's mean 1-minute load average from the due tick to the end of the quiet one. */
+  load: number;
 }
 
 async function main(): Promise<void> {
@@ -72,7 +86,12 @@ async function main(): Promise<void> {
   } finally {
     await azurite.stop();
   }
-  console.log(render(rows));
+  const section = render(rows);
+  console.log(section);
+  if (process.env.BENCH_SWEEP_WRITE !== '0') {
+    writeFileSync(benchmarksFile, withSection(readBenchmarks(), sweepHeading, section));
+    log(`wrote the "${sweepHeading.slice(3)}" section of ${benchmarksFile}`);
+  }
 }
 
 async function scenario(azurite: Azurite, tenants: number): Promise<Row> {
@@ -89,7 +108,7 @@ async function scenario(azurite: Azurite, tenants: number): Promise<Row> {
     blobs: createBlobServiceClient(location),
     segmentBlobs: createBlobServiceClient(location),
   });
-  const table = (name: string) => createTableClient(location, name);
+  const table = (name: string) => counted(createTableClient(location, name), name);
   const tables = {
     schedules: table(tableNames.schedules),
     exports: table(tableNames.exports),
@@ -119,6 +138,8 @@ async function scenario(azurite: Azurite, tenants: number): Promise<Row> {
   const send = (message: ShardMessage) =>
     queue.sendMessage(queueMessageText(shardMessageFormat, message)).then(() => undefined);
   const tick = async (): Promise<Pass> => {
+    takeCounts();
+    const cpuBefore = cpuSeconds();
     const started = performance.now();
     await createSweepFanOut({
       ...parts,
@@ -129,8 +150,17 @@ async function scenario(azurite: Azurite, tenants: number): Promise<Row> {
     }).tick();
     const shardSweep = createShardSweep({ ...parts, continueLater: send });
     const { reports, messages } = await drain(queue, (message) => shardSweep.run(message));
-    return { seconds: (performance.now() - started) / 1000, messages, reports };
+    const seconds = (performance.now() - started) / 1000;
+    const requests = takeCounts();
+    const cpuAfter = cpuSeconds();
+    const cpu = {
+      app: cpuAfter.app - cpuBefore.app,
+      azurite: cpuAfter.azurite - cpuBefore.azurite,
+    };
+    log(`requests: ${JSON.stringify(requests)}; CPU seconds: ${JSON.stringify(cpu)}`);
+    return { seconds, messages, reports, requests, cpu };
   };
+  const load = sampleLoad();
   const due = await tick();
   log(`${tenants} tenant(s): due tick done in ${due.seconds.toFixed(1)} s`);
   const quiet = await tick();
@@ -142,6 +172,7 @@ async function scenario(azurite: Azurite, tenants: number): Promise<Row> {
     due,
     claimedSlots: await countSlots(tables.runs),
     quiet,
+    load: load.stop(),
   };
 }
 
@@ -150,6 +181,7 @@ async function seed(tables: Record<'exports' | 'sweepIndex', TableClient>, tenan
   // Saved two hours ago, hourly: the last full hour is a due slot of every export.
   const savedAt = new Date(Date.now() - 2 * 3600_000).toISOString();
   const schedule = JSON.stringify({ mode: 'custom', cron: '0 * * * *', timeZone: 'UTC' });
+  const segments = JSON.stringify(['Newsletter']);
   const exportRows = new Map<string, TransactionAction[]>();
   const entries = new Map<string, TransactionAction[]>();
   const add = (map: Map<string, TransactionAction[]>, key: string, action: TransactionAction) => {
@@ -161,14 +193,15 @@ async function seed(tables: Record<'exports' | 'sweepIndex', TableClient>, tenan
   for (let n = 0; n < total; n++) {
     const tenantId = tenantIds[n % tenants] ?? '';
     const id = randomUUID();
+    const connectionId = randomUUID();
     add(exportRows, tenantId, [
       'create',
       {
         partitionKey: tenantId,
         rowKey: id,
         displayName: `Export ${n}`,
-        connectionId: randomUUID(),
-        segments: JSON.stringify(['Newsletter']),
+        connectionId,
+        segments,
         emailField: 'email',
         dataFields: '{}',
         syncMode: 'mirror',
@@ -190,18 +223,36 @@ async function seed(tables: Record<'exports' | 'sweepIndex', TableClient>, tenan
         exportId: id,
         schedule,
         updatedAt: savedAt,
+        enabled: false,
+        connectionId,
+        segments,
       },
     ]);
   }
+  // The export rows first: each entry is confirmed with its row's version, as a save leaves it.
+  const rowEtags = new Map<string, string>();
   const batches = (table: TableClient, map: Map<string, TransactionAction[]>) =>
     [...map.values()].flatMap((actions) => {
-      const chunks: (() => Promise<unknown>)[] = [];
-      for (let at = 0; at < actions.length; at += 100)
-        chunks.push(() => table.submitTransaction(actions.slice(at, at + 100)));
+      const chunks: (() => Promise<void>)[] = [];
+      for (let at = 0; at < actions.length; at += 100) {
+        const chunk = actions.slice(at, at + 100);
+        chunks.push(async () => {
+          const response = await table.submitTransaction(chunk);
+          chunk.forEach(([, entity], index) => {
+            const etag = response.subResponses[index]?.etag;
+            if (etag) rowEtags.set(String(entity.rowKey), etag);
+          });
+        });
+      }
       return chunks;
     });
-  const writes = [...batches(tables.exports, exportRows), ...batches(tables.sweepIndex, entries)];
-  await mapConcurrently(writes, 8, (write) => write());
+  await mapConcurrently(batches(tables.exports, exportRows), 8, (write) => write());
+  for (const actions of entries.values()) {
+    for (const [, entity] of actions) {
+      Object.assign(entity, { rowEtag: rowEtags.get(String(entity.exportId)) ?? '' });
+    }
+  }
+  await mapConcurrently(batches(tables.sweepIndex, entries), 8, (write) => write());
   // Every export has its entry: the tick needs no backfill and no pass over tenants.
   await new SweepPlaces(tables.sweepIndex).saveBackfill({
     tenantId: '',
@@ -248,6 +299,65 @@ async function drain(
   return { reports, messages };
 }
 
+/** Storage requests by table and kind, counted as the app sends them. */
+const requestCounts = new Map<string, number>();
+
+function counted(client: TableClient, name: string): TableClient {
+  client.pipeline.addPolicy({
+    name: 'countRequests',
+    sendRequest: (request, next) => {
+      const url = new URL(request.url);
+      const kind = url.pathname.endsWith('/$batch')
+        ? 'batch'
+        : `${request.method} ${url.pathname.includes('(PartitionKey=') ? 'point' : 'query'}`;
+      const key = `${name} ${kind}`;
+      requestCounts.set(key, (requestCounts.get(key) ?? 0) + 1);
+      return next(request);
+    },
+  });
+  return client;
+}
+
+function takeCounts(): Record<string, number> {
+  const counts = Object.fromEntries([...requestCounts].sort());
+  requestCounts.clear();
+  return counts;
+}
+
+/** CPU seconds so far of this process and of its Azurite child (0 where /proc cannot tell). */
+function cpuSeconds(): { app: number; azurite: number } {
+  const usage = process.cpuUsage();
+  let azurite = 0;
+  try {
+    const tasks = readdirSync(`/proc/${process.pid}/task`);
+    const children = tasks.flatMap((task) =>
+      readFileSync(`/proc/${process.pid}/task/${task}/children`, 'utf8').split(' ').filter(Boolean),
+    );
+    for (const child of children) {
+      if (!readFileSync(`/proc/${child}/cmdline`, 'utf8').includes('azurite')) continue;
+      // utime and stime, in clock ticks (100 a second), after the command name in brackets.
+      const fields = readFileSync(`/proc/${child}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      azurite += (Number(fields[11]) + Number(fields[12])) / 100;
+    }
+  } catch {
+    azurite = 0;
+  }
+  return { app: (usage.user + usage.system) / 1e6, azurite };
+}
+
+/** Samples the 1-minute load average every 5 s until stopped: their mean. */
+function sampleLoad(): { stop(): number } {
+  const samples = [os.loadavg()[0] ?? 0];
+  const timer = setInterval(() => samples.push(os.loadavg()[0] ?? 0), 5000);
+  return {
+    stop() {
+      clearInterval(timer);
+      samples.push(os.loadavg()[0] ?? 0);
+      return samples.reduce((total, sample) => total + sample, 0) / samples.length;
+    },
+  };
+}
+
 async function countSlots(runs: TableClient): Promise<number> {
   let count = 0;
   const rows = runs.listEntities({
@@ -260,25 +370,60 @@ async function countSlots(runs: TableClient): Promise<number> {
 const sum = (reports: ShardReport[], key: keyof Omit<ShardReport, 'end'>) =>
   reports.reduce((total, report) => total + report[key], 0);
 
+const number = (value: number, digits = 0) =>
+  value.toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+const totalOf = (requests: Record<string, number>) =>
+  Object.values(requests).reduce((total, count) => total + count, 0);
+
+/** The docs/benchmarks.md section: the figures, the load they were taken under, the requests. */
 function render(rows: Row[]): string {
+  const cpus = os.cpus();
   const lines = [
-    `Refresh sweep: ${shards} shards, ${concurrency} shard invocations at once, one process, ` +
-      `Azurite, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}).`,
+    sweepHeading,
     '',
-    '| Exports | Tenants | Seeding | Due tick: all slots claimed | Messages | Claimed | Quiet tick | Target |',
-    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | :--- |',
+    `Written by \`npm run bench:sweep\`: ${number(total)} exports with due hourly schedules seeded into`,
+    'Azurite, timed from the timer tick to the last shard message done. The shard messages go through',
+    `the real queue; ${concurrency} handlers in one process stand in for one Functions instance, over ${shards}`,
+    'shards. The exports are disabled, so each due slot is claimed as a skipped record: the same',
+    "conditional claim transaction a started run writes, without the fair-use seats, the run's message",
+    'or anything sent to Iterable. The quiet tick is a second tick in the same hour, when nothing is',
+    "due. Index entries are seeded as an export's save leaves them (confirmed against its row).",
+    "Load is the mean 1-minute load average of the machine while the row's ticks ran: the times",
+    'depend on it, the table requests the app sent (per claimed slot, and per export in the quiet',
+    'tick) do not; nor, much, do the CPU milliseconds per claim of the app and of Azurite.',
+    '',
+    `Machine: ${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown CPU'}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}.`,
+    '',
+    '| Exports | Tenants | Seeding | Due tick | Messages | Claimed | Requests / claim | CPU ms / claim (app + Azurite) | Quiet tick | Requests / export | Load | Target |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :--- |',
   ];
   for (const row of rows) {
     const claimed = sum(row.due.reports, 'skipped') + sum(row.due.reports, 'started');
+    const met = row.due.seconds <= tickSeconds && row.claimedSlots === row.exports;
     lines.push(
-      `| ${row.exports.toLocaleString('en')} | ${row.tenants.toLocaleString('en')} | ` +
-        `${row.seedSeconds.toFixed(0)} s | ${row.due.seconds.toFixed(1)} s | ${row.due.messages} | ` +
-        `${claimed.toLocaleString('en')} (${row.claimedSlots.toLocaleString('en')} slot rows, ` +
-        `${sum(row.due.reports, 'failed')} failed) | ${row.quiet.seconds.toFixed(1)} s | ` +
-        `${row.due.seconds <= tickSeconds && row.claimedSlots === row.exports ? 'met' : 'MISSED'} (${tickSeconds} s) |`,
+      `| ${number(row.exports)} | ${number(row.tenants)} | ${number(row.seedSeconds)} s | ` +
+        `${number(row.due.seconds, 1)} s | ${row.due.messages} | ` +
+        `${number(claimed)} (${number(row.claimedSlots)} slot rows, ${sum(row.due.reports, 'failed')} failed) | ` +
+        `${number(totalOf(row.due.requests) / Math.max(claimed, 1), 2)} | ` +
+        `${number((1000 * row.due.cpu.app) / Math.max(claimed, 1), 1)} + ${number((1000 * row.due.cpu.azurite) / Math.max(claimed, 1), 1)} | ` +
+        `${number(row.quiet.seconds, 1)} s | ${number(totalOf(row.quiet.requests) / row.exports, 3)} | ` +
+        `${number(row.load, 1)} | ${met ? 'met' : 'missed'} (${tickSeconds} s) |`,
     );
   }
-  return lines.join('\n');
+  lines.push('', 'Table requests by table, method and kind:', '');
+  for (const row of rows) {
+    for (const [name, pass] of [
+      ['due', row.due],
+      ['quiet', row.quiet],
+    ] as const) {
+      const counts = Object.entries(pass.requests)
+        .map(([kind, count]) => `${kind} ${number(count)}`)
+        .join(', ');
+      lines.push(`- ${number(row.tenants)} tenant(s), ${name} tick: ${counts}.`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
 }
 
 function log(line: string): void {

@@ -26,6 +26,14 @@ export async function rowsAfter(
     range.below === undefined
       ? odata`PartitionKey eq ${partitionKey} and RowKey gt ${range.after}`
       : odata`PartitionKey eq ${partitionKey} and RowKey gt ${range.after} and RowKey lt ${range.below}`;
+  return rowsWhere(table, filter, max);
+}
+
+/**
+ * Up to `max` rows that match `filter`, in key order (PartitionKey, then RowKey): rowsAfter's
+ * paging for a filter of the caller's, such as a range of partitions.
+ */
+export async function rowsWhere(table: TableClient, filter: string, max: number): Promise<KeyPage> {
   const rows: KeyPage['rows'] = [];
   const pages = table.listEntities({ queryOptions: { filter } }).byPage({ maxPageSize: max });
   for await (const page of pages) {

@@ -74,20 +74,30 @@ export class ExportStore {
    */
   async create(record: ExportRecord, maxExports: number): Promise<void> {
     const index = this.#index();
-    if (record.schedule.mode !== 'off') await index.save(record);
-    await this.#counted(record.tenantId, 1, (count) => {
+    const entryEtag = record.schedule.mode !== 'off' ? await index.save(record) : undefined;
+    const rowEtag = await this.#counted(record.tenantId, 1, (count) => {
       if (count.count >= maxExports) throw new LimitReachedError('exportsPerTenant', maxExports);
       return ['create', toEntity(record)];
     });
+    if (entryEtag && rowEtag) await index.confirm(record, entryEtag, rowEtag);
   }
 
+  /**
+   * The entry is written (unconfirmed) before the row, and confirmed after it unless another
+   * save wrote the entry meanwhile; an export being unscheduled loses its confirmation first and
+   * its entry after the row.
+   */
   async update(record: ExportRecord): Promise<void> {
     const index = this.#index();
-    if (record.schedule.mode !== 'off') await index.save(record);
+    let entryEtag: string | undefined;
+    if (record.schedule.mode !== 'off') entryEtag = await index.save(record);
+    else await index.unconfirm(record.tenantId, record.id);
     try {
-      await this.table.updateEntity(toEntity(record), 'Replace', { etag: record.etag });
-      // Again after the row: of two saves racing, the entry ends as the one whose row won.
-      await index.save(record);
+      const { etag } = await this.table.updateEntity(toEntity(record), 'Replace', {
+        etag: record.etag,
+      });
+      if (record.schedule.mode === 'off') await index.save(record);
+      else if (entryEtag && etag) await index.confirm(record, entryEtag, etag);
     } catch (error) {
       if (statusCodeOf(error) === 412) {
         throw new ConflictError(
@@ -100,6 +110,7 @@ export class ExportStore {
 
   async delete(tenantId: string, id: string): Promise<void> {
     const index = this.#index();
+    await index.unconfirm(tenantId, id);
     await this.#counted(tenantId, -1, () => ['delete', { partitionKey: tenantId, rowKey: id }]);
     await index.remove(tenantId, id);
   }
@@ -109,21 +120,28 @@ export class ExportStore {
     return this.sweepIndex;
   }
 
-  /** Writes one export row with the count moved by `change`; a count changed meanwhile retries. */
+  /**
+   * Writes one export row with the count moved by `change`; a count changed meanwhile retries.
+   * The row's new version (none for a delete).
+   */
   async #counted(
     tenantId: string,
     change: 1 | -1,
     write: (count: ExportCount) => TransactionAction,
-  ): Promise<void> {
+  ): Promise<string | undefined> {
     for (let attempt = 0; attempt < 8; attempt++) {
       const count = await readExportCount(this.table, tenantId);
       try {
-        await this.table.submitTransaction([write(count), countChange(tenantId, count, change)]);
-        return;
+        const response = await this.table.submitTransaction([
+          write(count),
+          countChange(tenantId, count, change),
+        ]);
+        // The answers of a transaction come in the order of its actions.
+        return response.subResponses[0]?.etag;
       } catch (error) {
         const status = statusCodeOf(error);
         // 404: the export to delete is gone already (another request deleted it).
-        if (status === 404 && change < 0) return;
+        if (status === 404 && change < 0) return undefined;
         if (status !== 412) throw error;
       }
     }

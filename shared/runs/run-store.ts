@@ -1,4 +1,4 @@
-import type { TableClient, TransactionAction } from '@azure/data-tables';
+import type { TableClient, TableTransactionResponse, TransactionAction } from '@azure/data-tables';
 import { odata } from '@azure/data-tables';
 import { z } from 'zod';
 import { RunSchema, type Run } from './run-schemas';
@@ -44,6 +44,11 @@ export class RunStore {
     private readonly table: TableClient,
     /** Told of every run that ends or is held (webhooks); none in tools and tests. */
     private readonly events?: RunEvents,
+    /** Told of every transaction written, with its answer (the versions of the rows it wrote). */
+    private readonly committed?: (
+      actions: TransactionAction[],
+      response: TableTransactionResponse,
+    ) => void,
   ) {}
 
   /**
@@ -200,7 +205,8 @@ export class RunStore {
 
   async #submitUnlessConflict(actions: TransactionAction[]): Promise<boolean> {
     try {
-      await this.table.submitTransaction(actions);
+      const response = await this.table.submitTransaction(actions);
+      this.committed?.(actions, response);
       return true;
     } catch (error) {
       // 409: a row to create exists; 412: a row to update changed since it was read.

@@ -81,7 +81,8 @@ export function createShardSweep(parts: ShardSweepParts): ShardSweep {
     tenantSchedule: tenantScheduleOf(parts),
     exports: new ExportStore(tables.exports),
     claims,
-    slots: slotRunnerOf(parts, claims),
+    // The cursors its claims wrote stay known to it, so the sweep notes them without reading.
+    slots: slotRunnerOf(parts, claims, true),
     continueLater: parts.continueLater,
     clock: parts.clock ?? (() => new Date()),
     elapsed: parts.elapsed ?? (() => performance.now()),
@@ -117,10 +118,18 @@ function tenantScheduleOf(parts: RefreshSweepParts) {
     cronForRefreshExports(parts.tables.schedules, tenantId, (parts.clock ?? (() => new Date()))());
 }
 
-function slotRunnerOf(parts: RefreshSweepParts, claims: SlotClaims): SlotRunner {
+function slotRunnerOf(
+  parts: RefreshSweepParts,
+  claims: SlotClaims,
+  keepCursors = false,
+): SlotRunner {
   const { tables } = parts;
   const connections = new ConnectionStore(tables.connections);
-  const runStore = new RunStore(tables.runs, parts.runEvents);
+  const runStore = new RunStore(
+    tables.runs,
+    parts.runEvents,
+    keepCursors ? (actions, response) => claims.noteCommitted(actions, response) : undefined,
+  );
   const lifecycle = createRunLifecycle(
     runStore,
     tables.runs,

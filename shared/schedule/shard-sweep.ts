@@ -1,17 +1,22 @@
 import type { ExportRecord } from '../exports/export-store';
-import type { SweepEntry, SweepIndex } from '../exports/sweep-index';
+import {
+  confirmedExport,
+  type ClaimNote,
+  type SweepEntry,
+  type SweepIndex,
+} from '../exports/sweep-index';
 import { mapConcurrently } from '../map-concurrently';
 import { dueSlot, effectiveSchedule, latestSlot, type EffectiveSchedule } from './due-slots';
 import type { TenantSchedule } from './schedule-service';
-import type { SlotClaims } from './slot-claims';
+import type { SlotClaims, SlotCursor } from './slot-claims';
 import type { SlotOutcome, SlotRunner } from './slot-runner';
 import { beyond, type ShardMessage, type ShardPosition } from './sweep-messages';
 import type { SweepPlaces } from './sweep-places';
 
 export interface ShardLimits {
-  /** Index entries read per query. */
+  /** Index entries read per query (a page spans slices). */
   pageSize: number;
-  /** Entries looked at at once (each due one costs a few reads and a claim). */
+  /** Entries looked at at once (each due one costs a claim, and a read of its export). */
   concurrency: number;
   /** Entries one invocation looks at before it hands the rest of its shard to a new message. */
   entriesPerInvocation: number;
@@ -48,6 +53,12 @@ export interface ShardSweepDeps {
 }
 
 type EntryOutcome = SlotOutcome | 'notDue' | 'stale' | 'failed';
+
+/** What the sweep made of an entry, and what it learnt of the export's cursor (for the entry). */
+interface Looked {
+  outcome: EntryOutcome;
+  note?: Omit<ClaimNote, 'entry'>;
+}
 
 export type ShardReport = Record<EntryOutcome, number> & {
   entries: number;
@@ -112,15 +123,19 @@ export class ShardSweep {
         this.deps.limits.pageSize,
         this.deps.limits.entriesPerInvocation - invocation.report.entries,
       );
-      const page = await this.deps.index.page(position.slice, position.after, max);
+      const page = await this.deps.index.page(position, to, max);
       invocation.report.entries += page.entries.length;
-      const outcomes = await mapConcurrently(page.entries, this.deps.limits.concurrency, (entry) =>
+      const looked = await mapConcurrently(page.entries, this.deps.limits.concurrency, (entry) =>
         this.#entry(entry, invocation),
       );
-      for (const outcome of outcomes) invocation.report[outcome]++;
-      position = page.done
-        ? { slice: position.slice + 1, after: '' }
-        : { slice: position.slice, after: page.entries.at(-1)?.key ?? position.after };
+      const notes: ClaimNote[] = [];
+      page.entries.forEach((entry, at) => {
+        const { outcome, note } = looked[at] ?? { outcome: 'failed' };
+        invocation.report[outcome]++;
+        if (note) notes.push({ entry, ...note });
+      });
+      await this.#note(notes);
+      position = page.next;
       await this.deps.places.saveShard(from, to, { tick, ...position, done: position.slice >= to });
     }
     return invocation.report;
@@ -133,7 +148,7 @@ export class ShardSweep {
     );
   }
 
-  async #entry(entry: SweepEntry, invocation: Invocation): Promise<EntryOutcome> {
+  async #entry(entry: SweepEntry, invocation: Invocation): Promise<Looked> {
     try {
       // The entry's own schedule and hint rule most exports out without another read.
       const indexed = await this.#schedule(entry, invocation);
@@ -145,7 +160,7 @@ export class ShardSweep {
         !indexed ||
         !dueSlot(indexed, hint, latestSlot(invocation.latest, indexed, invocation.dueBy))
       )
-        return 'notDue';
+        return { outcome: 'notDue' };
       return await this.#claim(entry, invocation);
     } catch (error) {
       // One export's trouble must not hold up the others; its slot is tried at the next tick.
@@ -154,41 +169,69 @@ export class ShardSweep {
         exportId: entry.exportId,
         error: String(error),
       });
-      return 'failed';
+      return { outcome: 'failed' };
     }
   }
 
-  /** Due by its entry: the export row and the cursor, not the entry, decide. */
-  async #claim(entry: SweepEntry, invocation: Invocation): Promise<EntryOutcome> {
+  /**
+   * Due by its entry. The export decides as its last save confirmed it in the entry, or as its
+   * row says when the entry is unconfirmed (a save or delete under way, or one that died). The
+   * cursor is read only when the entry does not know it: an entry the sweep noted after its last
+   * claim (and no save since) knows its version, and one never claimed has none. A claim from a
+   * cursor that moved meanwhile writes nothing; the cursor is read then, and decides.
+   */
+  async #claim(entry: SweepEntry, invocation: Invocation): Promise<Looked> {
     const { tenantId, exportId } = entry;
-    const record = await this.deps.exports.get(tenantId, exportId);
+    const record = confirmedExport(entry) ?? (await this.deps.exports.get(tenantId, exportId));
     if (!record || record.schedule.mode === 'off') {
       await this.deps.index.remove(tenantId, exportId, entry.etag);
-      return 'stale';
+      return { outcome: 'stale' };
     }
-    if (record.updatedAt !== entry.updatedAt) await this.deps.index.save(record);
+    // An entry written again is no longer as read: nothing is noted on it.
+    const asRead = record.updatedAt === entry.updatedAt;
+    if (!asRead) await this.deps.index.save(record);
     const schedule = await this.#schedule(record, invocation);
-    if (!schedule) return 'notDue';
-    const cursor = await this.deps.claims.cursor(tenantId, exportId);
-    const slot = dueSlot(
-      schedule,
-      cursor,
-      latestSlot(invocation.latest, schedule, invocation.dueBy),
-    );
-    if (!slot) {
-      if (cursor) await this.deps.index.noteClaimed(entry, cursor.lastSlot, cursor.scheduleKey);
-      return 'notDue';
+    if (!schedule) return { outcome: 'notDue' };
+    const latest = latestSlot(invocation.latest, schedule, invocation.dueBy);
+    const due = { tenantId, record, scheduleKey: schedule.key, now: invocation.now };
+    const known = asRead ? knownCursor(entry) : 'unknown';
+    if (known !== 'unknown') {
+      const slot = dueSlot(schedule, known, latest);
+      if (!slot) return { outcome: 'notDue' };
+      const outcome = await this.deps.slots.tryOnce({ ...due, slot, cursor: known });
+      if (outcome !== 'conflict') return this.#claimed(entry, outcome, slot, schedule.key);
     }
-    const outcome = await this.deps.slots.run({
-      tenantId,
-      record,
-      slot,
-      scheduleKey: schedule.key,
-      cursor,
-      now: invocation.now,
-    });
-    if (outcome !== 'deferred') await this.deps.index.noteClaimed(entry, slot, schedule.key);
-    return outcome;
+    const cursor = await this.deps.claims.cursor(tenantId, exportId);
+    const slot = dueSlot(schedule, cursor, latest);
+    if (!slot) {
+      const note = cursor && { slot: cursor.lastSlot, scheduleKey: cursor.scheduleKey };
+      return {
+        outcome: 'notDue',
+        note: asRead && note ? { ...note, cursorEtag: cursor.etag } : undefined,
+      };
+    }
+    const outcome = await this.deps.slots.run({ ...due, slot, cursor });
+    return asRead ? this.#claimed(entry, outcome, slot, schedule.key) : { outcome };
+  }
+
+  /** The outcome, and the note of the claim for the entry (with the cursor's new version). */
+  #claimed(entry: SweepEntry, outcome: SlotOutcome, slot: string, scheduleKey: string): Looked {
+    if (outcome === 'deferred') return { outcome };
+    const moved = this.deps.claims.takeCommitted(entry.tenantId, entry.exportId);
+    const cursorEtag = moved?.lastSlot === slot ? moved.etag : undefined;
+    return { outcome, note: { slot, scheduleKey, cursorEtag } };
+  }
+
+  /** Notes are hints: one that cannot be written costs the next pass a read, nothing more. */
+  async #note(notes: ClaimNote[]): Promise<void> {
+    try {
+      await this.deps.index.noteClaims(notes);
+    } catch (error) {
+      this.deps.log.error('Refresh sweep could not note the slots it claimed', {
+        entries: notes.length,
+        error: String(error),
+      });
+    }
   }
 
   async #schedule(
@@ -204,4 +247,14 @@ export class ShardSweep {
     }
     return effectiveSchedule(exported, await tenant);
   }
+}
+
+/**
+ * The export's cursor as its entry knows it: none for an entry never noted claimed, the noted
+ * one with its version, or `unknown` (noted without a version: the cursor must be read).
+ */
+function knownCursor(entry: SweepEntry): SlotCursor | undefined | 'unknown' {
+  if (entry.claimedSlot === undefined) return undefined;
+  if (!entry.claimedKey || !entry.cursorEtag) return 'unknown';
+  return { lastSlot: entry.claimedSlot, scheduleKey: entry.claimedKey, etag: entry.cursorEtag };
 }

@@ -1,4 +1,4 @@
-import type { TableClient, TransactionAction } from '@azure/data-tables';
+import type { TableClient, TableTransactionResponse, TransactionAction } from '@azure/data-tables';
 import { odata } from '@azure/data-tables';
 import { z } from 'zod';
 import { statusCodeOf } from '../clients/azure-errors';
@@ -16,6 +16,9 @@ const CursorEntitySchema = z.object({
   etag: z.string(),
 });
 
+const maxCommitted = 10_000;
+const committedKey = (tenantId: string, exportId: string) => `${tenantId}|${exportId}`;
+
 // Export ids are UUIDs (hex digits), so these prefixes never meet an export's own rows.
 const cursorKey = (exportId: string) => `schedule|${exportId}`;
 const slotKey = (exportId: string, slot: string) => `slot|${exportId}|${slot}`;
@@ -32,7 +35,37 @@ const slotKey = (exportId: string, slot: string) => `slot|${exportId}|${slot}`;
  *   page of exports in one query, and writes nothing for an export that is not due.
  */
 export class SlotClaims {
+  /** Cursors this process's claims wrote, by tenant and export, until taken. */
+  readonly #committed = new Map<string, SlotCursor>();
+
   constructor(private readonly table: TableClient) {}
+
+  /**
+   * Keeps the cursors a written transaction moved, with the versions it gave them, so whoever
+   * claimed can take the cursor as it now is without reading it. The answers of a transaction
+   * come in the order of its actions.
+   */
+  noteCommitted(actions: TransactionAction[], response: TableTransactionResponse): void {
+    actions.forEach((action, at) => {
+      const entity = action[1] as Record<string, unknown>;
+      const etag = response.subResponses[at]?.etag;
+      if (entity.kind !== 'scheduleCursor' || !etag) return;
+      const cursor = CursorEntitySchema.safeParse({ ...entity, etag });
+      if (!cursor.success) return;
+      // Taken right after the claim; a claim whose caller failed meanwhile leaves its cursor here.
+      if (this.#committed.size >= maxCommitted) this.#committed.clear();
+      const { exportId, ...moved } = cursor.data;
+      this.#committed.set(committedKey(String(entity.partitionKey), exportId), moved);
+    });
+  }
+
+  /** The cursor the last claim of the export in this process wrote, once. */
+  takeCommitted(tenantId: string, exportId: string): SlotCursor | undefined {
+    const key = committedKey(tenantId, exportId);
+    const cursor = this.#committed.get(key);
+    this.#committed.delete(key);
+    return cursor;
+  }
 
   async cursor(tenantId: string, exportId: string): Promise<SlotCursor | undefined> {
     try {

@@ -11,7 +11,8 @@ export type SlotOutcome = 'started' | 'skipped' | 'alreadyClaimed' | 'deferred';
 
 export interface DueSlot {
   tenantId: string;
-  record: ExportRecord;
+  /** What a run needs of the export. */
+  record: Pick<ExportRecord, 'id' | 'connectionId' | 'segments' | 'enabled'>;
   slot: string;
   scheduleKey: string;
   /** The export's cursor as read with its page (none before its first claim). */
@@ -48,14 +49,7 @@ export class SlotRunner {
 
   async run(due: DueSlot): Promise<SlotOutcome> {
     const { claims, runs } = this.deps;
-    const request: SlotRequest = {
-      tenantId: due.tenantId,
-      exportId: due.record.id,
-      connectionId: due.record.connectionId,
-      slot: due.slot,
-      segments: due.record.segments,
-      now: due.now,
-    };
+    const request = slotRequest(due);
     let reason = await this.#reasonToSkip(due);
     let cursor = due.cursor;
     for (let attempt = 0; attempt < maxAttempts; attempt++) {
@@ -87,6 +81,27 @@ export class SlotRunner {
       }
     }
     throw new ConflictError(`Slot ${due.slot} of export '${due.record.id}' kept conflicting.`);
+  }
+
+  /**
+   * One claim from the cursor as the caller believes it is (`due.cursor`, maybe without reading
+   * it): the outcome, or `conflict` when the transaction wrote nothing because the cursor moved or
+   * the export holds a run. The caller then reads the cursor and decides again (`run`).
+   */
+  async tryOnce(due: DueSlot): Promise<SlotOutcome | 'conflict'> {
+    const { claims, runs } = this.deps;
+    const request = slotRequest(due);
+    const claim = (run: ScheduledRun) =>
+      claims.actions(due.tenantId, run, due.scheduleKey, due.cursor);
+    const reason = await this.#reasonToSkip(due);
+    if (reason) return (await runs.skip(request, reason, claim)) ? 'skipped' : 'conflict';
+    const started = await runs.start(request, claim);
+    if (started instanceof LimitReachedError) {
+      // The export's own run may be what holds the slot up: `run` tells.
+      if (await runs.active(due.tenantId, due.record.id)) return 'conflict';
+      return this.#defer(due, started);
+    }
+    return started ? 'started' : 'conflict';
   }
 
   /**
@@ -125,6 +140,17 @@ export class SlotRunner {
     const state = await this.deps.connectionState(tenantId, record.connectionId);
     return connectionSkipReason(state, record.connectionId);
   }
+}
+
+function slotRequest(due: DueSlot): SlotRequest {
+  return {
+    tenantId: due.tenantId,
+    exportId: due.record.id,
+    connectionId: due.record.connectionId,
+    slot: due.slot,
+    segments: due.record.segments,
+    now: due.now,
+  };
 }
 
 /** Why a slot or a refresh cannot run on its export's connection, if it cannot. */

@@ -6,7 +6,7 @@ import { AuditTrail } from '../../shared/audit/audit-trail';
 import { createTableClient } from '../../shared/clients/storage';
 import { ConnectionStore } from '../../shared/connections/connection-store';
 import type { ExportSchedule } from '../../shared/exports/export-schemas';
-import { ExportStore } from '../../shared/exports/export-store';
+import { ExportStore, type ExportRecord } from '../../shared/exports/export-store';
 import type { Run } from '../../shared/runs/run-schemas';
 import type { ActiveRunLimits } from '../../shared/runs/active-run-seats';
 import { RunStore } from '../../shared/runs/run-store';
@@ -167,6 +167,27 @@ export class ScheduleWorld {
   /** The sweep index's table, for tests that look at its rows. */
   get sweepIndexTable(): TableClient {
     return this.#tables.sweepIndex;
+  }
+
+  /** The exports table, for tests that write export rows as a save that died half-way left them. */
+  get exportsTable(): TableClient {
+    return this.#tables.exports;
+  }
+
+  /** The runs table, for tests that look at the claims' rows. */
+  get runsTable(): TableClient {
+    return this.#tables.runs;
+  }
+
+  async exportRecord(tenantId: string, id: string): Promise<ExportRecord> {
+    const record = await this.#exports.get(tenantId, id);
+    if (!record) throw new Error(`No export ${id}`);
+    return record;
+  }
+
+  /** Saves an export as read (with its version), as the API does. */
+  async saveExport(record: ExportRecord): Promise<void> {
+    await this.#exports.update(record);
   }
 
   async updateExport(tenantId: string, id: string, schedule: ExportSchedule): Promise<void> {

@@ -1,5 +1,10 @@
 import { odata } from '@azure/data-tables';
-import { sliceOf, sweepSlices, SweepIndex } from '../../../shared/exports/sweep-index';
+import {
+  sliceOf,
+  slicePartition,
+  sweepSlices,
+  SweepIndex,
+} from '../../../shared/exports/sweep-index';
 import { shardRange } from '../../../shared/schedule/sweep-messages';
 import { newTenant, ScheduleWorld } from '../../support/schedule-world';
 
@@ -161,6 +166,212 @@ describe('ShardSweep', () => {
         '2025-05-01T02:00:00.000Z',
       ]);
     }
+  });
+
+  /** The export's index entry and its cursor row. */
+  async function entryAndCursor(tenant: string, id: string) {
+    const entry = await world.sweepIndexTable.getEntity<Record<string, unknown>>(
+      slicePartition(sliceOf(id)),
+      `${tenant}|${id}`,
+    );
+    const cursor = await world.runsTable.getEntity<Record<string, unknown>>(
+      tenant,
+      `schedule|${id}`,
+    );
+    return { entry, cursor };
+  }
+
+  it('notes on each entry the slot it claimed and the version of the cursor it left', async () => {
+    const exports = await addExports(2);
+    await world.sweepAt('2025-05-01T01:02:00Z', 2);
+    for (const [tenant, id] of exports) {
+      const { entry, cursor } = await entryAndCursor(tenant, id);
+      expect(entry).toMatchObject({
+        claimedSlot: '2025-05-01T01:00:00.000Z',
+        claimedKey: cursor.scheduleKey,
+        cursorEtag: cursor.etag,
+      });
+    }
+    // The next slot is claimed from the noted version: once each.
+    for (const [tenant, id] of exports) await world.finishActive(tenant, id);
+    expect(await world.sweepAt('2025-05-01T02:02:00Z', 2)).toMatchObject({ started: 6 });
+    for (const [tenant, id] of exports) {
+      expect(await world.slots(tenant, id)).toEqual([
+        '2025-05-01T01:00:00.000Z',
+        '2025-05-01T02:00:00.000Z',
+      ]);
+      const { entry, cursor } = await entryAndCursor(tenant, id);
+      expect(entry).toMatchObject({
+        claimedSlot: '2025-05-01T02:00:00.000Z',
+        cursorEtag: cursor.etag,
+      });
+    }
+  });
+
+  it('claims each slot once when the cursor moved after the entry noted it', async () => {
+    const exports = await addExports(2);
+    await world.sweepAt('2025-05-01T01:02:00Z', 2);
+    for (const [tenant, id] of exports) await world.finishActive(tenant, id);
+    // The pass over tenants (a release before the index) claims the next slot first: the
+    // entries' noted versions are out of date.
+    world.now = new Date('2025-05-01T02:01:00Z');
+    expect(await world.fire()).toMatchObject({ started: 6 });
+    for (const [tenant, id] of exports) await world.finishActive(tenant, id);
+    const swept = await world.sweepAt('2025-05-01T02:02:00Z', 2);
+    expect(swept).toMatchObject({ started: 0, failed: 0 });
+    // A cursor touched without a claim (another version, the same slot), then the next slot.
+    const [[tenant = '', id = ''] = []] = exports;
+    const { cursor } = await entryAndCursor(tenant, id);
+    await world.runsTable.updateEntity(
+      { partitionKey: tenant, rowKey: `schedule|${id}`, touched: true },
+      'Merge',
+      { etag: String(cursor.etag) },
+    );
+    expect(await world.sweepAt('2025-05-01T03:02:00Z', 2)).toMatchObject({ started: 6 });
+    for (const [tenant, id] of exports) {
+      expect(await world.slots(tenant, id)).toEqual([
+        '2025-05-01T01:00:00.000Z',
+        '2025-05-01T02:00:00.000Z',
+        '2025-05-01T03:00:00.000Z',
+      ]);
+      const { entry, cursor } = await entryAndCursor(tenant, id);
+      expect(entry).toMatchObject({
+        claimedSlot: '2025-05-01T03:00:00.000Z',
+        cursorEtag: cursor.etag,
+      });
+    }
+  });
+
+  it('claims a slot once when the note of a claim was lost, and when a message runs twice at once', async () => {
+    const exports = await addExports(3);
+    world.now = new Date('2025-05-01T01:02:00Z');
+    await world.tick(1);
+    const [message] = world.shardMessages.splice(0);
+    if (!message) throw new Error('no message');
+    // Two deliveries of the same message, swept at the same time by two instances.
+    const both = await Promise.all([world.shard(message), world.shard(message)]);
+    expect(both[0].started + both[1].started).toBe(9);
+    for (const [tenant, id] of exports) {
+      expect(await world.slots(tenant, id)).toEqual(['2025-05-01T01:00:00.000Z']);
+    }
+    // An entry without its note (the invocation died before it noted the claim): the sweep
+    // finds the cursor, claims nothing twice, and notes it.
+    const [[tenant = '', id = ''] = []] = exports;
+    const { entry: noted } = await entryAndCursor(tenant, id);
+    const kept = ['partitionKey', 'rowKey', 'tenantId', 'exportId', 'schedule', 'updatedAt'];
+    const unnoted = Object.fromEntries(kept.map((name) => [name, noted[name]]));
+    await world.sweepIndexTable.updateEntity(
+      { ...unnoted, partitionKey: String(noted.partitionKey), rowKey: String(noted.rowKey) },
+      'Replace',
+    );
+    expect(await world.sweepAt('2025-05-01T01:07:00Z', 1)).toMatchObject({ started: 0, failed: 0 });
+    expect(await world.slots(tenant, id)).toEqual(['2025-05-01T01:00:00.000Z']);
+    const { entry, cursor } = await entryAndCursor(tenant, id);
+    expect(entry).toMatchObject({
+      claimedSlot: '2025-05-01T01:00:00.000Z',
+      cursorEtag: cursor.etag,
+    });
+  });
+
+  it('corrects an entry that holds another schedule than its export, and claims by the export', async () => {
+    const [tenant = '', connection = ''] = [tenants[0], connections[0]];
+    const id = await world.addExport(tenant, connection, hourly);
+    const row = { tenantId: tenant, id, updatedAt: world.now.toISOString() };
+    // Two saves raced, and the loser's entry stayed: every minute, where the export is hourly.
+    await new SweepIndex(world.sweepIndexTable).save({
+      ...row,
+      schedule: { mode: 'custom', cron: '* * * * *', timeZone: 'UTC' },
+      updatedAt: '2025-04-30T23:59:00.000Z',
+    });
+    const swept = await world.sweepAt('2025-05-01T01:02:00Z', 1);
+    expect(swept).toMatchObject({ started: 1, failed: 0 });
+    expect(await world.slots(tenant, id)).toEqual(['2025-05-01T01:00:00.000Z']);
+    const { entry } = await entryAndCursor(tenant, id);
+    expect(entry).toMatchObject({ schedule: JSON.stringify(hourly), updatedAt: row.updatedAt });
+    await world.finishActive(tenant, id);
+    // Its schedule is the export's now: nothing due at the next minute.
+    expect(await world.sweepAt('2025-05-01T01:03:00Z', 1)).toMatchObject({ started: 0 });
+  });
+
+  it('confirms an entry once its export row is written, and claims from it as the export is', async () => {
+    const [tenant = '', connection = ''] = [tenants[0], connections[0]];
+    const id = await world.addExport(tenant, connection, hourly);
+    const row = await world.exportsTable.getEntity(tenant, id);
+    const entry = await world.sweepIndexTable.getEntity(
+      slicePartition(sliceOf(id)),
+      `${tenant}|${id}`,
+    );
+    expect(entry).toMatchObject({
+      rowEtag: row.etag,
+      enabled: true,
+      connectionId: connection,
+      segments: row.segments,
+      updatedAt: row.updatedAt,
+    });
+    // Disabled by a save: the entry says so, and the slot is claimed as a skipped one.
+    const record = await world.exportRecord(tenant, id);
+    await world.saveExport({ ...record, enabled: false });
+    const disabled = await world.sweepIndexTable.getEntity(
+      slicePartition(sliceOf(id)),
+      `${tenant}|${id}`,
+    );
+    expect(disabled).toMatchObject({
+      enabled: false,
+      rowEtag: (await world.exportsTable.getEntity(tenant, id)).etag,
+    });
+    expect(await world.sweepAt('2025-05-01T01:02:00Z', 1)).toMatchObject({ skipped: 1 });
+  });
+
+  it('checks the export of an entry a delete or an unscheduling left behind when it died after the row', async () => {
+    const [tenant = '', connection = ''] = [tenants[0], connections[0]];
+    const deleted = await world.addExport(tenant, connection, hourly);
+    const unscheduled = await world.addExport(tenant, connection, hourly);
+    const index = new SweepIndex(world.sweepIndexTable);
+    // What the store does before it writes the row, then the row, and no more.
+    await index.unconfirm(tenant, deleted);
+    await world.exportsTable.deleteEntity(tenant, deleted);
+    await index.unconfirm(tenant, unscheduled);
+    await world.exportsTable.updateEntity(
+      { partitionKey: tenant, rowKey: unscheduled, schedule: JSON.stringify({ mode: 'off' }) },
+      'Merge',
+    );
+    const swept = await world.sweepAt('2025-05-01T01:02:00Z', 1);
+    expect(swept).toMatchObject({ started: 0, skipped: 0, failed: 0 });
+    expect(swept.reports.reduce((sum, report) => sum + report.stale, 0)).toBe(2);
+    expect(await indexEntries()).toEqual([]);
+    expect(await world.slots(tenant, unscheduled)).toEqual([]);
+  });
+
+  it('leaves an entry as its export row is, or unconfirmed, when two saves race', async () => {
+    const [tenant = '', connection = ''] = [tenants[0], connections[0]];
+    const id = await world.addExport(tenant, connection, hourly);
+    const halfHourly = { mode: 'custom', cron: '*/30 * * * *', timeZone: 'UTC' } as const;
+    const quarterPast = { mode: 'custom', cron: '15 * * * *', timeZone: 'UTC' } as const;
+    const record = await world.exportRecord(tenant, id);
+    const saves = await Promise.allSettled([
+      world.saveExport({ ...record, schedule: halfHourly, updatedAt: '2025-05-01T00:00:01.000Z' }),
+      world.saveExport({ ...record, schedule: quarterPast, updatedAt: '2025-05-01T00:00:02.000Z' }),
+    ]);
+    expect(saves.filter((save) => save.status === 'fulfilled')).toHaveLength(1);
+    const row = await world.exportsTable.getEntity<Record<string, unknown>>(tenant, id);
+    const entry = await world.sweepIndexTable.getEntity<Record<string, unknown>>(
+      slicePartition(sliceOf(id)),
+      `${tenant}|${id}`,
+    );
+    if (entry.rowEtag) {
+      expect(entry).toMatchObject({
+        rowEtag: row.etag,
+        schedule: row.schedule,
+        updatedAt: row.updatedAt,
+      });
+    }
+    // Either way the sweep claims by the schedule the row holds.
+    await world.sweepAt('2025-05-01T01:02:00Z', 1);
+    const slot =
+      row.schedule === JSON.stringify(halfHourly)
+        ? '2025-05-01T01:00:00.000Z'
+        : '2025-05-01T00:15:00.000Z';
+    expect(await world.slots(tenant, id)).toEqual([slot]);
   });
 
   it('drops the entry of an export that is gone', async () => {
