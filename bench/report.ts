@@ -4,6 +4,9 @@ import { readBenchmarks, sectionOf } from './report-sections';
 /** Written by `npm run bench:sweep`, not by `npm run bench`: carried over as it is. */
 export const sweepHeading = '## Refresh sweep';
 
+/** Sections other scripts write (bench:large, bench:killed, bench:sweep): carried over as they are. */
+const carriedHeadings = ['## Ten million profiles', '## Planner killed mid-plan', sweepHeading];
+
 /** Where a figure is the median of several samples: their lowest and highest wall time. */
 interface Spread {
   range?: [number, number];
@@ -82,8 +85,9 @@ export function renderReport(input: {
       '',
       '## Against the floor',
       '',
-      'The floor posts the same members in the same 1,000-member batches straight to the stand-in,',
-      'from one process, 16 requests at a time, with no storage, queues or state.',
+      'The floor downloads the same snapshot from the same storage, normalises and de-duplicates its',
+      'members with every mapped data field, and posts them in the same 1,000-member batches straight',
+      'to the stand-in, from one process, 16 requests at a time, with no queues or state.',
       '',
       '| Profiles | Floor (s) | Pipeline (s) | Pipeline / floor |',
       '| ---: | ---: | ---: | ---: |',
@@ -110,7 +114,10 @@ export function renderReport(input: {
       `| ${number(t.seconds, 1)} | ${number(t.requests)} | ${number(t.sendingSeconds, 1)} | ${number(rate, 1)} | ${number((100 * rate) / t.limit, 1)}% | ${number(t.throttled)} | ${number((100 * t.throttled) / Math.max(t.requests, 1), 2)}% |`,
     );
   }
-  const sweep = sectionOf(readBenchmarks(), sweepHeading);
-  if (sweep) lines.push('', sweep);
+  const report = readBenchmarks();
+  for (const heading of carriedHeadings) {
+    const section = sectionOf(report, heading);
+    if (section) lines.push('', section);
+  }
   return `${lines.join('\n')}\n`;
 }
