@@ -3,7 +3,7 @@ import { sendQueueMessage } from '../../clients/queue-messages';
 import { runQueueFor } from '../../runs/run-queues';
 import { runMessageFormat, type RunMessage } from '../../runs/run-schemas';
 import type { StoredRun } from '../../runs/run-store';
-import { planStepAliveBlobName } from '../../work-blobs';
+import { planCheckpointBlobName, planStepAliveBlobName } from '../../work-blobs';
 import type { PipelineDeps } from '../pipeline-deps';
 
 /**
@@ -62,7 +62,11 @@ export async function watchStep(deps: Deps, message: RunMessage): Promise<void> 
   const run = await deps.runs.get(tenantId, exportId, runId);
   if (!run || run.status !== 'planning') return;
   const stored = await deps.checkpoints.load(tenantId, runId);
-  if (!stored || stored.checkpoint.step >= step) return;
+  if (!stored || stored.checkpoint.step > step) return;
+  if (stored.checkpoint.step === step) {
+    await passedOn(deps, message, run, stored.checkpoint);
+    return;
+  }
   const silentMs = await silence(deps, tenantId, runId, step);
   if (silentMs !== undefined && silentMs > deadAfterMs) {
     deps.log.warn('Plan step sent again: its planner stopped showing signs of life', {
@@ -84,6 +88,44 @@ export async function watchStep(deps: Deps, message: RunMessage): Promise<void> 
   await sendWatch(deps, message, run, step);
 }
 
+/**
+ * The watched step is done: its planner may still have died before it sent the next step or
+ * settled the plan. Once the next step shows life the watch ends (that step has its own); while
+ * the checkpoint is fresh it looks again; later, it sends the next step (or, the plan complete,
+ * this step again, which settles it).
+ */
+async function passedOn(
+  deps: Deps,
+  message: RunMessage,
+  run: StoredRun,
+  checkpoint: { step: number; steps: number },
+): Promise<void> {
+  const { tenantId, exportId, runId, traceparent } = message;
+  const complete = checkpoint.step === checkpoint.steps;
+  if (!complete && (await age(deps, planStepAliveBlobName(tenantId, runId, checkpoint.step + 1))))
+    return;
+  const savedMs = await age(deps, planCheckpointBlobName(tenantId, runId));
+  if (savedMs === undefined || savedMs <= deadAfterMs) {
+    await sendWatch(deps, message, run, checkpoint.step);
+    return;
+  }
+  deps.log.warn('Plan passed on again: the planner of its last step stopped before doing so', {
+    step: checkpoint.step,
+    steps: checkpoint.steps,
+  });
+  const step = complete ? checkpoint.step : checkpoint.step + 1;
+  const again: RunMessage = {
+    tenantId,
+    exportId,
+    runId,
+    action: 'step',
+    step,
+    ...(traceparent ? { traceparent } : {}),
+  };
+  await sendQueueMessage(runQueueFor(deps.runQueues, run), runMessageFormat, again);
+  if (complete) await sendWatch(deps, message, run, checkpoint.step);
+}
+
 /** How long the step's planner has been silent, by the service's clock; undefined: not started. */
 async function silence(
   deps: Deps,
@@ -91,10 +133,13 @@ async function silence(
   runId: string,
   step: number,
 ): Promise<number | undefined> {
+  return age(deps, planStepAliveBlobName(tenantId, runId, step));
+}
+
+/** How long ago a blob was last written, by the service's clock; undefined when there is none. */
+async function age(deps: Deps, blobName: string): Promise<number | undefined> {
   try {
-    const properties = await deps.work
-      .getBlobClient(planStepAliveBlobName(tenantId, runId, step))
-      .getProperties();
+    const properties = await deps.work.getBlobClient(blobName).getProperties();
     const now = properties.date ?? new Date();
     return now.getTime() - (properties.lastModified ?? now).getTime();
   } catch (error) {

@@ -46,10 +46,14 @@ export class MemoryTable {
   /** Checks every action against the rows as they are, then applies them all. */
   async submitTransaction(actions: TransactionAction[]) {
     const next = new Map(this.rows);
-    for (const action of actions) applyAction(next, action);
+    // The answers come in the order of the actions, each with the ETag its row now has.
+    const subResponses = actions.map((action) => ({
+      status: 204,
+      etag: applyAction(next, action),
+    }));
     this.rows.clear();
     for (const [rowKey, row] of next) this.rows.set(rowKey, row);
-    return {};
+    return { status: 202, subResponses, etag: subResponses[0]?.etag };
   }
 
   listEntities(options: { queryOptions?: { filter?: string } } = {}) {
@@ -87,7 +91,8 @@ function stored(entity: Entity): Row {
   return { ...structuredClone(entity), etag: `W/"datetime'${++etagCounter}'"` };
 }
 
-function applyAction(rows: Map<string, Row>, action: TransactionAction): void {
+/** Applies an action to the rows; returns the ETag of the row it wrote (none for a delete). */
+function applyAction(rows: Map<string, Row>, action: TransactionAction): string | undefined {
   const [kind, entity] = action as unknown as [string, Entity, unknown, unknown];
   const rowKey = key(entity.partitionKey, entity.rowKey);
   const current = rows.get(rowKey);
@@ -95,30 +100,33 @@ function applyAction(rows: Map<string, Row>, action: TransactionAction): void {
   switch (kind) {
     case 'create':
       if (current) throw storageError(409, `EntityAlreadyExists: ${entity.rowKey}`);
-      rows.set(rowKey, stored(fields));
-      return;
+      return put(rows, rowKey, stored(fields));
     case 'update': {
       const [, , mode, options] = action as unknown as [string, Entity, string, Etagged?];
       if (!current) throw storageError(404, `ResourceNotFound: ${entity.rowKey}`);
       checkEtag(current, options?.etag);
-      rows.set(rowKey, stored(mode === 'Replace' ? fields : { ...current, ...fields }));
-      return;
+      return put(rows, rowKey, stored(mode === 'Replace' ? fields : { ...current, ...fields }));
     }
     case 'upsert': {
       const [, , mode] = action as unknown as [string, Entity, string];
-      rows.set(rowKey, stored(mode === 'Replace' || !current ? fields : { ...current, ...fields }));
-      return;
+      const merged = mode === 'Replace' || !current ? fields : { ...current, ...fields };
+      return put(rows, rowKey, stored(merged));
     }
     case 'delete': {
       const [, , options] = action as unknown as [string, Entity, Etagged?];
       if (!current) throw storageError(404, `ResourceNotFound: ${entity.rowKey}`);
       checkEtag(current, options?.etag);
       rows.delete(rowKey);
-      return;
+      return undefined;
     }
     default:
       throw new Error(`MemoryTable does not support the ${kind} action`);
   }
+}
+
+function put(rows: Map<string, Row>, rowKey: string, row: Row): string {
+  rows.set(rowKey, row);
+  return row.etag;
 }
 
 function checkEtag(current: Row, etag: string | undefined): void {

@@ -189,8 +189,19 @@ describe('the watch of a step', () => {
     await planRun(world.deps, watch);
     expect(takeRunMessages(world)).toEqual([step1]);
 
-    // Once the step is done, its watch ends.
+    // The step is done, but its planner dies before it sends step 2: the watch goes on, and
+    // once the checkpoint has stood still for a while it sends step 2 itself.
     await planRun(world.deps, step1!);
+    const [step2] = takeSteps(world);
+    await planRun(world.deps, watch);
+    expect(takeRunMessages(world)).toEqual([watch]);
+    const checkpoint = planCheckpointBlobName(world.tenantId, first.runId);
+    world.work.blobs.get(checkpoint)!.lastModified = new Date(Date.now() - 20_000);
+    await planRun(world.deps, watch);
+    expect(takeRunMessages(world)).toEqual([step2]);
+
+    // Once step 2 shows life, the watch of step 1 ends.
+    await planRun(world.deps, step2!);
     takeRunMessages(world);
     await planRun(world.deps, watch);
     expect(takeRunMessages(world)).toEqual([]);
