@@ -36,6 +36,25 @@ export function keepAlive(deps: Deps, ids: { tenantId: string; runId: string }, 
   };
 }
 
+/** Sends a step of the run's plan, on the queue the run is planned from. */
+export async function sendStep(
+  deps: Pick<PipelineDeps, 'runQueues'>,
+  message: RunMessage,
+  run: StoredRun,
+  step: number,
+): Promise<void> {
+  const { tenantId, exportId, runId, traceparent } = message;
+  const next: RunMessage = {
+    tenantId,
+    exportId,
+    runId,
+    action: 'step',
+    step,
+    ...(traceparent ? { traceparent } : {}),
+  };
+  await sendQueueMessage(runQueueFor(deps.runQueues, run), runMessageFormat, next);
+}
+
 /** Sends the watch of a step, to look a few seconds from now. */
 export async function sendWatch(
   deps: Deps,
@@ -73,16 +92,7 @@ export async function watchStep(deps: Deps, message: RunMessage): Promise<void> 
       step,
       silentMs,
     });
-    const { traceparent } = message;
-    const again: RunMessage = {
-      tenantId,
-      exportId,
-      runId,
-      action: 'step',
-      step,
-      ...(traceparent ? { traceparent } : {}),
-    };
-    await sendQueueMessage(runQueueFor(deps.runQueues, run), runMessageFormat, again);
+    await sendStep(deps, message, run, step);
     return; // the step sent again sends its own watch
   }
   await sendWatch(deps, message, run, step);
@@ -100,7 +110,7 @@ async function passedOn(
   run: StoredRun,
   checkpoint: { step: number; steps: number },
 ): Promise<void> {
-  const { tenantId, exportId, runId, traceparent } = message;
+  const { tenantId, runId } = message;
   const complete = checkpoint.step === checkpoint.steps;
   if (!complete && (await age(deps, planStepAliveBlobName(tenantId, runId, checkpoint.step + 1))))
     return;
@@ -113,16 +123,7 @@ async function passedOn(
     step: checkpoint.step,
     steps: checkpoint.steps,
   });
-  const step = complete ? checkpoint.step : checkpoint.step + 1;
-  const again: RunMessage = {
-    tenantId,
-    exportId,
-    runId,
-    action: 'step',
-    step,
-    ...(traceparent ? { traceparent } : {}),
-  };
-  await sendQueueMessage(runQueueFor(deps.runQueues, run), runMessageFormat, again);
+  await sendStep(deps, message, run, complete ? checkpoint.step : checkpoint.step + 1);
   if (complete) await sendWatch(deps, message, run, checkpoint.step);
 }
 

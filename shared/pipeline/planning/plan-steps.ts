@@ -17,7 +17,7 @@ import { RunFailure } from './run-failure';
 import { RunPlanTally } from './run-plan-tally';
 import type { PlannedSegment } from './segment-planning';
 import { spillPlaces } from './spill-places';
-import { keepAlive, sendWatch } from './plan-step-watch';
+import { keepAlive, sendStep, sendWatch } from './plan-step-watch';
 
 /** What the first step records of a segment it planned (in memory) or spilled (to plan in steps). */
 export function checkpointSegment(
@@ -73,19 +73,6 @@ export async function startPlanSteps(
     return;
   deps.log.info('Run planning continues in steps', { steps, batchCount: first.batchCount });
   await sendStep(deps, message, run, 1);
-}
-
-async function sendStep(deps: PipelineDeps, message: RunMessage, run: StoredRun, step: number) {
-  const { tenantId, exportId, runId, traceparent } = message;
-  const next: RunMessage = {
-    tenantId,
-    exportId,
-    runId,
-    action: 'step',
-    step,
-    ...(traceparent ? { traceparent } : {}),
-  };
-  await sendQueueMessage(runQueueFor(deps.runQueues, run), runMessageFormat, next);
 }
 
 /**
