@@ -8,7 +8,6 @@ import { withLogContext, type LogFields } from '../log-context';
 import { inSpan } from '../telemetry';
 import { planRun } from '../pipeline/planning/run-planner';
 import { endRun } from '../pipeline/ending/run-ending';
-import { pinnedSnapshots, releaseSnapshotVersions } from '../pipeline/planning/snapshot-versions';
 import { tryFinalizeRun } from '../pipeline/ending/run-finalizer';
 import { poisonQueueName, queueNames } from '../storage-layout';
 
@@ -129,14 +128,10 @@ export async function onExpressBatchMessage(
 async function failPoisonRun(message: unknown, invocation: Invocation, queue: string) {
   await withRunMessage(message, invocation, queue, async (run) => {
     getAppServices().pipeline.log.error('Run planning failed repeatedly; the run fails', {});
-    const deps = getAppServices().pipeline;
-    await endRun(deps, run.tenantId, run.exportId, run.runId, 'failed', {
+    await endRun(getAppServices().pipeline, run.tenantId, run.exportId, run.runId, 'failed', {
       code: 'PlanningFailed',
       message: 'Planning the run failed repeatedly; see the logs for the run id.',
     });
-    // Nothing will read the snapshot versions its planners pinned.
-    const pinned = await pinnedSnapshots(deps, run.tenantId, run.runId);
-    if (pinned) await releaseSnapshotVersions(deps, pinned);
   });
 }
 
