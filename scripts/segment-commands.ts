@@ -40,8 +40,7 @@ export async function putSnapshot(
     `Wrote ${segmentsContainerName}/${request.blobName} (${bytes(sizeBytes)}) to ${storage.where}`,
   ];
   for (const blobName of others) {
-    // With the blob snapshots a run being planned reads (they go when it has read them).
-    await storage.container.getBlobClient(blobName).deleteIfExists({ deleteSnapshots: 'include' });
+    await storage.container.getBlobClient(blobName).deleteIfExists();
     lines.push(`Removed ${segmentsContainerName}/${blobName}: a segment has one snapshot blob`);
   }
   const segment = await new SegmentCatalog(storage.container).get(request.tenantId, request.name);
