@@ -68,15 +68,6 @@ export function planCheckpointBlobName(tenantId: string, runId: string): string 
 }
 
 /**
- * The snapshot versions a run reads (`<run>/plan/snapshots.json`): a blob snapshot of each
- * segment taken when the run is first planned, so a planner that starts again reads what the
- * first one read, whatever the platform wrote since.
- */
-export function planSnapshotsBlobName(tenantId: string, runId: string): string {
-  return `${planBlobsPrefix(tenantId, runId)}snapshots.json`;
-}
-
-/**
  * The sign of life of a plan's step (`<run>/plan/step-0003.alive`): rewritten every few seconds
  * while the step is planned, so a watcher can tell a dead planner from a slow one.
  */

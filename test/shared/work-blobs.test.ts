@@ -8,7 +8,6 @@ import {
   failuresBlobName,
   heldBatchesBlobName,
   planCheckpointBlobName,
-  planSnapshotsBlobName,
   planSpillBlobName,
   planStepAliveBlobName,
   rejectionsBlobName,
@@ -41,7 +40,6 @@ describe('work-blobs', () => {
     ['the rejections', rejectionsBlobName(tenant, 'run-1'), `${encoded}/run-1/rejections.jsonl`],
     ['the held batches', heldBatchesBlobName(tenant, 'run-1'), `${encoded}/run-1/held.jsonl`],
     ['a plan checkpoint', planCheckpointBlobName(tenant, 'r'), `${encoded}/r/plan/checkpoint.json`],
-    ['pinned snapshots', planSnapshotsBlobName(tenant, 'r'), `${encoded}/r/plan/snapshots.json`],
     ['a step alive', planStepAliveBlobName(tenant, 'r', 3), `${encoded}/r/plan/step-0003.alive`],
     [
       'a spilled partition',

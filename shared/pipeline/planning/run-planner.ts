@@ -19,12 +19,6 @@ import { maxPlanningRetries, planLater, PlannerBusy, putBack, transient } from '
 import { RunFailure } from './run-failure';
 import { endRun } from '../ending/run-ending';
 import { pinSnapshots } from './snapshot-pins';
-import {
-  pinnedSnapshots,
-  pinSnapshotVersions,
-  releaseSnapshotVersions,
-  type PinnedSnapshot,
-} from './snapshot-versions';
 import { resolveRunLists } from './run-lists';
 import { planOneSegment } from './segment-planning';
 import { RunPlanTally } from './run-plan-tally';
@@ -90,9 +84,6 @@ export async function planRun(
     }
     await reportIfKeyRefused(deps, message, error);
     if (error instanceof RunFailure || error instanceof AppError) {
-      // Not planned again: nothing will read the pinned versions.
-      const pinned = await pinnedSnapshots(deps, tenantId, runId);
-      if (pinned) await releaseSnapshotVersions(deps, pinned);
       await endRun(deps, tenantId, exportId, runId, 'failed', {
         code: error.code,
         message: error.message,
@@ -107,40 +98,11 @@ async function plan(deps: PipelineDeps, message: RunMessage, run: StoredRun): Pr
   const { tenantId, exportId } = message;
   const exportRecord = await deps.exports.get(tenantId, exportId);
   if (!exportRecord) throw new RunFailure('ExportNotFound', 'The export was deleted.');
-  const snapshots = await snapshotsToRead(deps, run, exportRecord);
-  await planPinned(deps, message, run, exportRecord, snapshots);
-  // Every row is read: what is left to plan (steps of a large plan) reads its spilled partitions.
-  await releaseSnapshotVersions(deps, snapshots);
-}
-
-/**
- * The snapshots a run reads: the versions pinned when it was first planned, or, the first time,
- * each segment's current snapshot (all must exist before anything is sent: a missing one never
- * means "empty"), pinned now.
- */
-async function snapshotsToRead(
-  deps: PipelineDeps,
-  run: StoredRun,
-  exportRecord: ExportRecord,
-): Promise<PinnedSnapshot[]> {
-  const { tenantId } = exportRecord;
-  const pinned = await pinnedSnapshots(deps, tenantId, run.id);
-  if (pinned) return pinned;
+  // Every snapshot must exist before anything is sent: a missing one never means "empty".
   const snapshots = await Promise.all(
     exportRecord.segments.map((name) => deps.segments.snapshot(tenantId, name)),
   );
   await pinSnapshots(deps, tenantId, run, snapshots);
-  return pinSnapshotVersions(deps, tenantId, run.id, snapshots);
-}
-
-async function planPinned(
-  deps: PipelineDeps,
-  message: RunMessage,
-  run: StoredRun,
-  exportRecord: ExportRecord,
-  snapshots: PinnedSnapshot[],
-): Promise<void> {
-  const { tenantId, exportId } = message;
   // A CSV header without the e-mail column would make every row a rejection and the segment look
   // empty, which a mirror run would turn into removing everyone.
   const withoutEmail = snapshots.find(

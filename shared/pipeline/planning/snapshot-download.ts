@@ -6,23 +6,19 @@ import type { PipelineDeps } from '../pipeline-deps';
 import { rewritten } from './run-failure';
 
 /**
- * The rows of the snapshot version the run planned: its pinned blob snapshot, or else a download
- * conditional on its ETag, so a snapshot the platform rewrote since fails the run
- * (SnapshotChanged) instead of mixing two.
+ * The rows of the snapshot version the run planned: the download is conditional on its ETag, so
+ * a snapshot the platform rewrote since fails the run (SnapshotChanged) instead of mixing two.
  */
 export async function snapshotRows(
   deps: Pick<PipelineDeps, 'segmentBlobs' | 'snapshotLimits'>,
-  snapshot: SegmentSnapshot & { version?: string },
+  snapshot: SegmentSnapshot,
 ): Promise<AsyncGenerator<SnapshotRow[]>> {
-  const blob = deps.segmentBlobs.getBlobClient(snapshot.blobName);
-  // A pinned version is a blob snapshot: it never changes, whatever the platform writes.
-  const download = await (
-    snapshot.version
-      ? blob.withSnapshot(snapshot.version).download()
-      : blob.download(0, undefined, { conditions: { ifMatch: snapshot.etag } })
-  ).catch((error: unknown) => {
-    throw rewritten(error, snapshot.name);
-  });
+  const download = await deps.segmentBlobs
+    .getBlobClient(snapshot.blobName)
+    .download(0, undefined, { conditions: { ifMatch: snapshot.etag } })
+    .catch((error: unknown) => {
+      throw rewritten(error, snapshot.name);
+    });
   return readSnapshotRows(
     download.readableStreamBody as Readable,
     snapshot.format,

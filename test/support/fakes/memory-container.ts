@@ -32,8 +32,6 @@ let etagCounter = 0;
 export class MemoryContainer {
   readonly blobs = new Map<string, MemoryBlob>();
   readonly #staged = new Map<string, Map<string, Buffer>>();
-  /** Blob snapshots, by `<name>?snapshot=<id>`: copies that never change. */
-  readonly snapshots = new Map<string, MemoryBlob>();
   /** Downloads that fail with this status, by blob name (a storage outage, say). */
   readonly failDownloads = new Map<string, number>();
 
@@ -185,25 +183,6 @@ export class MemoryContainer {
         if (missing) throw storageError(400, `InvalidBlockList: ${name}`);
         // Kept: committed blocks may be named again, as the service allows.
         return this.#write(name, Buffer.concat(ids.map((id) => staged.get(id)!)), options);
-      },
-      createSnapshot: async (options: { conditions?: WriteConditions } = {}) => {
-        const blob = this.#existing(name);
-        const ifMatch = options.conditions?.ifMatch;
-        if (ifMatch && blob.etag !== ifMatch) throw storageError(412, `ConditionNotMet: ${name}`);
-        const snapshot = `snapshot-${++etagCounter}`;
-        this.snapshots.set(`${name}?snapshot=${snapshot}`, { ...blob });
-        return { snapshot };
-      },
-      withSnapshot: (snapshot: string) => {
-        const key = `${name}?snapshot=${snapshot}`;
-        return {
-          download: async () => {
-            const blob = this.snapshots.get(key);
-            if (!blob) throw storageError(404, `BlobNotFound: ${key}`);
-            return { readableStreamBody: Readable.from([blob.body]), etag: blob.etag };
-          },
-          deleteIfExists: async () => ({ succeeded: this.snapshots.delete(key) }),
-        };
       },
       delete: async () => this.deleteBlob(name),
       deleteIfExists: async () => ({ succeeded: this.blobs.delete(name) }),

@@ -207,34 +207,3 @@ describe('the watch of a step', () => {
     expect(takeRunMessages(world)).toEqual([]);
   });
 });
-
-describe('the snapshot versions a run reads', () => {
-  it('plans again from the version first read when the platform rewrote the snapshot meanwhile, then lets it go', async () => {
-    const world = new PipelineWorld();
-    world.writeSnapshot('Newsletter', emails(0, 10));
-    const exportRecord = await world.addExport();
-    const message = await world.queueRun(exportRecord, { mode: 'full' });
-    world.iterable.failNext('throttled', 1_000);
-    await planRun(world.deps, message);
-    expect((await world.run(message)).status).toBe('queued');
-    expect(world.segmentBlobs.snapshots.size).toBe(1);
-
-    // The next refresh's snapshot lands before the run is planned again.
-    world.writeSnapshot('Newsletter', emails(0, 500));
-    await planRun(world.deps, { ...message, attempt: 1 });
-    const run = await world.run(message);
-    expect(run.status).toBe('running');
-    expect(run.counts).toMatchObject({ total: 10, added: 10 });
-    expect(world.segmentBlobs.snapshots.size).toBe(0);
-  });
-
-  it('lets the pinned versions go when the run fails', async () => {
-    const world = new PipelineWorld();
-    world.writeSnapshot('Newsletter', emails(0, 10), 'mail');
-    const exportRecord = await world.addExport();
-    const message = await world.queueRun(exportRecord);
-    await planRun(world.deps, message);
-    expect((await world.run(message)).error?.code).toBe('ColumnNotFound');
-    expect(world.segmentBlobs.snapshots.size).toBe(0);
-  });
-});
