@@ -253,6 +253,8 @@ describe('security review', () => {
         // `{ filter }` shorthand and conditionals of odata-built filters are checked at their source.
         if (/^odata`/.test(value) || /^\s*$/.test(value)) continue;
         if (/^range\.below === undefined/.test(value)) continue;
+        // rowsWhere's parameter: its callers pass filters built with odata.
+        if (where.endsWith('table-pages.ts') && value.startsWith('string, max: number)')) continue;
         // Swagger UI's search box, an option in the reference page's own script text.
         if (where.endsWith('api-docs-page.ts') && value === 'true,') continue;
         // The health check lists one table by its constant name; no input reaches it.

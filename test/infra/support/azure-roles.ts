@@ -183,6 +183,8 @@ export const operationPermissions: Record<string, string[]> = {
   'BlockBlobClient.upload': [`${blob}/containers/blobs/write`],
   'BlockBlobClient.uploadData': [`${blob}/containers/blobs/write`],
   'BlockBlobClient.uploadStream': [`${blob}/containers/blobs/write`],
+  'BlockBlobClient.stageBlock': [`${blob}/containers/blobs/write`],
+  'BlockBlobClient.commitBlockList': [`${blob}/containers/blobs/write`],
   'ContainerClient.createIfNotExists': [`${blob}/containers/write`],
   'ContainerClient.deleteBlob': [`${blob}/containers/blobs/delete`],
   'ContainerClient.exists': [`${blob}/containers/read`],
