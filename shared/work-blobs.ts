@@ -76,6 +76,20 @@ export function planStepAliveBlobName(tenantId: string, runId: string, step: num
 }
 
 /**
+ * A large segment's snapshot as the run pinned it (`<run>/plan/<segment number>/snapshot`): its
+ * bytes copied from the segments container before they are read, and (`snapshot.json`, written
+ * once the copy is whole) what the copy holds and which version it was copied from.
+ */
+export function planSnapshotCopyBlobNames(
+  tenantId: string,
+  runId: string,
+  segment: number,
+): { data: string; description: string } {
+  const folder = `${planBlobsPrefix(tenantId, runId)}${segment}/`;
+  return { data: `${folder}snapshot`, description: `${folder}snapshot.json` };
+}
+
+/**
  * One partition of a segment's spilled members or last state
  * (`<run>/plan/<segment number>/members-07.txt.gz`): gzip members of text lines.
  */

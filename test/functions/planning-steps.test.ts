@@ -34,6 +34,17 @@ describe('planning in steps', () => {
       .upload(body, body.length);
   };
 
+  /** Copies of snapshots left in the work container's plan folders. */
+  const snapshotCopies = async () => {
+    const names: string[] = [];
+    const work = BlobServiceClient.fromConnectionString(stack.storage).getContainerClient(
+      'export-batches',
+    );
+    for await (const blob of work.listBlobsFlat({ prefix: `${tenant}/` }))
+      if (/\/plan\/\d+\/snapshot/.test(blob.name)) names.push(blob.name);
+    return names;
+  };
+
   async function run(body: Record<string, unknown> = {}): Promise<Run> {
     const started = await stack.call('POST', `exports/${exportId}/runs`, { as: admin, body });
     expect(started.status).toBe(202);
@@ -89,6 +100,9 @@ describe('planning in steps', () => {
     const listId = first.segments[0]!.listId!;
     expect(members(listId)).toEqual(emails(0, 6000).sort());
     expect(output()).toContain('Run planning continues in steps');
+    // The plan read its own copy of the snapshot, and the copy went once it was read.
+    expect(output()).toContain('Snapshot copied for the plan');
+    expect(await snapshotCopies()).toEqual([]);
     const steps = output().match(/Plan step finished/g) ?? [];
     expect(steps.length).toBeGreaterThan(2);
 

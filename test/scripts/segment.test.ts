@@ -60,7 +60,7 @@ function file(name: string, content: string | Buffer): string {
 async function membersAsARunReadsThem(tenantId: string, name: string, dataFields = {}) {
   const snapshot = await new SegmentCatalog(container).snapshot(tenantId, name);
   const rows = await snapshotRows(
-    { segmentBlobs: container, snapshotLimits: defaultSnapshotLimits },
+    { segmentBlobs: container, work: container, snapshotLimits: defaultSnapshotLimits },
     snapshot,
   );
   const members: Member[] = [];

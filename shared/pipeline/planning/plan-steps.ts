@@ -1,4 +1,3 @@
-import { AppError } from '../../errors';
 import { sendQueueMessage } from '../../clients/queue-messages';
 import { runQueueFor } from '../../runs/run-queues';
 import { runMessageFormat, type RunMessage } from '../../runs/run-schemas';
@@ -11,9 +10,9 @@ import type { PipelineDeps } from '../pipeline-deps';
 import { BatchWriter } from './batch-writer';
 import type { CheckpointSegment, PlanCheckpoint } from './plan-checkpoint';
 import { settlePlan } from './plan-settlement';
-import { PlannerBusy } from './planning-retries';
+import { busyDelaySeconds, PlannerBusy } from './planning-retries';
 import { RemovalSafety } from './removal-safety';
-import { RunFailure } from './run-failure';
+import { failRunOn } from './run-failure';
 import { RunPlanTally } from './run-plan-tally';
 import type { PlannedSegment } from './segment-planning';
 import { spillPlaces } from './spill-places';
@@ -115,20 +114,12 @@ export async function planStep(
         step,
         members: error.members,
       });
-      const delaySeconds = Math.ceil(15 + Math.random() * 15);
       await sendQueueMessage(runQueueFor(deps.runQueues, run), runMessageFormat, message, {
-        delaySeconds,
+        delaySeconds: busyDelaySeconds(),
       });
       return;
     }
-    if (error instanceof RunFailure || error instanceof AppError) {
-      await endRun(deps, tenantId, exportId, runId, 'failed', {
-        code: error.code,
-        message: error.message,
-      });
-      return;
-    }
-    throw error;
+    if (!(await failRunOn(deps, message, error))) throw error;
   } finally {
     await stopShowingLife();
   }

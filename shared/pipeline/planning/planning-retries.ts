@@ -15,6 +15,11 @@ export class PlannerBusy extends Error {
   }
 }
 
+/** A busy instance's planning message comes back in 15 to 30 s, spread so instances take turns. */
+export function busyDelaySeconds(): number {
+  return Math.ceil(15 + Math.random() * 15);
+}
+
 /** Iterable throttling or failing for a while, which waiting may cure. */
 export function transient(error: unknown): error is IterableError {
   return error instanceof IterableError && error.retryable;

@@ -1,4 +1,8 @@
 import { statusCodeOf } from '../../clients/azure-errors';
+import { AppError } from '../../errors';
+import type { RunMessage } from '../../runs/run-schemas';
+import { endRun } from '../ending/run-ending';
+import type { PipelineDeps } from '../pipeline-deps';
 import { quoteForMessage } from '../../quote-for-message';
 import { SnapshotTooLargeError } from '../../snapshot/snapshot-limits';
 import { SnapshotUnreadableError } from '../../snapshot/snapshot-rows';
@@ -45,4 +49,22 @@ export function segmentPlanningFailure(error: unknown, segmentName: string): unk
       `Segment ${segment} could not be decompressed (gzip: ${(error as Error).message}); no one was removed.`,
     );
   return error;
+}
+
+/**
+ * Ends the run as failed when planning it met a failure the user can act on (a RunFailure, or an
+ * AppError such as a refused key), saying what it was; false for any other error, which the
+ * queue's redelivery is left to cure.
+ */
+export async function failRunOn(
+  deps: PipelineDeps,
+  message: Pick<RunMessage, 'tenantId' | 'exportId' | 'runId'>,
+  error: unknown,
+): Promise<boolean> {
+  if (!(error instanceof RunFailure || error instanceof AppError)) return false;
+  await endRun(deps, message.tenantId, message.exportId, message.runId, 'failed', {
+    code: error.code,
+    message: error.message,
+  });
+  return true;
 }

@@ -1,24 +1,34 @@
-import { AppError } from '../../errors';
 import type { RunMessage } from '../../runs/run-schemas';
 import type { StoredRun } from '../../runs/run-store';
 import type { ExportRecord } from '../../exports/export-store';
-import type { SegmentSnapshot } from '../../segments/segment-catalog';
 import { BatchWriter } from './batch-writer';
 import type { StatePointer } from '../../state/state-pointer';
 import type { PipelineDeps } from '../pipeline-deps';
 import { reportIfKeyRefused } from '../refused-key';
 import { RejectionLog } from '../run-rejections';
 import type { PlanningLease } from './planning-budget';
-import { membersPlannedAtOnce } from '../../state/segment-plan';
+import { membersPlannedAtOnce, planningPartitions } from '../../state/segment-plan';
 import { recordSnapshotRejections } from '../../telemetry';
 import { removalsPossible } from './removal-guard';
 import { releaseRun, settlePlan } from './plan-settlement';
 import { RemovalSafety } from './removal-safety';
 import { quoteForMessage } from '../../quote-for-message';
-import { maxPlanningRetries, planLater, PlannerBusy, putBack, transient } from './planning-retries';
-import { RunFailure } from './run-failure';
-import { endRun } from '../ending/run-ending';
+import {
+  busyDelaySeconds,
+  maxPlanningRetries,
+  planLater,
+  PlannerBusy,
+  putBack,
+  transient,
+} from './planning-retries';
+import { failRunOn, RunFailure } from './run-failure';
 import { pinSnapshots } from './snapshot-pins';
+import {
+  copiedSnapshot,
+  copySnapshot,
+  removeSnapshotCopies,
+  type PlannedSnapshot,
+} from './snapshot-copy';
 import { resolveRunLists } from './run-lists';
 import { planOneSegment } from './segment-planning';
 import { RunPlanTally } from './run-plan-tally';
@@ -72,7 +82,7 @@ export async function planRun(
       // Not a failure: the attempt is not counted, and another instance may take the run.
       await putBack(deps, message, {
         attempt: message.attempt,
-        delaySeconds: Math.ceil(15 + Math.random() * 15),
+        delaySeconds: busyDelaySeconds(),
         why: 'Run planning put back: this instance is planning other large segments',
         properties: { members: error.members },
       });
@@ -83,14 +93,7 @@ export async function planRun(
       return;
     }
     await reportIfKeyRefused(deps, message, error);
-    if (error instanceof RunFailure || error instanceof AppError) {
-      await endRun(deps, tenantId, exportId, runId, 'failed', {
-        code: error.code,
-        message: error.message,
-      });
-      return;
-    }
-    throw error;
+    if (!(await failRunOn(deps, message, error))) throw error;
   }
 }
 
@@ -98,14 +101,19 @@ async function plan(deps: PipelineDeps, message: RunMessage, run: StoredRun): Pr
   const { tenantId, exportId } = message;
   const exportRecord = await deps.exports.get(tenantId, exportId);
   if (!exportRecord) throw new RunFailure('ExportNotFound', 'The export was deleted.');
-  // Every snapshot must exist before anything is sent: a missing one never means "empty".
-  const snapshots = await Promise.all(
-    exportRecord.segments.map((name) => deps.segments.snapshot(tenantId, name)),
+  // Every snapshot must exist before anything is sent: a missing one never means "empty". A
+  // planner that starts the run again reads the copies an earlier one took, as they were.
+  const ids = { tenantId, runId: message.runId };
+  const found: PlannedSnapshot[] = await Promise.all(
+    exportRecord.segments.map(
+      async (name, index) =>
+        (await copiedSnapshot(deps, ids, index, name)) ?? deps.segments.snapshot(tenantId, name),
+    ),
   );
-  await pinSnapshots(deps, tenantId, run, snapshots);
+  await pinSnapshots(deps, tenantId, run, found);
   // A CSV header without the e-mail column would make every row a rejection and the segment look
   // empty, which a mirror run would turn into removing everyone.
-  const withoutEmail = snapshots.find(
+  const withoutEmail = found.find(
     (snapshot) => snapshot.format === 'csv' && !snapshot.columns.includes(exportRecord.emailField),
   );
   if (withoutEmail) {
@@ -117,12 +125,13 @@ async function plan(deps: PipelineDeps, message: RunMessage, run: StoredRun): Pr
   const { pointer } = await deps.state.committed(tenantId, exportId);
   const previousMembers = new Map(
     await Promise.all(
-      snapshots.map(async (snapshot): Promise<[string, number]> => {
+      found.map(async (snapshot): Promise<[string, number]> => {
         const blob = pointer?.segments[snapshot.name];
         return [snapshot.name, blob ? ((await deps.state.memberCount(blob)) ?? 0) : 0];
       }),
     ),
   );
+  const snapshots = await pinnedCopies(deps, ids, found, previousMembers);
   // Segments are planned one after another: the largest sets what the run holds at once.
   const atOnce = Math.max(
     ...snapshots.map((snapshot) =>
@@ -148,6 +157,32 @@ async function plan(deps: PipelineDeps, message: RunMessage, run: StoredRun): Pr
 }
 
 /**
+ * The snapshots the plan reads: a segment large enough to be planned in steps is read from a
+ * copy of its pinned version, taken first (one at a time, each with bounded memory), so a first
+ * step that starts again reads the same rows even if the platform rewrote the snapshot meanwhile.
+ */
+async function pinnedCopies(
+  deps: PipelineDeps,
+  ids: { tenantId: string; runId: string },
+  snapshots: PlannedSnapshot[],
+  previousMembers: Map<string, number>,
+): Promise<PlannedSnapshot[]> {
+  const planned: PlannedSnapshot[] = [];
+  for (const [index, snapshot] of snapshots.entries()) {
+    const large =
+      planningPartitions(
+        previousMembers.get(snapshot.name) ?? 0,
+        snapshot,
+        deps.planningLimits.membersInMemory,
+      ) > 1;
+    planned.push(
+      snapshot.copy || !large ? snapshot : await copySnapshot(deps, ids, index, snapshot),
+    );
+  }
+  return planned;
+}
+
+/**
  * Plans the run's segments one by one, then records the plan and sends the run on its way:
  * resolve the lists, load the removal checks, write each segment's batches (held back while the
  * guard may stop them), save the lists and settle the plan.
@@ -157,7 +192,7 @@ async function planSegments(
   message: RunMessage,
   run: StoredRun,
   exportRecord: ExportRecord,
-  snapshots: SegmentSnapshot[],
+  snapshots: PlannedSnapshot[],
   known: {
     pointer: StatePointer | undefined;
     previousMembers: Map<string, number>;
@@ -197,16 +232,18 @@ async function planSegments(
       segments: records,
       held: writer.held,
     });
-    return;
+  } else {
+    await settlePlan(deps, message, run, {
+      batchCount,
+      counts: tally.counts(rejections.count),
+      segments: tally.segments,
+      removals: tally.removals,
+      safety,
+      held: writer.held,
+    });
   }
-  await settlePlan(deps, message, run, {
-    batchCount,
-    counts: tally.counts(rejections.count),
-    segments: tally.segments,
-    removals: tally.removals,
-    safety,
-    held: writer.held,
-  });
+  // Every snapshot is read and what was read is saved: no planner reads the copies again.
+  await removeSnapshotCopies(deps, ids, snapshots);
 }
 
 /**

@@ -1,6 +1,5 @@
 import type { ExportRecord } from '../../exports/export-store';
 import type { StoredRun } from '../../runs/run-store';
-import type { SegmentSnapshot } from '../../segments/segment-catalog';
 import { segmentMembers, type Rejection } from '../../snapshot/segment-members';
 import type { ResolvedList } from '../../state/export-lists';
 import {
@@ -18,6 +17,7 @@ import { PlannerBusy } from './planning-retries';
 import type { RemovalSafety, SegmentEvidence } from './removal-safety';
 import { segmentPlanningFailure } from './run-failure';
 import { snapshotRows } from './snapshot-download';
+import type { PlannedSnapshot } from './snapshot-copy';
 import { spillPlaces } from './spill-places';
 
 /** What the run brings to each of its segments' plans. */
@@ -53,7 +53,7 @@ export interface PlannedSegment {
 export async function planOneSegment(
   deps: PipelineDeps,
   planning: RunPlanning,
-  snapshot: SegmentSnapshot,
+  snapshot: PlannedSnapshot,
   list: ResolvedList,
   /** The segment's place in the export's segments. */
   index: number,

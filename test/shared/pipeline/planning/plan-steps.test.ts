@@ -4,6 +4,7 @@ import { runMessageFormat, type RunMessage } from '../../../../shared/runs/run-s
 import {
   planBlobsPrefix,
   planCheckpointBlobName,
+  planSnapshotCopyBlobNames,
   planStepAliveBlobName,
 } from '../../../../shared/work-blobs';
 import { PipelineWorld } from '../../../support/fakes/pipeline-world';
@@ -205,5 +206,44 @@ describe('the watch of a step', () => {
     takeRunMessages(world);
     await planRun(world.deps, watch);
     expect(takeRunMessages(world)).toEqual([]);
+  });
+});
+
+describe('the snapshot a large plan reads', () => {
+  it('is a copy of the pinned version, so a first step taken again after a rewrite plans the same rows', async () => {
+    const world = smallMemoryWorld();
+    world.writeSnapshot('Newsletter', emails(0, 3000));
+    world.writeSnapshot('Small', emails(0, 10));
+    const exportRecord = await world.addExport({
+      syncMode: 'mirror',
+      segments: ['Newsletter', 'Small'],
+    });
+    const first = await world.queueRun(exportRecord, { mode: 'full' });
+    const copy = planSnapshotCopyBlobNames(world.tenantId, first.runId, 0);
+
+    // The first step takes its copy, then dies reading it: the queue brings its message back.
+    world.work.failDownloads.set(copy.data, 503);
+    await expect(planRun(world.deps, first)).rejects.toThrow();
+    expect(world.work.names(copy.data).sort()).toEqual([copy.data, copy.description]);
+    // A segment small enough for memory is read where it is: no copy.
+    const small = planSnapshotCopyBlobNames(world.tenantId, first.runId, 1);
+    expect(world.work.names(small.data)).toEqual([]);
+
+    // Meanwhile the platform writes the next refresh's snapshot.
+    world.writeSnapshot('Newsletter', emails(5000, 6000));
+    world.work.failDownloads.delete(copy.data);
+    await planRun(world.deps, first, 2);
+    for (let next = takeRunMessages(world); next.length; next = takeRunMessages(world)) {
+      for (const message of next) await planRun(world.deps, message);
+    }
+
+    const planned = await world.run(first);
+    expect(planned.status).toBe('running');
+    expect(planned.counts).toMatchObject({ total: 3010, added: 3010 });
+    await sendQueuedBatches(world);
+    expect((await world.run(first)).status).toBe('succeeded');
+    expect(world.iterable.membersOf('Newsletter')).toEqual(emails(0, 3000).sort());
+    // Read and saved: the copy (every member's e-mail) is gone.
+    expect(world.work.names(copy.data)).toEqual([]);
   });
 });
