@@ -12,7 +12,7 @@ import { startIterableStandIn, type IterableStandIn } from '../local/iterable/se
 import { standInIterableKey, startLocalServices, workerNodeArguments } from '../local/local-stack';
 import { segmentsContainerName } from '../shared/storage-layout';
 import { childPids } from './process-usage';
-import { segmentStream, type SegmentOptions } from './segment-generator';
+import { benchDataFields, segmentStream, type SegmentOptions } from './segment-generator';
 
 /**
  * The local stack of the large benchmarks (large-bench.ts, killed-planner-bench.ts): the same
@@ -59,17 +59,6 @@ export interface BenchStack {
   stop(): Promise<void>;
 }
 
-/** The export's data fields: those `npm run bench` maps. */
-const dataFields = {
-  firstName: 'first_name',
-  lastName: 'last_name',
-  city: 'city',
-  country: 'country',
-  plan: 'plan',
-  signupDate: 'signup_date',
-  lifetimeValue: 'lifetime_value',
-  marketingOptIn: 'marketing_opt_in',
-};
 
 const hostMain = path.join(projectRoot(), 'dist', 'local', 'host', 'main.js');
 
@@ -188,7 +177,7 @@ export async function startBenchStack(options: {
           connectionId: connection.id,
           segments: [segment],
           emailField: 'email',
-          dataFields,
+          dataFields: benchDataFields,
         });
         return String(saved.id);
       },

@@ -8,7 +8,7 @@ import { devTenantId } from '../local/dev-issuer';
 import { standInIterableKey, startLocalStack, type LocalStack } from '../local/local-stack';
 import { postStraight } from './floor';
 import { childPids, clearPeakRss, processTreeUsage } from './process-usage';
-import { segmentStream, type SegmentOptions } from './segment-generator';
+import { benchDataFields, segmentStream, type SegmentOptions } from './segment-generator';
 import { renderReport, type BenchRow, type FloorRow, type ThrottledRow } from './report';
 import { medianOf } from './samples';
 import { flowRows } from './flow-bench';
@@ -83,16 +83,6 @@ async function downloadSegment(stack: LocalStack, name: string): Promise<Readabl
   return download.readableStreamBody as Readable;
 }
 
-const dataFields = {
-  firstName: 'first_name',
-  lastName: 'last_name',
-  city: 'city',
-  country: 'country',
-  plan: 'plan',
-  signupDate: 'signup_date',
-  lifetimeValue: 'lifetime_value',
-  marketingOptIn: 'marketing_opt_in',
-};
 
 type Measured = Awaited<ReturnType<typeof timedRun>>;
 
@@ -156,7 +146,7 @@ async function createExport(client: { call: AdminCall }, connectionId: string, s
     connectionId,
     segments: [segment],
     emailField: 'email',
-    dataFields,
+    dataFields: benchDataFields,
   });
   return String(saved.id);
 }
@@ -223,7 +213,7 @@ async function main(): Promise<void> {
         const floor = await postStraight(stack.env.ITERABLE_BASE_URL!, standInIterableKey, {
           name,
           download: () => downloadSegment(stack, name),
-          dataFields,
+          dataFields: benchDataFields,
         });
         floorSamples.push(floor);
         process.stdout.write(` ${floor.seconds.toFixed(1)} s.`);

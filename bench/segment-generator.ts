@@ -36,6 +36,18 @@ const domains = ['example.com', 'mail.example.org', 'example.net'];
 export const segmentHeader =
   'email,first_name,last_name,city,country,plan,signup_date,lifetime_value,marketing_opt_in';
 
+/** The data fields every bench export maps, each from its column of the segment. */
+export const benchDataFields = {
+  firstName: 'first_name',
+  lastName: 'last_name',
+  city: 'city',
+  country: 'country',
+  plan: 'plan',
+  signupDate: 'signup_date',
+  lifetimeValue: 'lifetime_value',
+  marketingOptIn: 'marketing_opt_in',
+};
+
 export interface SegmentOptions {
   size: number;
   seed: number;
