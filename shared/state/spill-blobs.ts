@@ -4,6 +4,7 @@ import type { Readable } from 'node:stream';
 import type { BlockBlobClient, ContainerClient } from '@azure/storage-blob';
 import { statusCodeOf } from '../clients/azure-errors';
 import { textLines } from './text-lines';
+import { WritePool } from '../write-pool';
 
 const gzip = promisify(gzipCallback);
 
@@ -12,31 +13,7 @@ const pieceChars = 64 * 1024;
 /** Compressed bytes gathered per blob before they are staged as one block. */
 const blockBytes = 1024 * 1024;
 /** Pieces compressed and blocks staged at once, over all the blobs of a writer. */
-const writeConcurrency = 8;
-
-/** Writes that run beside the caller, a bounded number at a time; the first failure is kept. */
-export class WritePool {
-  readonly #inFlight = new Set<Promise<void>>();
-  #failure: Error | undefined;
-
-  /** Runs `work` beside the others; waits only when too many are running. */
-  async track(work: Promise<void>): Promise<void> {
-    const tracked: Promise<void> = work
-      .catch((error: unknown) => {
-        this.#failure ??= error instanceof Error ? error : new Error(String(error));
-      })
-      .finally(() => this.#inFlight.delete(tracked));
-    this.#inFlight.add(tracked);
-    while (this.#inFlight.size >= writeConcurrency) await Promise.race(this.#inFlight);
-    if (this.#failure) throw this.#failure;
-  }
-
-  /** Waits for every write; throws the first failure. */
-  async settled(): Promise<void> {
-    await Promise.all(this.#inFlight);
-    if (this.#failure) throw this.#failure;
-  }
-}
+export const blockWritesAtOnce = 8;
 
 /**
  * Text lines staged as blocks of one block blob: each piece of lines is compressed on its own (a
@@ -119,7 +96,7 @@ export interface SpillPlace {
  * the segment's size; `finish` commits every partition.
  */
 export class SpillWriter {
-  readonly #pool = new WritePool();
+  readonly #pool = new WritePool(blockWritesAtOnce);
   readonly #partitions: GzipBlocks[];
 
   constructor(

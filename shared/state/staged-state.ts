@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import type { ContainerClient } from '@azure/storage-blob';
-import { GzipBlocks, WritePool } from './spill-blobs';
+import { blockWritesAtOnce, GzipBlocks } from './spill-blobs';
+import { WritePool } from '../write-pool';
 import { hashText } from './state-lines';
 import { memberCountKey, stateBlobFormat, type StateWriter } from './state-blob-writer';
 
@@ -24,7 +25,7 @@ export function openStagedState(
   blobName: string,
   part: number,
 ): StagedStateWriter {
-  const pool = new WritePool();
+  const pool = new WritePool(blockWritesAtOnce);
   const prefix = `p${String(part).padStart(4, '0')}-`;
   const blocks = new GzipBlocks(container.getBlockBlobClient(blobName), prefix, pool);
   return {

@@ -1,5 +1,6 @@
 import type { ContainerClient } from '@azure/storage-blob';
 import { batchQueueFor, type BatchQueues } from '../batch-queues';
+import { WritePool } from '../../write-pool';
 import { batchMessageText, changeCodes, type BatchMessage } from '../pipeline-messages';
 import {
   envelopeBytes,
@@ -38,8 +39,7 @@ interface OpenBatch {
  */
 export class BatchWriter {
   #count = 0;
-  #inFlight = new Set<Promise<void>>();
-  #failure: Error | undefined;
+  readonly #writes = new WritePool(writeConcurrency);
   #open: OpenBatch | undefined;
   /** Messages of batches written but not yet enqueued (when holding). */
   readonly held: BatchMessage[] = [];
@@ -122,22 +122,16 @@ export class BatchWriter {
     const open = this.#open;
     this.#open = undefined;
     if (!open) return;
-    if (this.#failure) throw this.#failure;
+    this.#writes.throwIfFailed();
     const batch = this.#count++;
     if (this.mode === 'count') return;
-    while (this.#inFlight.size >= writeConcurrency) await Promise.race(this.#inFlight);
-    const writing = this.#writeBatch(batch, open).catch((error: unknown) => {
-      this.#failure ??= error instanceof Error ? error : new Error(String(error));
-    });
-    const tracked = writing.finally(() => this.#inFlight.delete(tracked));
-    this.#inFlight.add(tracked);
+    await this.#writes.track(this.#writeBatch(batch, open));
   }
 
   /** Flushes the last batch and waits for every write; throws the first write failure. */
   async close(): Promise<number> {
     await this.flush();
-    await Promise.all(this.#inFlight);
-    if (this.#failure) throw this.#failure;
+    await this.#writes.settled();
     return this.#count;
   }
 
