@@ -59,7 +59,6 @@ export interface BenchStack {
   stop(): Promise<void>;
 }
 
-
 const hostMain = path.join(projectRoot(), 'dist', 'local', 'host', 'main.js');
 
 export async function startBenchStack(options: {

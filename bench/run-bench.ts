@@ -83,7 +83,6 @@ async function downloadSegment(stack: LocalStack, name: string): Promise<Readabl
   return download.readableStreamBody as Readable;
 }
 
-
 type Measured = Awaited<ReturnType<typeof timedRun>>;
 
 /** Requests a run and waits for it to end, measuring the host and its worker meanwhile. */
