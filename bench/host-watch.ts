@@ -40,7 +40,6 @@ export class HostWatch {
   steps: PlanStep[] = [];
   /** Invocations started since the last `reset`, in order, with their host. */
   readonly started: Array<{ name: string; host: number; at: number; id: string }> = [];
-  #stepListeners: Array<(step: PlanStep) => void> = [];
 
   /** Forgets the figures (not the invocations running now), for the next run. */
   reset(): void {
@@ -48,10 +47,6 @@ export class HostWatch {
     this.invocations.clear();
     this.steps = [];
     this.started.length = 0;
-  }
-
-  onPlanStep(listener: (step: PlanStep) => void): void {
-    this.#stepListeners.push(listener);
   }
 
   line(raw: string, host: number): void {
@@ -83,7 +78,6 @@ export class HostWatch {
       at: performance.now(),
     };
     this.steps.push(step);
-    for (const listener of this.#stepListeners) listener(step);
   }
 
   /** Invocations started and not ended, on `host` (any host when undefined), whose name matches. */

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { startBenchStack, type BenchHost, type BenchStack } from './bench-stack';
-import { HostWatch, type PlanStep } from './host-watch';
+import { HostWatch } from './host-watch';
 import {
   checkList,
   followRun,
@@ -15,11 +15,10 @@ import {
  * `npm run bench:killed`: a full run of KILLED_BENCH_PROFILES (default 3,000,000) seeded profiles
  * on two Functions hosts sharing one storage account (as LOCAL_INSTANCES=2), twice, each on a
  * stack of its own: once undisturbed, once killing (SIGKILL to the host and its worker) the host
- * planning the run when its plan is half done, so the other host takes the run over when the run
- * message comes back after its queue lease. Half done: the app's `Plan step finished` line with
- * step / steps ≥ 0.5 from the host that logged it; where the app logs no steps (a plan in one
- * invocation), half the undisturbed run's planning time (from the request to the run leaving
- * `planning`), killing the host then running a planner invocation. KILLED_BENCH_LEASE_SECONDS
+ * planning the run when its plan is half done, so the other host takes the plan over. Half done:
+ * half the undisturbed run's planning time (from the request to the run leaving `planning`),
+ * killing the host then running a planner invocation, wherever in its work that falls (not at the
+ * end of a step, which would spare the plan the step's lost work). KILLED_BENCH_LEASE_SECONDS
  * gives the hosts a shorter queue lease (`--queue-lease-seconds`) than their default, Azure's
  * 10 minutes. Writes the "Planner killed mid-plan" section of docs/benchmarks.md.
  */
@@ -136,15 +135,11 @@ async function undisturbed(): Promise<Measured> {
 }
 
 async function killed(before: Measured): Promise<Killed> {
-  // Steps only tell "half done" when the plan has several.
-  const bySteps = before.planSteps >= 2;
   const killAfter = (before.run.planningSeconds ?? before.run.seconds) / 2;
   return onStack('killed', async (stack, watch) => {
     const exportId = await prepare(stack, 'Killed');
     say(
-      bySteps
-        ? ' exporting (the planner is killed at its first step at or past half its steps)...'
-        : ` exporting (the planner is killed ${number(killAfter, 1)} s after the request: half the undisturbed planning time)...`,
+      ` exporting (the planner is killed ${number(killAfter, 1)} s after the request: half the undisturbed planning time)...`,
     );
     watch.reset();
     const loads: number[] = [];
@@ -157,16 +152,9 @@ async function killed(before: Measured): Promise<Killed> {
       kill = { at: (performance.now() - requested) / 1000, victim: host.number, how };
       say(` [killed host ${host.number} at ${number(kill.at, 1)} s: ${how}]`);
     };
-    watch.onPlanStep((step: PlanStep) => {
-      if (!bySteps || kill || requested === 0 || step.steps <= 0) return;
-      if (step.step / step.steps >= 0.5) {
-        const host = stack.hosts.find((one) => one.number === step.host);
-        if (host) killNow(host, `after plan step ${step.step} of ${step.steps}`);
-      }
-    });
-    // By time: checked every 50 ms from half the planning time on, until a planner is running.
+    // Checked every 50 ms from half the planning time on, until a planner is running.
     const timer = setInterval(() => {
-      if (bySteps || kill || requested === 0) return;
+      if (kill || requested === 0) return;
       if ((performance.now() - requested) / 1000 < killAfter) return;
       const [running] = watch.running(planner);
       const host = running && stack.hosts.find((one) => one.number === running.host);

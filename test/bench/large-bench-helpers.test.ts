@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { HostWatch, type PlanStep } from '../../bench/host-watch';
+import { HostWatch } from '../../bench/host-watch';
 import { writeSection } from '../../bench/large-run';
 import { folderBytes } from '../../bench/resource-sampler';
 
@@ -36,15 +36,13 @@ describe('what the large benchmarks read from the hosts', () => {
 
   it('reads the plan steps and the largest heap from the app lines, and nothing else', () => {
     const watch = new HostWatch();
-    const seen: PlanStep[] = [];
-    watch.onPlanStep((step) => seen.push(step));
     const appLine = (fields: object) =>
       `[2026-12-06T10:00:00.000Z] ${JSON.stringify({ time: 'x', level: 'info', ...fields })}`;
     watch.line(appLine({ message: 'Plan step finished', step: 1, steps: 4, heapUsedMB: 97 }), 1);
     watch.line(appLine({ message: 'Plan step finished', step: 2, steps: 4, heapUsedMB: '143' }), 1);
     watch.line(appLine({ message: 'Run planned', heapUsedMB: 999 }), 1);
     watch.line('Plan step finished, said someone in plain text', 1);
-    expect(seen.map((step) => [step.step, step.steps, step.heapUsedMB])).toEqual([
+    expect(watch.steps.map((step) => [step.step, step.steps, step.heapUsedMB])).toEqual([
       [1, 4, 97],
       [2, 4, 143],
     ]);
