@@ -172,11 +172,12 @@ export const RunMessageSchema = z.strictObject({
   runId: z.uuid(),
   /**
    * A new run is planned; `release` sends the held batches of a confirmed run; `step` plans the
-   * next part of a plan too large for memory (its `step`); `watch` checks that the planner of that
-   * step is alive, and sends the step again if it died.
+   * next part of a plan too large for memory (its `step`; step 0 is the plan's first invocation,
+   * sent again because its planner died); `watch` checks that the planner of that step is alive,
+   * and sends the step again if it died.
    */
   action: z.enum(['release', 'step', 'watch']).optional(),
-  step: z.number().int().min(1).optional(),
+  step: z.number().int().min(0).optional(),
   /** Times planning was put back after Iterable or storage failed for a while. */
   attempt: z.number().int().min(0).optional(),
   /** W3C trace context of the request, so the run's telemetry is one trace. */

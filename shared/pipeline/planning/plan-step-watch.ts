@@ -72,7 +72,8 @@ export async function sendWatch(
 /**
  * Looks at a step: done (or the run no longer planning), the watch ends; not started yet (no sign
  * of life: the step waits in the queue) or alive, it looks again later; silent for too long, its
- * planner died and the step is sent again (a copy the dead planner's message may later join is
+ * planner died and the step is sent again (step 0, the first invocation, as a `step` message the
+ * planner takes as the run's first message brought back) (a copy the dead planner's message may later join is
  * found done, or loses the checkpoint's conditional write).
  */
 export async function watchStep(deps: Deps, message: RunMessage): Promise<void> {
@@ -81,8 +82,10 @@ export async function watchStep(deps: Deps, message: RunMessage): Promise<void> 
   const run = await deps.runs.get(tenantId, exportId, runId);
   if (!run || run.status !== 'planning') return;
   const stored = await deps.checkpoints.load(tenantId, runId);
-  if (!stored || stored.checkpoint.step > step) return;
-  if (stored.checkpoint.step === step) {
+  // Before the checkpoint only the plan's first invocation (step 0) is watched.
+  if (!stored && step > 0) return;
+  if (stored && stored.checkpoint.step > step) return;
+  if (stored?.checkpoint.step === step) {
     await passedOn(deps, message, run, stored.checkpoint);
     return;
   }

@@ -34,7 +34,7 @@ import { planOneSegment } from './segment-planning';
 import { RunPlanTally } from './run-plan-tally';
 import type { CheckpointSegment } from './plan-checkpoint';
 import { checkpointSegment, planStep, startPlanSteps } from './plan-steps';
-import { watchStep } from './plan-step-watch';
+import { keepAlive, sendWatch, watchStep } from './plan-step-watch';
 
 /**
  * Queues export-runs and export-runs-on-demand: turns a queued run into batches. It marks the run
@@ -50,18 +50,29 @@ export async function planRun(
   dequeueCount = 1,
 ): Promise<void> {
   if (message.action === 'release') return releaseRun(deps, message);
-  if (message.action === 'step') return planStep(deps, message, dequeueCount);
+  if (message.action === 'step' && message.step !== 0) return planStep(deps, message, dequeueCount);
   if (message.action === 'watch') return watchStep(deps, message);
+  // Step 0: the watch of a large plan's first invocation found its planner dead.
+  const sentAgain = message.action === 'step';
+  if (sentAgain) message = firstMessage(message);
   const { tenantId, exportId, runId } = message;
   const run = await deps.runs.get(tenantId, exportId, runId);
   if (!run) return;
   // A run still `planning` when its message comes back lost its planner: plan it again (the
   // same snapshots give the same batches, and a batch already recorded counts once). A second
   // message for a run being planned (dequeued once) is a duplicate and is left alone.
-  const takeOver = run.status === 'planning' && dequeueCount > 1;
+  const takeOver = run.status === 'planning' && (dequeueCount > 1 || sentAgain);
   if (run.status !== 'queued' && !takeOver) return;
-  // A planner that died after its first step saved the checkpoint: the steps carry the plan on.
-  if (takeOver && (await deps.checkpoints.load(tenantId, runId))) return;
+  if (takeOver) {
+    const stored = await deps.checkpoints.load(tenantId, runId);
+    if (stored) {
+      // A planner that died after its first step saved the checkpoint: the steps carry the plan
+      // on, and the watch sends the next one if the dead planner did not.
+      const step = stored.checkpoint.step;
+      await watchStep(deps, { tenantId, exportId, runId, action: 'watch', step });
+      return;
+    }
+  }
   const started: StoredRun = {
     ...run,
     status: 'planning',
@@ -95,6 +106,11 @@ export async function planRun(
     await reportIfKeyRefused(deps, message, error);
     if (!(await failRunOn(deps, message, error))) throw error;
   }
+}
+
+/** The run's first message, as a step 0 sent again by the watch stands for it. */
+function firstMessage({ action: _action, step: _step, ...first }: RunMessage): RunMessage {
+  return first;
 }
 
 async function plan(deps: PipelineDeps, message: RunMessage, run: StoredRun): Promise<void> {
@@ -131,7 +147,41 @@ async function plan(deps: PipelineDeps, message: RunMessage, run: StoredRun): Pr
       }),
     ),
   );
-  const snapshots = await pinnedCopies(deps, ids, found, previousMembers);
+  const known = { pointer, previousMembers };
+  const large = found.map(
+    (snapshot) =>
+      planningPartitions(
+        previousMembers.get(snapshot.name) ?? 0,
+        snapshot,
+        deps.planningLimits.membersInMemory,
+      ) > 1,
+  );
+  if (!large.some(Boolean)) return planFound(deps, message, run, exportRecord, found, known);
+  // A plan expected to go in steps: its first invocation is watched as its steps are, so a
+  // planner that dies reading the snapshots is replaced within seconds, not after the queue's
+  // lease on its message.
+  await sendWatch(deps, message, run, 0);
+  const stopShowingLife = keepAlive(deps, message, 0);
+  try {
+    const snapshots = await pinnedCopies(deps, ids, found, large);
+    await planFound(deps, message, run, exportRecord, snapshots, known);
+  } finally {
+    await stopShowingLife();
+  }
+}
+
+/** Plans the run's segments from the snapshots found, within the planning budget. */
+async function planFound(
+  deps: PipelineDeps,
+  message: RunMessage,
+  run: StoredRun,
+  exportRecord: ExportRecord,
+  snapshots: PlannedSnapshot[],
+  {
+    pointer,
+    previousMembers,
+  }: { pointer: StatePointer | undefined; previousMembers: Map<string, number> },
+): Promise<void> {
   // Segments are planned one after another: the largest sets what the run holds at once.
   const atOnce = Math.max(
     ...snapshots.map((snapshot) =>
@@ -165,18 +215,12 @@ async function pinnedCopies(
   deps: PipelineDeps,
   ids: { tenantId: string; runId: string },
   snapshots: PlannedSnapshot[],
-  previousMembers: Map<string, number>,
+  large: boolean[],
 ): Promise<PlannedSnapshot[]> {
   const planned: PlannedSnapshot[] = [];
   for (const [index, snapshot] of snapshots.entries()) {
-    const large =
-      planningPartitions(
-        previousMembers.get(snapshot.name) ?? 0,
-        snapshot,
-        deps.planningLimits.membersInMemory,
-      ) > 1;
     planned.push(
-      snapshot.copy || !large ? snapshot : await copySnapshot(deps, ids, index, snapshot),
+      snapshot.copy || !large[index] ? snapshot : await copySnapshot(deps, ids, index, snapshot),
     );
   }
   return planned;

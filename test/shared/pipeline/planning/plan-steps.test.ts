@@ -169,6 +169,41 @@ describe('planning a segment larger than memory in steps', () => {
 });
 
 describe('the watch of a step', () => {
+  it('sends the first invocation again within seconds when its planner dies reading the snapshots', async () => {
+    const world = smallMemoryWorld();
+    world.writeSnapshot('Newsletter', emails(0, 3000));
+    const exportRecord = await world.addExport();
+    const first = await world.queueRun(exportRecord, { mode: 'full' });
+    const copy = planSnapshotCopyBlobNames(world.tenantId, first.runId, 0);
+    // The planner stops reading its copy of the snapshot; its message stays leased for minutes.
+    world.work.failDownloads.set(copy.data, 503);
+    await expect(planRun(world.deps, first)).rejects.toThrow();
+    world.work.failDownloads.delete(copy.data);
+    const [watch] = takeRunMessages(world);
+    expect(watch).toEqual({ ...first, action: 'watch', step: 0 });
+
+    // Alive a moment ago: the watch only looks again later.
+    await planRun(world.deps, watch!);
+    expect(takeRunMessages(world)).toEqual([watch]);
+    const alive = planStepAliveBlobName(world.tenantId, first.runId, 0);
+    world.work.blobs.get(alive)!.lastModified = new Date(Date.now() - 20_000);
+    await planRun(world.deps, watch!);
+    const [again] = takeRunMessages(world);
+    expect(again).toEqual({ ...first, action: 'step', step: 0 });
+
+    // Delivered once, it takes the run over as the first message brought back would.
+    await planInSteps(world, again!);
+    expect(await world.run(first)).toMatchObject({ status: 'running', counts: { total: 3000 } });
+    // The first message, back after its lease, finds the plan settled and leaves it.
+    const batches = world.batchQueue.sent.length;
+    await planRun(world.deps, first, 2);
+    expect(takeRunMessages(world)).toEqual([]);
+    expect(world.batchQueue.sent.length).toBe(batches);
+    await sendQueuedBatches(world);
+    expect((await world.run(first)).status).toBe('succeeded');
+    expect(world.iterable.membersOf('Newsletter')).toEqual(emails(0, 3000).sort());
+  });
+
   it('sends a step again within seconds when its planner stops showing signs of life, not while it lives', async () => {
     const world = smallMemoryWorld();
     world.writeSnapshot('Newsletter', emails(0, 3000));
