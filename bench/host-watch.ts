@@ -3,8 +3,9 @@ import { appLogLine } from '../local/app-log-line';
 /**
  * What the large benchmarks read from the hosts' output as it comes: each invocation's start and
  * end (local/host/invoker.ts prints `Executing 'Functions.NAME' (Id=...)` and `Executed
- * 'Functions.NAME' (Succeeded, Id=..., Duration=NNNms)`, as the real host does) and the app's
- * `Plan step finished` lines (`step`, `steps`, `heapUsedMB`) of a plan made in steps.
+ * 'Functions.NAME' (Succeeded, Id=..., Duration=NNNms)`, as the real host does), the app's
+ * `Plan step finished` lines (`step`, `steps`, `heapUsedMB`) of a plan made in steps, and the
+ * worker's heap as the app logs it when a run is planned (`Run planned`, `heapUsedMB`).
  */
 
 export interface PlanStep {
@@ -38,6 +39,8 @@ export class HostWatch {
   readonly longest = new Map<string, { ms: number; outcome: string; host: number }>();
   readonly invocations = new Map<string, number>();
   steps: PlanStep[] = [];
+  /** The heap the worker logged as each run was planned. */
+  planned: number[] = [];
   /** Invocations started since the last `reset`, in order, with their host. */
   readonly started: Array<{ name: string; host: number; at: number; id: string }> = [];
 
@@ -46,6 +49,7 @@ export class HostWatch {
     this.longest.clear();
     this.invocations.clear();
     this.steps = [];
+    this.planned = [];
     this.started.length = 0;
   }
 
@@ -67,8 +71,13 @@ export class HostWatch {
       if (ms > (this.longest.get(name)?.ms ?? -1)) this.longest.set(name, { ms, outcome, host });
       return;
     }
-    if (!raw.includes('Plan step finished')) return;
+    if (!raw.includes('Plan step finished') && !raw.includes('Run planned')) return;
     const logged = appLogLine(raw);
+    if (logged?.message === 'Run planned') {
+      const heap = heapOf(logged.heapUsedMB);
+      if (heap !== undefined) this.planned.push(heap);
+      return;
+    }
     if (logged?.message !== 'Plan step finished') return;
     const step: PlanStep = {
       host,
@@ -93,7 +102,10 @@ export class HostWatch {
   }
 
   get maxHeapUsedMB(): number | undefined {
-    const heaps = this.steps.map((step) => step.heapUsedMB).filter((mb) => mb !== undefined);
+    const heaps = [
+      ...this.steps.map((step) => step.heapUsedMB).filter((mb) => mb !== undefined),
+      ...this.planned,
+    ];
     return heaps.length ? Math.max(...heaps) : undefined;
   }
 }

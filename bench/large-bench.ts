@@ -19,7 +19,7 @@ import { ResourceSampler, type ResourceFigures } from './resource-sampler';
  * Azurite, the Iterable stand-in without a rate limit, a fresh temporary folder for the host),
  * with the seeded segments `npm run bench` uses. Per size: the wall time from the run request to
  * the finished run, its end and counts, whether the list holds exactly the segment's distinct
- * valid e-mails, the worker's largest heap (from the app's `Plan step finished` lines, where it
+ * valid e-mails, the worker's largest heap (from the app's `Plan step finished` and `Run planned` lines, where it
  * logs them), the hosts' peak RSS, the temporary folder's peak size and the longest invocation of
  * each function. Writes the "Ten million profiles" section of docs/benchmarks.md.
  * LARGE_BENCH_TIMEOUT_S limits one run (default 300 s + 0.3 ms a profile).
@@ -117,8 +117,8 @@ function render(rows: Row[]): string {
     'uses, each on a stack of its own (one Functions host, Azurite, the Iterable stand-in without a',
     'rate limit), timed from the run request to the finished run. The worker is started with',
     `\`${workerArguments}\`. The list is exact when the stand-in's list holds exactly the segment's`,
-    'distinct valid e-mails. Worker heap: the largest `heapUsedMB` of the `Plan step finished` lines',
-    '("not logged" where the app logs none; the largest single process peak RSS is beside it). Peak',
+    'distinct valid e-mails. Worker heap: the largest `heapUsedMB` of the `Plan step finished` and',
+    '`Run planned` lines (the heap in use as each step or plan ends; the largest single process peak RSS is beside it). Peak',
     "RSS: host and worker, the sum of their peaks. TMPDIR peak: the largest size of the host's own",
     'temporary folder (TMPDIR, TMP and TEMP point to a fresh one), sampled every 500 ms. Disk',
     'writes: what the host and worker wrote to storage (`write_bytes` of /proc/PID/io), all files.',

@@ -40,13 +40,15 @@ describe('what the large benchmarks read from the hosts', () => {
       `[2026-12-06T10:00:00.000Z] ${JSON.stringify({ time: 'x', level: 'info', ...fields })}`;
     watch.line(appLine({ message: 'Plan step finished', step: 1, steps: 4, heapUsedMB: 97 }), 1);
     watch.line(appLine({ message: 'Plan step finished', step: 2, steps: 4, heapUsedMB: '143' }), 1);
-    watch.line(appLine({ message: 'Run planned', heapUsedMB: 999 }), 1);
+    watch.line(appLine({ message: 'Run planned', heapUsedMB: 150 }), 1);
+    watch.line(appLine({ message: 'Run finished', heapUsedMB: 999 }), 1);
     watch.line('Plan step finished, said someone in plain text', 1);
     expect(watch.steps.map((step) => [step.step, step.steps, step.heapUsedMB])).toEqual([
       [1, 4, 97],
       [2, 4, 143],
     ]);
-    expect(watch.maxHeapUsedMB).toBe(143);
+    expect(watch.planned).toEqual([150]);
+    expect(watch.maxHeapUsedMB).toBe(150);
     watch.reset();
     expect(watch.maxHeapUsedMB).toBeUndefined();
   });

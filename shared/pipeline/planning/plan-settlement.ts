@@ -62,7 +62,11 @@ export async function settlePlan(
     return;
   }
   if (!(await deps.runs.save(tenantId, planned))) return;
-  deps.log.info('Run planned', { batchCount: plan.batchCount, counts: planned.counts });
+  deps.log.info('Run planned', {
+    batchCount: plan.batchCount,
+    counts: planned.counts,
+    heapUsedMB: Math.round(process.memoryUsage().heapUsed / 2 ** 20),
+  });
   await tryFinalizeRun(deps, tenantId, exportId, runId);
 }
 
