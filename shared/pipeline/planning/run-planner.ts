@@ -7,12 +7,11 @@ import type { PipelineDeps } from '../pipeline-deps';
 import { reportIfKeyRefused } from '../refused-key';
 import { RejectionLog } from '../run-rejections';
 import type { PlanningLease } from './planning-budget';
-import { membersPlannedAtOnce, planningPartitions } from '../../state/segment-plan';
+import { membersPlannedAtOnce } from '../../state/segment-plan';
 import { recordSnapshotRejections } from '../../telemetry';
 import { removalsPossible } from './removal-guard';
 import { releaseRun, settlePlan } from './plan-settlement';
 import { RemovalSafety } from './removal-safety';
-import { quoteForMessage } from '../../quote-for-message';
 import {
   busyDelaySeconds,
   maxPlanningRetries,
@@ -22,13 +21,8 @@ import {
   transient,
 } from './planning-retries';
 import { failRunOn, RunFailure } from './run-failure';
-import { pinSnapshots } from './snapshot-pins';
-import {
-  copiedSnapshot,
-  copySnapshot,
-  removeSnapshotCopies,
-  type PlannedSnapshot,
-} from './snapshot-copy';
+import { copyLargeSnapshots, removeSnapshotCopies, type PlannedSnapshot } from './snapshot-copy';
+import { planInputs, type PlanInputs } from './plan-inputs';
 import { resolveRunLists } from './run-lists';
 import { planOneSegment } from './segment-planning';
 import { RunPlanTally } from './run-plan-tally';
@@ -117,45 +111,7 @@ async function plan(deps: PipelineDeps, message: RunMessage, run: StoredRun): Pr
   const { tenantId, exportId } = message;
   const exportRecord = await deps.exports.get(tenantId, exportId);
   if (!exportRecord) throw new RunFailure('ExportNotFound', 'The export was deleted.');
-  // Every snapshot must exist before anything is sent: a missing one never means "empty". A
-  // planner that starts the run again reads the copies an earlier one took, as they were.
-  const ids = { tenantId, runId: message.runId };
-  const found: PlannedSnapshot[] = await Promise.all(
-    exportRecord.segments.map(
-      async (name, index) =>
-        (await copiedSnapshot(deps, ids, index, name)) ?? deps.segments.snapshot(tenantId, name),
-    ),
-  );
-  await pinSnapshots(deps, tenantId, run, found);
-  // A CSV header without the e-mail column would make every row a rejection and the segment look
-  // empty, which a mirror run would turn into removing everyone.
-  const withoutEmail = found.find(
-    (snapshot) => snapshot.format === 'csv' && !snapshot.columns.includes(exportRecord.emailField),
-  );
-  if (withoutEmail) {
-    throw new RunFailure(
-      'ColumnNotFound',
-      `Segment ${quoteForMessage(withoutEmail.name)} has no column ${quoteForMessage(exportRecord.emailField)} (the email field); nothing was sent or removed.`,
-    );
-  }
-  const { pointer } = await deps.state.committed(tenantId, exportId);
-  const previousMembers = new Map(
-    await Promise.all(
-      found.map(async (snapshot): Promise<[string, number]> => {
-        const blob = pointer?.segments[snapshot.name];
-        return [snapshot.name, blob ? ((await deps.state.memberCount(blob)) ?? 0) : 0];
-      }),
-    ),
-  );
-  const known = { pointer, previousMembers };
-  const large = found.map(
-    (snapshot) =>
-      planningPartitions(
-        previousMembers.get(snapshot.name) ?? 0,
-        snapshot,
-        deps.planningLimits.membersInMemory,
-      ) > 1,
-  );
+  const { found, large, ...known } = await planInputs(deps, message, run, exportRecord);
   if (!large.some(Boolean)) return planFound(deps, message, run, exportRecord, found, known);
   // A plan expected to go in steps: its first invocation is watched as its steps are, so a
   // planner that dies reading the snapshots is replaced within seconds, not after the queue's
@@ -163,7 +119,7 @@ async function plan(deps: PipelineDeps, message: RunMessage, run: StoredRun): Pr
   await sendWatch(deps, message, run, 0);
   const stopShowingLife = keepAlive(deps, message, 0);
   try {
-    const snapshots = await pinnedCopies(deps, ids, found, large);
+    const snapshots = await copyLargeSnapshots(deps, message, found, large);
     await planFound(deps, message, run, exportRecord, snapshots, known);
   } finally {
     await stopShowingLife();
@@ -177,10 +133,7 @@ async function planFound(
   run: StoredRun,
   exportRecord: ExportRecord,
   snapshots: PlannedSnapshot[],
-  {
-    pointer,
-    previousMembers,
-  }: { pointer: StatePointer | undefined; previousMembers: Map<string, number> },
+  { pointer, previousMembers }: Pick<PlanInputs, 'pointer' | 'previousMembers'>,
 ): Promise<void> {
   // Segments are planned one after another: the largest sets what the run holds at once.
   const atOnce = Math.max(
@@ -204,26 +157,6 @@ async function planFound(
   } finally {
     lease.release();
   }
-}
-
-/**
- * The snapshots the plan reads: a segment large enough to be planned in steps is read from a
- * copy of its pinned version, taken first (one at a time, each with bounded memory), so a first
- * step that starts again reads the same rows even if the platform rewrote the snapshot meanwhile.
- */
-async function pinnedCopies(
-  deps: PipelineDeps,
-  ids: { tenantId: string; runId: string },
-  snapshots: PlannedSnapshot[],
-  large: boolean[],
-): Promise<PlannedSnapshot[]> {
-  const planned: PlannedSnapshot[] = [];
-  for (const [index, snapshot] of snapshots.entries()) {
-    planned.push(
-      snapshot.copy || !large[index] ? snapshot : await copySnapshot(deps, ids, index, snapshot),
-    );
-  }
-  return planned;
 }
 
 /**

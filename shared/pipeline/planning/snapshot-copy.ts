@@ -105,6 +105,25 @@ export async function copySnapshot(
 }
 
 /**
+ * The snapshots the plan reads: each large segment (`large`, by place) from a copy of its pinned
+ * version, taken first unless an earlier planner took it, one at a time so memory stays bounded.
+ */
+export async function copyLargeSnapshots(
+  deps: Pick<PipelineDeps, 'work' | 'segmentBlobs' | 'log'>,
+  ids: { tenantId: string; runId: string },
+  snapshots: PlannedSnapshot[],
+  large: boolean[],
+): Promise<PlannedSnapshot[]> {
+  const planned: PlannedSnapshot[] = [];
+  for (const [index, snapshot] of snapshots.entries()) {
+    planned.push(
+      snapshot.copy || !large[index] ? snapshot : await copySnapshot(deps, ids, index, snapshot),
+    );
+  }
+  return planned;
+}
+
+/**
  * Once every snapshot was read (the first step is saved, or the plan settled), the copies go:
  * they hold every member's e-mail. One left behind goes with the run's other blobs.
  */
