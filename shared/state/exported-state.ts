@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { ContainerClient } from '@azure/storage-blob';
 import { statusCodeOf } from '../clients/azure-errors';
+import { bodyBytes } from '../clients/blob-body';
 import { textLines } from './text-lines';
 import { commitStagedState, openStagedState, type StagedStateWriter } from './staged-state';
 import { StateTable } from './state-table';
@@ -58,7 +59,7 @@ export class ExportedStateStore {
     try {
       const blob = this.#pointerBlob(tenantId, exportId);
       const download = await blob.download();
-      const body = await streamToBuffer(download.readableStreamBody as Readable);
+      const body = await bodyBytes(download);
       return {
         pointer: pointerFormat.parse(JSON.parse(body.toString('utf8'))),
         etag: download.etag,
@@ -290,10 +291,4 @@ export class ExportedStateStore {
       });
     }
   }
-}
-
-async function streamToBuffer(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream as AsyncIterable<Buffer>) chunks.push(chunk);
-  return Buffer.concat(chunks);
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ContainerClient } from '@azure/storage-blob';
 import { statusCodeOf } from '../../clients/azure-errors';
+import { bodyBytes } from '../../clients/blob-body';
 import { versionedFormat } from '../../schema-version';
 import { BatchMessageSchema } from '../pipeline-messages';
 import { planCheckpointBlobName } from '../../work-blobs';
@@ -99,11 +100,9 @@ export class PlanCheckpoints {
   async load(tenantId: string, runId: string): Promise<StoredCheckpoint | undefined> {
     try {
       const download = await this.#blob(tenantId, runId).download();
-      const chunks: Buffer[] = [];
-      for await (const chunk of download.readableStreamBody as AsyncIterable<Buffer>)
-        chunks.push(chunk);
+      const body = await bodyBytes(download);
       return {
-        checkpoint: planCheckpointFormat.parse(JSON.parse(Buffer.concat(chunks).toString('utf8'))),
+        checkpoint: planCheckpointFormat.parse(JSON.parse(body.toString('utf8'))),
         etag: download.etag!,
       };
     } catch (error) {

@@ -30,12 +30,14 @@ export async function planInputs(
   message: RunMessage,
   run: StoredRun,
   exportRecord: ExportRecord,
+  /** An earlier planner started this run, and may have copied its snapshots. */
+  plannedBefore: boolean,
 ): Promise<PlanInputs> {
   const { tenantId, exportId, runId } = message;
   const found: PlannedSnapshot[] = await Promise.all(
     exportRecord.segments.map(
       async (name, index) =>
-        (await copiedSnapshot(deps, { tenantId, runId }, index, name)) ??
+        (plannedBefore && (await copiedSnapshot(deps, { tenantId, runId }, index, name))) ||
         deps.segments.snapshot(tenantId, name),
     ),
   );

@@ -72,9 +72,10 @@ export async function sendWatch(
 /**
  * Looks at a step: done (or the run no longer planning), the watch ends; not started yet (no sign
  * of life: the step waits in the queue) or alive, it looks again later; silent for too long, its
- * planner died and the step is sent again (step 0, the first invocation, as a `step` message the
- * planner takes as the run's first message brought back) (a copy the dead planner's message may later join is
- * found done, or loses the checkpoint's conditional write).
+ * planner died and the step is sent again: a copy the dead planner's message may later join is
+ * found done, or loses the checkpoint's conditional write. Step 0 is the plan's first invocation,
+ * watched before any checkpoint exists; sent again, the planner takes it as the run's first
+ * message brought back.
  */
 export async function watchStep(deps: Deps, message: RunMessage): Promise<void> {
   const { tenantId, exportId, runId } = message;
@@ -82,14 +83,11 @@ export async function watchStep(deps: Deps, message: RunMessage): Promise<void> 
   const run = await deps.runs.get(tenantId, exportId, runId);
   if (!run || run.status !== 'planning') return;
   const stored = await deps.checkpoints.load(tenantId, runId);
-  // Before the checkpoint only the plan's first invocation (step 0) is watched.
-  if (!stored && step > 0) return;
-  if (stored && stored.checkpoint.step > step) return;
-  if (stored?.checkpoint.step === step) {
-    await passedOn(deps, message, run, stored.checkpoint);
-    return;
-  }
-  const silentMs = await silence(deps, tenantId, runId, step);
+  if (stored) {
+    if (stored.checkpoint.step > step) return;
+    if (stored.checkpoint.step === step) return passedOn(deps, message, run, stored.checkpoint);
+  } else if (step > 0) return; // before the checkpoint only the first invocation is watched
+  const silentMs = await age(deps, planStepAliveBlobName(tenantId, runId, step));
   if (silentMs !== undefined && silentMs > deadAfterMs) {
     deps.log.warn('Plan step sent again: its planner stopped showing signs of life', {
       step,
@@ -130,17 +128,10 @@ async function passedOn(
   if (complete) await sendWatch(deps, message, run, checkpoint.step);
 }
 
-/** How long the step's planner has been silent, by the service's clock; undefined: not started. */
-async function silence(
-  deps: Deps,
-  tenantId: string,
-  runId: string,
-  step: number,
-): Promise<number | undefined> {
-  return age(deps, planStepAliveBlobName(tenantId, runId, step));
-}
-
-/** How long ago a blob was last written, by the service's clock; undefined when there is none. */
+/**
+ * How long ago a blob was last written, by the service's clock; undefined when there is none (for
+ * a sign of life: the step has not started).
+ */
 async function age(deps: Deps, blobName: string): Promise<number | undefined> {
   try {
     const properties = await deps.work.getBlobClient(blobName).getProperties();

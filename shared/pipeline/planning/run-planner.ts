@@ -74,6 +74,8 @@ export async function planRun(
   };
   if (!(await deps.runs.save(tenantId, started))) return;
   const planning = (await deps.runs.get(tenantId, exportId, runId))!;
+  // Only a run planned before may have copies of its snapshots to read again.
+  const plannedBefore = run.startedAt !== undefined;
   deps.log.info('Run planning started', {
     mode: run.mode,
     dryRun: run.dryRun,
@@ -81,7 +83,7 @@ export async function planRun(
     ...(message.attempt ? { attempt: message.attempt } : {}),
   });
   try {
-    await plan(deps, message, planning);
+    await plan(deps, message, planning, plannedBefore);
   } catch (error) {
     if (error instanceof PlannerBusy) {
       // Not a failure: the attempt is not counted, and another instance may take the run.
@@ -107,11 +109,22 @@ function firstMessage({ action: _action, step: _step, ...first }: RunMessage): R
   return first;
 }
 
-async function plan(deps: PipelineDeps, message: RunMessage, run: StoredRun): Promise<void> {
+async function plan(
+  deps: PipelineDeps,
+  message: RunMessage,
+  run: StoredRun,
+  plannedBefore: boolean,
+): Promise<void> {
   const { tenantId, exportId } = message;
   const exportRecord = await deps.exports.get(tenantId, exportId);
   if (!exportRecord) throw new RunFailure('ExportNotFound', 'The export was deleted.');
-  const { found, large, ...known } = await planInputs(deps, message, run, exportRecord);
+  const { found, large, ...known } = await planInputs(
+    deps,
+    message,
+    run,
+    exportRecord,
+    plannedBefore,
+  );
   if (!large.some(Boolean)) return planFound(deps, message, run, exportRecord, found, known);
   // A plan expected to go in steps: its first invocation is watched as its steps are, so a
   // planner that dies reading the snapshots is replaced within seconds, not after the queue's
@@ -170,11 +183,7 @@ async function planSegments(
   run: StoredRun,
   exportRecord: ExportRecord,
   snapshots: PlannedSnapshot[],
-  known: {
-    pointer: StatePointer | undefined;
-    previousMembers: Map<string, number>;
-    lease: PlanningLease;
-  },
+  known: Pick<PlanInputs, 'pointer' | 'previousMembers'> & { lease: PlanningLease },
 ): Promise<void> {
   const { tenantId, exportId, runId } = message;
   const ids = { tenantId, exportId, runId };

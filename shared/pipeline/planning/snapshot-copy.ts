@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { statusCodeOf } from '../../clients/azure-errors';
+import { bodyBytes } from '../../clients/blob-body';
 import { mapConcurrently } from '../../map-concurrently';
 import { versionedFormat } from '../../schema-version';
 import { SegmentSchema, type SegmentSnapshot } from '../../segments/segment-catalog';
@@ -42,11 +43,8 @@ export async function copiedSnapshot(
 ): Promise<PlannedSnapshot | undefined> {
   const { description } = planSnapshotCopyBlobNames(ids.tenantId, ids.runId, index);
   try {
-    const download = await deps.work.getBlobClient(description).download();
-    const chunks: Buffer[] = [];
-    for await (const chunk of download.readableStreamBody as AsyncIterable<Buffer>)
-      chunks.push(chunk);
-    const copied = copyDescriptionFormat.parse(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+    const body = await bodyBytes(await deps.work.getBlobClient(description).download());
+    const copied = copyDescriptionFormat.parse(JSON.parse(body.toString('utf8')));
     return copied.name === name ? copied : undefined;
   } catch (error) {
     if (statusCodeOf(error) === 404) return undefined;
@@ -84,10 +82,7 @@ export async function copySnapshot(
       .catch((error: unknown) => {
         throw rewritten(error, snapshot.name);
       });
-    const chunks: Buffer[] = [];
-    for await (const chunk of download.readableStreamBody as AsyncIterable<Buffer>)
-      chunks.push(chunk);
-    const body = Buffer.concat(chunks);
+    const body = await bodyBytes(download);
     await target.stageBlock(blockIds[n]!, body, body.length);
   });
   await target.commitBlockList(blockIds);

@@ -1,3 +1,4 @@
+import { bodyBytes } from '../../clients/blob-body';
 import { versionedBlobFormat } from '../../schema-version';
 import { batchBlobName } from '../../work-blobs';
 import { EmailsSchema, SubscribersSchema, type BatchMessage } from '../pipeline-messages';
@@ -31,10 +32,5 @@ export async function readBatchBody(
 ): Promise<string> {
   const blob = deps.work.getBlobClient(batchBlobName(tenantId, runId, batch));
   // One request: downloadToBuffer would ask for the blob's properties first, to learn its size.
-  const download = await blob.download();
-  const chunks: Buffer[] = [];
-  for await (const chunk of download.readableStreamBody as AsyncIterable<Buffer>) {
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  return (await bodyBytes(await blob.download())).toString('utf8');
 }
