@@ -56,8 +56,9 @@ describe('KeyGates', () => {
     const { slots, returns } = await bookConcurrently(newKey(ceiling), 20, 10);
 
     expect(slots.length + returns.length).toBe(200);
-    // Slots only a moment ahead (1.5 s at 9.5 a second, and as far as the test's own time took).
-    expect(slots.length).toBeGreaterThanOrEqual(15);
+    // Slots only a moment ahead: 1.5 s at 9.5 a second holds 14 whole slots wherever the first
+    // falls (15 when it falls at the window's start), and more as far as the test's own time took.
+    expect(slots.length).toBeGreaterThanOrEqual(14);
     expect(slots.length).toBeLessThan(60);
     const interval = 1000 / (ceiling * flowNumbers.ceilingShare);
     for (const [times, spacing] of [
